@@ -1,0 +1,1 @@
+"""Starlette routes mounted before Reflex's own."""

@@ -1,0 +1,44 @@
+"""How the charter statement and crisis lines look wherever a client meets them."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+CRISIS_LINES = [
+    ("Tele-MANAS (free, 24×7, many languages)", "14416"),
+    ("Tele-MANAS toll-free", "1-800-891-4416"),
+    ("National emergency", "112"),
+]
+
+
+def statement_card(statement, title: str = "How messages work") -> rx.Component:
+    return rx.card(
+        rx.vstack(
+            rx.hstack(rx.icon("message-circle-heart", color=rx.color("teal", 9)),
+                      rx.heading(title, size="4", as_="h2"), align="center", spacing="2"),
+            rx.text(statement, size="3", style={"whiteSpace": "pre-wrap"}),
+            spacing="2",
+        ),
+        width="100%",
+    )
+
+
+def tel_link(label, phone) -> rx.Component:
+    digits = phone.to(str).replace(" ", "").replace("-", "") if isinstance(phone, rx.Var) else (
+        phone.replace(" ", "").replace("-", "")
+    )
+    return rx.el.a(
+        rx.hstack(
+            rx.icon("phone", size=18),
+            rx.vstack(rx.text(label, size="2", color_scheme="gray"), rx.text(phone, size="4", weight="bold"),
+                      spacing="0", align="start"),
+            align="center", spacing="3",
+        ),
+        href=rx.Var.create("tel:") + digits if isinstance(digits, rx.Var) else f"tel:{digits}",
+        style={"display": "block", "padding": "12px 14px", "borderRadius": "10px", "textDecoration": "none",
+               "color": "var(--gray-12)", "background": "var(--red-3)", "border": "1px solid var(--red-6)"},
+    )
+
+
+def crisis_lines() -> rx.Component:
+    return rx.vstack(*[tel_link(label, phone) for label, phone in CRISIS_LINES], spacing="2", width="100%")

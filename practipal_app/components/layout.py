@@ -1,0 +1,139 @@
+"""Page shells: the public card, the therapist workspace, the mobile-first client portal."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from practipal_app.state.session import ViewerState
+
+BRAND = "PractiPal"
+
+WORKSPACE_NAV = [
+    ("Today", "/app", "sun"),
+    ("Clients", "/app/clients", "users"),
+    ("Charter", "/app/settings/charter", "scroll-text"),
+    ("Settings", "/app/settings", "settings"),
+]
+
+PORTAL_NAV = [
+    ("Home", "/portal", "house"),
+    ("Help", "/portal/help", "life-buoy"),
+]
+
+
+def public_card(title: str, *children: rx.Component, width: str = "440px") -> rx.Component:
+    return rx.center(
+        rx.card(
+            rx.vstack(
+                rx.hstack(rx.icon("leaf", color=rx.color("teal", 9)), rx.text(BRAND, weight="bold"),
+                          align="center", spacing="2"),
+                rx.heading(title, size="6", as_="h1"),
+                *children,
+                spacing="4",
+                width="100%",
+            ),
+            size="4",
+            width="100%",
+            max_width=width,
+        ),
+        min_height="100vh",
+        padding="16px",
+        background=rx.color("teal", 2),
+    )
+
+
+def _nav_link(label: str, href: str, icon: str) -> rx.Component:
+    return rx.link(
+        rx.hstack(rx.icon(icon, size=18), rx.text(label, size="3"), align="center", spacing="3"),
+        href=href,
+        underline="none",
+        color=rx.color("gray", 12),
+        padding="8px 12px",
+        border_radius="8px",
+        _hover={"background": rx.color("teal", 3)},
+        width="100%",
+    )
+
+
+def workspace_shell(title: str, *children: rx.Component, actions: rx.Component | None = None) -> rx.Component:
+    sidebar = rx.vstack(
+        rx.hstack(rx.icon("leaf", color=rx.color("teal", 9)), rx.text(BRAND, weight="bold", size="4"),
+                  align="center", spacing="2", padding="8px 12px"),
+        rx.text(ViewerState.practice_name, size="2", color_scheme="gray", padding_x="12px"),
+        rx.el.nav(rx.vstack(*[_nav_link(*item) for item in WORKSPACE_NAV], spacing="1", width="100%"),
+                  aria_label="Workspace", style={"width": "100%"}),
+        rx.spacer(),
+        rx.text(ViewerState.name, size="2", padding_x="12px", weight="medium"),
+        # A plain anchor: signing out is an HTTP route that clears the cookie, not a client-side page.
+        rx.el.a("Sign out", href="/logout", style={"padding": "0 12px 12px", "fontSize": "14px",
+                                                    "color": "var(--accent-11)"}),
+        width="220px",
+        min_width="220px",
+        height="100vh",
+        position="sticky",
+        top="0",
+        padding_y="16px",
+        border_right=f"1px solid {rx.color('gray', 5)}",
+        background=rx.color("gray", 1),
+    )
+    header = rx.hstack(rx.heading(title, size="6", as_="h1"), rx.spacer(), actions or rx.fragment(),
+                       align="center", width="100%")
+    return rx.hstack(
+        sidebar,
+        rx.box(
+            rx.vstack(header, *children, spacing="5", width="100%", max_width="1040px"),
+            padding="24px 32px",
+            width="100%",
+        ),
+        spacing="0",
+        align="start",
+        min_height="100vh",
+        background=rx.color("gray", 2),
+    )
+
+
+def _bottom_tab(label: str, href: str, icon: str, full_page: bool = False) -> rx.Component:
+    link = rx.el.a if full_page else rx.link
+    return link(
+        rx.vstack(rx.icon(icon, size=22), rx.text(label, size="1"), align="center", spacing="1"),
+        href=href,
+        style={"flex": "1", "padding": "8px 0", "textAlign": "center", "color": "var(--gray-12)",
+               "textDecoration": "none"},
+    )
+
+
+def portal_shell(*children: rx.Component) -> rx.Component:
+    """Mobile first: a header with Help always visible, content, bottom navigation."""
+    header = rx.hstack(
+        rx.hstack(rx.icon("leaf", color=rx.color("teal", 9)),
+                  rx.text(ViewerState.practice_name, weight="bold", size="3"), align="center", spacing="2"),
+        rx.spacer(),
+        rx.link(rx.button(rx.icon("life-buoy", size=16), "Help", color_scheme="red", variant="soft", size="2"),
+                href="/portal/help"),
+        align="center",
+        width="100%",
+        padding="12px 16px",
+        background=rx.color("gray", 1),
+        border_bottom=f"1px solid {rx.color('gray', 5)}",
+        position="sticky",
+        top="0",
+        z_index="10",
+    )
+    nav = rx.el.nav(
+        rx.hstack(*[_bottom_tab(*item) for item in PORTAL_NAV], _bottom_tab("Sign out", "/logout", "log-out", full_page=True),
+                  width="100%", spacing="0", max_width="640px", margin="0 auto"),
+        aria_label="Portal",
+        style={
+            "position": "fixed", "bottom": "0", "left": "0", "right": "0",
+            "background": "var(--gray-1)", "borderTop": "1px solid var(--gray-5)", "zIndex": "10",
+            "paddingBottom": "env(safe-area-inset-bottom)",
+        },
+    )
+    return rx.box(
+        header,
+        rx.box(rx.vstack(*children, spacing="4", width="100%"), padding="16px 16px 96px",
+               max_width="640px", margin="0 auto"),
+        nav,
+        min_height="100vh",
+        background=rx.color("teal", 2),
+    )

@@ -1,0 +1,71 @@
+"""Settings read from PRACTIPAL_* environment variables. No reflex import here."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+
+def _bool(value: str | None, default: bool) -> bool:
+    if value is None or value == "":
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+@dataclass(frozen=True)
+class Settings:
+    data_dir: Path
+    database_url: str
+    base_url: str
+    port: int
+    smtp_host: str
+    smtp_port: int
+    smtp_user: str
+    smtp_password: str
+    smtp_starttls: bool
+    smtp_tls: bool
+    mail_from: str
+    redis_url: str
+    practice_timezone: str = "Asia/Kolkata"
+
+    @property
+    def smtp_configured(self) -> bool:
+        return bool(self.smtp_host)
+
+    @property
+    def uploads_dir(self) -> Path:
+        return self.data_dir / "uploads"
+
+    @property
+    def cookie_secure(self) -> bool:
+        return self.base_url.startswith("https://")
+
+
+def load_settings(env: dict[str, str] | None = None) -> Settings:
+    env = dict(os.environ if env is None else env)
+    data_dir = Path(env.get("PRACTIPAL_DATA_DIR") or "./data").resolve()
+    port = int(env.get("PRACTIPAL_PORT") or 3000)
+    database_url = env.get("PRACTIPAL_DATABASE_URL") or f"sqlite:///{data_dir / 'practipal.db'}"
+    base_url = (env.get("PRACTIPAL_BASE_URL") or f"http://localhost:{port}").rstrip("/")
+    smtp_port = int(env.get("PRACTIPAL_SMTP_PORT") or 587)
+    return Settings(
+        data_dir=data_dir,
+        database_url=database_url,
+        base_url=base_url,
+        port=port,
+        smtp_host=env.get("PRACTIPAL_SMTP_HOST", ""),
+        smtp_port=smtp_port,
+        smtp_user=env.get("PRACTIPAL_SMTP_USER", ""),
+        smtp_password=env.get("PRACTIPAL_SMTP_PASSWORD", ""),
+        smtp_starttls=_bool(env.get("PRACTIPAL_SMTP_STARTTLS"), smtp_port == 587),
+        smtp_tls=_bool(env.get("PRACTIPAL_SMTP_TLS"), smtp_port == 465),
+        mail_from=env.get("PRACTIPAL_MAIL_FROM") or "PractiPal <no-reply@localhost>",
+        redis_url=env.get("REFLEX_REDIS_URL", ""),
+    )
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return load_settings()

@@ -1,0 +1,1 @@
+"""Email: templates, the outbox, the SMTP sender and the worker. No reflex import here."""

@@ -1,0 +1,78 @@
+"""Writing to and reading the outbox. Rows are added inside the caller's transaction."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlmodel import Session, col, func, select
+
+from practipal_app.models import OutboxEmail, Role
+from practipal_app.notifications.templates import Email
+from practipal_app.services.errors import NotFound, PermissionDenied
+from practipal_app.services.identity import Actor
+
+
+def enqueue(
+    session: Session, *, practice_id: int, kind: str, to: str, email: Email, key: str
+) -> OutboxEmail:
+    """Queue one email. `key` makes the row unique: the same key is never queued twice."""
+    row = OutboxEmail(
+        practice_id=practice_id,
+        idempotency_key=key,
+        kind=kind,
+        to_address=to,
+        subject=email.subject,
+        body_text=email.body,
+    )
+    session.add(row)
+    session.flush()
+    return row
+
+
+@dataclass(frozen=True)
+class OutboxRow:
+    id: int
+    kind: str
+    to_address: str
+    subject: str
+    status: str
+    attempts: int
+    last_error: str
+    created_at: datetime
+    sent_at: datetime | None
+
+
+PAGE_SIZE = 50
+
+
+def list_for_owner(session: Session, actor: Actor, page: int = 0) -> tuple[list[OutboxRow], int]:
+    """The practice's outbox, newest first, for the owner only (it holds invite links)."""
+    if actor.role != Role.OWNER:
+        raise PermissionDenied("Only the practice owner can read the outbox.")
+    where = OutboxEmail.practice_id == actor.practice_id
+    total = session.exec(select(func.count()).select_from(OutboxEmail).where(where)).one()
+    rows = session.exec(
+        select(OutboxEmail)
+        .where(where)
+        .order_by(col(OutboxEmail.id).desc())
+        .offset(max(page, 0) * PAGE_SIZE)
+        .limit(PAGE_SIZE)
+    ).all()
+    return [
+        OutboxRow(
+            r.id, r.kind, r.to_address, r.subject, r.status, r.attempts,
+            r.last_error, r.created_at, r.sent_at,
+        )
+        for r in rows
+    ], total
+
+
+def body_for_owner(session: Session, actor: Actor, email_id: int) -> OutboxEmail:
+    """One email of the practice's outbox, whole, for the owner (it may carry an invite link)."""
+    if actor.role != Role.OWNER:
+        raise PermissionDenied("Only the practice owner can read the outbox.")
+    row = session.get(OutboxEmail, email_id)
+    if row is None or row.practice_id != actor.practice_id:
+        raise NotFound("No such email.")
+    return row

@@ -1,0 +1,1 @@
+"""Pages: public/, therapist/, portal/ — one module per page."""

@@ -1,0 +1,28 @@
+import reflex as rx
+
+from practipal_app.components.charter import crisis_lines, statement_card, tel_link
+from practipal_app.components.layout import portal_shell
+from practipal_app.state.portal import PortalState
+from practipal_app.state.session import ViewerState
+
+
+@rx.page(route="/portal/help", title="Help · PractiPal", on_load=[ViewerState.guard_client, PortalState.load])
+def portal_help() -> rx.Component:
+    return portal_shell(
+        rx.heading("Help", size="7", as_="h1"),
+        rx.callout(
+            "This portal is not watched around the clock. If you are in danger or thinking of harming "
+            "yourself, call one of these numbers now.",
+            icon="triangle_alert", color_scheme="red", width="100%",
+        ),
+        crisis_lines(),
+        rx.cond(
+            PortalState.own_contacts.length() > 0,
+            rx.vstack(
+                rx.heading("Contacts from your therapist", size="4", as_="h2"),
+                rx.foreach(PortalState.own_contacts, lambda c: tel_link(c["label"], c["phone"])),
+                spacing="2", width="100%",
+            ),
+        ),
+        statement_card(PortalState.statement, title="How messages work"),
+    )

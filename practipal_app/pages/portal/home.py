@@ -1,0 +1,54 @@
+import reflex as rx
+
+from practipal_app.components.charter import statement_card
+from practipal_app.components.layout import portal_shell
+from practipal_app.state.portal import PortalState
+from practipal_app.state.session import ViewerState
+
+
+def _acknowledge_card() -> rx.Component:
+    return rx.card(
+        rx.vstack(
+            rx.heading("Your therapist updated how messages work", size="4", as_="h2"),
+            rx.text(PortalState.statement, size="3", style={"whiteSpace": "pre-wrap"}),
+            rx.button("I have read this", on_click=PortalState.acknowledge, size="3", width="100%"),
+            spacing="3",
+        ),
+        width="100%",
+        style={"border": "2px solid var(--teal-8)"},
+    )
+
+
+def _help_card() -> rx.Component:
+    return rx.link(
+        rx.card(
+            rx.hstack(
+                rx.icon("life-buoy", color=rx.color("red", 9)),
+                rx.vstack(rx.text("Need help right now?", weight="bold"),
+                          rx.text("Crisis lines and emergency contacts", size="2", color_scheme="gray"),
+                          spacing="0", align="start"),
+                rx.spacer(), rx.icon("chevron-right"),
+                align="center", width="100%",
+            ),
+            width="100%",
+        ),
+        href="/portal/help", underline="none", color="inherit", width="100%",
+    )
+
+
+@rx.page(route="/portal", title="Your portal · PractiPal", on_load=[ViewerState.guard_client, PortalState.load])
+def portal_home() -> rx.Component:
+    return portal_shell(
+        rx.cond(
+            PortalState.loaded,
+            rx.vstack(
+                rx.heading("Welcome, ", PortalState.first_name, size="7", as_="h1"),
+                rx.text("Your therapist is ", PortalState.therapist_name, ".", color_scheme="gray"),
+                rx.cond(PortalState.needs_ack, _acknowledge_card(), statement_card(PortalState.statement)),
+                _help_card(),
+                spacing="4",
+                width="100%",
+            ),
+            rx.center(rx.spinner(size="3"), padding="48px", width="100%"),
+        ),
+    )

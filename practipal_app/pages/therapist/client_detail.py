@@ -1,0 +1,99 @@
+import reflex as rx
+
+from practipal_app.components.forms import form_error, submit_button
+from practipal_app.components.layout import workspace_shell
+from practipal_app.pages.therapist.clients import client_fields
+from practipal_app.state.session import ViewerState
+from practipal_app.state.workspace import ClientDetailState as S
+
+
+def _item(label: str, value) -> rx.Component:
+    return rx.vstack(rx.text(label, size="1", color_scheme="gray"),
+                     rx.text(rx.cond(value != "", value, "—"), size="3"), spacing="0", align="start")
+
+
+def _profile() -> rx.Component:
+    c = S.client
+    return rx.vstack(
+        rx.card(
+            rx.vstack(
+                rx.heading("Profile", size="4", as_="h2"),
+                rx.grid(_item("Preferred name", c["preferred_name"]), _item("Email", c["email"]),
+                        _item("Phone", c["phone_display"]), _item("Timezone", c["timezone"]),
+                        _item("Status", c["status"]), _item("Therapist", c["therapist_name"]),
+                        columns="3", spacing="4", width="100%"),
+                rx.button("Edit details", variant="soft", on_click=S.set_editing(True)),
+                spacing="3", width="100%",
+            ),
+            width="100%",
+        ),
+        rx.card(
+            rx.vstack(
+                rx.heading("Emergency contact", size="4", as_="h2"),
+                rx.grid(_item("Name", c["emergency_contact_name"]),
+                        _item("Relation", c["emergency_contact_relation"]),
+                        _item("Phone", c["emergency_contact_phone"]), columns="3", spacing="4", width="100%"),
+                spacing="3", width="100%",
+            ),
+            width="100%",
+        ),
+        rx.card(
+            rx.vstack(
+                rx.heading("Portal", size="4", as_="h2"),
+                rx.hstack(rx.badge(c["portal"], size="2"),
+                          rx.cond(c["accepted_at"] != "", rx.text("Joined ", c["accepted_at"], size="2"),
+                                  rx.cond(c["invited_at"] != "", rx.text("Invited ", c["invited_at"], size="2"))),
+                          align="center", spacing="3"),
+                rx.cond(
+                    c["portal"] != "Active",
+                    rx.button(rx.icon("send", size=16),
+                              rx.cond(c["portal"] == "Invited", "Resend invite", "Invite to portal"),
+                              on_click=S.invite, size="3"),
+                ),
+                spacing="3", width="100%",
+            ),
+            width="100%",
+        ),
+        spacing="4", width="100%",
+    )
+
+
+def _edit() -> rx.Component:
+    return rx.card(
+        rx.form(
+            rx.vstack(
+                rx.heading("Edit details", size="4", as_="h2"),
+                *client_fields(S, S.client),
+                rx.el.label("Status", html_for="field-status", style={"fontWeight": "500", "fontSize": "14px"}),
+                rx.el.select(rx.el.option("Active", value="active"), rx.el.option("Paused", value="paused"),
+                             rx.el.option("Discharged", value="discharged"), id="field-status", name="status",
+                             default_value=S.client["status"], style={"height": "40px", "width": "200px"}),
+                rx.hstack(submit_button("Save changes"),
+                          rx.button("Cancel", type="button", variant="soft", color_scheme="gray", size="3",
+                                    on_click=S.set_editing(False))),
+                spacing="4", width="100%",
+            ),
+            on_submit=S.save,
+            width="100%",
+        ),
+        width="100%",
+    )
+
+
+@rx.page(route="/app/clients/[client_id]", title="Client · PractiPal",
+         on_load=[ViewerState.guard_staff, S.load])
+def client_detail_page() -> rx.Component:
+    return workspace_shell(
+        rx.cond(S.missing, "Client not found", S.client["name"]),
+        rx.link("← All clients", href="/app/clients", size="2"),
+        rx.cond(
+            S.missing,
+            rx.card(rx.text("This client does not exist, or is not one of yours."), width="100%"),
+            rx.vstack(
+                rx.cond(S.notice != "", rx.callout(S.notice, icon="check", color_scheme="green", width="100%")),
+                form_error(S.action_error),
+                rx.cond(S.editing, _edit(), _profile()),
+                spacing="4", width="100%",
+            ),
+        ),
+    )

@@ -1,0 +1,33 @@
+"""Builds the Reflex app: pages, API routes, lifespan tasks — nothing else."""
+
+import reflex as rx
+
+from practipal_app.api.routes import build as build_api
+from practipal_app.notifications.worker import run_forever as outbox_worker
+from practipal_app.pages.portal import help as _portal_help  # noqa: F401
+from practipal_app.pages.portal import home as _portal_home  # noqa: F401
+from practipal_app.pages.public import invite as _invite  # noqa: F401
+from practipal_app.pages.public import login as _login  # noqa: F401
+from practipal_app.pages.public import reset as _reset  # noqa: F401
+from practipal_app.pages.public import setup as _setup  # noqa: F401
+from practipal_app.pages.therapist import charter as _charter  # noqa: F401
+from practipal_app.pages.therapist import client_detail as _client_detail  # noqa: F401
+from practipal_app.pages.therapist import clients as _clients  # noqa: F401
+from practipal_app.pages.therapist import settings as _settings  # noqa: F401
+from practipal_app.pages.therapist import today as _today  # noqa: F401
+from practipal_app.state.index import IndexState
+
+HEAD = [
+    rx.el.link(rel="manifest", href="/manifest.webmanifest"),
+    rx.el.meta(name="theme-color", content="#0d9488"),
+    rx.el.link(rel="apple-touch-icon", href="/icon-192.png"),
+]
+
+
+@rx.page(route="/", title="PractiPal", on_load=IndexState.route)
+def index() -> rx.Component:
+    return rx.center(rx.spinner(size="3"), min_height="100vh")
+
+
+app = rx.App(head_components=HEAD, api_transformer=build_api())
+app.register_lifespan_task(outbox_worker)

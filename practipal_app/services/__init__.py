@@ -1,0 +1,1 @@
+"""Domain logic: plain functions taking a Session. No reflex import here."""

@@ -1,0 +1,28 @@
+"""Who is acting. Every service that reads or changes data takes one."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from practipal_app.models import CLINICIAN_ROLES, STAFF_ROLES, Role
+
+
+@dataclass(frozen=True)
+class Actor:
+    user_id: int
+    practice_id: int
+    role: Role
+    name: str
+    email: str
+
+    @property
+    def is_staff(self) -> bool:
+        return self.role in STAFF_ROLES
+
+    @property
+    def is_clinician(self) -> bool:
+        return self.role in CLINICIAN_ROLES
+
+    @property
+    def sees_whole_practice(self) -> bool:
+        return self.role in (Role.OWNER, Role.ASSISTANT)

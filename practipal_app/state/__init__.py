@@ -1,0 +1,1 @@
+"""Reflex states: thin adapters from events to services."""

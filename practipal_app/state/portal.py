@@ -1,0 +1,41 @@
+"""Client portal: home and help."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from practipal_app import db
+from practipal_app.services import portal
+from practipal_app.state.session import CLIENTS, require
+
+
+class PortalState(rx.State):
+    first_name: str = ""
+    therapist_name: str = ""
+    statement: str = ""
+    charter_version: int = 0
+    needs_ack: bool = False
+    own_contacts: list[dict[str, str]] = []
+    loaded: bool = False
+
+    def _show(self, view: portal.PortalHome) -> None:
+        self.first_name, self.therapist_name = view.first_name, view.therapist_name
+        self.statement, self.charter_version = view.statement, view.charter_version
+        self.needs_ack = view.needs_acknowledgement
+        self.own_contacts = [{"label": c["label"], "phone": c["phone"]} for c in view.own_contacts]
+        self.loaded = True
+
+    @rx.event
+    async def load(self):
+        actor, away = await require(self, CLIENTS)
+        if away:
+            return away
+        self._show(await db.acall(portal.home, actor))
+
+    @rx.event
+    async def acknowledge(self):
+        actor, away = await require(self, CLIENTS)
+        if away:
+            return away
+        await db.acall(portal.acknowledge, actor, self.charter_version)
+        self._show(await db.acall(portal.home, actor))

@@ -1,0 +1,182 @@
+"""Setup, sign-in, password reset and invite acceptance."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from practipal_app import db
+from practipal_app.config import get_settings
+from practipal_app.services import auth, invites, practice
+from practipal_app.services.errors import DomainError, InvalidInput, LinkInvalid
+from practipal_app.state.navigation import collect_session
+from practipal_app.state.session import signed_in
+
+TIMEZONES = ["Asia/Kolkata", "Asia/Dubai", "Asia/Singapore", "Europe/London", "America/New_York",
+             "America/Los_Angeles", "Australia/Sydney", "UTC"]
+
+
+class SetupState(rx.State):
+    errors: dict[str, str] = {}
+    form_error: str = ""
+    busy: bool = False
+
+    @rx.event
+    async def load(self):
+        if not await db.acall(practice.needs_setup):
+            return rx.redirect("/login")
+
+    @rx.event
+    async def submit(self, form: dict):
+        self.busy, self.errors, self.form_error = True, {}, ""
+        yield
+        try:
+            await db.acall(
+                practice.set_up,
+                client_token=self.router.session.client_token,
+                practice_name=str(form.get("practice_name", "")),
+                timezone=str(form.get("timezone", "")),
+                owner_name=str(form.get("owner_name", "")),
+                email=str(form.get("email", "")),
+                password=str(form.get("password", "")),
+            )
+        except InvalidInput as exc:
+            self.errors = {("owner_name" if k == "name" else k): v for k, v in exc.errors.items()}
+        except DomainError as exc:
+            self.form_error = exc.message
+        else:
+            yield collect_session(self.router.session.client_token)
+        finally:
+            self.busy = False
+
+
+class LoginState(rx.State):
+    error: str = ""
+    notice: str = ""
+    busy: bool = False
+
+    @rx.event
+    async def load(self):
+        self.error, self.busy = "", False
+        query = self.router.page.params
+        self.notice = "Your sign-in took too long. Please sign in again." if query.get("expired") else ""
+        if await db.acall(practice.needs_setup):
+            return rx.redirect("/setup")
+        actor = await signed_in(self)
+        if actor is not None:
+            return rx.redirect(auth.safe_next(query.get("next"), actor.role))
+
+    @rx.event
+    async def submit(self, form: dict):
+        self.busy, self.error = True, ""
+        yield
+        try:
+            await db.acall(
+                auth.sign_in, str(form.get("email", "")), str(form.get("password", "")),
+                self.router.session.client_token, str(self.router.page.params.get("next", "")),
+            )
+        except DomainError as exc:
+            self.error = exc.message
+        else:
+            yield collect_session(self.router.session.client_token)
+        finally:
+            self.busy = False
+
+
+class ResetRequestState(rx.State):
+    sent: bool = False
+    error: str = ""
+
+    @rx.event
+    def load(self):
+        self.sent, self.error = False, ""
+
+    @rx.event
+    async def submit(self, form: dict):
+        email = auth.normalize_email(str(form.get("email", "")))
+        if problem := auth.email_problem(email):
+            self.error = problem
+            return
+        await db.acall(auth.request_reset, email, get_settings().base_url)
+        self.error, self.sent = "", True
+
+
+class ResetState(rx.State):
+    name: str = ""
+    invalid: str = ""
+    error: str = ""
+    busy: bool = False
+
+    def _token(self) -> str:
+        return str(self.router.page.params.get("token", ""))
+
+    @rx.event
+    async def load(self):
+        self.error, self.busy = "", False
+        try:
+            self.name, self.invalid = await db.acall(auth.reset_name, self._token()), ""
+        except LinkInvalid as exc:
+            self.name, self.invalid = "", exc.message
+
+    @rx.event
+    async def submit(self, form: dict):
+        self.busy, self.error = True, ""
+        yield
+        try:
+            await db.acall(auth.reset_password, self._token(), str(form.get("password", "")),
+                           self.router.session.client_token)
+        except InvalidInput as exc:
+            self.error = exc.errors.get("password", exc.message)
+        except LinkInvalid as exc:
+            self.invalid = exc.message
+        else:
+            yield collect_session(self.router.session.client_token)
+        finally:
+            self.busy = False
+
+
+class InviteState(rx.State):
+    client_name: str = ""
+    therapist_name: str = ""
+    practice_name: str = ""
+    statement: str = ""
+    charter_version: int = 0
+    own_contacts: list[dict[str, str]] = []
+    invalid: str = ""
+    errors: dict[str, str] = {}
+    busy: bool = False
+
+    def _token(self) -> str:
+        return str(self.router.page.params.get("token", ""))
+
+    @rx.event
+    async def load(self):
+        self.errors, self.busy = {}, False
+        try:
+            view = await db.acall(invites.inspect, self._token())
+        except LinkInvalid as exc:
+            self.invalid = exc.message
+            return
+        self.invalid = ""
+        self.client_name, self.therapist_name = view.client_name, view.therapist_name
+        self.practice_name = view.practice_name
+        self.statement, self.charter_version = view.charter.statement, view.charter.version
+        self.own_contacts = [{"label": c["label"], "phone": c["phone"]} for c in view.charter.own_contacts]
+
+    @rx.event
+    async def submit(self, form: dict):
+        self.busy, self.errors = True, {}
+        yield
+        try:
+            await db.acall(
+                invites.accept, self._token(), str(form.get("password", "")),
+                form.get("acknowledged") in (True, "on", "true"), self.charter_version,
+                self.router.session.client_token,
+            )
+        except InvalidInput as exc:
+            self.errors = exc.errors
+        except LinkInvalid as exc:
+            self.invalid = exc.message
+        else:
+            yield collect_session(self.router.session.client_token)
+        finally:
+            self.busy = False

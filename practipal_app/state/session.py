@@ -1,0 +1,88 @@
+"""Who is signed in, read from the HttpOnly cookie of the websocket connection.
+
+Every handler calls `signed_in` or `require` itself; page guards only decide what to display.
+"""
+
+from __future__ import annotations
+
+from http.cookies import CookieError, SimpleCookie
+from urllib.parse import quote
+
+import reflex as rx
+
+from practipal_app import db
+from practipal_app.api.routes import SESSION_COOKIE
+from practipal_app.models import CLINICIAN_ROLES, STAFF_ROLES, Role
+from practipal_app.services import auth
+from practipal_app.services.identity import Actor
+
+STAFF = STAFF_ROLES
+CLINICIANS = CLINICIAN_ROLES
+CLIENTS = frozenset({Role.CLIENT})
+OWNER = frozenset({Role.OWNER})
+
+
+def session_token(state: rx.State) -> str | None:
+    raw = state.router.headers.cookie or ""
+    try:
+        jar = SimpleCookie(raw)
+    except CookieError:
+        return None
+    morsel = jar.get(SESSION_COOKIE)
+    return morsel.value if morsel else None
+
+
+async def signed_in(state: rx.State) -> Actor | None:
+    return await db.acall(auth.resolve, session_token(state))
+
+
+def current_path(state: rx.State) -> str:
+    page = state.router.page
+    path = page.raw_path or page.path or "/"
+    return path
+
+
+def redirect_away(state: rx.State, actor: Actor | None) -> rx.event.EventSpec:
+    """Signed out: to sign-in and back. Wrong role: to the role's own home."""
+    if actor is None:
+        return rx.redirect(f"/login?next={quote(current_path(state), safe='')}")
+    return rx.redirect(auth.home_path(actor.role))
+
+
+async def require(state: rx.State, roles: frozenset[Role]) -> tuple[Actor | None, rx.event.EventSpec | None]:
+    """(actor, None) when allowed; (None, redirect) otherwise."""
+    actor = await signed_in(state)
+    if actor is None or actor.role not in roles:
+        return None, redirect_away(state, actor)
+    return actor, None
+
+
+class ViewerState(rx.State):
+    """Name and role of the person signed in, for the page shells."""
+
+    name: str = ""
+    role: str = ""
+    practice_name: str = ""
+    checked: bool = False
+
+    def _show(self, actor: Actor | None) -> None:
+        self.name = actor.name if actor else ""
+        self.role = str(actor.role) if actor else ""
+        self.checked = actor is not None
+
+    async def _guard(self, roles: frozenset[Role]):
+        actor, away = await require(self, roles)
+        self._show(actor)
+        if actor is not None:
+            from practipal_app.services.practice import practice_name
+
+            self.practice_name = await db.acall(practice_name, actor.practice_id)
+        return away
+
+    @rx.event
+    async def guard_staff(self):
+        return await self._guard(STAFF)
+
+    @rx.event
+    async def guard_client(self):
+        return await self._guard(CLIENTS)

@@ -1,0 +1,49 @@
+"""Fixtures for service tests on a real database: a controlled clock and sign-in helpers."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+import pytest
+from sqlmodel import select
+
+from practipal_app import db
+from practipal_app.models import AuditEvent, User
+from practipal_app.services import auth
+from practipal_app.services.tokens import new_token
+
+# Monday 2 March 2026, 10:00 in Kolkata.
+T0 = datetime(2026, 3, 2, 4, 30, tzinfo=UTC)
+
+
+@pytest.fixture
+def t0() -> datetime:
+    return T0
+
+
+@pytest.fixture
+def sign_in(engine) -> Callable[..., tuple[str, str]]:
+    """sign_in(email, password, now=..., next_path=...) -> (session token, where the browser goes).
+
+    What the login page does: check the password, leave a ticket for this browser tab, and let
+    the tab redeem it for a session cookie.
+    """
+
+    def run(email: str, password: str, now: datetime = T0, next_path: str = "") -> tuple[str, str]:
+        browser = new_token()
+        db.call(auth.sign_in, email, password, browser, next_path, now=now)
+        return db.call(auth.redeem_ticket, browser, "pytest", now=now)
+
+    return run
+
+
+@pytest.fixture
+def audit_kinds(engine) -> Callable[[], list[str]]:
+    """The audit trail's event kinds, oldest first."""
+    return lambda: [e.kind for e in db.call(lambda s: s.exec(select(AuditEvent).order_by(AuditEvent.id)).all())]
+
+
+@pytest.fixture
+def reload_user(engine) -> Callable[[int], User]:
+    return lambda user_id: db.call(lambda s: s.get(User, user_id))
