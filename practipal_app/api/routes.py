@@ -18,8 +18,8 @@ from starlette.routing import Route
 
 from practipal_app import db
 from practipal_app.config import get_settings
-from practipal_app.services import auth
 from practipal_app.notifications import outbox
+from practipal_app.services import auth
 from practipal_app.services.errors import DomainError, LinkInvalid, NotFound
 
 SESSION_COOKIE = "pp_session"

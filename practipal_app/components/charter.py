@@ -35,7 +35,7 @@ def tel_link(label, phone) -> rx.Component:
             align="center", spacing="3",
         ),
         href=rx.Var.create("tel:") + digits if isinstance(digits, rx.Var) else f"tel:{digits}",
-        style={"display": "block", "padding": "12px 14px", "borderRadius": "10px", "textDecoration": "none",
+        style={"display": "block", "width": "100%", "boxSizing": "border-box", "padding": "12px 14px", "borderRadius": "10px", "textDecoration": "none",
                "color": "var(--gray-12)", "background": "var(--red-3)", "border": "1px solid var(--red-6)"},
     )
 

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
 
 from sqlmodel import Session, col, func, select
 
-from practipal_app.models import OutboxEmail, Role
+from practipal_app.models import OutboxEmail, Practice, Role
 from practipal_app.notifications.templates import Email
 from practipal_app.services.errors import NotFound, PermissionDenied
 from practipal_app.services.identity import Actor
+from practipal_app.services.timefmt import format_local
 
 
 def enqueue(
@@ -39,8 +39,8 @@ class OutboxRow:
     status: str
     attempts: int
     last_error: str
-    created_at: datetime
-    sent_at: datetime | None
+    created_at: str
+    sent_at: str
 
 
 PAGE_SIZE = 50
@@ -50,6 +50,7 @@ def list_for_owner(session: Session, actor: Actor, page: int = 0) -> tuple[list[
     """The practice's outbox, newest first, for the owner only (it holds invite links)."""
     if actor.role != Role.OWNER:
         raise PermissionDenied("Only the practice owner can read the outbox.")
+    tz = session.get(Practice, actor.practice_id).timezone
     where = OutboxEmail.practice_id == actor.practice_id
     total = session.exec(select(func.count()).select_from(OutboxEmail).where(where)).one()
     rows = session.exec(
@@ -62,7 +63,7 @@ def list_for_owner(session: Session, actor: Actor, page: int = 0) -> tuple[list[
     return [
         OutboxRow(
             r.id, r.kind, r.to_address, r.subject, r.status, r.attempts,
-            r.last_error, r.created_at, r.sent_at,
+            r.last_error, format_local(r.created_at, tz), format_local(r.sent_at, tz),
         )
         for r in rows
     ], total

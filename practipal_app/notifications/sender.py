@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import re
 from dataclasses import dataclass
 from email.message import EmailMessage
@@ -11,6 +10,8 @@ from email.utils import formatdate
 import aiosmtplib
 
 from practipal_app.config import Settings
+
+SMTP_TIMEOUT_SECONDS = 30
 
 
 @dataclass(frozen=True)
@@ -46,7 +47,7 @@ def _is_permanent(code: int) -> bool:
     return 500 <= code < 600
 
 
-async def send(mail: Outgoing, settings: Settings, timeout: float = 30) -> None:
+async def send(mail: Outgoing, settings: Settings) -> None:
     message = build_message(mail, settings.mail_from)
     try:
         await aiosmtplib.send(
@@ -57,7 +58,7 @@ async def send(mail: Outgoing, settings: Settings, timeout: float = 30) -> None:
             password=settings.smtp_password or None,
             start_tls=settings.smtp_starttls,
             use_tls=settings.smtp_tls,
-            timeout=timeout,
+            timeout=SMTP_TIMEOUT_SECONDS,
         )
     except aiosmtplib.SMTPRecipientsRefused as exc:
         codes = [r.code for r in exc.recipients]
@@ -69,5 +70,5 @@ async def send(mail: Outgoing, settings: Settings, timeout: float = 30) -> None:
         if _is_permanent(exc.code):
             raise PermanentFailure(f"{exc.code} {exc.message}") from exc
         raise TemporaryFailure(f"{exc.code} {exc.message}") from exc
-    except (aiosmtplib.SMTPException, OSError, asyncio.TimeoutError) as exc:
+    except (TimeoutError, aiosmtplib.SMTPException, OSError) as exc:
         raise TemporaryFailure(f"{type(exc).__name__}: {exc}") from exc

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, fields
-from datetime import datetime
 from zoneinfo import available_timezones
 
 from sqlalchemy import or_
@@ -14,6 +13,7 @@ from practipal_app.models import (
     CLINICIAN_ROLES,
     ClientProfile,
     ClientStatus,
+    Practice,
     Role,
     User,
 )
@@ -22,6 +22,7 @@ from practipal_app.services.auth import email_problem, find_user, normalize_emai
 from practipal_app.services.errors import InvalidInput, NotFound, PermissionDenied
 from practipal_app.services.identity import Actor
 from practipal_app.services.phones import display_phone, parse_phone
+from practipal_app.services.timefmt import format_local
 
 PAGE_SIZE = 25
 
@@ -80,8 +81,8 @@ class ClientDetail:
     emergency_contact_relation: str
     status: str
     portal: str
-    invited_at: datetime | None
-    accepted_at: datetime | None
+    invited_at: str
+    accepted_at: str
     therapist_id: int
     therapist_name: str
 
@@ -126,10 +127,12 @@ def list_clients(
         where.append(ClientProfile.status == status)
     text = query.strip().lower()
     if text:
-        like = f"%{text.replace('%', '').replace('_', '')}%"
+        # Escape LIKE wildcards so "kabir_das" or "100%" match as typed.
+        escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        like = f"%{escaped}%"
         digits = "".join(ch for ch in text if ch.isdigit())
-        matches = [func.lower(User.name).like(like), User.email.like(like),
-                   func.lower(ClientProfile.preferred_name).like(like)]
+        matches = [func.lower(User.name).like(like, escape="\\"), User.email.like(like, escape="\\"),
+                   func.lower(ClientProfile.preferred_name).like(like, escape="\\")]
         if len(digits) >= 3:
             matches.append(User.phone.like(f"%{digits}%"))
         where.append(or_(*matches))
@@ -153,14 +156,16 @@ def get_client(session: Session, actor: Actor, client_id: int) -> ClientDetail:
     profile = scoped_profile(session, actor, client_id)
     user = session.get(User, client_id)
     therapist = session.get(User, profile.therapist_id)
+    tz = session.get(Practice, profile.practice_id).timezone
     return ClientDetail(
         id=user.id, name=user.name, preferred_name=profile.preferred_name, email=user.email,
         phone=user.phone, phone_display=display_phone(user.phone), timezone=profile.timezone,
         emergency_contact_name=profile.emergency_contact_name,
         emergency_contact_phone=profile.emergency_contact_phone,
         emergency_contact_relation=profile.emergency_contact_relation,
-        status=profile.status, portal=portal_status(profile), invited_at=profile.invited_at,
-        accepted_at=profile.accepted_at, therapist_id=profile.therapist_id, therapist_name=therapist.name,
+        status=profile.status, portal=portal_status(profile),
+        invited_at=format_local(profile.invited_at, tz), accepted_at=format_local(profile.accepted_at, tz),
+        therapist_id=profile.therapist_id, therapist_name=therapist.name,
     )
 
 
@@ -261,3 +266,21 @@ def update_client(session: Session, actor: Actor, client_id: int, form: ClientFo
                      subject_type="client", subject_id=client_id, fields=sorted(changed))
     session.flush()
     return get_client(session, actor, client_id)
+
+
+@dataclass(frozen=True)
+class Overview:
+    clients: int
+    on_portal: int
+    invited: int
+
+
+def overview(session: Session, actor: Actor) -> Overview:
+    """Counts for the workspace home, within what the actor may see."""
+    rows = session.exec(
+        select(ClientProfile.accepted_at, ClientProfile.invited_at)
+        .where(_scope(actor), ClientProfile.status != ClientStatus.DISCHARGED)
+    ).all()
+    on_portal = sum(1 for accepted, _ in rows if accepted)
+    invited = sum(1 for accepted, invited in rows if invited and not accepted)
+    return Overview(clients=len(rows), on_portal=on_portal, invited=invited)

@@ -7,7 +7,14 @@ from datetime import datetime, timedelta
 
 from sqlmodel import Session, select
 
-from practipal_app.models import ClientProfile, ClientStatus, OneTimeToken, Practice, TokenPurpose, User
+from practipal_app.models import (
+    ClientProfile,
+    ClientStatus,
+    OneTimeToken,
+    Practice,
+    TokenPurpose,
+    User,
+)
 from practipal_app.models.base import utcnow
 from practipal_app.notifications import outbox, templates
 from practipal_app.services import audit, auth, charter, passwords

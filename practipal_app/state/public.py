@@ -144,6 +144,7 @@ class InviteState(rx.State):
     invalid: str = ""
     errors: dict[str, str] = {}
     busy: bool = False
+    loaded: bool = False
 
     def _token(self) -> str:
         return str(self.router.page.params.get("token", ""))
@@ -154,9 +155,9 @@ class InviteState(rx.State):
         try:
             view = await db.acall(invites.inspect, self._token())
         except LinkInvalid as exc:
-            self.invalid = exc.message
+            self.invalid, self.loaded = exc.message, True
             return
-        self.invalid = ""
+        self.invalid, self.loaded = "", True
         self.client_name, self.therapist_name = view.client_name, view.therapist_name
         self.practice_name = view.practice_name
         self.statement, self.charter_version = view.charter.statement, view.charter.version

@@ -14,10 +14,6 @@ from practipal_app.services.errors import DomainError, InvalidInput
 from practipal_app.state.session import CLINICIANS, OWNER, STAFF, require
 
 
-def _fmt(dt) -> str:
-    return dt.strftime("%d %b %Y, %H:%M UTC") if dt else ""
-
-
 class ClientsState(rx.State):
     rows: list[dict[str, str]] = []
     total: int = 0
@@ -115,9 +111,7 @@ class ClientDetailState(rx.State):
             return -1
 
     def _show(self, detail: clients.ClientDetail) -> None:
-        data = asdict(detail)
-        data["invited_at"], data["accepted_at"] = _fmt(detail.invited_at), _fmt(detail.accepted_at)
-        self.client = {k: str(v) for k, v in data.items()}
+        self.client = {k: str(v) for k, v in asdict(detail).items()}
 
     @rx.event
     async def load(self):
@@ -312,7 +306,7 @@ class OutboxState(rx.State):
         rows, self.total = await db.acall(outbox.list_for_owner, actor, 0)
         self.smtp_configured = get_settings().smtp_configured
         self.rows = [
-            {"id": str(r.id), "kind": r.kind, "to": r.to_address, "subject": r.subject, "status": r.status, "error": r.last_error, "created": _fmt(r.created_at)}
+            {"id": str(r.id), "kind": r.kind, "to": r.to_address, "subject": r.subject, "status": r.status, "error": r.last_error, "created": r.created_at}
             for r in rows
         ]
 
@@ -333,3 +327,22 @@ class ProfileState(rx.State):
             return away
         await db.acall(auth.sign_out_everywhere, actor)
         return rx.call_script("window.location.assign('/login')")
+
+
+class TodayState(rx.State):
+    clients: int = 0
+    on_portal: int = 0
+    invited: int = 0
+    charter_version: int = 0
+    is_clinician: bool = False
+
+    @rx.event
+    async def load(self):
+        actor, away = await require(self, STAFF)
+        if away:
+            return away
+        counts = await db.acall(clients.overview, actor)
+        self.clients, self.on_portal, self.invited = counts.clients, counts.on_portal, counts.invited
+        self.is_clinician = actor.is_clinician
+        if actor.is_clinician:
+            self.charter_version = (await db.acall(charter.my_charter, actor)).version

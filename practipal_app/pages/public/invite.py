@@ -44,9 +44,13 @@ def invite_page() -> rx.Component:
     return public_card(
         "Welcome",
         rx.cond(
-            InviteState.invalid != "",
-            rx.callout(InviteState.invalid, icon="link-2-off", color_scheme="orange", width="100%"),
-            _accept_form(),
+            ~InviteState.loaded,
+            rx.center(rx.spinner(size="3"), width="100%", padding="24px"),
+            rx.cond(
+                InviteState.invalid != "",
+                rx.callout(InviteState.invalid, icon="link-2-off", color_scheme="orange", width="100%"),
+                _accept_form(),
+            ),
         ),
         width="520px",
     )

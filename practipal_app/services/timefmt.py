@@ -1,0 +1,14 @@
+"""Times are stored in UTC and shown in a named zone."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+
+def format_local(dt: datetime | None, tz_name: str) -> str:
+    """'29 Nov 2026, 10:52 am' in the given zone; '' for no time."""
+    if dt is None:
+        return ""
+    local = dt.astimezone(ZoneInfo(tz_name))
+    return local.strftime("%d %b %Y, %I:%M %p").replace(" 0", " ").replace("AM", "am").replace("PM", "pm")
