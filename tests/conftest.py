@@ -38,21 +38,12 @@ THERAPIST_EMAIL = "vikram@example.com"
 THERAPIST_PASSWORD = "Amber-Monsoon-Kettle-19"
 BASE_URL = "https://practice.example.in"
 
-_ENV_TO_CLEAR = (
-    "PRACTIPAL_DATABASE_URL", "PRACTIPAL_BASE_URL", "PRACTIPAL_PORT", "PRACTIPAL_SMTP_HOST",
-    "PRACTIPAL_SMTP_PORT", "PRACTIPAL_SMTP_USER", "PRACTIPAL_SMTP_PASSWORD",
-    "PRACTIPAL_SMTP_STARTTLS", "PRACTIPAL_SMTP_TLS", "PRACTIPAL_MAIL_FROM", "REFLEX_REDIS_URL",
-)
-
-
 @pytest.fixture(scope="session", autouse=True)
 def data_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """A private data dir for the whole run, and no PRACTIPAL_* setting leaking in from the shell."""
+    """A private data dir for the whole run: nothing a test does lands in ./data."""
     path = tmp_path_factory.mktemp("practipal-data")
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("PRACTIPAL_DATA_DIR", str(path))
-        for name in _ENV_TO_CLEAR:
-            mp.delenv(name, raising=False)
         config.get_settings.cache_clear()
         yield str(path)
     config.get_settings.cache_clear()

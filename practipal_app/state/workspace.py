@@ -305,8 +305,10 @@ class OutboxState(rx.State):
             return away
         rows, self.total = await db.acall(outbox.list_for_owner, actor, 0)
         self.smtp_configured = get_settings().smtp_configured
+        held = "pending" if self.smtp_configured else "held"
         self.rows = [
-            {"id": str(r.id), "kind": r.kind, "to": r.to_address, "subject": r.subject, "status": r.status, "error": r.last_error, "created": r.created_at}
+            {"id": str(r.id), "kind": r.kind, "to": r.to_address, "subject": r.subject,
+             "status": held if r.status == "pending" else r.status, "error": r.last_error, "created": r.created_at}
             for r in rows
         ]
 

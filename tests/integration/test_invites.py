@@ -11,7 +11,14 @@ from practipal_app import db
 from practipal_app.models import CharterAcknowledgement
 from practipal_app.notifications import outbox as outbox_service
 from practipal_app.services import auth, charter, clients, invites
-from practipal_app.services.errors import DomainError, InvalidInput, LinkInvalid, NotFound, PermissionDenied
+from practipal_app.services.errors import (
+    DomainError,
+    InvalidInput,
+    LinkInvalid,
+    NotFound,
+    PermissionDenied,
+)
+from practipal_app.services.timefmt import format_local
 from practipal_app.services.tokens import new_token
 
 EXPIRED = "This invite link has expired — ask your therapist to send a new one."
@@ -52,7 +59,9 @@ def test_invite_email_names_therapist_and_practice(invite, outbox, owner_actor, 
     assert f"{base_url}/invite/{token}" in mail.body_text
     assert "Hello Riya Sharma" in mail.body_text
     detail = db.call(clients.get_client, owner_actor, riya)
-    assert (detail.portal, detail.invited_at) == ("Invited", t0)
+    # Shown in the practice's zone: 04:30 UTC is 10:00 in Kolkata.
+    assert detail.portal == "Invited"
+    assert detail.invited_at == format_local(t0, "Asia/Kolkata") and "Mar 2026, 10:00 am" in detail.invited_at
 
 
 def test_invite_page_shows_who_invited_and_the_charter_in_force(invite, t0):
@@ -76,7 +85,7 @@ def test_accepting_sets_the_password_records_the_acknowledgement_and_signs_in(in
     assert ack.charter_version == shown == 1
     assert db.call(charter.needs_acknowledgement, riya) is False
     detail = db.call(clients.get_client, owner_actor, riya)
-    assert (detail.portal, detail.accepted_at) == ("Active", t0 + timedelta(days=2))
+    assert (detail.portal, detail.accepted_at) == ("Active", format_local(t0 + timedelta(days=2), "Asia/Kolkata"))
 
 
 def test_invite_link_works_once(invite, t0):

@@ -325,7 +325,8 @@ def _practipal_command() -> list[str]:
 
 
 def _start_worker(database, port: int, data_dir: str) -> subprocess.Popen:
-    env = {**os.environ, **_env(port, data_dir), "PRACTIPAL_DATABASE_URL": database.url}
+    inherited = {k: v for k, v in os.environ.items() if not k.startswith("PRACTIPAL_")}
+    env = {**inherited, **_env(port, data_dir), "PRACTIPAL_DATABASE_URL": database.url}
     return subprocess.Popen(
         [*_practipal_command(), "worker", "--poll", "0.2", "--lease", "2"],
         env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,

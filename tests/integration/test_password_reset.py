@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 
 from practipal_app import db
-from practipal_app.services import auth
+from practipal_app.services import auth, invites
 from practipal_app.services.errors import InvalidInput, LinkInvalid, SignInRefused
 from practipal_app.services.tokens import new_token
 
@@ -87,8 +87,6 @@ def test_reset_lifts_a_lockout(owner, base_url, emailed_tokens, t0):
 
 def test_a_reset_link_is_not_an_invite_link(owner_actor, add_client, base_url, emailed_tokens, t0):
     client_id = add_client(owner_actor, "Riya Sharma", "riya@example.com")
-    from practipal_app.services import invites
-
     db.call(invites.send_invite, owner_actor, client_id, base_url, now=t0)
     [invite_token] = emailed_tokens("invite")
     with pytest.raises(LinkInvalid):
