@@ -13,7 +13,7 @@ import reflex as rx
 from practipal_app import db
 from practipal_app.api.routes import SESSION_COOKIE
 from practipal_app.models import CLINICIAN_ROLES, STAFF_ROLES, Role
-from practipal_app.services import auth
+from practipal_app.services import auth, practice
 from practipal_app.services.identity import Actor
 
 STAFF = STAFF_ROLES
@@ -74,9 +74,7 @@ class ViewerState(rx.State):
         actor, away = await require(self, roles)
         self._show(actor)
         if actor is not None:
-            from practipal_app.services.practice import practice_name
-
-            self.practice_name = await db.acall(practice_name, actor.practice_id)
+            self.practice_name = await db.acall(practice.practice_name, actor.practice_id)
         return away
 
     @rx.event
