@@ -65,7 +65,7 @@ def workspace_shell(title: str, *children: rx.Component, actions: rx.Component |
         rx.spacer(),
         rx.text(ViewerState.name, size="2", padding_x="12px", weight="medium"),
         # A plain anchor: signing out is an HTTP route that clears the cookie, not a client-side page.
-        rx.el.a("Sign out", href="/logout", style={"padding": "0 12px 12px", "fontSize": "14px",
+        rx.el.a("Sign out", href="/logout", reload_document=True, style={"padding": "0 12px 12px", "fontSize": "14px",
                                                     "color": "var(--accent-11)"}),
         width="220px",
         min_width="220px",
@@ -97,6 +97,7 @@ def _bottom_tab(label: str, href: str, icon: str, full_page: bool = False) -> rx
     return link(
         rx.vstack(rx.icon(icon, size=22), rx.text(label, size="1"), align="center", spacing="1"),
         href=href,
+        reload_document=full_page,  # rx.el.a is a client-side router link; /logout is an HTTP route
         style={"flex": "1", "padding": "8px 0", "textAlign": "center", "color": "var(--gray-12)",
                "textDecoration": "none"},
     )

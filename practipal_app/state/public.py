@@ -9,7 +9,7 @@ from practipal_app.config import get_settings
 from practipal_app.services import auth, invites, practice
 from practipal_app.services.errors import DomainError, InvalidInput, LinkInvalid
 from practipal_app.state.navigation import collect_session
-from practipal_app.state.session import signed_in
+from practipal_app.state.session import page_params, signed_in
 
 TIMEZONES = ["Asia/Kolkata", "Asia/Dubai", "Asia/Singapore", "Europe/London", "America/New_York",
              "America/Los_Angeles", "Australia/Sydney", "UTC"]
@@ -57,7 +57,7 @@ class LoginState(rx.State):
     @rx.event
     async def load(self):
         self.error, self.busy = "", False
-        query = self.router.page.params
+        query = page_params(self)
         self.notice = "Your sign-in took too long. Please sign in again." if query.get("expired") else ""
         if await db.acall(practice.needs_setup):
             return rx.redirect("/setup")
@@ -72,7 +72,7 @@ class LoginState(rx.State):
         try:
             await db.acall(
                 auth.sign_in, str(form.get("email", "")), str(form.get("password", "")),
-                self.router.session.client_token, str(self.router.page.params.get("next", "")),
+                self.router.session.client_token, str(page_params(self).get("next", "")),
             )
         except DomainError as exc:
             self.error = exc.message
@@ -107,7 +107,7 @@ class ResetState(rx.State):
     busy: bool = False
 
     def _token(self) -> str:
-        return str(self.router.page.params.get("token", ""))
+        return str(page_params(self).get("token", ""))
 
     @rx.event
     async def load(self):
@@ -147,7 +147,7 @@ class InviteState(rx.State):
     loaded: bool = False
 
     def _token(self) -> str:
-        return str(self.router.page.params.get("token", ""))
+        return str(page_params(self).get("token", ""))
 
     @rx.event
     async def load(self):

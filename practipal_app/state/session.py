@@ -36,10 +36,18 @@ async def signed_in(state: rx.State) -> Actor | None:
     return await db.acall(auth.resolve, session_token(state))
 
 
+def page_params(state: rx.State) -> dict:
+    """Query and dynamic-route parameters of the page that sent the event.
+
+    `router.page` is deprecated in favour of `router.url`, which has no route arguments; `_page`
+    is the same data without the warning.
+    """
+    return state.router._page.params
+
+
 def current_path(state: rx.State) -> str:
-    page = state.router.page
-    path = page.raw_path or page.path or "/"
-    return path
+    url = state.router.url
+    return (url.path or "/") + (f"?{url.query}" if url.query else "")
 
 
 def redirect_away(state: rx.State, actor: Actor | None) -> rx.event.EventSpec:

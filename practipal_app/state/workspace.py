@@ -11,7 +11,7 @@ from practipal_app.config import get_settings
 from practipal_app.notifications import outbox
 from practipal_app.services import auth, charter, clients, invites
 from practipal_app.services.errors import DomainError, InvalidInput
-from practipal_app.state.session import CLINICIANS, OWNER, STAFF, require
+from practipal_app.state.session import CLINICIANS, OWNER, STAFF, page_params, require
 
 
 class ClientsState(rx.State):
@@ -106,7 +106,7 @@ class ClientDetailState(rx.State):
 
     def _client_id(self) -> int:
         try:
-            return int(self.router.page.params.get("client_id", ""))
+            return int(page_params(self).get("client_id", ""))
         except ValueError:
             return -1
 

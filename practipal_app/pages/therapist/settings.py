@@ -55,7 +55,7 @@ def _outbox_row(row) -> rx.Component:
         rx.table.cell(row["created"]),
         rx.table.cell(row["kind"]),
         rx.table.cell(row["to"]),
-        rx.table.cell(rx.el.a(row["subject"], href="/api/outbox/" + row["id"],
+        rx.table.cell(rx.el.a(row["subject"], href="/api/outbox/" + row["id"], reload_document=True,
                               style={"color": "var(--accent-11)"})),
         rx.table.cell(rx.badge(row["status"]), rx.cond(row["error"] != "", rx.text(row["error"], size="1"))),
     )
