@@ -38,6 +38,7 @@ THERAPIST_EMAIL = "vikram@example.com"
 THERAPIST_PASSWORD = "Amber-Monsoon-Kettle-19"
 BASE_URL = "https://practice.example.in"
 
+
 @pytest.fixture(scope="session", autouse=True)
 def data_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A private data dir for the whole run: nothing a test does lands in ./data."""

@@ -47,11 +47,14 @@ def _claimable(now: datetime):
 
 def claim(session: Session, worker: str, limit: int, lease: timedelta, now: datetime) -> list[Outgoing]:
     """Take up to `limit` due rows for this worker. A row another worker took first is skipped."""
+    # Look a little further than `limit`, so losing a race to another worker still finds work.
     ids = session.exec(
-        select(OutboxEmail.id).where(_claimable(now)).order_by(col(OutboxEmail.id)).limit(limit)
+        select(OutboxEmail.id).where(_claimable(now)).order_by(col(OutboxEmail.id)).limit(limit + 4)
     ).all()
     claimed: list[Outgoing] = []
     for row_id in ids:
+        if len(claimed) == limit:
+            break
         result = session.exec(
             update(OutboxEmail)
             .where(OutboxEmail.id == row_id, _claimable(now))
@@ -98,10 +101,17 @@ async def deliver_due(
     settings: Settings, worker: str, *, limit: int = 20, lease: timedelta = timedelta(minutes=5),
     base_backoff: timedelta = BASE_BACKOFF,
 ) -> int:
-    """Claim and send one batch. Returns how many were sent."""
-    batch = await asyncio.to_thread(db.call, claim, worker, limit, lease, utcnow())
+    """Send up to `limit` due emails. Returns how many were sent.
+
+    Each email is claimed just before it is sent, so a lease only has to outlast one SMTP
+    exchange, and a row another worker took is simply skipped for the next one.
+    """
     sent = 0
-    for mail in batch:
+    for _ in range(limit):
+        claimed = await asyncio.to_thread(db.call, claim, worker, 1, lease, utcnow())
+        if not claimed:
+            break
+        mail = claimed[0]
         try:
             await send(mail, settings)
         except PermanentFailure as exc:
@@ -111,7 +121,7 @@ async def deliver_due(
             await asyncio.to_thread(db.call, mark_retry, mail.id, worker, str(exc), utcnow(), base_backoff)
             log.info("outbox %s will be retried: %s", mail.id, exc)
         else:
-            # Recorded at once, row by row, so a crash later in the batch cannot resend this one.
+            # Recorded at once, so a crash before the next email cannot resend this one.
             await asyncio.to_thread(db.call, mark_sent, mail.id, worker, utcnow())
             sent += 1
     return sent

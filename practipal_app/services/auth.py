@@ -14,7 +14,15 @@ from datetime import datetime, timedelta
 
 from sqlmodel import Session, select
 
-from practipal_app.models import AuthSession, OneTimeToken, Practice, Role, TokenPurpose, User
+from practipal_app.models import (
+    AuthSession,
+    ClientProfile,
+    OneTimeToken,
+    Practice,
+    Role,
+    TokenPurpose,
+    User,
+)
 from practipal_app.models.base import utcnow
 from practipal_app.notifications import outbox, templates
 from practipal_app.services import audit, passwords
@@ -322,6 +330,12 @@ def reset_password(
     user.failed_signins, user.failed_signins_since, user.locked_until = 0, None, None
     row.used_at = now
     session.add_all([user, row])
+    profile = session.get(ClientProfile, user.id)
+    if profile is not None and profile.accepted_at is None:
+        # Setting a password through the emailed link joins the portal, as the invite would;
+        # the portal then asks for the charter acknowledgement.
+        profile.accepted_at = now
+        session.add(profile)
     end_all_sessions(session, user.id, now)
     audit.record(session, "auth.password_reset", practice_id=user.practice_id, actor_id=user.id)
     issue_ticket(session, user, client_token, home_path(user.role), now)

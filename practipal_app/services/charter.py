@@ -92,7 +92,7 @@ def generate_statement(s: CharterSettings) -> str:
     """The boundary statement in the therapist's voice, from their settings."""
     days = format_days(s.working_days)
     clock = format_clock(s.check_time)
-    when = f"every day, around {clock}" if days == "every day" else f"on working days ({days}, around {clock})"
+    when = f"every day, around {clock}," if days == "every day" else f"on working days ({days}, around {clock})"
     parts = [f"I check portal messages once daily {when} and reply {response_promise(s.response_days)}."]
     allowed = [WHATSAPP_FOR[k] for k in s.whatsapp_for if k in WHATSAPP_FOR]
     refused = [WHATSAPP_NOT_FOR[k] for k in s.whatsapp_not_for if k in WHATSAPP_NOT_FOR]
@@ -125,7 +125,9 @@ def validate(s: CharterSettings, statement: str | None) -> dict[str, str]:
     if len(s.extra_text) > 1000:
         errors["extra_text"] = "Keep the extra text under 1,000 characters."
     for contact in s.crisis_contacts:
-        if not str(contact.get("label", "")).strip() or not str(contact.get("phone", "")).strip():
+        if not isinstance(contact, dict):
+            errors["crisis_contacts"] = "Each contact needs a name and a phone number."
+        elif not str(contact.get("label", "")).strip() or not str(contact.get("phone", "")).strip():
             errors["crisis_contacts"] = "Each contact needs a name and a phone number."
     if statement is not None and not statement.strip():
         errors["statement"] = "The statement cannot be empty."

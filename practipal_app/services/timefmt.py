@@ -11,4 +11,5 @@ def format_local(dt: datetime | None, tz_name: str) -> str:
     if dt is None:
         return ""
     local = dt.astimezone(ZoneInfo(tz_name))
-    return local.strftime("%d %b %Y, %I:%M %p").replace(" 0", " ").replace("AM", "am").replace("PM", "pm")
+    hour = local.hour % 12 or 12
+    return f"{local.day} {local:%b %Y}, {hour}:{local:%M} {'am' if local.hour < 12 else 'pm'}"

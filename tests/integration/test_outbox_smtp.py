@@ -324,52 +324,53 @@ def _practipal_command() -> list[str]:
     return [str(script)] if script.exists() else [sys.executable, "-m", "practipal_app.cli"]
 
 
-def _start_worker(database, port: int, data_dir: str) -> subprocess.Popen:
+def _start_worker(database, port: int, data_dir: str, log: Path) -> subprocess.Popen:
     inherited = {k: v for k, v in os.environ.items() if not k.startswith("PRACTIPAL_")}
     env = {**inherited, **_env(port, data_dir), "PRACTIPAL_DATABASE_URL": database.url}
-    return subprocess.Popen(
-        [*_practipal_command(), "worker", "--poll", "0.2", "--lease", "2"],
-        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-    )
+    with log.open("ab") as out:  # the child keeps its own copy of the file
+        return subprocess.Popen(
+            [*_practipal_command(), "worker", "--poll", "0.2", "--lease", "2"],
+            env=env, stdout=subprocess.DEVNULL, stderr=out,
+        )
 
 
-def _wait_for(condition: Callable[[], bool], timeout: float, what: str, proc: subprocess.Popen) -> None:
+def _wait_for(condition: Callable[[], bool], timeout: float, what: str, proc: subprocess.Popen, log: Path) -> None:
     deadline = time.monotonic() + timeout
     while not condition():
         if proc.poll() is not None:
-            pytest.fail(f"worker exited ({proc.returncode}) before {what}: {proc.stderr.read().decode()[-2000:]}")
+            pytest.fail(f"worker exited ({proc.returncode}) before {what}: {log.read_text()[-2000:]}")
         if time.monotonic() > deadline:
             pytest.fail(f"timed out waiting for {what}")
         time.sleep(0.02)
 
 
 def test_worker_killed_mid_batch_and_restarted_sends_every_email_exactly_once(
-    database, queue, mail_server, data_dir,
+    database, queue, mail_server, data_dir, tmp_path,
 ):
     server = mail_server(delay=0.3)
     ids = queue(10)
+    log = tmp_path / "worker.log"
 
-    first = _start_worker(database, server.port, data_dir)
+    first = _start_worker(database, server.port, data_dir, log)
     try:
         # Kill it while the fourth email is being handed over, three having been accepted.
-        _wait_for(lambda: len(server.accepted) >= 3 and server.data_calls >= 4, 30, "three deliveries", first)
+        _wait_for(lambda: len(server.accepted) >= 3 and server.data_calls >= 4, 30, "three deliveries", first, log)
         first.send_signal(signal.SIGKILL)
     finally:
         first.kill()
         first.wait(10)
-        first.stderr.close()
     time.sleep(0.4)  # let the server notice the dropped connection
     assert len(server.accepted) == 3
-    assert _statuses() == Counter({OutboxStatus.SENT: 3, OutboxStatus.SENDING: 7})  # the dead worker's claims
+    # The email in flight stays claimed by the dead worker until its lease ends; the rest wait.
+    assert _statuses() == Counter({OutboxStatus.SENT: 3, OutboxStatus.SENDING: 1, OutboxStatus.PENDING: 6})
 
-    second = _start_worker(database, server.port, data_dir)
+    second = _start_worker(database, server.port, data_dir, log)
     try:
-        _wait_for(lambda: _statuses() == Counter({OutboxStatus.SENT: 10}), 40, "every row to be sent", second)
+        _wait_for(lambda: _statuses() == Counter({OutboxStatus.SENT: 10}), 40, "every row to be sent", second, log)
     finally:
         second.terminate()
         second.wait(10)
-        second.stderr.close()
 
     assert len(server.accepted) == 10
     assert server.message_ids() == Counter({_expected_message_id(_row(i)): 1 for i in ids})
-    assert sorted(_row(i).attempts for i in ids) == [1] * 3 + [2] * 7
+    assert sorted(_row(i).attempts for i in ids) == [1] * 9 + [2]  # only the interrupted one twice
