@@ -22,8 +22,28 @@ from practipal_app.notifications import outbox
 from practipal_app.services import auth
 from practipal_app.services.errors import DomainError, LinkInvalid, NotFound
 
-SESSION_COOKIE = "pp_session"
+SESSION_COOKIE, INVITE_COOKIE, RESET_COOKIE = auth.SESSION_COOKIE, auth.INVITE_COOKIE, auth.RESET_COOKIE
+LINK_COOKIE_SECONDS = 3600
 _URL = re.compile(r"https?://[^\s<>\"']+")
+
+
+def _cookie_args(max_age: int) -> dict:
+    return {"httponly": True, "samesite": "lax", "secure": get_settings().cookie_secure, "path": "/",
+            "max_age": max_age}
+
+
+def link_exchange(cookie_name: str, landing: str):
+    """An emailed link's token moves into an HttpOnly cookie before any page loads, so it never
+    sits in the address bar, the page's state or the websocket."""
+
+    async def exchange(request: Request) -> RedirectResponse:
+        response = RedirectResponse(landing, status_code=303)
+        response.set_cookie(cookie_name, request.path_params["token"][:100], **_cookie_args(LINK_COOKIE_SECONDS))
+        response.headers["Cache-Control"] = "no-store"
+        response.headers["Referrer-Policy"] = "no-referrer"
+        return response
+
+    return exchange
 
 
 async def complete_sign_in(request: Request) -> RedirectResponse:
@@ -36,10 +56,9 @@ async def complete_sign_in(request: Request) -> RedirectResponse:
     except LinkInvalid:
         return RedirectResponse("/login?expired=1", status_code=303)
     response = RedirectResponse(next_path, status_code=303)
-    response.set_cookie(
-        SESSION_COOKIE, token, httponly=True, samesite="lax", secure=get_settings().cookie_secure,
-        path="/", max_age=int(auth.CLIENT_POLICY.absolute.total_seconds()),
-    )
+    response.set_cookie(SESSION_COOKIE, token, **_cookie_args(int(auth.CLIENT_POLICY.absolute.total_seconds())))
+    for used in (INVITE_COOKIE, RESET_COOKIE):
+        response.delete_cookie(used, path="/")
     response.headers["Cache-Control"] = "no-store"
     return response
 
@@ -66,6 +85,8 @@ def build() -> Starlette:
     return Starlette(
         routes=[
             Route("/auth/session", complete_sign_in, methods=["GET"]),
+            Route("/invite/{token}", link_exchange(INVITE_COOKIE, "/invite"), methods=["GET"]),
+            Route("/reset/{token}", link_exchange(RESET_COOKIE, "/reset?link=1"), methods=["GET"]),
             Route("/logout", sign_out, methods=["GET", "POST"]),
             Route("/api/health", health, methods=["GET"]),
             Route("/api/outbox/{email_id}", outbox_email, methods=["GET"]),

@@ -21,7 +21,7 @@ PORTAL_NAV = [
 ]
 
 
-def public_card(title: str, *children: rx.Component, width: str = "440px") -> rx.Component:
+def public_card(title, *children: rx.Component, width: str = "440px") -> rx.Component:
     return rx.center(
         rx.card(
             rx.vstack(

@@ -46,6 +46,11 @@ TICKET_LIFETIME = timedelta(minutes=2)
 RESET_LIFETIME = timedelta(hours=1)
 TOUCH_EVERY = timedelta(seconds=60)
 
+# Cookie names. All are HttpOnly and set only by HTTP responses (api/routes.py).
+SESSION_COOKIE = "pp_session"
+INVITE_COOKIE = "pp_invite"
+RESET_COOKIE = "pp_reset"
+
 WRONG_CREDENTIALS = "That email and password do not match. Check both and try again."
 RESET_EXPIRED = "This reset link has expired or was already used. Ask for a new one from the sign-in page."
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 
 from sqlmodel import Session, col, select
 
@@ -188,13 +188,12 @@ def _insert(
 ) -> Charter:
     generated = generate_statement(s)
     final = statement.strip() if statement and statement.strip() else generated
-    data = asdict(s)
     row = Charter(
         therapist_id=therapist_id,
         version=version,
-        whatsapp_for=list(data["whatsapp_for"]),
-        whatsapp_not_for=list(data["whatsapp_not_for"]),
-        working_days=sorted(set(data["working_days"])),
+        whatsapp_for=list(s.whatsapp_for),
+        whatsapp_not_for=list(s.whatsapp_not_for),
+        working_days=sorted(set(s.working_days)),
         check_time=s.check_time,
         response_days=s.response_days,
         crisis_contacts=[dict(c) for c in s.crisis_contacts],

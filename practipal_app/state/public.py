@@ -9,7 +9,7 @@ from practipal_app.config import get_settings
 from practipal_app.services import auth, invites, practice
 from practipal_app.services.errors import DomainError, InvalidInput, LinkInvalid
 from practipal_app.state.navigation import collect_session
-from practipal_app.state.session import page_params, signed_in
+from practipal_app.state.session import cookie_value, page_params, signed_in
 
 TIMEZONES = ["Asia/Kolkata", "Asia/Dubai", "Asia/Singapore", "Europe/London", "America/New_York",
              "America/Los_Angeles", "Australia/Sydney", "UTC"]
@@ -82,16 +82,32 @@ class LoginState(rx.State):
             self.busy = False
 
 
-class ResetRequestState(rx.State):
+class ResetState(rx.State):
+    """/reset asks for a link; opened from the emailed link (?link=1) it sets the new password."""
+
+    choosing: bool = False
     sent: bool = False
+    name: str = ""
+    invalid: str = ""
     error: str = ""
+    busy: bool = False
+
+    def _token(self) -> str:
+        return cookie_value(self, auth.RESET_COOKIE)
 
     @rx.event
-    def load(self):
-        self.sent, self.error = False, ""
+    async def load(self):
+        self.sent, self.error, self.busy, self.invalid, self.name = False, "", False, "", ""
+        self.choosing = bool(page_params(self).get("link"))
+        if not self.choosing:
+            return
+        try:
+            self.name = await db.acall(auth.reset_name, self._token())
+        except LinkInvalid as exc:
+            self.invalid = exc.message
 
     @rx.event
-    async def submit(self, form: dict):
+    async def request_link(self, form: dict):
         email = auth.normalize_email(str(form.get("email", "")))
         if problem := auth.email_problem(email):
             self.error = problem
@@ -99,26 +115,8 @@ class ResetRequestState(rx.State):
         await db.acall(auth.request_reset, email, get_settings().base_url)
         self.error, self.sent = "", True
 
-
-class ResetState(rx.State):
-    name: str = ""
-    invalid: str = ""
-    error: str = ""
-    busy: bool = False
-
-    def _token(self) -> str:
-        return str(page_params(self).get("token", ""))
-
     @rx.event
-    async def load(self):
-        self.error, self.busy = "", False
-        try:
-            self.name, self.invalid = await db.acall(auth.reset_name, self._token()), ""
-        except LinkInvalid as exc:
-            self.name, self.invalid = "", exc.message
-
-    @rx.event
-    async def submit(self, form: dict):
+    async def choose_password(self, form: dict):
         self.busy, self.error = True, ""
         yield
         try:
@@ -147,7 +145,7 @@ class InviteState(rx.State):
     loaded: bool = False
 
     def _token(self) -> str:
-        return str(page_params(self).get("token", ""))
+        return cookie_value(self, auth.INVITE_COOKIE)
 
     @rx.event
     async def load(self):

@@ -11,7 +11,6 @@ from urllib.parse import quote
 import reflex as rx
 
 from practipal_app import db
-from practipal_app.api.routes import SESSION_COOKIE
 from practipal_app.models import CLINICIAN_ROLES, STAFF_ROLES, Role
 from practipal_app.services import auth, practice
 from practipal_app.services.identity import Actor
@@ -22,18 +21,18 @@ CLIENTS = frozenset({Role.CLIENT})
 OWNER = frozenset({Role.OWNER})
 
 
-def session_token(state: rx.State) -> str | None:
-    raw = state.router.headers.cookie or ""
+def cookie_value(state: rx.State, name: str) -> str:
+    """An HttpOnly cookie's value, as sent with the websocket handshake (never part of the state)."""
     try:
-        jar = SimpleCookie(raw)
+        jar = SimpleCookie(state.router.headers.cookie or "")
     except CookieError:
-        return None
-    morsel = jar.get(SESSION_COOKIE)
-    return morsel.value if morsel else None
+        return ""
+    morsel = jar.get(name)
+    return morsel.value if morsel else ""
 
 
 async def signed_in(state: rx.State) -> Actor | None:
-    return await db.acall(auth.resolve, session_token(state))
+    return await db.acall(auth.resolve, cookie_value(state, auth.SESSION_COOKIE))
 
 
 def page_params(state: rx.State) -> dict:

@@ -184,7 +184,12 @@ class CharterState(rx.State):
 
     def _settings(self) -> charter.CharterSettings:
         national = [dict(c) for c in charter.DEFAULT_CRISIS_CONTACTS]
-        own = [c for c in self.contacts if c.get("label", "").strip() or c.get("phone", "").strip()]
+        # Plain dicts: state lists hand out change-tracking proxies that must not reach a service.
+        own = [
+            {"label": str(c.get("label", "")).strip(), "phone": str(c.get("phone", "")).strip()}
+            for c in self.contacts
+            if str(c.get("label", "")).strip() or str(c.get("phone", "")).strip()
+        ]
         return charter.CharterSettings(
             whatsapp_for=tuple(k for k in charter.WHATSAPP_FOR if k in self.whatsapp_for),
             whatsapp_not_for=tuple(k for k in charter.WHATSAPP_NOT_FOR if k in self.whatsapp_not_for),

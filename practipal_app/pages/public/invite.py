@@ -39,7 +39,7 @@ def _accept_form() -> rx.Component:
     )
 
 
-@rx.page(route="/invite/[token]", title="Your invitation · PractiPal", on_load=InviteState.load)
+@rx.page(route="/invite", title="Your invitation · PractiPal", on_load=InviteState.load)
 def invite_page() -> rx.Component:
     return public_card(
         "Welcome",
