@@ -27,6 +27,9 @@ def normalize_url(url: str) -> str:
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    # The driver's own implicit BEGIN is turned off; `_sqlite_begin` issues it instead, so a
+    # transaction can take the write lock up front (BEGIN IMMEDIATE) when it must.
+    dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA foreign_keys=ON")
@@ -35,11 +38,17 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+def _sqlite_begin(connection: Any) -> None:
+    mode = connection.get_execution_options().get("sqlite_begin", "DEFERRED")
+    connection.exec_driver_sql(f"BEGIN {mode}")
+
+
 def make_engine(url: str) -> Engine:
     url = normalize_url(url)
     if url.startswith("sqlite"):
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
         event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "begin", _sqlite_begin)
         return engine
     return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10)
 
@@ -60,9 +69,16 @@ def set_engine(engine: Engine | None) -> None:
 
 
 @contextmanager
-def session_scope() -> Iterator[Session]:
-    """One transaction: commit on success, roll back on any error."""
+def session_scope(write_lock: bool = False) -> Iterator[Session]:
+    """One transaction: commit on success, roll back on any error.
+
+    `write_lock` takes SQLite's write lock when the transaction starts (BEGIN IMMEDIATE), so a
+    check-then-insert cannot interleave with another writer. PostgreSQL needs no such lock here:
+    its constraints (e.g. the appointment exclusion constraint) settle races.
+    """
     with Session(get_engine(), expire_on_commit=False) as session:
+        if write_lock:
+            session.connection(execution_options={"sqlite_begin": "IMMEDIATE"})
         try:
             yield session
             session.commit()
@@ -77,6 +93,16 @@ def call(fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         return fn(session, *args, **kwargs)
 
 
+def call_locked(fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+    """Like `call`, holding the write lock from the start (see `session_scope`)."""
+    with session_scope(write_lock=True) as session:
+        return fn(session, *args, **kwargs)
+
+
 async def acall(fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
     """Run a service in a worker thread so the event loop never waits on the database."""
     return await asyncio.to_thread(call, fn, *args, **kwargs)
+
+
+async def acall_locked(fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+    return await asyncio.to_thread(call_locked, fn, *args, **kwargs)

@@ -66,7 +66,7 @@ def pg_admin() -> Iterator[Engine]:
 
 
 def _with_search_path(url: str, schema: str) -> str:
-    parsed = make_url(url).update_query_dict({"options": f"-csearch_path={schema}"})
+    parsed = make_url(url).update_query_dict({"options": f"-csearch_path={schema},public"})
     return parsed.render_as_string(hide_password=False)
 
 

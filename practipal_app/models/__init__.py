@@ -16,8 +16,28 @@ from practipal_app.models.people import (
     TokenPurpose,
     User,
 )
+from practipal_app.models.scheduling import (
+    ACTIVE_STATUSES,
+    Appointment,
+    AppointmentStatus,
+    AvailabilityRule,
+    CalendarFeed,
+    SchedulingSettings,
+    SessionMode,
+    SessionType,
+    TimeOff,
+)
 
 __all__ = [
+    "ACTIVE_STATUSES",
+    "Appointment",
+    "AppointmentStatus",
+    "AvailabilityRule",
+    "CalendarFeed",
+    "SchedulingSettings",
+    "SessionMode",
+    "SessionType",
+    "TimeOff",
     "CLINICIAN_ROLES",
     "STAFF_ROLES",
     "AuditEvent",

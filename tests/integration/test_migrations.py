@@ -39,7 +39,7 @@ def fresh_engine(request, tmp_path, monkeypatch):
     admin = sa.create_engine(url)
     with admin.begin() as conn:
         conn.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
-    engine = sa.create_engine(url, connect_args={"options": f"-csearch_path={schema}"})
+    engine = sa.create_engine(url, connect_args={"options": f"-csearch_path={schema},public"})
     yield engine
     engine.dispose()
     with admin.begin() as conn:
@@ -55,3 +55,14 @@ def test_migrations_match_models(fresh_engine):
     assert changes is False, "models changed without a migration: run `reflex db makemigrations`"
     tables = set(sa.inspect(fresh_engine).get_table_names())
     assert {"user", "practice", "clientprofile", "charter", "outboxemail", "auditevent"} <= tables
+
+
+def test_postgresql_migration_refuses_overlapping_appointments(fresh_engine):
+    if fresh_engine.dialect.name != "postgresql":
+        pytest.skip("the exclusion constraint is PostgreSQL's; SQLite uses a write lock instead")
+    with fresh_engine.connect() as connection:
+        rx_model._alembic_upgrade(connection=connection)
+        connection.commit()
+        names = connection.exec_driver_sql(
+            "SELECT conname FROM pg_constraint WHERE conname = 'appointment_no_overlap'").scalars().all()
+    assert names == ["appointment_no_overlap"]
