@@ -28,7 +28,7 @@ class Settings:
     smtp_tls: bool
     mail_from: str
     redis_url: str
-    practice_timezone: str = "Asia/Kolkata"
+    jitsi_base_url: str = "https://meet.jit.si"
 
     @property
     def smtp_configured(self) -> bool:
@@ -63,6 +63,7 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         smtp_tls=_bool(env.get("PRACTIPAL_SMTP_TLS"), smtp_port == 465),
         mail_from=env.get("PRACTIPAL_MAIL_FROM") or "PractiPal <no-reply@localhost>",
         redis_url=env.get("REFLEX_REDIS_URL", ""),
+        jitsi_base_url=(env.get("PRACTIPAL_JITSI_BASE_URL") or "https://meet.jit.si").rstrip("/"),
     )
 
 

@@ -7,7 +7,7 @@ from zoneinfo import available_timezones
 from sqlmodel import Session, func, select
 
 from practipal_app.models import Practice, Role, TherapistProfile, User
-from practipal_app.services import audit, passwords
+from practipal_app.services import audit, passwords, scheduling
 from practipal_app.services.auth import email_problem, find_user, normalize_email
 from practipal_app.services.errors import DomainError, InvalidInput
 
@@ -75,6 +75,7 @@ def add_staff(
     session.flush()
     if role in (Role.OWNER, Role.THERAPIST):
         session.add(TherapistProfile(user_id=user.id))
+        scheduling.ensure_defaults(session, user.id)
     return user
 
 
