@@ -39,7 +39,11 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 
 
 def _sqlite_begin(connection: Any) -> None:
-    mode = connection.get_execution_options().get("sqlite_begin", "DEFERRED")
+    # IMMEDIATE: every transaction takes SQLite's single write lock when it starts, so a
+    # check-then-write (an overlap check before a booking, a claim before a send) cannot interleave
+    # with another writer, and no transaction fails later on a stale snapshot. Transactions here
+    # are short; `read_only` scopes start DEFERRED and never block writers.
+    mode = "DEFERRED" if connection.get_execution_options().get("practipal_read_only") else "IMMEDIATE"
     connection.exec_driver_sql(f"BEGIN {mode}")
 
 
@@ -69,16 +73,15 @@ def set_engine(engine: Engine | None) -> None:
 
 
 @contextmanager
-def session_scope(write_lock: bool = False) -> Iterator[Session]:
+def session_scope(read_only: bool = False) -> Iterator[Session]:
     """One transaction: commit on success, roll back on any error.
 
-    `write_lock` takes SQLite's write lock when the transaction starts (BEGIN IMMEDIATE), so a
-    check-then-insert cannot interleave with another writer. PostgreSQL needs no such lock here:
-    its constraints (e.g. the appointment exclusion constraint) settle races.
+    On SQLite it holds the write lock from its start unless `read_only`. PostgreSQL relies on its
+    constraints instead (e.g. the appointment exclusion constraint) to settle races.
     """
     with Session(get_engine(), expire_on_commit=False) as session:
-        if write_lock:
-            session.connection(execution_options={"sqlite_begin": "IMMEDIATE"})
+        if read_only:
+            session.connection(execution_options={"practipal_read_only": True})
         try:
             yield session
             session.commit()
@@ -93,16 +96,7 @@ def call(fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         return fn(session, *args, **kwargs)
 
 
-def call_locked(fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
-    """Like `call`, holding the write lock from the start (see `session_scope`)."""
-    with session_scope(write_lock=True) as session:
-        return fn(session, *args, **kwargs)
-
-
 async def acall(fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
     """Run a service in a worker thread so the event loop never waits on the database."""
     return await asyncio.to_thread(call, fn, *args, **kwargs)
 
-
-async def acall_locked(fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
-    return await asyncio.to_thread(call_locked, fn, *args, **kwargs)

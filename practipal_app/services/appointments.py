@@ -1,8 +1,8 @@
 """Appointments: booking (never double), moving, cancelling, recurring series, statuses, lists.
 
-Call the booking functions through `db.call_locked` / `db.acall_locked`: on SQLite the write lock
-is then held from before the overlap check to the commit; on PostgreSQL the exclusion constraint
-refuses the loser of a race and it gets `SlotTaken` like everyone else.
+On SQLite every transaction holds the write lock from its start (db.py), so the overlap check and
+the insert cannot interleave with another booking; on PostgreSQL the exclusion constraint refuses
+the loser of a race, who gets `SlotTaken` like everyone else.
 """
 
 from __future__ import annotations
