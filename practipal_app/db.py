@@ -96,6 +96,16 @@ def call(fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         return fn(session, *args, **kwargs)
 
 
+def read(fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+    """Run a service that only reads: on SQLite it neither takes nor waits for the write lock."""
+    with session_scope(read_only=True) as session:
+        return fn(session, *args, **kwargs)
+
+
+async def aread(fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+    return await asyncio.to_thread(read, fn, *args, **kwargs)
+
+
 async def acall(fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
     """Run a service in a worker thread so the event loop never waits on the database."""
     return await asyncio.to_thread(call, fn, *args, **kwargs)

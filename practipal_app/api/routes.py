@@ -1,4 +1,4 @@
-"""HTTP routes: sign-in cookie, sign-out, health.
+"""HTTP routes: sign-in cookie, sign-out, health, held email, calendar files.
 
 The session cookie is set here, by an HTTP response, so it can be HttpOnly and never passes
 through Reflex state or the websocket.
@@ -9,17 +9,18 @@ from __future__ import annotations
 import asyncio
 import html
 import re
+from urllib.parse import parse_qs
 
 from sqlalchemy import text
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse
+from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
 from practipal_app import db
 from practipal_app.config import get_settings
 from practipal_app.notifications import outbox
-from practipal_app.services import auth
+from practipal_app.services import auth, calendar_feeds
 from practipal_app.services.errors import DomainError, LinkInvalid, NotFound
 
 SESSION_COOKIE, INVITE_COOKIE, RESET_COOKIE = auth.SESSION_COOKIE, auth.INVITE_COOKIE, auth.RESET_COOKIE
@@ -90,6 +91,10 @@ def build() -> Starlette:
             Route("/logout", sign_out, methods=["GET", "POST"]),
             Route("/api/health", health, methods=["GET"]),
             Route("/api/outbox/{email_id}", outbox_email, methods=["GET"]),
+            Route("/api/calendar/feed", new_calendar_feed, methods=["POST"]),
+            Route("/api/calendar/feed/revoke", revoke_calendar_feed, methods=["POST"]),
+            Route("/api/calendar/{token}.ics", calendar_feed, methods=["GET"]),
+            Route("/api/appointments/{appointment_id}.ics", appointment_ics, methods=["GET"]),
         ]
     )
 
@@ -107,15 +112,103 @@ async def outbox_email(request: Request) -> HTMLResponse:
         return HTMLResponse("Not found", status_code=404)
     body = html.escape(row.body_text)
     body = _URL.sub(lambda m: f'<a href="{m.group(0)}">{m.group(0)}</a>', body)
+    return _page(
+        html.escape(row.subject),
+        "<p><a href='/app/settings/outbox'>← Back to the outbox</a></p>"
+        f"<h1 style='font-size:20px'>{html.escape(row.subject)}</h1>"
+        f"<p>To: {html.escape(row.to_address)} · Status: {html.escape(row.status)}</p>"
+        f"<pre style='{_BOX}'>{body}</pre>",
+    )
+
+
+_BOX = "white-space:pre-wrap;font:inherit;background:#f4f6f5;padding:16px;border-radius:8px"
+
+
+def _page(title: str, content: str) -> HTMLResponse:
+    """A small standalone page (title and content already escaped), never cached or referred."""
     page = (
         "<!doctype html><html lang='en'><head><meta charset='utf-8'>"
         "<meta name='viewport' content='width=device-width,initial-scale=1'>"
-        f"<title>{html.escape(row.subject)}</title></head>"
+        f"<title>{title}</title></head>"
         "<body style='font-family:system-ui,sans-serif;max-width:720px;margin:24px auto;padding:0 16px'>"
-        f"<p><a href='/app/settings/outbox'>← Back to the outbox</a></p>"
-        f"<h1 style='font-size:20px'>{html.escape(row.subject)}</h1>"
-        f"<p>To: {html.escape(row.to_address)} · Status: {html.escape(row.status)}</p>"
-        f"<pre style='white-space:pre-wrap;font:inherit;background:#f4f6f5;padding:16px;border-radius:8px'>{body}</pre>"
-        "</body></html>"
+        f"{content}</body></html>"
     )
     return HTMLResponse(page, headers={"Cache-Control": "no-store", "Referrer-Policy": "no-referrer"})
+
+
+# Calendars ---------------------------------------------------------------------------------------
+# The feed and the single-session files are plain HTTP so calendar apps and the browser's download
+# can fetch them. Creating or revoking a feed is a POST with the session cookie: the cookie is
+# SameSite=Lax, so another site cannot make a signed-in browser do either.
+
+_NOT_FOUND = "Not found"
+AVAILABILITY_PAGE = "/app/settings/availability"
+
+
+async def calendar_feed(request: Request) -> Response:
+    """The therapist's subscribable calendar, by its secret token."""
+    try:
+        ics = await db.acall(calendar_feeds.feed_ics, request.path_params["token"][:100])
+    except DomainError:
+        return Response(_NOT_FOUND, status_code=404, media_type="text/plain")
+    return Response(ics, media_type="text/calendar; charset=utf-8",
+                    headers={"Cache-Control": "private, no-cache", "Referrer-Policy": "no-referrer"})
+
+
+async def appointment_ics(request: Request) -> Response:
+    """One session as an .ics download, for its client or its therapist."""
+    actor = await db.acall(auth.resolve, request.cookies.get(SESSION_COOKIE))
+    try:
+        appointment_id = int(request.path_params["appointment_id"])
+        if actor is None:
+            raise NotFound()
+        ics = await db.acall(calendar_feeds.appointment_ics, actor, appointment_id)
+    except (DomainError, ValueError):
+        return Response(_NOT_FOUND, status_code=404, media_type="text/plain")
+    return Response(ics, media_type="text/calendar; charset=utf-8", headers={
+        "Content-Disposition": f'attachment; filename="session-{appointment_id}.ics"',
+        "Cache-Control": "no-store",
+    })
+
+
+async def _form(request: Request) -> dict[str, str]:
+    body = (await request.body())[:10_000].decode("utf-8", "replace")
+    return {k: v[-1] for k, v in parse_qs(body).items()}
+
+
+async def new_calendar_feed(request: Request) -> Response:
+    """Make a new feed link (the old one stops) and show it once."""
+    actor = await db.acall(auth.resolve, request.cookies.get(SESSION_COOKIE))
+    full_names = (await _form(request)).get("full_names", "0") == "1"
+    try:
+        if actor is None:
+            raise NotFound()
+        token = await db.acall(calendar_feeds.create_feed, actor, full_names)
+    except DomainError:
+        return Response(_NOT_FOUND, status_code=404, media_type="text/plain")
+    url = html.escape(f"{get_settings().base_url}/api/calendar/{token}.ics")
+    names = "clients' full names" if full_names else "clients' initials only (e.g. R.S.), never full names"
+    return _page(
+        "Your calendar feed",
+        f"<p><a href='{AVAILABILITY_PAGE}'>← Back to availability</a></p>"
+        "<h1 style='font-size:20px'>Your calendar feed</h1>"
+        "<p>Subscribe to this address in Google Calendar (Other calendars → From URL) or Apple "
+        "Calendar (File → New Calendar Subscription). It is shown only this once: copy it now.</p>"
+        f"<pre style='{_BOX};word-break:break-all' aria-label='Subscribe URL'>{url}</pre>"
+        f"<p>The feed shows your sessions with {names}, and the session type. "
+        "It never contains emails, phone numbers or agendas.</p>"
+        "<p>Anyone with this address can read the feed, so keep it private. "
+        "Making a new link stops the old one; you can also stop it from the availability page.</p>",
+    )
+
+
+async def revoke_calendar_feed(request: Request) -> Response:
+    """Stop the therapist's feed link, then go back to availability settings."""
+    actor = await db.acall(auth.resolve, request.cookies.get(SESSION_COOKIE))
+    try:
+        if actor is None:
+            raise NotFound()
+        await db.acall(calendar_feeds.revoke_feed, actor)
+    except DomainError:
+        return Response(_NOT_FOUND, status_code=404, media_type="text/plain")
+    return RedirectResponse(AVAILABILITY_PAGE, status_code=303)

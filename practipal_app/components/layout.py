@@ -10,6 +10,7 @@ BRAND = "PractiPal"
 
 WORKSPACE_NAV = [
     ("Today", "/app", "sun"),
+    ("Calendar", "/app/calendar", "calendar"),
     ("Clients", "/app/clients", "users"),
     ("Charter", "/app/settings/charter", "scroll-text"),
     ("Settings", "/app/settings", "settings"),
@@ -17,6 +18,8 @@ WORKSPACE_NAV = [
 
 PORTAL_NAV = [
     ("Home", "/portal", "house"),
+    ("Sessions", "/portal/sessions", "calendar"),
+    ("Book", "/portal/book", "calendar-plus"),
     ("Help", "/portal/help", "life-buoy"),
 ]
 

@@ -99,8 +99,13 @@ def reminder(session: Session, appt: Appointment, hours: int, base_url: str) -> 
         f"A reminder: your session with {therapist.name} is {lead}, {when(appt.starts_at, profile.timezone)}.\n"
         f"{_how(appt)}\n\nJoin, move or cancel from your portal: {base_url}/portal/sessions\n"
     )
-    return _queue(session, appt, "reminder", f"reminder:{appt.id}:{hours}h:{int(appt.starts_at.timestamp())}",
+    return _queue(session, appt, "reminder", reminder_key(appt, hours),
                   Email(f"Reminder: your session {lead}", body), [], client.email)
+
+
+def reminder_key(appt: Appointment, hours: int) -> str:
+    """One reminder per session, offset and start time: a moved session gets fresh reminders."""
+    return f"reminder:{appt.id}:{hours}h:{int(appt.starts_at.timestamp())}"
 
 
 def _practice_tz(session: Session, appt: Appointment) -> str:

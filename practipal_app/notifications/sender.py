@@ -21,6 +21,8 @@ class Outgoing:
     to_address: str
     subject: str
     body_text: str
+    # Text attachments, as stored on the outbox row: {"filename", "content_type", "content"}.
+    attachments: tuple[dict, ...] = ()
 
 
 class PermanentFailure(Exception):
@@ -40,6 +42,15 @@ def build_message(mail: Outgoing, sender: str) -> EmailMessage:
     # A stable Message-ID lets a receiving server recognise the same email if it ever comes twice.
     message["Message-ID"] = f"<{re.sub(r'[^A-Za-z0-9.-]', '.', mail.key)}.{mail.id}@practipal>"
     message.set_content(mail.body_text)
+    for item in mail.attachments:
+        maintype, _, subtype = str(item.get("content_type") or "text/plain").partition("/")
+        filename = item.get("filename") or "attachment"
+        content = item.get("content") or ""
+        if maintype == "text":
+            message.add_attachment(str(content), subtype=subtype or "plain", filename=filename)
+        else:
+            data = content.encode() if isinstance(content, str) else bytes(content)
+            message.add_attachment(data, maintype=maintype, subtype=subtype or "octet-stream", filename=filename)
     return message
 
 

@@ -1,4 +1,4 @@
-"""The outbox worker: claims due rows, sends them, records the outcome.
+"""The outbox worker: queues due reminders, claims due rows, sends them, records the outcome.
 
 A row is claimed (status 'sending', with a lease) before it is sent, so two workers never send
 the same row; the outcome is written only by the worker holding the claim. A worker that dies
@@ -20,6 +20,7 @@ from practipal_app import db
 from practipal_app.config import Settings, get_settings
 from practipal_app.models import OutboxEmail, OutboxStatus
 from practipal_app.models.base import utcnow
+from practipal_app.notifications import reminders
 from practipal_app.notifications.sender import Outgoing, PermanentFailure, TemporaryFailure, send
 
 log = logging.getLogger("practipal.outbox")
@@ -64,7 +65,8 @@ def claim(session: Session, worker: str, limit: int, lease: timedelta, now: date
         if result.rowcount == 1:
             row = session.get(OutboxEmail, row_id)
             session.refresh(row)
-            claimed.append(Outgoing(row.id, row.idempotency_key, row.to_address, row.subject, row.body_text))
+            claimed.append(Outgoing(row.id, row.idempotency_key, row.to_address, row.subject, row.body_text,
+                                    tuple(row.attachments or ())))
     return claimed
 
 
@@ -139,6 +141,10 @@ async def run_forever(
     worker = worker_name()
     stop = stop or asyncio.Event()
     while not stop.is_set():
+        try:
+            await asyncio.to_thread(db.call, reminders.enqueue_due, utcnow(), settings.base_url)
+        except Exception:  # a failed pass is retried on the next poll; keys keep it from doubling
+            log.exception("queueing reminders failed")
         try:
             await deliver_due(settings, worker, lease=lease, base_backoff=base_backoff)
         except Exception:  # keep the worker alive through a database hiccup

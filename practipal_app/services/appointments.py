@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from sqlalchemy import bindparam, literal, union_all
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
@@ -21,19 +22,23 @@ from practipal_app.models import (
     ACTIVE_STATUSES,
     Appointment,
     AppointmentStatus,
+    AvailabilityRule,
     ClientProfile,
     ClientStatus,
+    Practice,
     Role,
+    SchedulingSettings,
     SessionMode,
     SessionType,
+    TimeOff,
     User,
 )
-from practipal_app.models.base import utcnow
+from practipal_app.models.base import UTCDateTime, utcnow
 from practipal_app.notifications import appointment_emails
 from practipal_app.services import audit, clients, scheduling
 from practipal_app.services.errors import DomainError, NotFound, PermissionDenied
 from practipal_app.services.identity import Actor
-from practipal_app.services.slots import Busy, free_slots, nearest, week_start
+from practipal_app.services.slots import Busy, Rules, free_slots, nearest, week_start
 
 JOIN_OPENS_BEFORE = timedelta(minutes=15)
 THERAPIST_MARKS = {AppointmentStatus.COMPLETED, AppointmentStatus.NO_SHOW, AppointmentStatus.LATE_CANCELLED,
@@ -111,35 +116,86 @@ def _appointment_for(session: Session, actor: Actor, appointment_id: int) -> App
 # Slots -------------------------------------------------------------------------------------------
 
 
+# Both statements are built once: most of a slot listing's cost was building its queries.
+_SLOT_CONTEXT = (
+    select(ClientProfile.therapist_id, Practice.timezone, SessionType.duration_minutes, SessionType.buffer_minutes,
+           SchedulingSettings.min_notice_hours, SchedulingSettings.horizon_days, SchedulingSettings.daily_cap,
+           SchedulingSettings.weekly_cap, SchedulingSettings.slot_step_minutes, AvailabilityRule.weekday,
+           AvailabilityRule.start_minute, AvailabilityRule.end_minute)
+    .select_from(ClientProfile)
+    .join(Practice, Practice.id == ClientProfile.practice_id)
+    .join(SessionType, (SessionType.id == bindparam("type_id")) & (SessionType.therapist_id == ClientProfile.therapist_id)
+          & SessionType.active)
+    .join(SchedulingSettings, SchedulingSettings.therapist_id == ClientProfile.therapist_id, isouter=True)
+    .join(AvailabilityRule, AvailabilityRule.therapist_id == ClientProfile.therapist_id, isouter=True)
+    .where(ClientProfile.user_id == bindparam("client_id"))
+)
+_BUSY = union_all(
+    select(Appointment.starts_at, Appointment.blocked_until, literal(False).label("leave")).where(
+        Appointment.therapist_id == bindparam("therapist_id"), col(Appointment.status).in_(list(ACTIVE_STATUSES)),
+        # The lower bound keeps the index range short however long the history grows.
+        Appointment.starts_at > bindparam("floor", type_=UTCDateTime()),
+        Appointment.starts_at < bindparam("end", type_=UTCDateTime()),
+        Appointment.blocked_until > bindparam("start", type_=UTCDateTime()),
+        Appointment.id != bindparam("exclude_id"),
+    ),
+    select(TimeOff.starts_at, TimeOff.ends_at, literal(True)).where(
+        TimeOff.therapist_id == bindparam("therapist_id"), TimeOff.ends_at > bindparam("start", type_=UTCDateTime()),
+        TimeOff.starts_at < bindparam("end", type_=UTCDateTime()),
+    ),
+)
+
+
 def _busy(session: Session, therapist_id: int, start: datetime, end: datetime,
           exclude_id: int | None = None) -> Busy:
-    appts = session.exec(
-        select(Appointment.starts_at, Appointment.blocked_until).where(
-            Appointment.therapist_id == therapist_id, col(Appointment.status).in_(list(ACTIVE_STATUSES)),
-            Appointment.starts_at < end, Appointment.blocked_until > start,
-            Appointment.id != (exclude_id or -1),
-        )
-    ).all()
-    leave = [(t.starts_at, t.ends_at) for t in scheduling.time_off(session, therapist_id, start, end)]
-    return Busy(appointments=[(a, b) for a, b in appts], leave=leave)
+    """Active appointments and leave between start and end, in one query."""
+    rows = session.exec(_BUSY, params={"therapist_id": therapist_id, "start": start, "end": end,
+                                       "floor": start - scheduling.MAX_HELD, "exclude_id": exclude_id or -1}).all()
+    return Busy(appointments=[(a, b) for a, b, is_leave in rows if not is_leave],
+                leave=[(a, b) for a, b, is_leave in rows if is_leave])
 
 
-def _slots(session: Session, profile: ClientProfile, kind: SessionType, now: datetime,
+_DEFAULT_SETTINGS = SchedulingSettings(therapist_id=0)
+
+
+def _slot_context(session: Session, client_id: int, session_type_id: int) -> tuple[int, Rules]:
+    """(therapist id, booking rules) for a client and one of their therapist's session types."""
+    rows = session.exec(_SLOT_CONTEXT, params={"client_id": client_id, "type_id": session_type_id}).all()
+    if not rows:
+        raise NotFound("That session type is not offered.")
+    therapist_id, tz, duration, buffer, notice, horizon, daily, weekly, step = rows[0][:9]
+    defaults = _DEFAULT_SETTINGS
+    hours: dict[int, list[tuple[int, int]]] = {}
+    for row in sorted(rows, key=lambda r: (r[9] is None, r[9] or 0, r[10] or 0)):
+        if row[9] is not None:
+            hours.setdefault(row[9], []).append((row[10], row[11]))
+    return therapist_id, Rules(
+        timezone=tz, weekly_hours=hours, duration=timedelta(minutes=duration), buffer=timedelta(minutes=buffer),
+        min_notice=timedelta(hours=defaults.min_notice_hours if notice is None else notice),
+        horizon=timedelta(days=defaults.horizon_days if horizon is None else horizon),
+        daily_cap=defaults.daily_cap if daily is None else daily,
+        weekly_cap=defaults.weekly_cap if weekly is None else weekly,
+        step=timedelta(minutes=step or defaults.slot_step_minutes),
+    )
+
+
+def _slots(session: Session, client_id: int, session_type_id: int, now: datetime,
            exclude_id: int | None = None) -> list[datetime]:
-    rules = scheduling.rules_for(session, profile.therapist_id, profile.practice_id, kind)
+    therapist_id, rules = _slot_context(session, client_id, session_type_id)
     zone = ZoneInfo(rules.timezone)
     # From the start of this week (caps count the whole week) to past the horizon.
     window_start = datetime.combine(week_start(now.astimezone(zone).date()), datetime.min.time(), tzinfo=zone)
     window_end = now + rules.horizon + timedelta(days=8)
-    return free_slots(rules, _busy(session, profile.therapist_id, window_start, window_end, exclude_id), now)
+    return free_slots(rules, _busy(session, therapist_id, window_start, window_end, exclude_id), now)
 
 
 def available_slots(session: Session, actor: Actor, session_type_id: int, client_id: int | None = None,
                     now: datetime | None = None) -> list[datetime]:
     """Free start times the client may book themselves (UTC)."""
-    profile = _profile_for(session, actor, client_id if client_id is not None else actor.user_id)
-    kind = scheduling.session_type_for(session, profile.therapist_id, session_type_id)
-    return _slots(session, profile, kind, now or utcnow())
+    client_id = actor.user_id if client_id is None else client_id
+    if actor.role != Role.CLIENT or client_id != actor.user_id:
+        _profile_for(session, actor, client_id)  # staff: only clients they may see
+    return _slots(session, client_id, session_type_id, now or utcnow())
 
 
 def bookable_types(session: Session, actor: Actor) -> list[SessionType]:
@@ -199,14 +255,15 @@ def _warnings(session: Session, profile: ClientProfile, kind: SessionType, start
 
 def _insert(session: Session, appt: Appointment, profile: ClientProfile, kind: SessionType,
             now: datetime) -> Appointment:
+    appt.created_at = now  # the service's clock, like cancelled_at: reminders compare against it
     if _overlapping(session, appt.therapist_id, appt.starts_at, appt.blocked_until):
-        raise SlotTaken(nearest(_slots(session, profile, kind, now), appt.starts_at))
+        raise SlotTaken(nearest(_slots(session, profile.user_id, kind.id, now), appt.starts_at))
     try:
         with session.begin_nested():
             session.add(appt)
             session.flush()
     except IntegrityError as exc:  # PostgreSQL's exclusion constraint: a concurrent booking won
-        raise SlotTaken(nearest(_slots(session, profile, kind, now), appt.starts_at)) from exc
+        raise SlotTaken(nearest(_slots(session, profile.user_id, kind.id, now), appt.starts_at)) from exc
     return appt
 
 
@@ -232,7 +289,7 @@ def book(session: Session, actor: Actor, *, client_id: int, session_type_id: int
         raise DomainError("This client is discharged; change their status before booking.")
     kind = scheduling.session_type_for(session, profile.therapist_id, session_type_id)
     if actor.role == Role.CLIENT:
-        slots = _slots(session, profile, kind, now)
+        slots = _slots(session, profile.user_id, kind.id, now)
         if starts_at not in slots:
             end = starts_at + timedelta(minutes=kind.duration_minutes + kind.buffer_minutes)
             if _overlapping(session, profile.therapist_id, starts_at, end):
@@ -303,7 +360,7 @@ def reschedule(session: Session, actor: Actor, appointment_id: int, new_start: d
     if late and not confirmed:
         raise NeedsConfirmation(_late_message(session, appt, "a late cancellation of the original time"))
     if actor.role == Role.CLIENT:
-        slots = _slots(session, profile, kind, now, exclude_id=None if late else appt.id)
+        slots = _slots(session, profile.user_id, kind.id, now, exclude_id=None if late else appt.id)
         if new_start not in slots:
             raise SlotTaken(nearest(slots, new_start))
     elif not confirmed and (reasons := _warnings(session, profile, kind, new_start, exclude_id=appt.id)):
@@ -322,14 +379,14 @@ def reschedule(session: Session, actor: Actor, appointment_id: int, new_start: d
     held = appt.blocked_until - appt.starts_at
     duration = appt.ends_at - appt.starts_at
     if _overlapping(session, appt.therapist_id, new_start, new_start + held, exclude_id=appt.id):
-        raise SlotTaken(nearest(_slots(session, profile, kind, now, exclude_id=appt.id), new_start))
+        raise SlotTaken(nearest(_slots(session, profile.user_id, kind.id, now, exclude_id=appt.id), new_start))
     appt.starts_at, appt.ends_at, appt.blocked_until = new_start, new_start + duration, new_start + held
     try:
         with session.begin_nested():
             session.add(appt)
             session.flush()
     except IntegrityError as exc:
-        raise SlotTaken(nearest(_slots(session, profile, kind, now, exclude_id=appt.id), new_start)) from exc
+        raise SlotTaken(nearest(_slots(session, profile.user_id, kind.id, now, exclude_id=appt.id), new_start)) from exc
     appointment_emails.moved(session, appt, previous, get_settings().base_url)
     audit.record(session, "appointment.rescheduled", practice_id=appt.practice_id, actor_id=actor.user_id,
                  subject_type="appointment", subject_id=appt.id)

@@ -38,6 +38,13 @@ def _event(uid: str, start: datetime, end: datetime, summary: str, *, descriptio
     return event
 
 
+def initials(name: str) -> str:
+    """'Riya Sharma' -> 'R.S.': how a client is named where their full name should not travel."""
+    letters = [next((ch for ch in word if ch.isalnum()), "") for word in name.split()]
+    letters = [ch.upper() for ch in letters if ch][:4]
+    return "".join(f"{ch}." for ch in letters) or "Client"
+
+
 def appointment_uid(appointment_id: int) -> str:
     return f"appointment-{appointment_id}@practipal"
 

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, func, select
 
-from practipal_app.models import ClientProfile, Practice, User
+from practipal_app.models import Appointment, AppointmentStatus, ClientProfile, Practice, User
 from practipal_app.models.base import utcnow
-from practipal_app.services import charter, clients, invites, passwords
+from practipal_app.services import appointments, charter, clients, invites, passwords, scheduling
 from practipal_app.services.auth import actor_for, find_user
 from practipal_app.services.errors import DomainError
 from practipal_app.services.practice import add_staff
@@ -68,4 +70,29 @@ def seed(session: Session, base_url: str) -> list[DemoLogin]:
             profile.accepted_at = utcnow()
             session.add_all([user, profile])
             charter.acknowledge(session, client_id, 1)
+            _demo_sessions(session, actor, client_id)
     return logins()
+
+
+def _demo_sessions(session: Session, actor, client_id: int) -> None:
+    """Riya's history (three completed sessions, no email) and her next session on the next working day."""
+    kind = scheduling.session_types(session, actor.user_id)[0]
+    zone = ZoneInfo("Asia/Kolkata")
+    today = utcnow().astimezone(zone).date()
+    for weeks_ago in (3, 2, 1):
+        day = today - timedelta(weeks=weeks_ago)
+        day -= timedelta(days=max(day.weekday() - 4, 0))  # a weekday
+        start = datetime.combine(day, time(11, 0), tzinfo=zone)
+        end = start + timedelta(minutes=kind.duration_minutes)
+        session.add(Appointment(
+            practice_id=actor.practice_id, therapist_id=actor.user_id, client_id=client_id,
+            session_type_id=kind.id, title=kind.name, starts_at=start, ends_at=end,
+            blocked_until=end + timedelta(minutes=kind.buffer_minutes), status=AppointmentStatus.COMPLETED,
+            mode=kind.mode, fee_paise=kind.fee_paise, created_by=actor.user_id,
+        ))
+    upcoming = today + timedelta(days=1)
+    while upcoming.weekday() > 4:
+        upcoming += timedelta(days=1)
+    appointments.book(session, actor, client_id=client_id, session_type_id=kind.id, confirmed=True,
+                      starts_at=datetime.combine(upcoming, time(11, 0), tzinfo=zone),
+                      agenda="Review of the sleep diary")

@@ -18,12 +18,14 @@ from practipal_app.models import (
     SessionMode,
     SessionType,
     TimeOff,
+    User,
 )
 from practipal_app.models.base import utcnow
 from practipal_app.services import audit
 from practipal_app.services.errors import InvalidInput, NotFound, PermissionDenied
 from practipal_app.services.identity import Actor
 from practipal_app.services.slots import Rules
+from practipal_app.services.timefmt import clock, day_label
 
 DEFAULT_HOURS = {d: [(10 * 60, 18 * 60)] for d in range(5)}
 _CLOCK = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
@@ -237,11 +239,29 @@ def session_type_for(session: Session, therapist_id: int, type_id: int) -> Sessi
     return row
 
 
+# The longest a session can hold the therapist's time: 240 minutes plus a 120-minute buffer.
+MAX_HELD = timedelta(hours=6)
+
+
 def rules_for(session: Session, therapist_id: int, practice_id: int, kind: SessionType) -> Rules:
-    s = settings_for(session, therapist_id)
+    """The booking rules for one session type, read in a single query."""
+    rows = session.exec(
+        select(Practice.timezone, SchedulingSettings, AvailabilityRule.weekday, AvailabilityRule.start_minute,
+               AvailabilityRule.end_minute)
+        .select_from(Practice)
+        .join(SchedulingSettings, SchedulingSettings.therapist_id == therapist_id, isouter=True)
+        .join(AvailabilityRule, AvailabilityRule.therapist_id == therapist_id, isouter=True)
+        .where(Practice.id == practice_id)
+        .order_by(AvailabilityRule.weekday, AvailabilityRule.start_minute)
+    ).all()
+    tz, s = rows[0][0], rows[0][1] or SchedulingSettings(therapist_id=therapist_id)
+    hours: dict[int, list[tuple[int, int]]] = {}
+    for _tz, _s, weekday, start, end in rows:
+        if weekday is not None:
+            hours.setdefault(weekday, []).append((start, end))
     return Rules(
-        timezone=practice_timezone(session, practice_id),
-        weekly_hours=weekly_hours(session, therapist_id),
+        timezone=tz,
+        weekly_hours=hours,
         duration=timedelta(minutes=kind.duration_minutes),
         buffer=timedelta(minutes=kind.buffer_minutes),
         min_notice=timedelta(hours=s.min_notice_hours),
@@ -308,3 +328,76 @@ def appointments_during_leave(session: Session, actor: Actor, now: datetime | No
             ).order_by(Appointment.starts_at)
         ).all()
     return found
+
+
+# The settings page -------------------------------------------------------------------------------
+
+DAY_NAMES = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
+
+
+def hours_text(ranges: list[tuple[int, int]]) -> str:
+    """[(600, 780), (840, 1080)] -> '10:00-13:00, 14:00-18:00'."""
+    return ", ".join(f"{format_minutes(a)}-{format_minutes(b)}" for a, b in ranges)
+
+
+def parse_hours_text(text: str) -> list[tuple[str, str]]:
+    """'10:00-13:00, 14:00-18:00' -> [('10:00', '13:00'), ('14:00', '18:00')]; '' -> a day off."""
+    ranges = []
+    for part in text.replace("–", "-").split(","):
+        if not part.strip():
+            continue
+        start, sep, end = part.partition("-")
+        if not sep:
+            raise ValueError(f"'{part.strip()}' is not a range like 10:00-13:00.")
+        ranges.append((start.strip(), end.strip()))
+    return ranges
+
+
+def set_hours_from_text(session: Session, actor: Actor, texts: dict[int, str]) -> None:
+    errors, hours = {}, {}
+    for weekday, text in texts.items():
+        try:
+            hours[int(weekday)] = parse_hours_text(text)
+        except ValueError as exc:
+            errors[f"day_{weekday}"] = str(exc)
+    if errors:
+        raise InvalidInput(errors)
+    set_weekly_hours(session, actor, hours)
+
+
+@dataclass(frozen=True)
+class AvailabilityView:
+    hours: dict[str, str]
+    policies: dict[str, str]
+    types: list[dict[str, str]]
+    leave: list[dict[str, str]]
+    affected: list[dict[str, str]]
+
+
+def availability_view(session: Session, actor: Actor, now: datetime | None = None) -> AvailabilityView:
+    _require_clinician(actor)
+    now = now or utcnow()
+    tz = practice_timezone(session, actor.practice_id)
+    s = settings_for(session, actor.user_id)
+    week = weekly_hours(session, actor.user_id)
+    affected = appointments_during_leave(session, actor, now)
+    client_names = dict(session.exec(select(User.id, User.name).where(
+        col(User.id).in_([a.client_id for a in affected] or [-1]))).all())
+    return AvailabilityView(
+        hours={str(d): hours_text(week.get(d, [])) for d in range(7)},
+        policies={
+            "min_notice_hours": str(s.min_notice_hours), "horizon_days": str(s.horizon_days),
+            "cancellation_window_hours": str(s.cancellation_window_hours), "daily_cap": str(s.daily_cap),
+            "weekly_cap": str(s.weekly_cap), "video_room_url": s.video_room_url, "office_address": s.office_address,
+            "reminder_hours": ", ".join(str(h) for h in s.reminder_hours),
+            "daily_agenda_email": "1" if s.daily_agenda_email else "",
+        },
+        types=[{"id": str(t.id), "name": t.name, "duration": str(t.duration_minutes),
+                "fee": f"{t.fee_paise // 100}" + (f".{t.fee_paise % 100:02d}" if t.fee_paise % 100 else ""),
+                "mode": t.mode, "buffer": str(t.buffer_minutes)} for t in session_types(session, actor.user_id)],
+        leave=[{"id": str(t.id), "from": day_label(t.starts_at, tz),
+                "to": day_label(t.ends_at - timedelta(minutes=1), tz), "note": t.note}
+               for t in upcoming_time_off(session, actor.user_id, now)],
+        affected=[{"id": str(a.id), "client": client_names.get(a.client_id, ""), "client_id": str(a.client_id),
+                   "when": f"{day_label(a.starts_at, tz)}, {clock(a.starts_at, tz)}"} for a in affected],
+    )

@@ -6,10 +6,10 @@ and benchmarked without a database. `slots_for` gathers those values with three 
 
 from __future__ import annotations
 
-from bisect import bisect_left
 from collections import Counter
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 Interval = tuple[datetime, datetime]
@@ -53,49 +53,74 @@ def merge(intervals: list[Interval]) -> list[Interval]:
     return merged
 
 
-def _overlaps(merged: list[Interval], starts: list[datetime], start: datetime, end: datetime) -> bool:
-    """Whether [start, end) meets any of `merged` (whose starts are `starts`)."""
-    i = bisect_left(starts, end)  # the intervals before i start before `end`
-    return i > 0 and merged[i - 1][1] > start
-
-
 def free_slots(rules: Rules, busy: Busy, now: datetime) -> list[datetime]:
     """Bookable start times (UTC, ascending) from now + notice up to now + horizon."""
     zone = ZoneInfo(rules.timezone)
     earliest, latest = now + rules.min_notice, now + rules.horizon
-    appts, leave = merge(busy.appointments), merge(busy.leave)
-    appt_starts, leave_starts = [a for a, _ in appts], [a for a, _ in leave]
     per_day = Counter(a.astimezone(zone).date() for a, _ in busy.appointments)
-    per_week = Counter(week_start(d) for d in per_day.elements())
+    per_week: Counter[date] = Counter()
+    for day, n in per_day.items():
+        per_week[week_start(day)] += n
 
-    found: list[datetime] = []
+    candidates: list[datetime] = []
     day = earliest.astimezone(zone).date()
     last_day = latest.astimezone(zone).date()
     while day <= last_day:
         if per_day[day] < rules.daily_cap and per_week[week_start(day)] < rules.weekly_cap:
+            length = int(rules.duration.total_seconds() // 60)
+            step = int(rules.step.total_seconds() // 60)
             for first, last in rules.weekly_hours.get(day.weekday(), ()):
-                found.extend(_day_slots(rules, zone, day, first, last, earliest, latest,
-                                        appts, appt_starts, leave, leave_starts))
+                candidates.extend(_day_starts(rules.timezone, day, first, last, length, step))
         day += timedelta(days=1)
+    return _free(candidates, earliest, latest, rules, merge(busy.appointments), merge(busy.leave))
+
+
+def _free(candidates: list[datetime], earliest: datetime, latest: datetime, rules: Rules,
+          appts: list[Interval], leave: list[Interval]) -> list[datetime]:
+    """The candidates (ascending) that meet neither a session plus buffer nor leave, in one sweep."""
+    held, duration = rules.duration + rules.buffer, rules.duration
+    found, i, j = [], 0, 0
+    for start in candidates:
+        if start < earliest or start > latest:
+            continue
+        while i < len(appts) and appts[i][1] <= start:
+            i += 1
+        if i < len(appts) and appts[i][0] < start + held:
+            continue
+        while j < len(leave) and leave[j][1] <= start:
+            j += 1
+        if j < len(leave) and leave[j][0] < start + duration:
+            continue
+        found.append(start)
     return found
 
 
-def _day_slots(rules: Rules, zone: ZoneInfo, day: date, first: int, last: int, earliest: datetime,
-               latest: datetime, appts: list[Interval], appt_starts: list[datetime],
-               leave: list[Interval], leave_starts: list[datetime]) -> list[datetime]:
-    slots = []
-    minute = first
-    while minute + rules.duration.total_seconds() / 60 <= last:
+@lru_cache(maxsize=8192)
+def _day_starts(tz: str, day: date, first: int, last: int, length: int, step: int) -> tuple[datetime, ...]:
+    """Starts on the step grid of one working range whose whole session fits inside it.
+
+    Cached: the grid depends only on the weekly hours, so every client looking at the same
+    therapist's week shares it.
+    """
+    zone = ZoneInfo(tz)
+    midnight = datetime.combine(day, time(0), tzinfo=zone)
+    minutes = range(first, last - length + 1, step)
+    # One conversion per day; per start only on a day whose clock changes (DST).
+    if midnight.utcoffset() == (midnight + timedelta(days=1)).utcoffset():
+        base = midnight.astimezone(UTC)
+        return tuple(base + timedelta(minutes=m) for m in minutes)
+    starts = []
+    for minute in minutes:
         local = datetime.combine(day, time(minute // 60, minute % 60), tzinfo=zone)
         start = local.astimezone(UTC)
-        minute += int(rules.step.total_seconds() // 60)
-        if start < earliest or start > latest:
-            continue
-        end = start + rules.duration
-        if _overlaps(appts, appt_starts, start, end + rules.buffer) or _overlaps(leave, leave_starts, start, end):
-            continue
-        slots.append(start)
-    return slots
+        # The night the clocks change, a wall-clock time may not exist (it would land an hour
+        # later, even on another slot) and a session may end past the range on the real clock:
+        # neither is offered.
+        local_end = (start + timedelta(minutes=length)).astimezone(zone)
+        if (start.astimezone(zone).replace(tzinfo=None) == local.replace(tzinfo=None)
+                and local_end.date() == day and local_end.hour * 60 + local_end.minute <= last):
+            starts.append(start)
+    return tuple(starts)
 
 
 def nearest(slots: list[datetime], wanted: datetime, count: int = 3) -> list[datetime]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from practipal_app import db
-from practipal_app.services import portal
+from practipal_app.services import portal, portal_schedule
 from practipal_app.state.session import CLIENTS, require
 
 
@@ -16,6 +16,8 @@ class PortalState(rx.State):
     charter_version: int = 0
     needs_ack: bool = False
     own_contacts: list[dict[str, str]] = []
+    next_session: dict[str, str] = {}
+    leave_notices: list[str] = []
     loaded: bool = False
 
     def _show(self, view: portal.PortalHome) -> None:
@@ -31,6 +33,7 @@ class PortalState(rx.State):
         if away:
             return away
         self._show(await db.acall(portal.home, actor))
+        self.next_session, self.leave_notices = await db.acall(portal_schedule.next_session, actor)
 
     @rx.event
     async def acknowledge(self):

@@ -9,7 +9,7 @@ import reflex as rx
 from practipal_app import db
 from practipal_app.config import get_settings
 from practipal_app.notifications import outbox
-from practipal_app.services import auth, charter, clients, invites
+from practipal_app.services import auth, charter, clients, invites, workspace_schedule
 from practipal_app.services.errors import DomainError, InvalidInput
 from practipal_app.state.session import CLINICIANS, OWNER, STAFF, page_params, require
 
@@ -97,6 +97,7 @@ class ClientsState(rx.State):
 
 class ClientDetailState(rx.State):
     client: dict[str, str] = {}
+    sessions: list[dict[str, str]] = []
     missing: bool = False
     editing: bool = False
     errors: dict[str, str] = {}
@@ -126,6 +127,7 @@ class ClientDetailState(rx.State):
             return
         self.missing = False
         self._show(detail)
+        self.sessions = await db.acall(workspace_schedule.client_sessions, actor, self._client_id())
         options = await db.acall(clients.therapists, actor)
         self.therapist_options = [[str(i), name] for i, name in options]
 
@@ -337,6 +339,7 @@ class ProfileState(rx.State):
 
 
 class TodayState(rx.State):
+    sessions: list[dict[str, str]] = []
     clients: int = 0
     on_portal: int = 0
     invited: int = 0
@@ -351,5 +354,6 @@ class TodayState(rx.State):
         counts = await db.acall(clients.overview, actor)
         self.clients, self.on_portal, self.invited = counts.clients, counts.on_portal, counts.invited
         self.is_clinician = actor.is_clinician
+        self.sessions = await db.acall(workspace_schedule.today, actor)
         if actor.is_clinician:
             self.charter_version = (await db.acall(charter.my_charter, actor)).version

@@ -1,4 +1,4 @@
-"""Fixtures for service tests on a real database: a controlled clock and sign-in helpers."""
+"""Fixtures for service tests on a real database: a controlled clock, sign-in helpers, a mail server."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 
 import pytest
+from mailserver import MailServer, free_port
 from sqlmodel import select
 
 from practipal_app import db
@@ -47,3 +48,18 @@ def audit_kinds(engine) -> Callable[[], list[str]]:
 @pytest.fixture
 def reload_user(engine) -> Callable[[int], User]:
     return lambda user_id: db.call(lambda s: s.get(User, user_id))
+
+
+@pytest.fixture
+def mail_server() -> Callable[..., MailServer]:
+    """mail_server(port=None, delay=0.0, start=True) -> a server on 127.0.0.1, stopped after the test."""
+    servers: list[MailServer] = []
+
+    def make(port: int | None = None, delay: float = 0.0, start: bool = True) -> MailServer:
+        server = MailServer(port or free_port(), delay)
+        servers.append(server)
+        return server.start() if start else server
+
+    yield make
+    for server in servers:
+        server.stop()

@@ -2,6 +2,7 @@ import reflex as rx
 
 from practipal_app.components.charter import statement_card
 from practipal_app.components.layout import portal_shell
+from practipal_app.components.sessions import session_card
 from practipal_app.state.portal import PortalState
 from practipal_app.state.session import ViewerState
 
@@ -16,6 +17,26 @@ def _acknowledge_card() -> rx.Component:
         ),
         width="100%",
         style={"border": "2px solid var(--teal-8)"},
+    )
+
+
+def _next_session() -> rx.Component:
+    return rx.cond(
+        PortalState.next_session.contains("id"),
+        rx.vstack(
+            rx.heading("Your next session", size="4", as_="h2"),
+            session_card(PortalState.next_session,
+                         rx.link("All sessions, move or cancel", href="/portal/sessions", size="2")),
+            spacing="2", width="100%",
+        ),
+        rx.card(
+            rx.vstack(
+                rx.text("No session booked.", weight="bold"),
+                rx.link(rx.button("Book a session", size="3", width="100%"), href="/portal/book", width="100%"),
+                spacing="2", width="100%",
+            ),
+            width="100%",
+        ),
     )
 
 
@@ -44,7 +65,11 @@ def portal_home() -> rx.Component:
             rx.vstack(
                 rx.heading("Welcome, ", PortalState.first_name, size="7", as_="h1"),
                 rx.text("Your therapist is ", PortalState.therapist_name, ".", color_scheme="gray"),
-                rx.cond(PortalState.needs_ack, _acknowledge_card(), statement_card(PortalState.statement)),
+                rx.cond(PortalState.needs_ack, _acknowledge_card()),
+                rx.foreach(PortalState.leave_notices,
+                           lambda n: rx.callout(n, icon="plane", color_scheme="amber", width="100%")),
+                _next_session(),
+                rx.cond(~PortalState.needs_ack, statement_card(PortalState.statement)),
                 _help_card(),
                 spacing="4",
                 width="100%",

@@ -39,6 +39,20 @@ def _profile() -> rx.Component:
         ),
         rx.card(
             rx.vstack(
+                rx.hstack(rx.heading("Upcoming sessions", size="4", as_="h2"), rx.spacer(),
+                          rx.link(rx.button(rx.icon("calendar-plus", size=16), "Book a session", size="2"),
+                                  href="/app/calendar?client=" + c["id"]), width="100%", align="center"),
+                rx.cond(S.sessions.length() > 0,
+                        rx.foreach(S.sessions, lambda s: rx.hstack(rx.text(s["day"], ", ", s["time"], weight="medium"),
+                                                                   rx.badge(s["mode"]), rx.text(s["title"], size="2"),
+                                                                   align="center", spacing="3")),
+                        rx.text("None booked.", size="2", color_scheme="gray")),
+                spacing="2", width="100%",
+            ),
+            width="100%",
+        ),
+        rx.card(
+            rx.vstack(
                 rx.heading("Portal", size="4", as_="h2"),
                 rx.hstack(rx.badge(c["portal"], size="2"),
                           rx.cond(c["accepted_at"] != "", rx.text("Joined ", c["accepted_at"], size="2"),

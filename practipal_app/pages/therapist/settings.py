@@ -6,6 +6,8 @@ from practipal_app.state.workspace import OutboxState, ProfileState
 
 SECTIONS = [
     ("Profile and sign-in", "Sign out of every device.", "/app/settings/profile", "user-round"),
+    ("Availability and booking", "Weekly hours, session types, caps, leave, calendar subscription.",
+     "/app/settings/availability", "calendar-clock"),
     ("Communication charter", "What each channel is for, and when you reply.", "/app/settings/charter",
      "scroll-text"),
     ("Email outbox", "Email the practice has sent or is holding (owner only).", "/app/settings/outbox", "mail"),
