@@ -111,3 +111,8 @@ def describe_times(session: Session, actor: Actor, starts: list[datetime]) -> li
     tz = scheduling.practice_timezone(session, actor.practice_id)
     zone = ZoneInfo(tz)
     return [f"{s.astimezone(zone):%a} {s.astimezone(zone).day} {s.astimezone(zone):%b}, {clock(s, tz)}" for s in starts]
+
+
+def local_today(session: Session, actor: Actor, now: datetime | None = None) -> date:
+    zone = ZoneInfo(scheduling.practice_timezone(session, actor.practice_id))
+    return (now or utcnow()).astimezone(zone).date()

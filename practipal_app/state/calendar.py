@@ -7,7 +7,6 @@ from datetime import date, timedelta
 import reflex as rx
 
 from practipal_app import db
-from practipal_app.models.base import utcnow
 from practipal_app.services import appointments, workspace_schedule
 from practipal_app.services.errors import DomainError
 from practipal_app.state.session import CLINICIANS, page_params, require
@@ -60,7 +59,7 @@ class CalendarState(rx.State):
         actor, away = await require(self, CLINICIANS)
         if away:
             return away
-        self.anchor = self.anchor or utcnow().date().isoformat()
+        self.anchor = self.anchor or (await db.aread(workspace_schedule.local_today, actor)).isoformat()
         self.error, self.notice, self.warnings, self.alternatives = "", "", [], []
         clients, types = await db.acall(workspace_schedule.booking_options, actor)
         self.clients = [[str(i), n] for i, n in clients]
@@ -75,11 +74,12 @@ class CalendarState(rx.State):
         if away:
             return away
         delta = timedelta(days=7 if self.view == "week" else 1) * int(step)
-        self.anchor = (date.fromisoformat(self.anchor) + delta).isoformat() if step else utcnow().date().isoformat()
+        today = await db.aread(workspace_schedule.local_today, actor)
+        self.anchor = (date.fromisoformat(self.anchor) + delta).isoformat() if step else today.isoformat()
         await self._refresh(actor)
 
     @rx.event
-    async def set_view(self, view: str):
+    async def set_view(self, view: str | list[str]):
         actor, away = await require(self, CLINICIANS)
         if away:
             return away

@@ -89,7 +89,8 @@ class BookState(rx.State):
         days: dict[str, list[dict[str, str]]] = {}
         for s in slots:
             label = clock(s, z.client) + (f" ({clock(s, z.practice)})" if z.differ else "")
-            days.setdefault(day_label(s, z.client), []).append({"value": s.isoformat(), "label": label})
+            day = day_label(s, z.client)
+            days.setdefault(day, []).append({"value": s.isoformat(), "label": label, "full": f"{day}, {label}"})
         return [{"day": d, "slots": v} for d, v in days.items()]
 
     async def _load_slots(self, actor) -> None:
@@ -166,8 +167,8 @@ class BookState(rx.State):
         except appointments.SlotTaken as exc:
             z = await db.acall(portal_schedule.zones, actor)
             self.error = exc.message
-            self.alternatives = [{"value": a.isoformat(), "label": f"{day_label(a, z.client)}, {clock(a, z.client)}"}
-                                 for a in exc.alternatives]
+            self.alternatives = [{"value": a.isoformat(), "label": f"{day_label(a, z.client)}, {clock(a, z.client)}",
+                                  "full": f"{day_label(a, z.client)}, {clock(a, z.client)}"} for a in exc.alternatives]
             self.chosen, self.chosen_label = "", ""
             await self._load_slots(actor)
             return

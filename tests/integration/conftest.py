@@ -3,19 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import datetime
 
 import pytest
 from mailserver import MailServer, free_port
+from scheduling_helpers import T0, session_type_id
 from sqlmodel import select
 
 from practipal_app import db
 from practipal_app.models import AuditEvent, User
 from practipal_app.services import auth
 from practipal_app.services.tokens import new_token
-
-# Monday 2 March 2026, 10:00 in Kolkata.
-T0 = datetime(2026, 3, 2, 4, 30, tzinfo=UTC)
 
 
 @pytest.fixture
@@ -63,3 +61,10 @@ def mail_server() -> Callable[..., MailServer]:
     yield make
     for server in servers:
         server.stop()
+
+
+@pytest.fixture
+def therapy(owner) -> int:
+    """The owner's default session type: 'Therapy session', 50 minutes plus a 10-minute buffer, video.
+    The owner works Mon–Fri 10:00–18:00 in Kolkata, with 24 h notice and a 24 h cancellation window."""
+    return session_type_id(owner.id)

@@ -42,3 +42,16 @@ def test_message_id_is_stable_for_the_same_row_and_distinct_between_rows():
     assert first["To"] == "riya@example.com"
     assert first["From"] == "PractiPal <no-reply@example.in>"
     assert first.get_content().strip() == "Hello"
+
+
+def test_an_attachment_on_the_outbox_row_travels_with_the_email():
+    ics = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nEND:VCALENDAR\r\n"
+    mail = Outgoing(9, "booked:9:1", "riya@example.com", "Session booked", "Hello",
+                    ({"filename": "session.ics", "content_type": "text/calendar", "content": ics},))
+    message = build_message(mail, "x@example.in")
+    body, attachment = list(message.iter_parts())
+    assert (body.get_content_type(), body.get_content().strip()) == ("text/plain", "Hello")
+    assert (attachment.get_content_type(), attachment.get_filename()) == ("text/calendar", "session.ics")
+    assert attachment.is_attachment() and attachment.get_content() == ics.replace("\r\n", "\n")
+    # Without attachments an email stays a single text part.
+    assert not build_message(Outgoing(8, "k", "riya@example.com", "S", "Hello"), "x@example.in").is_multipart()

@@ -9,7 +9,7 @@ def _slot_button(slot) -> rx.Component:
     selected = S.chosen == slot["value"]
     return rx.button(
         slot["label"], size="3", variant=rx.cond(selected, "solid", "outline"),
-        on_click=S.choose(slot["value"], slot["label"]), aria_pressed=selected,
+        on_click=S.choose(slot["value"], slot["full"]), aria_pressed=selected,
     )
 
 
