@@ -125,6 +125,24 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_appointment_status'), ['status'], unique=False)
         batch_op.create_index('ix_appointment_therapist_start', ['therapist_id', 'starts_at'], unique=False)
 
+    # Therapists who existed before scheduling get the defaults a new therapist gets
+    # (services.scheduling.ensure_defaults): Mon-Fri 10:00-18:00 and one 50-minute video session.
+    clinicians = "FROM \"user\" WHERE role IN ('owner', 'therapist')"
+    op.execute(
+        "INSERT INTO schedulingsettings (therapist_id, min_notice_hours, horizon_days, cancellation_window_hours, "
+        "daily_cap, weekly_cap, slot_step_minutes, video_room_url, office_address, reminder_hours, "
+        f"daily_agenda_email) SELECT id, 24, 30, 24, 6, 25, 30, '', '', '[24, 1]', FALSE {clinicians}"
+    )
+    for weekday in range(5):
+        op.execute(
+            "INSERT INTO availabilityrule (therapist_id, weekday, start_minute, end_minute) "
+            f"SELECT id, {weekday}, 600, 1080 {clinicians}"
+        )
+    op.execute(
+        "INSERT INTO sessiontype (therapist_id, name, duration_minutes, fee_paise, mode, buffer_minutes, active) "
+        f"SELECT id, 'Therapy session', 50, 200000, 'video', 10, TRUE {clinicians}"
+    )
+
     # PostgreSQL refuses overlapping active appointments of one therapist (models/scheduling.py).
     if op.get_bind().dialect.name == "postgresql":
         op.execute("CREATE EXTENSION IF NOT EXISTS btree_gist")

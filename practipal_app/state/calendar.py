@@ -18,9 +18,13 @@ def _book(session, actor, form: dict, confirmed: bool, skip_conflicts: bool) -> 
     common = {"client_id": int(form.get("client_id") or 0), "session_type_id": int(form.get("session_type_id") or 0)}
     repeat = str(form.get("repeat", "none"))
     if repeat in ("1", "2"):
-        count = int(str(form.get("count") or "0") or 0)
-        return len(appointments.book_series(session, actor, first_start=start, every_weeks=int(repeat), count=count,
-                                            skip_conflicts=skip_conflicts, **common))
+        until_text = str(form.get("until", "")).strip()
+        if until_text:  # "until a date" wins over a count
+            limit = {"until": workspace_schedule.parse_local(session, actor, until_text, "23:59")}
+        else:
+            limit = {"count": int(str(form.get("count") or "0") or 0)}
+        return len(appointments.book_series(session, actor, first_start=start, every_weeks=int(repeat),
+                                            skip_conflicts=skip_conflicts, **limit, **common))
     appointments.book(session, actor, starts_at=start, agenda=str(form.get("agenda", "")), confirmed=confirmed,
                       **common)
     return 1

@@ -100,6 +100,7 @@ def _book_form() -> rx.Component:
                                                       rx.el.option("Every two weeks", value="2")]),
                     field("Number of sessions (when repeating)", "count", type="number", default_value="6",
                           min="1", max="52"),
+                    field("Or repeat until (date)", "until", type="date"),
                     columns="3", spacing="3", width="100%",
                 ),
                 textarea_field("Agenda (visible to the client)", "agenda"),
