@@ -150,3 +150,32 @@ def test_book_see_move_and_cancel_late(server, browser, people: People, shot) ->
     shot(phone, "sessions-after-cancel")
     phone.context.close()
     desk.context.close()
+
+
+def test_therapist_books_a_weekly_series_and_cannot_double_book(server, browser, people: People, shot) -> None:
+    desk = browser.new_context(viewport=DESKTOP, base_url=server.base_url).new_page()
+    _sign_in(desk, THERAPIST[1], THERAPIST[2], "/app")
+    desk.goto("/app/calendar")
+    day = (utcnow() + timedelta(days=20)).date().isoformat()
+
+    def fill(repeat: str) -> None:
+        desk.get_by_role("button", name="Book a session").click()
+        desk.get_by_label("Client", exact=True).select_option(label=CLIENT[0])
+        desk.get_by_label("Date", exact=True).fill(day)
+        desk.get_by_label("Start time", exact=True).fill("15:00")
+        desk.get_by_label("Repeat", exact=True).select_option(label=repeat)
+        desk.get_by_label("Number of sessions (when repeating)").fill("3")
+        desk.get_by_role("button", name="Book", exact=True).click()
+
+    fill("Every week")
+    expect(desk.get_by_text("Booked 3 sessions. The client has been emailed.")).to_be_visible()
+    series = [a for a in _scheduled(people.client_id) if a.series_id]
+    assert len(series) == 3 and len({a.series_id for a in series}) == 1
+    assert [b.starts_at - a.starts_at for a, b in zip(series, series[1:], strict=False)] == [timedelta(weeks=1)] * 2
+
+    fill("Does not repeat")
+    expect(desk.get_by_role("alert").filter(has_text="That time was just taken.")).to_be_visible()
+    expect(desk.get_by_text(re.compile("^Free nearby: "))).to_be_visible()
+    shot(desk, "therapist-double-booking-refused")
+    assert len([a for a in _scheduled(people.client_id) if a.series_id]) == 3
+    desk.context.close()
