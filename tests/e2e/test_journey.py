@@ -120,7 +120,7 @@ def test_therapist_invites_a_client_who_joins_the_portal(browser, server, journe
         page.get_by_label("Password").fill(OWNER_PASSWORD)
         page.get_by_role("button", name="Create practice").click()
         page.wait_for_url(at("/app"))
-        expect(page.get_by_role("heading", name="Today")).to_be_visible()
+        expect(page.get_by_role("heading", name="Today", exact=True)).to_be_visible()
         remember_cookie(journey, therapist_ctx)
         shot(page, "today")
 
@@ -244,7 +244,7 @@ def test_therapist_invites_a_client_who_joins_the_portal(browser, server, journe
         expect(phone.get_by_role("heading", name="Welcome, Meera")).to_be_visible()
         page.goto("/portal")
         page.wait_for_url(at("/app"))
-        expect(page.get_by_role("heading", name="Today")).to_be_visible()
+        expect(page.get_by_role("heading", name="Today", exact=True)).to_be_visible()
 
         # The link worked once.
         phone.goto(journey.invite_url)

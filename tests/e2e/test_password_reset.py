@@ -85,7 +85,7 @@ def test_a_forgotten_password_is_reset_from_the_emailed_link(server, browser, ol
     page.get_by_label("New password").fill(NEW_PASSWORD)
     page.get_by_role("button", name="Save password").click()
     expect(page).to_have_url(re.compile(r".*/app/?$"), timeout=20_000)
-    expect(page.get_by_role("heading", name="Today")).to_be_visible()
+    expect(page.get_by_role("heading", name="Today", exact=True)).to_be_visible()
 
     assert db.call(auth.resolve, old_session) is None, "the session opened elsewhere must end"
     assert not frames.containing(token), "the reset token reached the page over the websocket"
