@@ -24,7 +24,6 @@ from practipal_app.models.base import utcnow
 from practipal_app.services import audit
 from practipal_app.services.errors import InvalidInput, NotFound, PermissionDenied
 from practipal_app.services.identity import Actor
-from practipal_app.services.slots import Rules
 from practipal_app.services.timefmt import clock, day_label
 
 DEFAULT_HOURS = {d: [(10 * 60, 18 * 60)] for d in range(5)}
@@ -241,35 +240,6 @@ def session_type_for(session: Session, therapist_id: int, type_id: int) -> Sessi
 
 # The longest a session can hold the therapist's time: 240 minutes plus a 120-minute buffer.
 MAX_HELD = timedelta(hours=6)
-
-
-def rules_for(session: Session, therapist_id: int, practice_id: int, kind: SessionType) -> Rules:
-    """The booking rules for one session type, read in a single query."""
-    rows = session.exec(
-        select(Practice.timezone, SchedulingSettings, AvailabilityRule.weekday, AvailabilityRule.start_minute,
-               AvailabilityRule.end_minute)
-        .select_from(Practice)
-        .join(SchedulingSettings, SchedulingSettings.therapist_id == therapist_id, isouter=True)
-        .join(AvailabilityRule, AvailabilityRule.therapist_id == therapist_id, isouter=True)
-        .where(Practice.id == practice_id)
-        .order_by(AvailabilityRule.weekday, AvailabilityRule.start_minute)
-    ).all()
-    tz, s = rows[0][0], rows[0][1] or SchedulingSettings(therapist_id=therapist_id)
-    hours: dict[int, list[tuple[int, int]]] = {}
-    for _tz, _s, weekday, start, end in rows:
-        if weekday is not None:
-            hours.setdefault(weekday, []).append((start, end))
-    return Rules(
-        timezone=tz,
-        weekly_hours=hours,
-        duration=timedelta(minutes=kind.duration_minutes),
-        buffer=timedelta(minutes=kind.buffer_minutes),
-        min_notice=timedelta(hours=s.min_notice_hours),
-        horizon=timedelta(days=s.horizon_days),
-        daily_cap=s.daily_cap,
-        weekly_cap=s.weekly_cap,
-        step=timedelta(minutes=s.slot_step_minutes),
-    )
 
 
 # Leave -------------------------------------------------------------------------------------------
