@@ -1,7 +1,15 @@
 """All tables. Importing this package registers them with SQLModel.metadata."""
 
 from practipal_app.models.audit import AuditEvent
-from practipal_app.models.messaging import Charter, CharterAcknowledgement
+from practipal_app.models.messaging import (
+    Charter,
+    CharterAcknowledgement,
+    ContactRecord,
+    Message,
+    MessageThread,
+    Snippet,
+    WhatsAppImport,
+)
 from practipal_app.models.outbox import OutboxEmail, OutboxStatus
 from practipal_app.models.people import (
     CLINICIAN_ROLES,
@@ -44,6 +52,11 @@ __all__ = [
     "AuthSession",
     "Charter",
     "CharterAcknowledgement",
+    "ContactRecord",
+    "Message",
+    "MessageThread",
+    "Snippet",
+    "WhatsAppImport",
     "ClientProfile",
     "ClientStatus",
     "OneTimeToken",

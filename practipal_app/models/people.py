@@ -63,6 +63,9 @@ class TherapistProfile(SQLModel, table=True):
     user_id: int = Field(foreign_key="user.id", primary_key=True)
     professional_title: str = Field(default="", max_length=120)
     registration_number: str = Field(default="", max_length=60)
+    whatsapp_number: str = Field(default="", max_length=20)
+    # Show clients a "WhatsApp — scheduling or tech only" click-to-chat link on the help page.
+    click_to_chat: bool = False
 
 
 class ClientProfile(SQLModel, table=True):
