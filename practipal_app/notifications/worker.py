@@ -20,7 +20,7 @@ from practipal_app import db
 from practipal_app.config import Settings, get_settings
 from practipal_app.models import OutboxEmail, OutboxStatus
 from practipal_app.models.base import utcnow
-from practipal_app.notifications import reminders
+from practipal_app.notifications import message_digest, reminders
 from practipal_app.notifications.sender import Outgoing, PermanentFailure, TemporaryFailure, send
 
 log = logging.getLogger("practipal.outbox")
@@ -141,10 +141,11 @@ async def run_forever(
     worker = worker_name()
     stop = stop or asyncio.Event()
     while not stop.is_set():
-        try:
-            await asyncio.to_thread(db.call, reminders.enqueue_due, utcnow(), settings.base_url)
-        except Exception:  # a failed pass is retried on the next poll; keys keep it from doubling
-            log.exception("queueing reminders failed")
+        for scheduled in (reminders.enqueue_due, message_digest.enqueue_digests):
+            try:
+                await asyncio.to_thread(db.call, scheduled, utcnow(), settings.base_url)
+            except Exception:  # a failed pass is retried on the next poll; keys keep it from doubling
+                log.exception("%s failed", scheduled.__name__)
         try:
             await deliver_due(settings, worker, lease=lease, base_backoff=base_backoff)
         except Exception:  # keep the worker alive through a database hiccup
