@@ -42,3 +42,25 @@ def tel_link(label, phone) -> rx.Component:
 
 def crisis_lines() -> rx.Component:
     return rx.vstack(*[tel_link(label, phone) for label, phone in CRISIS_LINES], spacing="2", width="100%")
+
+
+def crisis_card(own_contacts) -> rx.Component:
+    """Shown at once when a message holds risk phrases: where to get help now, nothing else."""
+    return rx.box(
+        rx.vstack(
+            rx.hstack(rx.icon("life-buoy", color=rx.color("red", 11)),
+                      rx.text("This portal is not watched around the clock.", weight="bold"), align="center"),
+            rx.text("If you are in danger, call Tele-MANAS 14416 or 112 now."),
+            tel_link("Tele-MANAS (free, 24×7)", "14416"),
+            tel_link("Emergency", "112"),
+            rx.foreach(own_contacts, lambda c: tel_link(c["label"], c["phone"])),
+            spacing="2", width="100%",
+        ),
+        role="alert",
+        aria_label="Crisis help",
+        padding="14px",
+        border_radius="12px",
+        background=rx.color("red", 2),
+        border=f"2px solid {rx.color('red', 8)}",
+        width="100%",
+    )

@@ -11,6 +11,7 @@ BRAND = "PractiPal"
 WORKSPACE_NAV = [
     ("Today", "/app", "sun"),
     ("Calendar", "/app/calendar", "calendar"),
+    ("Inbox", "/app/inbox", "inbox"),
     ("Clients", "/app/clients", "users"),
     ("Charter", "/app/settings/charter", "scroll-text"),
     ("Settings", "/app/settings", "settings"),
@@ -20,6 +21,7 @@ PORTAL_NAV = [
     ("Home", "/portal", "house"),
     ("Sessions", "/portal/sessions", "calendar"),
     ("Book", "/portal/book", "calendar-plus"),
+    ("Messages", "/portal/messages", "message-circle"),
     ("Help", "/portal/help", "life-buoy"),
 ]
 

@@ -1,0 +1,88 @@
+import reflex as rx
+
+from practipal_app.components.layout import workspace_shell
+from practipal_app.state.messages import InboxState as S
+from practipal_app.state.session import ViewerState
+
+
+def _thread_row(t) -> rx.Component:
+    return rx.box(
+        rx.hstack(
+            rx.cond(t["flagged"] == "1", rx.icon("siren", color=rx.color("red", 9), size=16)),
+            rx.text(t["client"], weight="bold"),
+            rx.spacer(),
+            rx.cond(t["unread"] != "0", rx.badge(t["unread"], color_scheme="teal")),
+            width="100%", align="center",
+        ),
+        rx.cond(t["due"] != "", rx.text(rx.cond(t["overdue"] == "1", "Overdue since ", "Reply due by "), t["due"],
+                                         size="1", color_scheme=rx.cond(t["overdue"] == "1", "red", "gray")),
+                rx.text("Nothing waiting", size="1", color_scheme="gray")),
+        on_click=S.open(t["id"]),
+        role="button",
+        aria_label="Conversation with " + t["client"],
+        padding="10px",
+        border_radius="8px",
+        cursor="pointer",
+        background=rx.cond(S.head.get("id", "") == t["id"], rx.color("teal", 3), "transparent"),
+        border=rx.cond(t["flagged"] == "1", f"1px solid {rx.color('red', 7)}", f"1px solid {rx.color('gray', 4)}"),
+        width="100%",
+    )
+
+
+def _message(m) -> rx.Component:
+    return rx.box(
+        rx.hstack(rx.text(rx.match(m["kind"], ("client", "Client"), ("note", "Automatic note"), "You"),
+                          size="1", weight="bold"),
+                  rx.cond(m["topic"] != "", rx.badge(m["topic"], size="1", color_scheme="gray")),
+                  rx.cond(m["risk"] == "1", rx.badge("Risk words", size="1", color_scheme="red")),
+                  rx.cond(m["bring"] == "1", rx.badge("For next session", size="1")),
+                  rx.spacer(), rx.text(m["when"], size="1", color_scheme="gray"), width="100%"),
+        rx.text(m["body"], style={"whiteSpace": "pre-wrap"}),
+        padding="10px 12px",
+        border_radius="10px",
+        background=rx.match(m["kind"], ("client", rx.color("gray", 1)), ("note", rx.color("gray", 3)),
+                            rx.color("teal", 3)),
+        border=f"1px solid {rx.color('gray', 5)}",
+        width="100%",
+    )
+
+
+def _thread() -> rx.Component:
+    return rx.cond(
+        S.head.contains("id"),
+        rx.vstack(
+            rx.hstack(rx.heading(S.head["client"], size="5", as_="h2"), rx.spacer(),
+                      rx.link("Client page", href="/app/clients/" + S.head["client_id"], size="2"),
+                      rx.button("Mark as done", variant="soft", on_click=S.done), width="100%", align="center"),
+            rx.cond(S.head["flagged"] == "1",
+                    rx.callout("This conversation has risk words. The client was shown crisis lines at once.",
+                               icon="siren", color_scheme="red", width="100%")),
+            rx.vstack(rx.foreach(S.messages, _message), spacing="2", width="100%", max_height="360px",
+                      overflow_y="auto"),
+            rx.flex(rx.foreach(S.snippets, lambda s: rx.button(s["title"], size="1", variant="soft",
+                                                                on_click=S.use_snippet(s["body"], s["bring"]))),
+                    gap="6px", wrap="wrap"),
+            rx.el.label("Reply", html_for="field-reply", style={"fontWeight": "500", "fontSize": "14px"}),
+            rx.text_area(id="field-reply", value=S.draft, on_change=S.set_draft, debounce_timeout=250, rows="4",
+                         width="100%"),
+            rx.cond(S.bring, rx.text("The client's last message goes on the next session's agenda.", size="1")),
+            rx.button(rx.icon("send", size=16), "Send reply", on_click=S.send),
+            spacing="3", width="100%",
+        ),
+        rx.card(rx.text("Choose a conversation."), width="100%"),
+    )
+
+
+@rx.page(route="/app/inbox", title="Inbox · PractiPal", on_load=[ViewerState.guard_staff, S.load])
+def inbox_page() -> rx.Component:
+    return workspace_shell(
+        "Inbox",
+        rx.cond(S.notice != "", rx.callout(S.notice, icon="check", color_scheme="green", width="100%")),
+        rx.cond(S.error != "", rx.callout(S.error, icon="triangle_alert", color_scheme="red", width="100%")),
+        rx.grid(
+            rx.vstack(rx.cond(S.threads.length() > 0, rx.foreach(S.threads, _thread_row),
+                              rx.text("No messages yet.", color_scheme="gray")), spacing="2", width="100%"),
+            rx.box(_thread(), grid_column="span 2"),
+            columns="3", spacing="4", width="100%",
+        ),
+    )
