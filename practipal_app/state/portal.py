@@ -5,7 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from practipal_app import db
-from practipal_app.services import portal, portal_schedule
+from practipal_app.services import portal, portal_schedule, whatsapp_kit
 from practipal_app.state.session import CLIENTS, require
 
 
@@ -18,6 +18,7 @@ class PortalState(rx.State):
     own_contacts: list[dict[str, str]] = []
     next_session: dict[str, str] = {}
     leave_notices: list[str] = []
+    whatsapp_link: str = ""
     loaded: bool = False
 
     def _show(self, view: portal.PortalHome) -> None:
@@ -34,6 +35,7 @@ class PortalState(rx.State):
             return away
         self._show(await db.acall(portal.home, actor))
         self.next_session, self.leave_notices = await db.acall(portal_schedule.next_session, actor)
+        self.whatsapp_link = await db.acall(whatsapp_kit.click_to_chat_link, actor)
 
     @rx.event
     async def acknowledge(self):

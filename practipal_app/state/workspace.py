@@ -9,7 +9,7 @@ import reflex as rx
 from practipal_app import db
 from practipal_app.config import get_settings
 from practipal_app.notifications import outbox
-from practipal_app.services import auth, charter, clients, invites, workspace_schedule
+from practipal_app.services import auth, charter, clients, invites, whatsapp_kit, workspace_schedule
 from practipal_app.services.errors import DomainError, InvalidInput
 from practipal_app.state.session import CLINICIANS, OWNER, STAFF, page_params, require
 
@@ -298,6 +298,50 @@ class CharterState(rx.State):
             return
         self._show(view)
         self.notice = f"Saved as version {view.version}. Clients will be asked to read it on their next visit."
+
+
+class WhatsAppKitState(rx.State):
+    away: str = ""
+    greeting: str = ""
+    quick: list[list[str]] = []
+    number: str = ""
+    click_to_chat: bool = False
+    error: str = ""
+    notice: str = ""
+    form_key: int = 0
+
+    async def _refresh(self, actor) -> None:
+        kit = await db.acall(whatsapp_kit.kit, actor, get_settings().base_url)
+        self.away, self.greeting = kit.away_message, kit.greeting
+        self.quick = [[k, v] for k, v in kit.quick_replies]
+        self.number, self.click_to_chat = kit.whatsapp_number, kit.click_to_chat
+        self.form_key += 1
+
+    @rx.event
+    async def load(self):
+        actor, away = await require(self, CLINICIANS)
+        if away:
+            return away
+        self.error, self.notice = "", ""
+        await self._refresh(actor)
+
+    @rx.event
+    async def save(self, form: dict):
+        actor, away = await require(self, CLINICIANS)
+        if away:
+            return away
+        try:
+            await db.acall(whatsapp_kit.save_number, actor, str(form.get("whatsapp_number", "")),
+                           form.get("click_to_chat") in (True, "on", "true"))
+        except InvalidInput as exc:
+            self.error = " ".join(exc.errors.values())
+            return
+        self.error, self.notice = "", "Saved."
+        await self._refresh(actor)
+
+    @rx.event
+    def copy(self, text: str):
+        return [rx.set_clipboard(text), rx.toast("Copied")]
 
 
 class OutboxState(rx.State):

@@ -24,5 +24,14 @@ def portal_help() -> rx.Component:
                 spacing="2", width="100%",
             ),
         ),
+        rx.cond(
+            PortalState.whatsapp_link != "",
+            rx.el.a(rx.button(rx.icon("message-circle", size=16), "WhatsApp — scheduling or tech only", size="3",
+                              variant="outline", width="100%"),
+                    href=PortalState.whatsapp_link, target="_blank", rel="noopener noreferrer",
+                    style={"display": "block", "width": "100%"}),
+        ),
+        rx.link(rx.button(rx.icon("message-square", size=16), "Message your therapist in the portal", size="3",
+                          variant="soft", width="100%"), href="/portal/messages", width="100%"),
         statement_card(PortalState.statement, title="How messages work"),
     )

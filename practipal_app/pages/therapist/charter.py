@@ -1,10 +1,11 @@
 import reflex as rx
 
-from practipal_app.components.forms import error_text
+from practipal_app.components.forms import error_text, field
 from practipal_app.components.layout import workspace_shell
 from practipal_app.services.charter import DAY_NAMES, WHATSAPP_FOR, WHATSAPP_NOT_FOR
 from practipal_app.state.session import ViewerState
 from practipal_app.state.workspace import CharterState as S
+from practipal_app.state.workspace import WhatsAppKitState as K
 
 LABEL = {"fontWeight": "500", "fontSize": "14px"}
 
@@ -101,7 +102,7 @@ def _statement() -> rx.Component:
 
 
 @rx.page(route="/app/settings/charter", title="Communication charter · PractiPal",
-         on_load=[ViewerState.guard_staff, S.load])
+         on_load=[ViewerState.guard_staff, S.load, K.load])
 def charter_page() -> rx.Component:
     return workspace_shell(
         "Communication charter",
@@ -122,4 +123,45 @@ def charter_page() -> rx.Component:
                       spacing="3", width="100%", position="sticky", top="16px"),
             columns="2", spacing="5", width="100%", align="start",
         ),
+        whatsapp_kit(),
+    )
+
+
+def _kit_text(title: str, text) -> rx.Component:
+    return rx.vstack(
+        rx.hstack(rx.text(title, weight="bold", size="2"), rx.spacer(),
+                  rx.button(rx.icon("copy", size=14), "Copy", size="1", variant="soft", on_click=K.copy(text),
+                            aria_label="Copy " + title), width="100%", align="center"),
+        rx.text(text, size="2", style={"whiteSpace": "pre-wrap"}),
+        spacing="1", width="100%", padding="10px", border_radius="8px", background=rx.color("gray", 2),
+    )
+
+
+def whatsapp_kit() -> rx.Component:
+    return rx.card(
+        rx.vstack(
+            rx.heading("WhatsApp Business kit", size="4", as_="h2"),
+            rx.text("Paste these into WhatsApp Business (Settings → Business tools). They point clients to the "
+                    "portal, so WhatsApp stays for scheduling and tech problems.", size="2", color_scheme="gray"),
+            _kit_text("Away message", K.away),
+            _kit_text("Greeting message", K.greeting),
+            rx.foreach(K.quick, lambda q: _kit_text("Quick reply " + q[0], q[1])),
+            rx.divider(),
+            rx.form(
+                rx.hstack(
+                    rx.box(field("Your WhatsApp number", "whatsapp_number", default_value=K.number, type="tel",
+                                 error=K.error), flex="1"),
+                    rx.el.label(rx.hstack(rx.el.input(type="checkbox", name="click_to_chat", id="field-click_to_chat",
+                                                      default_checked=K.click_to_chat),
+                                          rx.text("Show clients a “WhatsApp — scheduling or tech only” link", size="2"),
+                                          spacing="2", align="center"), html_for="field-click_to_chat"),
+                    rx.button("Save", type="submit"),
+                    align="end", spacing="3", width="100%",
+                ),
+                on_submit=K.save, key=K.form_key, width="100%",
+            ),
+            rx.cond(K.notice != "", rx.text(K.notice, size="2", color_scheme="green")),
+            spacing="3", width="100%",
+        ),
+        width="100%",
     )
