@@ -104,7 +104,7 @@ def _prepare(
     if not chat.messages:
         raise whatsapp_export.ExportRefused(
             f"“{filename}” holds no messages to import, only WhatsApp's notices.")
-    mine = (therapist_sender or "").strip(whatsapp_export._MARKS + " ")
+    mine = whatsapp_export.clean_name(therapist_sender or "")
     if mine not in chat.senders:
         raise InvalidInput({"therapist_sender": "Choose which name in this chat is yours: "
                                                 + ", ".join(chat.senders) + "."})

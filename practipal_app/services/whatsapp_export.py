@@ -108,7 +108,8 @@ class ParsedChat(NamedTuple):
     system_lines: int
 
 
-def _clean(text: str) -> str:
+def clean_name(text: str) -> str:
+    """A sender's name without the direction marks and spaces WhatsApp wraps around some names."""
     return text.strip(_MARKS + " \t\u00a0\u202f")
 
 
@@ -151,7 +152,7 @@ def parse(text: str) -> ParsedChat:
         m = header_match(line) if first and (first.isdigit() or first in starts) else None
         if m is None:
             if not started:
-                if not _clean(line):
+                if not clean_name(line):
                     continue
                 raise ExportUnreadable(number, EXPECTED_HEADER)
             if current >= 0:
@@ -183,7 +184,7 @@ def parse(text: str) -> ParsedChat:
             notice = body[:1] in "MYT" and _SYSTEM_ALWAYS.match(body)
         name = senders.get(sender)
         if name is None and not notice:
-            name = _clean(sender)
+            name = clean_name(sender)
             if not name or _SYSTEM_SENDER.search(name):
                 name = ""
             senders[sender] = name

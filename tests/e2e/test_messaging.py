@@ -1,0 +1,109 @@
+"""Messaging through the browser: a client writes out of hours and is told when to expect a reply,
+risk words bring up crisis lines before and after sending, the therapist replies from the inbox,
+and the client sees the reply."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from zoneinfo import ZoneInfo
+
+import pytest
+from playwright.sync_api import expect
+
+from practipal_app import db
+from practipal_app.models import ClientProfile, Role, User
+from practipal_app.models.base import utcnow
+from practipal_app.services import auth, charter, clients, passwords, practice
+
+pytestmark = pytest.mark.e2e
+
+THERAPIST = ("Dr. Meher Rao", "meher@example.com", "Cobalt-Fern-Lagoon-27")
+CLIENT = ("Kabir Anand", "kabir.anand@example.com", "Pebble-Saffron-Meteor-84")
+PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1366, "height": 768}
+
+
+def _seed(session) -> None:
+    if practice.needs_setup(session):
+        practice.create_practice(session, practice_name="Sukoon Counselling", timezone="Asia/Kolkata",
+                                 owner_name="Dr. Asha Rao", email="asha@example.com", password="Calm-Harbour-Tea-42")
+    therapist = practice.add_staff(session, practice.the_practice(session).id, THERAPIST[0], THERAPIST[1],
+                                   Role.THERAPIST, THERAPIST[2])
+    actor = auth.actor_for(therapist)
+    # Working only tomorrow: whenever the test runs, today is out of hours.
+    tomorrow = (utcnow().astimezone(ZoneInfo("Asia/Kolkata")).weekday() + 1) % 7
+    charter.save(session, actor, charter.CharterSettings(working_days=(tomorrow,)))
+    client_id = clients.add_client(session, actor, clients.ClientForm(name=CLIENT[0], email=CLIENT[1]))
+    session.get(User, client_id).password_hash = passwords.hash_password(CLIENT[2])
+    session.get(ClientProfile, client_id).accepted_at = utcnow()
+
+
+@pytest.fixture(scope="module")
+def seeded(server) -> Iterator[None]:
+    engine = db.make_engine(server.db_url)
+    db.set_engine(engine)
+    try:
+        db.call(_seed)
+        yield
+    finally:
+        db.set_engine(None)
+        engine.dispose()
+
+
+def _sign_in(page, email: str, password: str, home: str) -> None:
+    page.goto("/login")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page).to_have_url(re.compile(rf".*{home}/?$"), timeout=20_000)
+
+
+def test_out_of_hours_message_crisis_card_and_reply(server, browser, seeded, shot) -> None:
+    phone = browser.new_context(viewport=PHONE, base_url=server.base_url, has_touch=True).new_page()
+    _sign_in(phone, CLIENT[1], CLIENT[2], "/portal")
+    phone.get_by_role("navigation", name="Portal").get_by_role("link", name="Messages").click()
+    expect(phone.get_by_role("heading", name="Messages")).to_be_visible()
+    expect(phone.get_by_text(re.compile(r"You can expect a reply by \w+day, 6 pm\."))).to_be_visible()
+
+    phone.get_by_label("What is it about?").select_option(label="Something else")
+    first = "Could we look at the breathing exercise again?"
+    phone.get_by_label("Message", exact=True).fill(first)
+    expect(phone.get_by_text(f"{len(first)} / 2,000")).to_be_visible()
+    phone.get_by_role("button", name="Send").click()
+    expect(phone.get_by_text("Sent.", exact=True)).to_be_visible()
+    expect(phone.get_by_text("Could we look at the breathing exercise again?")).to_be_visible()
+    expect(phone.get_by_text("This message arrived outside working hours.", exact=False)).to_be_visible()
+    shot(phone, "message-out-of-hours")
+
+    # Risk words: the crisis card shows while typing, before anything is sent...
+    phone.get_by_label("Message", exact=True).fill("Sometimes I feel like I want to die")
+    card = phone.get_by_role("alert", name="Crisis help")
+    expect(card).to_be_visible()
+    expect(card.locator('a[href="tel:14416"]')).to_be_visible()
+    shot(phone, "crisis-card-before-sending")
+    phone.get_by_label("What is it about?").select_option(label="Something else")
+    phone.get_by_role("button", name="Send").click()
+    # ...and again after sending, above the conversation.
+    expect(phone.get_by_role("alert", name="Crisis help")).to_be_visible()
+    expect(phone.get_by_text("Sometimes I feel like I want to die")).to_be_visible()
+    assert phone.get_by_text("This message arrived outside working hours.").count() == 1  # one note per 12 hours
+
+    desk = browser.new_context(viewport=DESKTOP, base_url=server.base_url).new_page()
+    _sign_in(desk, THERAPIST[1], THERAPIST[2], "/app")
+    desk.get_by_role("navigation", name="Workspace").get_by_role("link", name="Inbox").click()
+    conversation = desk.get_by_role("button", name=f"Conversation with {CLIENT[0]}")
+    expect(conversation).to_be_visible()
+    conversation.click()
+    expect(desk.get_by_text("This conversation has risk words.", exact=False)).to_be_visible()
+    desk.get_by_label("Reply", exact=True).fill("Thank you for telling me. Please call Tele-MANAS now; I will call you at 10 am.")
+    desk.get_by_role("button", name="Send reply").click()
+    expect(desk.get_by_text("Sent.", exact=False)).to_be_visible()
+    expect(desk.get_by_text("This conversation has risk words.", exact=False)).to_have_count(0)
+    shot(desk, "inbox-replied")
+
+    phone.reload()
+    expect(phone.get_by_text("I will call you at 10 am.", exact=False)).to_be_visible()
+    shot(phone, "client-sees-reply")
+    phone.context.close()
+    desk.context.close()
