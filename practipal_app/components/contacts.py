@@ -1,0 +1,77 @@
+"""The 'Outside the portal' card on a client's page."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from practipal_app.state.contacts import TOPICS
+from practipal_app.state.contacts import ContactsState as S
+
+
+def _count(label: str, value) -> rx.Component:
+    return rx.vstack(rx.text(label, size="1", color_scheme="gray"), rx.text(value, size="4", weight="bold"),
+                     spacing="0", align="start")
+
+
+def _log_buttons(channel: str, label: str) -> rx.Component:
+    return rx.hstack(
+        rx.text(label, size="2", weight="medium", min_width="120px"),
+        *[rx.button(t, size="1", variant="soft", on_click=S.log(channel, t), aria_label=f"Log {label}: {t}")
+          for t in TOPICS],
+        wrap="wrap", spacing="2", align="center",
+    )
+
+
+def _import() -> rx.Component:
+    return rx.cond(
+        S.chat_file != "",
+        rx.form(
+            rx.vstack(
+                rx.text("Read ", rx.text.strong(S.chat_file), ". Which name is yours?"),
+                rx.el.select(rx.foreach(S.chat_senders, lambda n: rx.el.option(n, value=n)), name="therapist_sender",
+                             id="field-therapist_sender", aria_label="Your name in the chat",
+                             style={"height": "40px", "minWidth": "240px"}),
+                rx.hstack(rx.button("Import counts", type="submit"),
+                          rx.button("Cancel", type="button", variant="soft", color_scheme="gray",
+                                    on_click=S.cancel_import)),
+                spacing="2",
+            ),
+            on_submit=S.import_chat,
+        ),
+        rx.hstack(
+            rx.upload(
+                rx.button(rx.icon("upload", size=16), "Choose exported chat (.txt or .zip)", variant="soft",
+                          type="button"),
+                id="whatsapp_export",
+                accept={"text/plain": [".txt"], "application/zip": [".zip"]},
+                max_files=1,
+                on_drop=S.read_chat(rx.upload_files(upload_id="whatsapp_export")),
+                border="none", padding="0",
+            ),
+            rx.text("In WhatsApp: the chat → More → Export chat → Without media.", size="1", color_scheme="gray"),
+            align="center", spacing="3", wrap="wrap",
+        ),
+    )
+
+
+def outside_portal_card() -> rx.Component:
+    v = S.volume
+    return rx.card(
+        rx.vstack(
+            rx.heading("Outside the portal", size="4", as_="h2"),
+            rx.text("Counts only: when, which way, and whether after hours. Message text is never stored.",
+                    size="2", color_scheme="gray"),
+            rx.hstack(_count("Imported WhatsApp", v["imported"]), _count("Logged WhatsApp", v["whatsapp"]),
+                      _count("Logged calls", v["phone"]), _count("After hours", v["after_hours"]), spacing="6"),
+            rx.cond(S.notice != "", rx.callout(S.notice, icon="check", color_scheme="green", width="100%")),
+            rx.cond(S.error != "", rx.callout(S.error, icon="triangle_alert", color_scheme="red", width="100%",
+                                              role="alert")),
+            rx.heading("Log a contact", size="3", as_="h3"),
+            _log_buttons("whatsapp_logged", "WhatsApp"),
+            _log_buttons("phone_logged", "Phone call"),
+            rx.heading("Import WhatsApp history", size="3", as_="h3"),
+            _import(),
+            spacing="3", width="100%",
+        ),
+        width="100%",
+    )

@@ -1,0 +1,128 @@
+"""On a client's page: WhatsApp history import and the two-tap contact log (counts only, no text)."""
+
+from __future__ import annotations
+
+import asyncio
+import secrets
+from pathlib import Path
+
+import reflex as rx
+
+from practipal_app import db
+from practipal_app.config import get_settings
+from practipal_app.services import contact_log, whatsapp_export
+from practipal_app.services.errors import DomainError, InvalidInput
+from practipal_app.state.session import STAFF, page_params, require
+
+TOPICS = ["Scheduling", "Tech problem", "Emotional support", "Payment", "Other"]
+
+
+def _pending_dir() -> Path:
+    """Uploads wait here, private, until the therapist says which sender is theirs."""
+    path = get_settings().uploads_dir / "pending"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+class ContactsState(rx.State):
+    volume: dict[str, str] = {}
+    chat_file: str = ""
+    chat_senders: list[str] = []
+    error: str = ""
+    notice: str = ""
+    _chat_path: str = ""
+
+    def _client_id(self) -> int:
+        try:
+            return int(page_params(self).get("client_id", ""))
+        except ValueError:
+            return -1
+
+    async def _refresh(self, actor) -> None:
+        v = await db.acall(contact_log.volume_for_client, actor, self._client_id())
+        by = v["by_channel"]
+        self.volume = {"imported": str(by.get("whatsapp_import", 0)), "whatsapp": str(by.get("whatsapp_logged", 0)),
+                       "phone": str(by.get("phone_logged", 0)), "after_hours": str(v["after_hours"]),
+                       "total": str(v["total"])}
+
+    def _discard(self) -> None:
+        if self._chat_path:
+            Path(self._chat_path).unlink(missing_ok=True)
+        self._chat_path, self.chat_file, self.chat_senders = "", "", []
+
+    @rx.event
+    async def load(self):
+        actor, away = await require(self, STAFF)
+        if away:
+            return away
+        self.error, self.notice = "", ""
+        self._discard()
+        try:
+            await self._refresh(actor)
+        except DomainError:
+            self.volume = {}
+
+    @rx.event
+    async def log(self, channel: str, topic: str):
+        actor, away = await require(self, STAFF)
+        if away:
+            return away
+        try:
+            await db.acall(contact_log.log_contact, actor, self._client_id(), channel, topic)
+        except DomainError as exc:
+            self.error = getattr(exc, "message", "That could not be logged.")
+            return
+        self.error, self.notice = "", f"Logged: {contact_log.LOG_CHANNELS.get(channel, channel)} · {topic}."
+        await self._refresh(actor)
+
+    @rx.event
+    async def read_chat(self, files: list[rx.UploadFile]):
+        actor, away = await require(self, STAFF)
+        if away:
+            return away
+        self._discard()
+        self.error, self.notice = "", ""
+        if not files:
+            self.error = "Choose the exported chat (.txt or .zip)."
+            return
+        upload = files[0]
+        if (upload.size or 0) > whatsapp_export.MAX_BYTES:
+            self.error = "That file is larger than 20 MB. Export the chat without media and try again."
+            return
+        data = await upload.read()
+        try:
+            senders = contact_log.senders_in(upload.filename or "chat.txt", data)
+        except DomainError as exc:
+            self.error = exc.message
+            return
+        path = _pending_dir() / secrets.token_hex(16)
+        await asyncio.to_thread(path.write_bytes, data)
+        self._chat_path, self.chat_file, self.chat_senders = str(path), upload.filename or "chat.txt", senders
+
+    @rx.event
+    async def import_chat(self, form: dict):
+        actor, away = await require(self, STAFF)
+        if away:
+            return away
+        if not self._chat_path:
+            self.error = "Choose the exported chat first."
+            return
+        data = await asyncio.to_thread(Path(self._chat_path).read_bytes)
+        try:
+            result = await db.acall(contact_log.import_whatsapp, actor, self._client_id(), self.chat_file, data,
+                                    str(form.get("therapist_sender", "")))
+        except InvalidInput as exc:
+            self.error = " ".join(exc.errors.values())
+            return
+        except DomainError as exc:
+            self.error = exc.message
+            return
+        self._discard()
+        self.error = ""
+        self.notice = (f"Imported {result.added:,} messages" + (f" ({result.skipped:,} were already imported)"
+                                                                 if result.skipped else "") + ". No message text was kept.")
+        await self._refresh(actor)
+
+    @rx.event
+    def cancel_import(self):
+        self._discard()
