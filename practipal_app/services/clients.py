@@ -78,6 +78,7 @@ class ClientDetail:
     timezone: str
     emergency_contact_name: str
     emergency_contact_phone: str
+    emergency_contact_phone_display: str
     emergency_contact_relation: str
     status: str
     portal: str
@@ -162,6 +163,7 @@ def get_client(session: Session, actor: Actor, client_id: int) -> ClientDetail:
         phone=user.phone, phone_display=display_phone(user.phone), timezone=profile.timezone,
         emergency_contact_name=profile.emergency_contact_name,
         emergency_contact_phone=profile.emergency_contact_phone,
+        emergency_contact_phone_display=display_phone(profile.emergency_contact_phone),
         emergency_contact_relation=profile.emergency_contact_relation,
         status=profile.status, portal=portal_status(profile),
         invited_at=format_local(profile.invited_at, tz), accepted_at=format_local(profile.accepted_at, tz),

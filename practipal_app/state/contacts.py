@@ -91,7 +91,7 @@ class ContactsState(rx.State):
             return
         data = await upload.read()
         try:
-            senders = contact_log.senders_in(upload.filename or "chat.txt", data)
+            senders = await asyncio.to_thread(contact_log.senders_in, upload.filename or "chat.txt", data)
         except DomainError as exc:
             self.error = exc.message
             return

@@ -34,7 +34,7 @@ def _profile() -> rx.Component:
                 rx.heading("Emergency contact", size="4", as_="h2"),
                 rx.grid(_item("Name", c["emergency_contact_name"]),
                         _item("Relation", c["emergency_contact_relation"]),
-                        _item("Phone", c["emergency_contact_phone"]), columns="3", spacing="4", width="100%"),
+                        _item("Phone", c["emergency_contact_phone_display"]), columns="3", spacing="4", width="100%"),
                 spacing="3", width="100%",
             ),
             width="100%",
