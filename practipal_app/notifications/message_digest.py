@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
-from practipal_app.models import MessageThread, User
+from practipal_app.models import ClientProfile, MessageThread, User
 from practipal_app.notifications import outbox
 from practipal_app.notifications.templates import Email
 from practipal_app.services import charter, messaging, scheduling
@@ -15,10 +15,13 @@ from practipal_app.services.timefmt import local
 
 
 def enqueue_digests(session: Session, now: datetime, base_url: str) -> int:
-    """Queue today's digest for each therapist whose check time has come on a working day and
-    who has conversations waiting. The key (therapist, date) makes it once a day, whichever worker."""
-    therapist_ids = session.exec(select(MessageThread.therapist_id).where(
-        MessageThread.awaiting_reply_since != None).distinct()).all()  # noqa: E711
+    """Queue today's digest for each therapist whose check time has come on a working day they are
+    not on leave, and who had conversations waiting at that check time (a message written after it
+    waits for the next one: no evening email). The key (therapist, date) makes it once a day,
+    whichever worker."""
+    therapist_ids = session.exec(
+        select(ClientProfile.therapist_id).join(MessageThread, MessageThread.client_id == ClientProfile.user_id)
+        .where(MessageThread.awaiting_reply_since != None).distinct()).all()  # noqa: E711
     queued = 0
     for therapist_id in therapist_ids:
         therapist = session.get(User, therapist_id)
@@ -28,7 +31,9 @@ def enqueue_digests(session: Session, now: datetime, base_url: str) -> int:
                               microsecond=0)
         if today.weekday() not in settings.working_days or today < check:
             continue
-        waiting = messaging.waiting_count(session, therapist_id)
+        if scheduling.time_off(session, therapist_id, check, check + timedelta(minutes=1)):
+            continue
+        waiting = messaging.waiting_count(session, therapist_id, since_before=check)
         if not waiting:
             continue
         email = Email(f"{waiting} conversation{'s' if waiting != 1 else ''} waiting in your inbox",

@@ -4,12 +4,14 @@ and which words mean a client may be at risk. No database here."""
 from __future__ import annotations
 
 import re
+import unicodedata
 from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from practipal_app.services.charter import CharterSettings, format_clock, format_days
+from practipal_app.services.timefmt import zone_label
 
 DEFAULT_DAY = [(9 * 60, 19 * 60)]  # working hours when the therapist has set none for a working day
 RISK_FILE = Path(__file__).resolve().parent.parent / "data" / "risk_phrases.txt"
@@ -46,11 +48,15 @@ def expected_reply(settings: CharterSettings, tz: str, sent_at: datetime,
 def describe_expected(settings: CharterSettings, tz: str, reply_by: datetime, viewer_tz: str | None = None) -> str:
     """'Your therapist checks messages on working days around 6 pm. You can expect a reply by
     Tuesday, 6 pm.'"""
-    local = reply_by.astimezone(ZoneInfo(viewer_tz or tz))
+    viewer_tz = viewer_tz or tz
+    local = reply_by.astimezone(ZoneInfo(viewer_tz))
     clock = format_clock(f"{local:%H:%M}")
+    check = format_clock(settings.check_time)
+    if viewer_tz != tz:  # a client abroad: say whose clock each time is on
+        check, clock = f"{check} {zone_label(tz)}", f"{clock} {zone_label(viewer_tz)}"
     days = format_days(settings.working_days)
     when = "every day" if days == "every day" else f"on working days ({days})"
-    return (f"Your therapist checks messages {when} around {format_clock(settings.check_time)}. "
+    return (f"Your therapist checks messages {when} around {check}. "
             f"You can expect a reply by {local:%A}, {clock}.")
 
 
@@ -67,7 +73,7 @@ def after_hours(settings: CharterSettings, tz: str, at: datetime,
 
 @lru_cache(maxsize=1)
 def _risk_pattern() -> re.Pattern[str]:
-    phrases = [line.strip().lower() for line in RISK_FILE.read_text(encoding="utf-8").splitlines()
+    phrases = [unicodedata.normalize("NFC", line.strip().lower()) for line in RISK_FILE.read_text(encoding="utf-8").splitlines()
                if line.strip() and not line.startswith("#")]
     alternatives = "|".join(re.escape(p).replace(r"\ ", r"\s+") for p in sorted(phrases, key=len, reverse=True))
     return re.compile(rf"(?<!{_WORD})(?:{alternatives})(?!{_WORD})", re.IGNORECASE)
@@ -75,5 +81,6 @@ def _risk_pattern() -> re.Pattern[str]:
 
 def mentions_risk(text: str) -> bool:
     """Whether the text holds one of the risk phrases (see data/risk_phrases.txt)."""
-    normalized = text.replace("’", "'").replace("\u200d", "").replace("\u200c", "")
+    # NFC also spells ज़, ख़ … as letter + nukta whichever way the keyboard typed them.
+    normalized = unicodedata.normalize("NFC", text).replace("’", "'").replace("\u200d", "").replace("\u200c", "")
     return bool(_risk_pattern().search(normalized))

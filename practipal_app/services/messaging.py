@@ -62,27 +62,34 @@ def _client_thread(session: Session, actor: Actor) -> MessageThread:
     if actor.role != Role.CLIENT:
         raise PermissionDenied()
     thread = session.exec(select(MessageThread).where(MessageThread.client_id == actor.user_id)).first()
+    profile = session.get(ClientProfile, actor.user_id)
     if thread is None:
-        profile = session.get(ClientProfile, actor.user_id)
         thread = MessageThread(practice_id=profile.practice_id, client_id=actor.user_id,
                                therapist_id=profile.therapist_id)
         session.add(thread)
         session.flush()
+    elif thread.therapist_id != profile.therapist_id:  # the client has moved to another therapist
+        thread.therapist_id = profile.therapist_id
+        session.add(thread)
     return thread
 
 
 def _therapist_thread(session: Session, actor: Actor, thread_id: int) -> MessageThread:
-    """Only the client's own therapist reads or answers a thread; anyone else gets NotFound."""
+    """Only the client's own therapist reads or answers a thread; anyone else gets NotFound.
+    "Own" is the client's profile as it is now, so a thread follows a client to a new therapist."""
     thread = session.get(MessageThread, thread_id)
-    if thread is None or not actor.is_clinician or thread.therapist_id != actor.user_id:
+    profile = session.get(ClientProfile, thread.client_id) if thread is not None else None
+    if profile is None or not actor.is_clinician or profile.therapist_id != actor.user_id:
         raise NotFound("No such conversation.")
+    if thread.therapist_id != profile.therapist_id:
+        thread.therapist_id = profile.therapist_id
+        session.add(thread)
     return thread
 
 
-def _context(session: Session, therapist_id: int, practice_id: int):
+def _context(session: Session, therapist_id: int, practice_id: int, now: datetime):
     view = charter.current_for_therapist(session, therapist_id)
     tz = scheduling.practice_timezone(session, practice_id)
-    now = utcnow()
     leave = [(t.starts_at, t.ends_at) for t in scheduling.time_off(session, therapist_id, now - timedelta(days=1),
                                                                     now + timedelta(days=120))]
     return view, tz, leave
@@ -90,10 +97,11 @@ def _context(session: Session, therapist_id: int, practice_id: int):
 
 def expectation(session: Session, actor: Actor, now: datetime | None = None) -> str:
     """What the composer says about when a reply will come, for this client, right now."""
+    now = now or utcnow()
     thread = _client_thread(session, actor)
-    view, tz, leave = _context(session, thread.therapist_id, thread.practice_id)
+    view, tz, leave = _context(session, thread.therapist_id, thread.practice_id, now)
     client_tz = session.get(ClientProfile, actor.user_id).timezone
-    reply_by = boundaries.expected_reply(view.settings, tz, now or utcnow(), leave)
+    reply_by = boundaries.expected_reply(view.settings, tz, now, leave)
     return boundaries.describe_expected(view.settings, tz, reply_by, client_tz)
 
 
@@ -133,9 +141,10 @@ def post_client_message(session: Session, actor: Actor, topic: str, body: str, *
     if topic not in TOPICS:
         raise InvalidInput({"topic": "Choose what the message is about."})
     thread = _client_thread(session, actor)
-    view, tz, leave = _context(session, thread.therapist_id, thread.practice_id)
+    view, tz, leave = _context(session, thread.therapist_id, thread.practice_id, now)
     hours = scheduling.weekly_hours(session, thread.therapist_id)
-    late = boundaries.after_hours(view.settings, tz, now, hours)
+    on_leave = any(start <= now < end for start, end in leave)
+    late = on_leave or boundaries.after_hours(view.settings, tz, now, hours)
     risk = boundaries.mentions_risk(text)
     session.add(Message(thread_id=thread.id, sender_id=actor.user_id, kind="client", topic=topic, body=text,
                         bring_to_session=bring_to_session, risk=risk, after_hours=late, created_at=now))
@@ -189,14 +198,14 @@ def inbox(session: Session, actor: Actor, now: datetime | None = None) -> list[d
     tz = scheduling.practice_timezone(session, actor.practice_id)
     rows = session.exec(
         select(MessageThread, User.name).join(User, User.id == MessageThread.client_id)
-        .where(MessageThread.therapist_id == actor.user_id, MessageThread.last_message_at != None)  # noqa: E711
-        .order_by(col(MessageThread.last_message_at).desc()).limit(PAGE)
+        .join(ClientProfile, col(ClientProfile.user_id) == MessageThread.client_id)
+        .where(ClientProfile.therapist_id == actor.user_id, MessageThread.last_message_at != None)  # noqa: E711
+        # Ranked in SQL, so a flagged or waiting thread is never cut off by a page of newer ones.
+        .order_by(col(MessageThread.flagged_at).is_(None), col(MessageThread.reply_due_at).is_(None),
+                  col(MessageThread.reply_due_at), col(MessageThread.last_message_at).desc(),
+                  col(MessageThread.id).desc())
+        .limit(PAGE)
     ).all()
-
-    def rank(item):
-        thread = item[0]
-        return (thread.flagged_at is None, thread.reply_due_at is None,
-                thread.reply_due_at or now, -(thread.last_message_at or now).timestamp())
 
     return [{
         "id": str(t.id), "client": name, "client_id": str(t.client_id), "unread": str(t.unread_for_therapist),
@@ -204,12 +213,17 @@ def inbox(session: Session, actor: Actor, now: datetime | None = None) -> list[d
         "due": format_local(t.reply_due_at, tz) if t.reply_due_at else "",
         "overdue": "1" if t.reply_due_at and t.reply_due_at < now else "",
         "last": format_local(t.last_message_at, tz),
-    } for t, name in sorted(rows, key=rank)]
+    } for t, name in rows]
 
 
-def waiting_count(session: Session, therapist_id: int) -> int:
-    return session.exec(select(func.count()).select_from(MessageThread).where(
-        MessageThread.therapist_id == therapist_id, MessageThread.awaiting_reply_since != None)).one()  # noqa: E711
+def waiting_count(session: Session, therapist_id: int, since_before: datetime | None = None) -> int:
+    """Threads waiting for the therapist's reply (only those waiting since before `since_before`, if given)."""
+    query = (select(func.count()).select_from(MessageThread)
+             .join(ClientProfile, col(ClientProfile.user_id) == MessageThread.client_id)
+             .where(ClientProfile.therapist_id == therapist_id, MessageThread.awaiting_reply_since != None))  # noqa: E711
+    if since_before is not None:
+        query = query.where(MessageThread.awaiting_reply_since < since_before)
+    return session.exec(query).one()
 
 
 def therapist_thread(session: Session, actor: Actor, thread_id: int) -> tuple[dict[str, str], list[dict[str, str]]]:

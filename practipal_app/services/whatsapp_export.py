@@ -44,14 +44,15 @@ _MARKS = "\u200e\u200f\ufeff\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u20
 _SP = "[ \u00a0\u202f\u2009]"
 
 _HEADER = re.compile(
-    rf"[{_MARKS}]*"
+    rf"^[{_MARKS}]*"
     r"(\[)?"                                             # 1: iOS bracket
     r"(\d{1,4})([./-])(\d{1,2})\3(\d{1,4})"              # 2,4,5: date fields; 3: separator
     rf",?{_SP}+"
     r"(\d{1,2})[:.](\d{2})(?:[:.](\d{2}))?"              # 6,7,8: hour, minute, second
     rf"(?:{_SP}*([AaPp])\.?{_SP}?[Mm]\.?)?"              # 9: a / p
     rf"(?(1)\]{_SP}?|{_SP}+[-\u2013]{_SP}+)"
-    r"(.*)"                                              # 10: the rest
+    r"(.*)",                                             # 10: the rest
+    re.MULTILINE,
 )
 
 # Lines that are WhatsApp's own, even when (iOS) they carry the chat's name as a sender.
@@ -76,7 +77,6 @@ _PLACEHOLDER = re.compile(
     r"|this message was deleted\.?|you deleted this message\.?"
     r"|missed (group )?(voice|video) call.{0,60}"
 )
-_MAYBE_PLACEHOLDER = re.compile("omitted|attached|deleted|[Mm]issed ")
 _EDITED = "<This message was edited>"
 
 
@@ -113,58 +113,73 @@ def clean_name(text: str) -> str:
     return text.strip(_MARKS + " \t\u00a0\u202f")
 
 
-def _date_order(headers: list) -> str:
-    """dmy, mdy or (every date ISO) ymd: decided once for the whole file."""
+def _date_order(dates: dict) -> str:
+    """dmy, mdy or (every date ISO) ymd: decided once for the whole file, from its distinct dates."""
     month_first = False
     short = False
-    for h in headers:
-        a = h[1]
+    for a, _sep, b, _c in dates:
         if len(a) == 4:
             continue
         short = True
         if len(a) == 2 and a > "12":
             return "dmy"
-        if len(h[2]) == 2 and h[2] > "12":
+        if len(b) == 2 and b > "12":
             month_first = True
-    if headers and not short:
+    if dates and not short:
         return "ymd"
     return "mdy" if month_first else "dmy"
 
 
+def _line_at(text: str, position: int) -> int:
+    return text.count("\n", 0, position) + 1
+
+
+def _first_content_line(text: str, end: int) -> int | None:
+    """The number of the first line before `end` holding more than spaces and marks, if any."""
+    for number, line in enumerate(text[:end].split("\n"), 1):
+        if clean_name(line):
+            return number
+    return None
+
+
 def parse(text: str) -> ParsedChat:
-    """Read an export's text. Raises ExportUnreadable with the line number when it cannot."""
-    # headers: (line_number, a, b, c, sep, hour, minute, second, ampm, sender); lengths apart.
-    headers: list[tuple] = []
+    """Read an export's text. Raises ExportUnreadable with the line number when it cannot.
+
+    One pass of the header pattern over the whole text; a message's continuation lines are the
+    text between its header line and the next header line.
+    """
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    dates: list[tuple[str, str, str, str]] = []
+    clocks: list[tuple[str, str, str | None, str | None]] = []
+    names: list[str] = []
     lengths: list[int] = []
+    # Every distinct date and time (notices' too), with where it first appears, to check them once.
+    first_dates: dict[tuple[str, str, str, str], int] = {}
+    first_clocks: dict[tuple[str, str, str | None, str | None], int] = {}
     senders: dict[str, str] = {}
     system_lines = 0
-    current = -1  # index of the message a continuation line adds to; -1 after a notice
-    started = False
-    pending_blank = 0
-    header_match = _HEADER.match
+    current = -1  # index of the message continuation lines add to; -1 after a notice
+    previous_end = -1
     placeholder = _PLACEHOLDER.fullmatch
-    maybe_placeholder = _MAYBE_PLACEHOLDER.search
     marks = _MARKS
-    starts = "[" + _MARKS
 
-    for number, line in enumerate(text.splitlines(), 1):
-        first = line[:1]
-        m = header_match(line) if first and (first.isdigit() or first in starts) else None
-        if m is None:
-            if not started:
-                if not clean_name(line):
-                    continue
-                raise ExportUnreadable(number, EXPECTED_HEADER)
-            if current >= 0:
-                if line:
-                    lengths[current] += pending_blank + 1 + len(line)
-                    pending_blank = 0
-                else:
-                    pending_blank += 1
-            continue
-        started = True
-        pending_blank = 0
-        rest = m.group(10)
+    for m in _HEADER.finditer(text):
+        start = m.start()
+        if previous_end < 0:
+            junk = _first_content_line(text, start)
+            if junk is not None:
+                raise ExportUnreadable(junk, EXPECTED_HEADER)
+        elif start - previous_end > 1 and current >= 0:
+            # Continuation lines: each adds its length plus one for its line break; blank lines
+            # at the end (before the next header) are spacing and do not count.
+            lengths[current] += len(text[previous_end:start].rstrip("\n"))
+        previous_end = m.end()
+        _bracket, a, sep, b, c, hh, mm, ss, ampm, rest = m.groups()
+        date = (a, sep, b, c)
+        clock = (hh, mm, ss, ampm)
+        first_dates.setdefault(date, start)
+        first_clocks.setdefault(clock, start)
         split = rest.find(": ")
         if split < 0 and rest.endswith(":"):
             split = len(rest) - 1
@@ -177,11 +192,11 @@ def parse(text: str) -> ParsedChat:
         length = -1
         if body[:1] in marks:
             body = body.lstrip(marks)
-            if len(body) < 260 and maybe_placeholder(body) and placeholder(body):
+            if len(body) < 260 and placeholder(body):
                 length = 0
             notice = length != 0 and bool(_SYSTEM_ALWAYS.match(body) or _SYSTEM_MARKED.match(body))
         else:
-            notice = body[:1] in "MYT" and _SYSTEM_ALWAYS.match(body)
+            notice = body[:1] in "MYT" and _SYSTEM_ALWAYS.match(body) is not None
         name = senders.get(sender)
         if name is None and not notice:
             name = clean_name(sender)
@@ -193,41 +208,65 @@ def parse(text: str) -> ParsedChat:
             current = -1
             continue
         if length < 0:
-            if len(body) < 260 and maybe_placeholder(body) and placeholder(body):
+            if len(body) < 260 and (
+                "omitted" in body or "attached" in body or "deleted" in body or "issed " in body
+            ) and placeholder(body):
                 length = 0
             elif body.endswith(_EDITED):
                 length = len(body[: -len(_EDITED)].rstrip(" " + marks))
             else:
                 length = len(body)
-        g = m.groups()
-        headers.append((number, g[1], g[3], g[4], g[2], g[5], g[6], g[7], g[8], name))
+        current = len(lengths)
+        dates.append(date)
+        clocks.append(clock)
+        names.append(name)
         lengths.append(length)
-        current = len(headers) - 1
 
-    if not started:
-        raise ExportUnreadable(1, EXPECTED_HEADER, "an empty file")
+    if previous_end < 0:
+        junk = _first_content_line(text, len(text))
+        if junk is None:
+            raise ExportUnreadable(1, EXPECTED_HEADER, "an empty file")
+        raise ExportUnreadable(junk, EXPECTED_HEADER)
+    if current >= 0:
+        lengths[current] += len(text[previous_end:].rstrip("\n"))
 
-    order = _date_order(headers)
-    dates: dict[tuple[str, str, str], tuple[int, int, int]] = {}
-    messages: list[ParsedMessage] = []
-    first_seen: dict[str, None] = {}
-    for (number, a, b, c, sep, hh, mm, ss, ampm, name), length in zip(headers, lengths, strict=True):
-        key = (a, b, c)
-        ymd = dates.get(key)
-        if ymd is None:
-            ymd = _real_date(number, a, b, c, sep, order)
-            dates[key] = ymd
-        hour, minute = int(hh), int(mm)
-        second = int(ss) if ss else 0
-        if ampm:
-            if not 1 <= hour <= 12:
-                raise ExportUnreadable(number, "a real time", _time_text(hh, mm, ss, ampm))
-            hour = hour % 12 + (12 if ampm in "Pp" else 0)
-        if hour > 23 or minute > 59 or second > 59:
-            raise ExportUnreadable(number, "a real time", _time_text(hh, mm, ss, ampm))
-        messages.append(ParsedMessage(datetime(ymd[0], ymd[1], ymd[2], hour, minute, second), name, length))
-        first_seen.setdefault(name)
-    return ParsedChat(messages, list(first_seen), order, system_lines)
+    order = _date_order(first_dates)
+    problems: list[tuple[int, str, str]] = []  # (position, expected, found): the earliest is reported
+    real_dates = {}
+    for (a, sep, b, c), position in first_dates.items():
+        try:
+            real_dates[a, sep, b, c] = _real_date(a, sep, b, c, order)
+        except ValueError:
+            problems.append((position, "a real date", f"{a}{sep}{b}{sep}{c}"))
+            break
+    real_clocks = {}
+    for clock, position in first_clocks.items():
+        try:
+            real_clocks[clock] = _real_time(*clock)
+        except ValueError:
+            problems.append((position, "a real time", _time_text(*clock)))
+            break
+    if problems:
+        position, expected, found = min(problems)
+        raise ExportUnreadable(_line_at(text, position), expected, found)
+    messages = [
+        ParsedMessage(datetime(*real_dates[date], *real_clocks[clock]), name, length)
+        for date, clock, name, length in zip(dates, clocks, names, lengths, strict=True)
+    ]
+    return ParsedChat(messages, list(dict.fromkeys(names)), order, system_lines)
+
+
+def _real_time(hh: str, mm: str, ss: str | None, ampm: str | None) -> tuple[int, int, int]:
+    """(hour, minute, second) on a 24-hour clock; ValueError when it is no time of day."""
+    hour, minute = int(hh), int(mm)
+    second = int(ss) if ss else 0
+    if ampm:
+        if not 1 <= hour <= 12:
+            raise ValueError(hh)
+        hour = hour % 12 + (12 if ampm in "Pp" else 0)
+    if hour > 23 or minute > 59 or second > 59:
+        raise ValueError(hh)
+    return hour, minute, second
 
 
 def _time_text(hh: str, mm: str, ss: str | None, ampm: str | None) -> str:
@@ -235,22 +274,21 @@ def _time_text(hh: str, mm: str, ss: str | None, ampm: str | None) -> str:
     return text + (f" {ampm.upper()}M" if ampm else "")
 
 
-def _real_date(number: int, a: str, b: str, c: str, sep: str, order: str) -> tuple[int, int, int]:
+def _real_date(a: str, sep: str, b: str, c: str, order: str) -> tuple[int, int, int]:
+    """(year, month, day) read in the file's order; ValueError when it is no date."""
     if len(a) == 4:
         year, month, day, year_text = int(a), int(b), int(c), a
+        if len(c) > 2:
+            raise ValueError(c)
     elif order == "mdy":
         month, day, year, year_text = int(a), int(b), int(c), c
     else:
         day, month, year, year_text = int(a), int(b), int(c), c
+    if len(a) == 3 or len(year_text) not in (2, 4):
+        raise ValueError(year_text)
     if len(year_text) == 2:
         year += 2000
-    found = sep.join((a, b, c))
-    if len(year_text) not in (2, 4) or (len(a) == 4 and len(c) > 2) or len(a) == 3:
-        raise ExportUnreadable(number, "a real date", found)
-    try:
-        datetime(year, month, day)
-    except ValueError:
-        raise ExportUnreadable(number, "a real date", found) from None
+    datetime(year, month, day)
     return year, month, day
 
 

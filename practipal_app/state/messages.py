@@ -144,6 +144,32 @@ class InboxState(rx.State):
         await self._refresh(actor)
 
     @rx.event
+    async def add_snippet(self, form: dict):
+        actor, away = await require(self, CLINICIANS)
+        if away:
+            return away
+        try:
+            await db.acall(messaging.save_snippet, actor, str(form.get("title", "")), str(form.get("body", "")),
+                           form.get("bring") in (True, "on", "true"))
+        except InvalidInput as exc:
+            self.error = " ".join(exc.errors.values())
+            return
+        self.error, self.notice = "", "Quick reply saved."
+        self.snippets = await db.acall(messaging.snippets, actor)
+
+    @rx.event
+    async def delete_snippet(self, snippet_id: str):
+        actor, away = await require(self, CLINICIANS)
+        if away:
+            return away
+        try:
+            await db.acall(messaging.delete_snippet, actor, int(snippet_id))
+        except (DomainError, ValueError):
+            self.error = "That quick reply is not yours."
+            return
+        self.snippets = await db.acall(messaging.snippets, actor)
+
+    @rx.event
     async def done(self):
         actor, away = await require(self, CLINICIANS)
         if away:

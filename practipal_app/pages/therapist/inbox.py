@@ -1,5 +1,6 @@
 import reflex as rx
 
+from practipal_app.components.forms import field
 from practipal_app.components.layout import workspace_shell
 from practipal_app.state.messages import InboxState as S
 from practipal_app.state.session import ViewerState
@@ -73,6 +74,31 @@ def _thread() -> rx.Component:
     )
 
 
+def _snippets_editor() -> rx.Component:
+    return rx.el.details(
+        rx.el.summary("Quick replies", style={"cursor": "pointer", "fontWeight": "500"}),
+        rx.vstack(
+            rx.foreach(S.snippets, lambda s: rx.hstack(
+                rx.text(s["title"], weight="medium", size="2"), rx.text(s["body"], size="1", color_scheme="gray"),
+                rx.spacer(), rx.button("Delete", size="1", variant="ghost", color_scheme="red",
+                                       on_click=S.delete_snippet(s["id"]), aria_label="Delete " + s["title"]),
+                width="100%", align="center")),
+            rx.form(
+                rx.vstack(
+                    field("Title", "title"),
+                    field("Text", "body"),
+                    rx.checkbox("Also put the client's message on the next session's agenda", name="bring"),
+                    rx.button("Save quick reply", type="submit", size="2"),
+                    spacing="2", width="100%",
+                ),
+                on_submit=S.add_snippet, reset_on_submit=True, width="100%",
+            ),
+            spacing="2", width="100%", padding_top="8px",
+        ),
+        style={"width": "100%"},
+    )
+
+
 @rx.page(route="/app/inbox", title="Inbox · PractiPal", on_load=[ViewerState.guard_staff, S.load])
 def inbox_page() -> rx.Component:
     return workspace_shell(
@@ -81,7 +107,8 @@ def inbox_page() -> rx.Component:
         rx.cond(S.error != "", rx.callout(S.error, icon="triangle_alert", color_scheme="red", width="100%")),
         rx.grid(
             rx.vstack(rx.cond(S.threads.length() > 0, rx.foreach(S.threads, _thread_row),
-                              rx.text("No messages yet.", color_scheme="gray")), spacing="2", width="100%"),
+                              rx.text("No messages yet.", color_scheme="gray")),
+                      _snippets_editor(), spacing="2", width="100%"),
             rx.box(_thread(), grid_column="span 2"),
             columns="3", spacing="4", width="100%",
         ),
