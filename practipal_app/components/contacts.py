@@ -5,6 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from practipal_app.state.contacts import TOPICS
+from practipal_app.state.contacts import BulkImportState as B
 from practipal_app.state.contacts import ContactsState as S
 
 
@@ -74,4 +75,61 @@ def outside_portal_card() -> rx.Component:
             spacing="3", width="100%",
         ),
         width="100%",
+    )
+
+
+def _bulk_row(f, i) -> rx.Component:
+    name = f["name"].to(str)
+    return rx.table.row(
+        rx.table.cell(name),
+        rx.table.cell(rx.el.select(rx.el.option("Choose…", value=""),
+                                   rx.foreach(B.clients, lambda c: rx.el.option(c[1], value=c[0])),
+                                   name="client_" + i.to_string(), default_value=f["client_id"].to(str),
+                                   aria_label="Client for " + name, style={"height": "36px"})),
+        rx.table.cell(rx.el.select(rx.foreach(f["senders"].to(list[str]), lambda n: rx.el.option(n, value=n)),
+                                   name="me_" + i.to_string(), default_value=f["me"].to(str),
+                                   aria_label="Your name in " + name, style={"height": "36px"})),
+    )
+
+
+def bulk_import_card() -> rx.Component:
+    return rx.el.details(
+        rx.el.summary("Import WhatsApp chats in bulk", style={"cursor": "pointer", "fontWeight": "500"}),
+        rx.vstack(
+            rx.text("Choose several exported chats (.txt or .zip). Each is matched to a client by name; check the "
+                    "matches, then import. Only counts are kept, never message text.", size="2", color_scheme="gray"),
+            rx.cond(B.notice != "", rx.callout(B.notice, icon="check", color_scheme="green", width="100%")),
+            rx.cond(B.error != "", rx.callout(B.error, icon="triangle_alert", color_scheme="red", width="100%",
+                                              role="alert")),
+            rx.cond(
+                B.files.length() > 0,
+                rx.form(
+                    rx.vstack(
+                        rx.table.root(
+                            rx.table.header(rx.table.row(rx.table.column_header_cell("File"),
+                                                         rx.table.column_header_cell("Client"),
+                                                         rx.table.column_header_cell("Your name in the chat"))),
+                            rx.table.body(rx.foreach(B.files, _bulk_row)),
+                            width="100%",
+                        ),
+                        rx.hstack(rx.button("Import all", type="submit"),
+                                  rx.button("Cancel", type="button", variant="soft", color_scheme="gray",
+                                            on_click=B.clear)),
+                        spacing="2", width="100%",
+                    ),
+                    on_submit=B.import_all, width="100%",
+                ),
+                rx.upload(
+                    rx.button(rx.icon("upload", size=16), "Choose exported chats", variant="soft", type="button"),
+                    id="whatsapp_bulk",
+                    accept={"text/plain": [".txt"], "application/zip": [".zip"]},
+                    max_files=20,
+                    multiple=True,
+                    on_drop=B.read_chats(rx.upload_files(upload_id="whatsapp_bulk")),
+                    border="none", padding="0",
+                ),
+            ),
+            spacing="3", width="100%", padding_top="8px",
+        ),
+        style={"width": "100%"},
     )

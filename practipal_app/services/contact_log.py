@@ -23,7 +23,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, func, select
 
-from practipal_app.models import ClientProfile, ContactRecord, WhatsAppImport
+from practipal_app.models import ClientProfile, ContactRecord, User, WhatsAppImport
 from practipal_app.models.base import utcnow
 from practipal_app.services import audit, charter, clients, scheduling, whatsapp_export
 from practipal_app.services.errors import DomainError, InvalidInput
@@ -97,6 +97,16 @@ class _Prepared:
     therapist_sender: str
 
 
+def importable_clients(session: Session, actor: Actor) -> list[tuple[int, str]]:
+    """(id, name) of every client the actor may import history for (any status), by name: the
+    choices for matching files to clients in a bulk import."""
+    rows = session.exec(
+        select(User.id, User.name).join(ClientProfile, ClientProfile.user_id == User.id)
+        .where(clients._scope(actor)).order_by(func.lower(User.name), User.id).limit(2000)
+    ).all()
+    return [(client_id, name) for client_id, name in rows]
+
+
 def senders_in(filename: str, data: bytes) -> list[str]:
     """The sender names in an export, by first appearance, so the therapist can say which is theirs."""
     return whatsapp_export.parse(whatsapp_export.read_upload(filename, data)).senders
@@ -141,6 +151,11 @@ def _insert_many(session: Session, rows: list[tuple]) -> int:
     else:
         params = [dict(zip(_COLUMNS, r, strict=True)) for r in rows]
     added = 0
+    if not compiled.positional:
+        stmt = insert(ContactRecord.__table__).on_conflict_do_nothing(index_elements=["dedupe_key"]).returning(ContactRecord.__table__.c.id)
+        for start in range(0, len(params), INSERT_CHUNK):
+            added += len(connection.execute(stmt, params[start : start + INSERT_CHUNK]).all())
+        return added
     for start in range(0, len(params), INSERT_CHUNK):
         added += connection.exec_driver_sql(str(compiled), params[start : start + INSERT_CHUNK]).rowcount
     return added
@@ -152,8 +167,12 @@ def dedupe_key(client_id: int, at: datetime, direction: str, length: int, ordina
     `ordinal` tells apart identical (time, direction, length) messages within one file — two
     photos in the same minute. Do not change this format: stored keys would stop matching.
     """
-    text = f"{client_id}|{at:%Y-%m-%dT%H:%M:%S}Z|{direction}|{length}|{ordinal}"
-    return hashlib.sha256(text.encode()).hexdigest()
+    return _key(f"{client_id}|", at.isoformat(" ", "microseconds"), direction, length, ordinal)
+
+
+def _key(prefix: str, stamp: str, direction: str, length: int, ordinal: int) -> str:
+    # "7|2024-03-05T17:30:00Z|in|12|0": whole seconds, UTC.
+    return hashlib.sha256(f"{prefix}{stamp[:10]}T{stamp[11:19]}Z|{direction}|{length}|{ordinal}".encode()).hexdigest()
 
 
 def _write(session: Session, actor: Actor, job: _Prepared) -> ImportResult:
@@ -163,7 +182,6 @@ def _write(session: Session, actor: Actor, job: _Prepared) -> ImportResult:
     late_minutes = working_time(session, profile.therapist_id).late_minutes()
     sqlite = session.get_bind().dialect.name == "sqlite"
     mine = job.therapist_sender
-    sha256 = hashlib.sha256
     prefix = f"{client_id}|"
     fixed = (profile.practice_id, profile.therapist_id, client_id, CHANNEL_IMPORT)
     ordinals: dict[tuple[datetime, str, int], int] = {}
@@ -186,9 +204,9 @@ def _write(session: Session, actor: Actor, job: _Prepared) -> ImportResult:
         ordinal = ordinals.get(key, 0)
         ordinals[key] = ordinal + 1
         stamp = utc.isoformat(" ", "microseconds")
-        dedupe = sha256(f"{prefix}{stamp[:10]}T{stamp[11:19]}Z|{direction}|{length}|{ordinal}".encode()).hexdigest()
         rows.append((*fixed, direction, stamp if sqlite else utc.replace(tzinfo=UTC), length,
-                     late_minutes[ts.weekday()][ts.hour * 60 + ts.minute], "", dedupe))
+                     late_minutes[ts.weekday()][ts.hour * 60 + ts.minute], "",
+                     _key(prefix, stamp, direction, length, ordinal)))
     added = _insert_many(session, rows)
     first_at = min(job.chat.messages).timestamp
     last_at = max(job.chat.messages).timestamp
@@ -295,3 +313,4 @@ def volume_for_client(session: Session, actor: Actor, client_id: int) -> dict:
         select(func.max(WhatsAppImport.imported_at)).where(WhatsAppImport.client_id == client_id)
     ).one()
     return volume
+

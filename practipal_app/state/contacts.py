@@ -126,3 +126,75 @@ class ContactsState(rx.State):
     @rx.event
     def cancel_import(self):
         self._discard()
+
+
+class BulkImportState(rx.State):
+    """/app/clients: several exported chats at once, each matched to a client."""
+
+    files: list[dict] = []  # {name, senders, client_id, me}
+    clients: list[list[str]] = []
+    error: str = ""
+    notice: str = ""
+    _paths: dict[str, str] = {}
+
+    def _discard(self) -> None:
+        for path in self._paths.values():
+            Path(path).unlink(missing_ok=True)
+        self._paths, self.files = {}, []
+
+    @rx.event
+    async def read_chats(self, uploads: list[rx.UploadFile]):
+        actor, away = await require(self, STAFF)
+        if away:
+            return away
+        self._discard()
+        self.error, self.notice = "", ""
+        options = await db.acall(contact_log.importable_clients, actor)
+        self.clients = [[str(i), n] for i, n in options]
+        by_name = {n.casefold(): str(i) for i, n in options}
+        for upload in uploads[:20]:
+            name = upload.filename or "chat.txt"
+            if (upload.size or 0) > whatsapp_export.MAX_BYTES:
+                self.error = f"{name} is larger than 20 MB."
+                self._discard()
+                return
+            data = await upload.read()
+            try:
+                senders = await asyncio.to_thread(contact_log.senders_in, name, data)
+            except DomainError as exc:
+                self.error = f"{name}: {exc.message}"
+                self._discard()
+                return
+            path = _pending_dir() / secrets.token_hex(16)
+            await asyncio.to_thread(path.write_bytes, data)
+            self._paths[name] = str(path)
+            client = next((by_name[s.casefold()] for s in senders if s.casefold() in by_name), "")
+            me = next((s for s in senders if s.casefold() == actor.name.casefold()), senders[0] if senders else "")
+            self.files.append({"name": name, "senders": senders, "client_id": client, "me": me})
+
+    @rx.event
+    async def import_all(self, form: dict):
+        actor, away = await require(self, STAFF)
+        if away:
+            return away
+        items = []
+        for i, f in enumerate(self.files):
+            try:
+                client_id = int(form.get(f"client_{i}") or 0)
+            except ValueError:
+                client_id = 0
+            data = await asyncio.to_thread(Path(self._paths[f["name"]]).read_bytes)
+            items.append((client_id, f["name"], data, str(form.get(f"me_{i}", ""))))
+        try:
+            results = await db.acall(contact_log.import_many, actor, items)
+        except DomainError as exc:
+            self.error = getattr(exc, "message", "The import failed; nothing was saved.")
+            return
+        self._discard()
+        added = sum(r.added for r in results)
+        self.error, self.notice = "", f"Imported {added:,} messages from {len(results)} chats. No message text was kept."
+
+    @rx.event
+    def clear(self):
+        self._discard()
+        self.error = ""

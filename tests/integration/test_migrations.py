@@ -64,7 +64,8 @@ def test_postgresql_migration_refuses_overlapping_appointments(fresh_engine):
         rx_model._alembic_upgrade(connection=connection)
         connection.commit()
         names = connection.exec_driver_sql(
-            "SELECT conname FROM pg_constraint WHERE conname = 'appointment_no_overlap'").scalars().all()
+            "SELECT conname FROM pg_constraint WHERE conname = 'appointment_no_overlap' "
+            "AND connamespace = current_schema()::regnamespace").scalars().all()  # this test's schema only
     assert names == ["appointment_no_overlap"]
 
 
@@ -76,7 +77,7 @@ def test_therapists_from_before_scheduling_get_default_hours_and_a_session_type(
             "VALUES (1, 'P', 'Asia/Kolkata', '', FALSE, '2026-01-01 00:00:00+00')")
         for user_id, role in ((1, "owner"), (2, "client")):
             connection.exec_driver_sql(
-                'INSERT INTO "user" (id, practice_id, email, name, phone, role, active, failed_signins, created_at) '
+                'INSERT INTO "user" (id, practice_id, email, name, phone, role, active, failed_signins, created_at) '  # noqa: S608 (fixed test values)
                 f"VALUES ({user_id}, 1, 'u{user_id}@x.in', 'U', '', '{role}', TRUE, 0, '2026-01-01 00:00:00+00')")
         rx_model._alembic_upgrade(connection=connection)
         connection.commit()

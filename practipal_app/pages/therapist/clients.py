@@ -1,5 +1,6 @@
 import reflex as rx
 
+from practipal_app.components.contacts import bulk_import_card
 from practipal_app.components.forms import field, form_error, select_field, submit_button
 from practipal_app.components.layout import workspace_shell
 from practipal_app.state.public import TIMEZONES
@@ -112,5 +113,6 @@ def clients_page() -> rx.Component:
                       on_click=ClientsState.go_to_page(ClientsState.page + 1)),
             width="100%", align="center",
         ),
+        rx.card(bulk_import_card(), width="100%"),
         actions=rx.button(rx.icon("user-plus", size=16), "Add client", on_click=ClientsState.toggle_form, size="3"),
     )

@@ -1,0 +1,561 @@
+"""Portal messages on a real database: who may read which thread, the out-of-hours note, the risk
+flag, reply promises, bring-to-session, the client's reply notice and the therapist's check-time
+digest delivered to a real SMTP server.
+
+Asha (the owner) and Vikram are both therapists; each client belongs to one of them. The practice
+is in Kolkata; both keep the default charter (Mon–Fri, messages checked around 6 pm, a reply within
+one working day) and the default hours (Mon–Fri 10:00–18:00). March 2026: Monday is the 2nd.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import inspect
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from datetime import date, timedelta
+
+import pytest
+from mailserver import smtp_settings
+from scheduling_helpers import T0, actor, appointment, ist, outbox_keys
+from sqlmodel import select
+
+from practipal_app import db
+from practipal_app.models import MessageThread, Role
+from practipal_app.notifications import message_digest, worker
+from practipal_app.services import (
+    appointments,
+    auth,
+    charter,
+    clients,
+    messaging,
+    practice,
+    scheduling,
+)
+from practipal_app.services.charter import CharterSettings
+from practipal_app.services.errors import InvalidInput, NotFound, PermissionDenied
+
+MON_11 = ist(3, 2, 11)
+DUE_MON = "2 Mar 2026, 6:00 pm"
+
+
+# Helpers -------------------------------------------------------------------------------------------
+
+
+def post(client_id: int, body: str = "Could you share the grounding exercise again?", at=MON_11,
+         topic: str = "other", bring: bool = False) -> messaging.PostResult:
+    return db.call(messaging.post_client_message, actor(client_id), topic, body, bring_to_session=bring, now=at)
+
+
+def reply(who, client_id: int, body: str = "Thank you for writing. Let's look at it together.", at=MON_11,
+          bring: bool = False) -> None:
+    db.call(messaging.reply, who, thread_of(client_id), body, bring_to_session=bring, now=at)
+
+
+def inbox(who, now=MON_11) -> list[dict[str, str]]:
+    return db.call(messaging.inbox, who, now=now)
+
+
+def conversation(client_id: int) -> list[dict[str, str]]:
+    """What the client's Messages page shows."""
+    return db.call(messaging.client_thread, actor(client_id))
+
+
+def kinds(client_id: int) -> list[str]:
+    return [m["kind"] for m in conversation(client_id)]
+
+
+def thread_of(client_id: int) -> int:
+    return db.call(lambda s: s.exec(select(MessageThread.id).where(MessageThread.client_id == client_id)).one())
+
+
+def waiting(therapist_id: int) -> int:
+    return db.call(messaging.waiting_count, therapist_id)
+
+
+@pytest.fixture
+def riya(owner_actor, add_client) -> int:
+    return add_client(owner_actor, "Riya Sharma", "riya@example.com")
+
+
+@pytest.fixture
+def meera(owner_actor, add_client) -> int:
+    return add_client(owner_actor, "Meera Iyer", "meera@example.com")
+
+
+@pytest.fixture
+def kabir(therapist_actor, add_client) -> int:
+    """Vikram's client, not Asha's."""
+    return add_client(therapist_actor, "Kabir Das", "kabir@example.com")
+
+
+# Who may read a thread -----------------------------------------------------------------------------
+
+
+def test_each_client_only_ever_gets_their_own_thread(owner_actor, riya, meera):
+    post(riya, "Riya: the worksheet link does not open")
+    post(meera, "Meera: can we talk about sleep?", at=MON_11 + timedelta(minutes=5))
+
+    assert [m["body"] for m in conversation(riya)] == ["Riya: the worksheet link does not open"]
+    assert [m["body"] for m in conversation(meera)] == ["Meera: can we talk about sleep?"]
+    assert thread_of(riya) != thread_of(meera)
+
+    # The client side takes no thread, client or therapist id: the thread is always the signed-in
+    # client's own, so there is nothing to point at someone else's.
+    for service in (messaging.post_client_message, messaging.client_thread, messaging.expectation):
+        assert not set(inspect.signature(service).parameters) & {"thread_id", "client_id", "therapist_id",
+                                                                  "user_id"}, service.__name__
+
+    # Riya trying the therapist side with Meera's thread id learns nothing and changes nothing.
+    meeras = thread_of(meera)
+    with pytest.raises(NotFound):
+        db.call(messaging.therapist_thread, actor(riya), meeras)
+    with pytest.raises(NotFound):
+        db.call(messaging.reply, actor(riya), meeras, "I can read your messages", now=MON_11)
+    with pytest.raises(NotFound):
+        db.call(messaging.mark_done, actor(riya), meeras)
+    with pytest.raises(PermissionDenied):
+        db.call(messaging.inbox, actor(riya))
+    assert [m["body"] for m in conversation(meera)] == ["Meera: can we talk about sleep?"]
+    assert [(t["client"], t["unread"], t["due"]) for t in inbox(owner_actor)] == [
+        ("Meera Iyer", "1", DUE_MON), ("Riya Sharma", "1", DUE_MON)]
+
+
+def test_staff_cannot_post_or_read_as_a_client(owner_actor, therapist_actor, riya):
+    for staff in (owner_actor, therapist_actor):
+        with pytest.raises(PermissionDenied):
+            db.call(messaging.post_client_message, staff, "other", "Pretending to be a client", now=MON_11)
+        with pytest.raises(PermissionDenied):
+            db.call(messaging.client_thread, staff)
+    assert db.call(lambda s: s.exec(select(MessageThread)).all()) == []
+
+
+def test_a_therapist_sees_only_their_own_clients_threads(owner, owner_actor, therapist_actor, riya, kabir,
+                                                         outbox):
+    post(riya, "Riya's message for Asha")
+    post(kabir, "Kabir's message for Vikram")
+
+    assert [t["client"] for t in inbox(owner_actor)] == ["Riya Sharma"]
+    assert [t["client"] for t in inbox(therapist_actor)] == ["Kabir Das"]
+
+    riyas, kabirs = thread_of(riya), thread_of(kabir)
+    attempts = [
+        (messaging.therapist_thread, ()),
+        (messaging.reply, ("Hello from someone else's therapist",)),
+        (messaging.mark_done, ()),
+    ]
+    for service, extra in attempts:
+        with pytest.raises(NotFound):  # Vikram with Asha's client's thread
+            db.call(service, therapist_actor, riyas, *extra)
+        with pytest.raises(NotFound):  # the owner is not Kabir's therapist: not hers to read either
+            db.call(service, owner_actor, kabirs, *extra)
+        with pytest.raises(NotFound):  # no such thread: the same answer
+            db.call(service, owner_actor, max(riyas, kabirs) + 100, *extra)
+
+    assistant = db.call(practice.add_staff, owner.practice_id, "Neha Joshi", "neha@example.com", Role.ASSISTANT,
+                        "Quiet-River-Lamp-77")
+    neha = auth.actor_for(assistant)
+    with pytest.raises(PermissionDenied):
+        db.call(messaging.inbox, neha)
+    with pytest.raises(NotFound):
+        db.call(messaging.therapist_thread, neha, riyas)
+
+    # Nothing was read or answered: both still wait, unread, with no reply and no email.
+    assert [(t["unread"], t["due"]) for t in inbox(owner_actor)] == [("1", DUE_MON)]
+    assert [(t["unread"], t["due"]) for t in inbox(therapist_actor)] == [("1", DUE_MON)]
+    assert kinds(riya) == ["client"] and kinds(kabir) == ["client"]
+    assert outbox("reply_notice") == []
+
+
+def test_when_a_client_moves_to_another_therapist_the_thread_moves_with_them(
+    owner_actor, therapist, therapist_actor, riya,
+):
+    post(riya, "A message written while Asha was my therapist")
+    db.call(clients.update_client, owner_actor, riya,
+            clients.ClientForm(name="Riya Sharma", email="riya@example.com", therapist_id=therapist.id))
+
+    assert inbox(owner_actor) == []
+    assert [(t["client"], t["due"]) for t in inbox(therapist_actor)] == [("Riya Sharma", DUE_MON)]
+    with pytest.raises(NotFound):
+        db.call(messaging.therapist_thread, owner_actor, thread_of(riya))
+    assert waiting(owner_actor.user_id) == 0 and waiting(therapist.id) == 1
+
+    reply(therapist_actor, riya, "Hello Riya, I am Vikram; I have read your message.")
+    post(riya, "Thank you", at=MON_11 + timedelta(hours=1))
+    assert [t["client"] for t in inbox(therapist_actor)] == ["Riya Sharma"]
+    assert inbox(owner_actor) == []
+
+
+# The composer's promise and the out-of-hours note ---------------------------------------------------
+
+
+def test_the_out_of_hours_note_comes_at_most_once_in_12_hours_per_client(riya, meera, owner_actor,
+                                                                          add_client):
+    notes = [post(riya, f"Message {n}", at=at).auto_note
+             for n, at in enumerate([ist(3, 2, 23), ist(3, 2, 23, 30), ist(3, 3, 23, 30)])]
+
+    assert notes == [True, False, True]
+    assert kinds(riya) == ["client", "note", "client", "client", "note"]
+    first, second = [m["body"] for m in conversation(riya) if m["kind"] == "note"]
+    assert first.startswith(
+        "This message arrived outside working hours. Your therapist checks messages on working days "
+        "(Mon–Fri) around 6 pm. You can expect a reply by Tuesday, 6 pm.")
+    assert "You can expect a reply by Wednesday, 6 pm." in second
+    assert "I check portal messages once daily on working days (Mon–Fri, around 6 pm)" in first  # the charter
+
+    # The limit is per client: Meera writing in the same hour gets her own note.
+    assert post(meera, at=ist(3, 2, 23, 15)).auto_note
+    # A message in working hours gets none.
+    arjun = add_client(owner_actor, "Arjun Mehta", "arjun@example.com")
+    result = post(arjun, at=ist(3, 3, 11))
+    assert not result.auto_note and kinds(arjun) == ["client"]
+    assert result.expectation.endswith("You can expect a reply by Tuesday, 6 pm.")
+
+
+def test_twelve_hours_is_the_edge_of_the_note_window(riya):
+    assert post(riya, at=ist(3, 6, 23)).auto_note  # Friday night
+    assert not post(riya, at=ist(3, 7, 10, 59)).auto_note  # Saturday, 11 h 59 min later
+    assert post(riya, at=ist(3, 7, 11)).auto_note  # exactly 12 h later
+    saturday = [m["body"] for m in conversation(riya) if m["kind"] == "note"][-1]
+    assert "You can expect a reply by Monday, 6 pm." in saturday
+
+
+def test_the_therapists_own_hours_decide_what_is_after_hours(riya):
+    # 09:30 is inside the 09:00–19:00 fallback, but before Asha's own 10:00 start.
+    assert post(riya, at=ist(3, 3, 9, 30)).auto_note
+
+
+def test_leave_pushes_the_promise_past_it(owner_actor, riya):
+    db.call(scheduling.add_time_off, owner_actor, date(2026, 3, 9), date(2026, 3, 13), "Conference")
+
+    during = post(riya, "Are you away this week?", at=ist(3, 11, 11))  # a Wednesday during leave
+    assert during.expectation.endswith("You can expect a reply by Monday, 6 pm.")
+    assert during.auto_note  # a day of leave is not a working day: the client is told at once
+    assert [t["due"] for t in inbox(owner_actor, now=ist(3, 11, 12))] == ["16 Mar 2026, 6:00 pm"]
+    assert db.call(messaging.expectation, actor(riya), now=ist(3, 12, 9)).endswith(
+        "You can expect a reply by Monday, 6 pm.")
+    assert db.call(messaging.expectation, actor(riya), now=ist(3, 16, 9)).endswith(
+        "You can expect a reply by Monday, 6 pm.")
+    assert db.call(messaging.expectation, actor(riya), now=ist(3, 16, 19)).endswith(
+        "You can expect a reply by Tuesday, 6 pm.")
+
+
+def test_a_client_abroad_is_told_the_time_on_their_own_clock(owner_actor, add_client):
+    sam = add_client(owner_actor, "Sam Kapoor", "sam@example.com", timezone="America/New_York")
+    result = post(sam, at=ist(3, 6, 20))  # Friday 20:00 in Kolkata is 9:30 am in New York
+
+    assert result.expectation == ("Your therapist checks messages on working days (Mon–Fri) around "
+                                  "6 pm Kolkata time. You can expect a reply by Monday, 8:30 am New York time.")
+    assert [t["due"] for t in inbox(owner_actor, now=ist(3, 6, 21))] == ["9 Mar 2026, 6:00 pm"]
+
+
+def test_what_cannot_be_sent_is_refused_and_nothing_is_saved(riya, owner_actor):
+    for topic, body, field in [("other", "   ", "body"), ("other", "x" * 2001, "body"), ("gossip", "Hello", "topic")]:
+        with pytest.raises(InvalidInput) as refused:
+            post(riya, body, topic=topic)
+        assert field in refused.value.errors
+    assert conversation(riya) == [] and inbox(owner_actor) == []
+
+    post(riya, "x" * 2000, topic="tech")
+    [message] = conversation(riya)
+    assert len(message["body"]) == 2000 and message["topic"] == "Tech problem"
+
+
+# Risk, due dates, replies ----------------------------------------------------------------------------
+
+
+def test_a_risk_message_is_flagged_first_until_the_therapist_replies(owner_actor, riya, meera, add_client):
+    arjun = add_client(owner_actor, "Arjun Mehta", "arjun@example.com")
+    post(riya, "Can we talk about my homework?", at=ist(3, 2, 11))  # due Monday 6 pm
+    post(arjun, "Thank you for today", at=ist(3, 2, 12))
+    db.call(messaging.mark_done, owner_actor, thread_of(arjun))
+
+    result = post(meera, "Main ab jeena nahi chahti", at=ist(3, 3, 11))  # due Tuesday 6 pm
+    assert result.risk and not result.auto_note
+
+    # Meera first, though Riya's reply is already overdue and was due sooner.
+    rows = inbox(owner_actor, now=ist(3, 3, 11, 5))
+    assert [(t["client"], t["flagged"], t["overdue"]) for t in rows] == [
+        ("Meera Iyer", "1", ""), ("Riya Sharma", "", "1"), ("Arjun Mehta", "", "")]
+    # No automatic reply about what she wrote: her message alone, marked for the therapist.
+    assert [(m["kind"], m["risk"]) for m in conversation(meera)] == [("client", "1")]
+    head, _ = db.call(messaging.therapist_thread, owner_actor, thread_of(meera))
+    assert head["flagged"] == "1"
+
+    # A calmer message after it does not lower the flag; only the therapist's reply does.
+    post(meera, "Sorry, I'm okay now", at=ist(3, 3, 11, 10))
+    assert inbox(owner_actor, now=ist(3, 3, 11, 15))[0]["flagged"] == "1"
+    reply(owner_actor, meera, "Thank you for telling me. I will call you at 12.", at=ist(3, 3, 11, 20))
+
+    rows = inbox(owner_actor, now=ist(3, 3, 11, 25))
+    assert [(t["client"], t["flagged"], t["due"]) for t in rows] == [
+        ("Riya Sharma", "", DUE_MON), ("Meera Iyer", "", ""), ("Arjun Mehta", "", "")]
+    assert waiting(owner_actor.user_id) == 1
+
+
+def test_flagged_and_waiting_threads_are_not_pushed_off_the_page_by_newer_ones(owner_actor, riya, meera,
+                                                                              add_client, monkeypatch):
+    monkeypatch.setattr(messaging, "PAGE", 2)
+    arjun = add_client(owner_actor, "Arjun Mehta", "arjun@example.com")
+    sam = add_client(owner_actor, "Sam Kapoor", "sam@example.com")
+    post(riya, "I want to kill myself", at=ist(3, 2, 11))
+    post(meera, "Can we move Thursday?", at=ist(3, 2, 12))
+    for n, client in enumerate((arjun, sam)):  # newer, already handled
+        post(client, "Thank you for today", at=ist(3, 2, 15 + n))
+        db.call(messaging.mark_done, owner_actor, thread_of(client))
+
+    assert [(t["client"], t["flagged"], t["due"]) for t in inbox(owner_actor, now=ist(3, 2, 17))] == [
+        ("Riya Sharma", "1", DUE_MON), ("Meera Iyer", "", DUE_MON)]
+
+
+def test_reply_due_and_overdue(owner_actor, riya):
+    post(riya, "Friday night question", at=ist(3, 6, 20))
+
+    [row] = inbox(owner_actor, now=ist(3, 9, 17, 59))
+    assert (row["due"], row["overdue"], row["unread"]) == ("9 Mar 2026, 6:00 pm", "", "1")
+    [row] = inbox(owner_actor, now=ist(3, 9, 18, 1))
+    assert row["overdue"] == "1"
+
+    # A second message does not move the promise: the oldest unanswered one set it.
+    post(riya, "Any news?", at=ist(3, 9, 19))
+    [row] = inbox(owner_actor, now=ist(3, 9, 19, 1))
+    assert (row["due"], row["overdue"], row["unread"]) == ("9 Mar 2026, 6:00 pm", "1", "2")
+
+    head, messages = db.call(messaging.therapist_thread, owner_actor, thread_of(riya))
+    assert head["due"] == "9 Mar 2026, 6:00 pm"
+    assert [m["body"] for m in messages if m["kind"] == "client"] == ["Friday night question", "Any news?"]
+    assert inbox(owner_actor, now=ist(3, 9, 19, 2))[0]["unread"] == "0"  # opening it reads it
+
+    reply(owner_actor, riya, at=ist(3, 10, 18))
+    [row] = inbox(owner_actor, now=ist(3, 10, 18, 1))
+    assert (row["due"], row["overdue"]) == ("", "")
+    # The next message starts a new promise from its own time.
+    post(riya, "One more thing", at=ist(3, 10, 18, 30))
+    assert inbox(owner_actor, now=ist(3, 10, 18, 31))[0]["due"] == "11 Mar 2026, 6:00 pm"
+
+
+def test_mark_done_stops_the_thread_waiting(owner_actor, riya):
+    post(riya, "Can we talk about my homework?")
+    db.call(messaging.mark_done, owner_actor, thread_of(riya))
+    [row] = inbox(owner_actor, now=ist(3, 3, 19))
+    assert (row["due"], row["overdue"], row["unread"], row["flagged"]) == ("", "", "0", "")
+    assert waiting(owner_actor.user_id) == 0
+
+
+def test_bring_to_session_puts_it_on_the_next_agenda_and_needs_no_reply(owner_actor, riya, meera, therapy,
+                                                                        base_url):
+    def book(client_id, start):
+        return db.call(appointments.book, owner_actor, client_id=client_id, session_type_id=therapy,
+                       starts_at=start, confirmed=True, now=T0)
+
+    past = book(riya, ist(3, 2, 10, 30))
+    wednesday = book(riya, ist(3, 4, 11))
+    next_week = book(riya, ist(3, 11, 11))
+
+    post(riya, "I'd like to talk about my sister's wedding", at=ist(3, 2, 12), bring=True)
+
+    assert appointment(wednesday).agenda == "From messages: I'd like to talk about my sister's wedding"
+    assert appointment(past).agenda == "" and appointment(next_week).agenda == ""
+    [row] = inbox(owner_actor, now=ist(3, 3, 19))
+    assert (row["due"], row["overdue"], row["unread"]) == ("", "", "1")
+    assert waiting(owner_actor.user_id) == 0
+    assert [(m["kind"], m["bring"]) for m in conversation(riya)] == [("client", "1")]
+    assert db.call(message_digest.enqueue_digests, ist(3, 2, 18, 30), base_url) == 0
+
+    # With no session booked, "bring it to the session" has nowhere to go: it waits for a reply.
+    post(meera, "Something for our next session", at=ist(3, 2, 12), bring=True)
+    assert waiting(owner_actor.user_id) == 1
+    assert [t["due"] for t in inbox(owner_actor) if t["client"] == "Meera Iyer"] == [DUE_MON]
+
+    # The therapist's "Let's bring this to our next session" puts the client's last message there.
+    post(riya, "Exams are stressing me out", at=ist(3, 2, 13))
+    assert waiting(owner_actor.user_id) == 2
+    reply(owner_actor, riya, "Let's bring this to our next session.", at=ist(3, 2, 18), bring=True)
+    assert appointment(wednesday).agenda == ("From messages: I'd like to talk about my sister's wedding\n"
+                                             "From messages: Exams are stressing me out")
+    assert waiting(owner_actor.user_id) == 1
+
+
+def test_a_reply_sends_one_notice_a_day_without_any_message_text(owner_actor, riya, meera, outbox):
+    said = ["My exam results came and I feel anxious", "Please call me on my other number 98100 12345"]
+    answered = ["That sounds like a lot — let's look at it on Wednesday.", "I have noted the number."]
+    post(riya, said[0], at=ist(3, 2, 11))
+    post(meera, said[1], at=ist(3, 2, 11))
+
+    reply(owner_actor, riya, answered[0], at=ist(3, 2, 18, 5))
+    reply(owner_actor, riya, answered[1], at=ist(3, 2, 23, 55))  # the same day in Kolkata
+    reply(owner_actor, meera, answered[1], at=ist(3, 2, 18, 10))
+    reply(owner_actor, riya, answered[0], at=ist(3, 3, 0, 5))  # the next day
+
+    rows = outbox("reply_notice")
+    assert [(r.to_address, r.subject) for r in rows] == [
+        ("riya@example.com", "You have a reply in your portal"),
+        ("meera@example.com", "You have a reply in your portal"),
+        ("riya@example.com", "You have a reply in your portal"),
+    ]
+    for row in rows:
+        assert "/portal/messages" in row.body_text
+        for text in said + answered + ["exam", "anxious", "98100"]:
+            assert text not in row.body_text and text not in row.subject
+    assert kinds(riya) == ["client", "therapist", "therapist", "therapist"]
+
+
+# Snippets ------------------------------------------------------------------------------------------
+
+
+def test_quick_replies(owner_actor, therapist_actor, riya):
+    defaults = db.call(messaging.snippets, owner_actor)
+    assert [s["title"] for s in defaults] == ["Bring to our session", "Seen, will reply",
+                                              "Scheduling in the portal"]
+    assert [s["bring"] for s in defaults] == ["1", "", ""]
+    assert db.call(messaging.snippets, owner_actor) == defaults  # created once, not again on every visit
+
+    own = db.call(messaging.save_snippet, owner_actor, "  Running late  ", "I am running 10 minutes late.")
+    db.call(messaging.delete_snippet, owner_actor, int(defaults[2]["id"]))
+    assert [(s["id"], s["title"]) for s in db.call(messaging.snippets, owner_actor)] == [
+        (defaults[0]["id"], "Bring to our session"), (defaults[1]["id"], "Seen, will reply"),
+        (str(own), "Running late")]
+
+    # Vikram has his own set, and cannot delete Asha's.
+    vikrams = db.call(messaging.snippets, therapist_actor)
+    assert len(vikrams) == 3 and not {s["id"] for s in vikrams} & {s["id"] for s in defaults}
+    with pytest.raises(NotFound):
+        db.call(messaging.delete_snippet, therapist_actor, own)
+    with pytest.raises(NotFound):
+        db.call(messaging.delete_snippet, actor(riya), own)
+    with pytest.raises(NotFound):
+        db.call(messaging.delete_snippet, owner_actor, int(vikrams[0]["id"]))
+    assert str(own) in {s["id"] for s in db.call(messaging.snippets, owner_actor)}
+    assert len(db.call(messaging.snippets, therapist_actor)) == 3
+
+    with pytest.raises(InvalidInput):
+        db.call(messaging.save_snippet, owner_actor, "No text", "   ")
+    with pytest.raises(PermissionDenied):
+        db.call(messaging.snippets, actor(riya))
+    with pytest.raises(PermissionDenied):
+        db.call(messaging.save_snippet, actor(riya), "Mine", "A client's quick reply")
+
+
+# The check-time digest -------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def smtp(mail_server, data_dir):
+    server = mail_server()
+    return server, smtp_settings(server.port, data_dir)
+
+
+async def _tick(settings, base_url: str, now, name: str = "worker-a") -> tuple[int, int]:
+    """One poll of the worker at `now`: queue today's digests, then send what is queued."""
+    queued = await asyncio.to_thread(db.call, message_digest.enqueue_digests, now, base_url)
+    return queued, await worker.deliver_due(settings, name)
+
+
+def _digests(server) -> list[tuple[str, str]]:
+    return [(m["To"], m["Subject"]) for m in server.accepted if "waiting in your inbox" in m["Subject"]]
+
+
+def _text(message) -> str:
+    [part] = [p for p in message.walk() if p.get_content_type() == "text/plain" and not p.get_filename()]
+    return part.get_payload(decode=True).decode()
+
+
+async def test_the_check_time_digest_comes_exactly_once_a_day(owner_actor, riya, meera, smtp, base_url):
+    server, settings = smtp
+    said = ["I've been sleeping badly since the move", "Can you share the breathing exercise?"]
+    post(riya, said[0], at=ist(3, 2, 11))
+    post(meera, said[1], at=ist(3, 2, 12))
+    me = owner_actor.user_id
+
+    assert await _tick(settings, base_url, ist(3, 2, 17, 59)) == (0, 0)
+    assert outbox_keys("message_digest") == []
+
+    # At the check time two workers and six other threads race: one row, one email.
+    now = ist(3, 2, 18)
+    callers = 6
+    together = threading.Barrier(callers, timeout=30)
+
+    def enqueue() -> int:
+        together.wait()
+        return db.call(message_digest.enqueue_digests, now, base_url)
+
+    loop = asyncio.get_running_loop()
+    with ThreadPoolExecutor(callers) as pool:
+        results = await asyncio.gather(
+            _tick(settings, base_url, now, "worker-a"), _tick(settings, base_url, now, "worker-b"),
+            *[loop.run_in_executor(pool, enqueue) for _ in range(callers)],
+        )
+    assert sum(r[0] for r in results[:2]) + sum(results[2:]) == 1
+    await worker.deliver_due(settings, "worker-a")
+    for later in (ist(3, 2, 18, 30), ist(3, 2, 23, 59)):
+        assert await _tick(settings, base_url, later, "worker-b") == (0, 0)
+
+    assert outbox_keys("message_digest") == [f"digest:{me}:2026-03-02"]
+    assert _digests(server) == [("asha@example.com", "2 conversations waiting in your inbox")]
+    [monday] = [m for m in server.accepted if "waiting" in m["Subject"]]
+    body = _text(monday)
+    assert "2 client conversations are waiting for your reply." in body
+    assert f"{base_url}/app/inbox" in body
+    for detail in [*said, "sleeping", "breathing", "Riya", "Meera", "@example.com"]:
+        assert detail not in body
+
+    # Tuesday: Riya answered, Meera still waiting — one more, for one conversation.
+    reply(owner_actor, riya, at=ist(3, 3, 10))
+    assert (await _tick(settings, base_url, ist(3, 3, 17, 59)))[0] == 0
+    assert (await _tick(settings, base_url, ist(3, 3, 18, 1)))[0] == 1
+    assert (await _tick(settings, base_url, ist(3, 3, 21)))[0] == 0
+    assert _digests(server)[-1] == ("asha@example.com", "1 conversation waiting in your inbox")
+    assert "1 client conversation is waiting for your reply." in _text(server.accepted[-1])
+
+    # Wednesday: nobody waits, so nothing comes.
+    reply(owner_actor, meera, at=ist(3, 4, 10))
+    assert await _tick(settings, base_url, ist(3, 4, 18, 30)) == (0, 1)  # only Meera's reply notice
+
+    # A message on Saturday: no digest at the weekend, one on Monday at the check time.
+    post(riya, "Weekend question", at=ist(3, 7, 10))
+    for weekend in (ist(3, 7, 18), ist(3, 8, 18), ist(3, 8, 23)):
+        assert (await _tick(settings, base_url, weekend))[0] == 0
+    assert (await _tick(settings, base_url, ist(3, 9, 18)))[0] == 1
+
+    assert outbox_keys("message_digest") == [f"digest:{me}:2026-03-02", f"digest:{me}:2026-03-03",
+                                             f"digest:{me}:2026-03-09"]
+    assert len(_digests(server)) == 3 and set(server.message_ids().values()) == {1}
+    for message in server.accepted:
+        for text in [*said, "Weekend question"]:
+            assert text not in _text(message)
+
+
+async def test_each_therapist_gets_their_own_digest_at_their_own_check_time(
+    owner_actor, therapist_actor, riya, kabir, smtp, base_url,
+):
+    server, settings = smtp
+    db.call(charter.save, therapist_actor, CharterSettings(check_time="19:30"))
+    post(riya, at=ist(3, 2, 11))
+    post(kabir, at=ist(3, 2, 11))
+
+    assert (await _tick(settings, base_url, ist(3, 2, 18)))[0] == 1
+    assert (await _tick(settings, base_url, ist(3, 2, 19, 29)))[0] == 0
+    assert (await _tick(settings, base_url, ist(3, 2, 19, 30)))[0] == 1
+    assert _digests(server) == [("asha@example.com", "1 conversation waiting in your inbox"),
+                                ("vikram@example.com", "1 conversation waiting in your inbox")]
+
+
+async def test_a_message_after_the_check_time_waits_for_the_next_days_digest(owner_actor, riya, smtp, base_url):
+    """No evening email because a client wrote after the check: the digest is the check-time batch."""
+    server, settings = smtp
+    post(riya, "Writing late", at=ist(3, 2, 19))
+    for at in (ist(3, 2, 19, 1), ist(3, 2, 23, 30), ist(3, 3, 7), ist(3, 3, 17, 59)):
+        assert (await _tick(settings, base_url, at))[0] == 0, at
+    assert (await _tick(settings, base_url, ist(3, 3, 18)))[0] == 1
+    assert _digests(server) == [("asha@example.com", "1 conversation waiting in your inbox")]
+
+
+async def test_no_digest_while_the_therapist_is_on_leave(owner_actor, riya, smtp, base_url):
+    server, settings = smtp
+    db.call(scheduling.add_time_off, owner_actor, date(2026, 3, 3), date(2026, 3, 4), "Family wedding")
+    post(riya, at=ist(3, 2, 19))
+    for at in (ist(3, 3, 18), ist(3, 4, 18)):
+        assert (await _tick(settings, base_url, at))[0] == 0
+    assert (await _tick(settings, base_url, ist(3, 5, 18)))[0] == 1
+    assert outbox_keys("message_digest") == [f"digest:{owner_actor.user_id}:2026-03-05"]
+    assert len(_digests(server)) == 1
