@@ -58,33 +58,37 @@ NOTICE = ("Messages and calls are end-to-end encrypted. No one outside of this c
 
 
 def generate(lines: int, seed: int = 7) -> str:
-    """An Android export of exactly `lines` lines over five years."""
+    """An Android export of exactly `lines` lines over five years, in time order."""
     rng = random.Random(seed)
     out = [f"{START:%d/%m/%Y}, {START:%H:%M} - {NOTICE}"]
-    span = timedelta(days=5 * 365).total_seconds()
-    # About 1.3 lines per message: spread the messages evenly over five years, then jitter.
-    step = span / (lines / 1.3)
-    at = START
+    days = 5 * 365
+    hours = range(24)
+    weights = [1, 1, 0, 0, 0, 0, 1, 3, 6, 8, 9, 9, 8, 8, 8, 8, 9, 10, 12, 12, 10, 8, 5, 3]
+    per_day = lines / 1.3 / days / (6.4 / 7)  # about 1.3 lines per message; quieter Sundays
+    day = START.replace(hour=0) + timedelta(days=1)
     while len(out) < lines:
-        at += timedelta(seconds=rng.expovariate(1 / step))
-        hour = rng.choices(range(24), weights=[1, 1, 0, 0, 0, 0, 1, 3, 6, 8, 9, 9, 8, 8, 8, 8, 9, 10, 12, 12, 10, 8, 5, 3])[0]
-        stamp = at.replace(hour=hour, minute=rng.randrange(60))
-        head = f"{stamp:%d/%m/%Y}, {stamp:%H:%M} - "
-        roll = rng.random()
-        if roll < 0.004:
-            out.append(head + rng.choice(["Your security code with Priya Sharma changed. Tap to learn more.",
-                                          "You deleted this message"]))
-            continue
-        sender = CLIENT if rng.random() < 0.6 else THERAPIST
-        if roll < 0.08:
-            out.append(f"{head}{sender}: <Media omitted>")
-        elif roll < 0.09:
-            out.append(f"{head}{sender}: This message was deleted")
-        else:
-            out.append(f"{head}{sender}: " + " ".join(rng.choices(WORDS, k=rng.randint(1, 25))))
-            if rng.random() < 1 / 12:
-                for _ in range(rng.randint(1, 6)):
-                    out.append(" ".join(rng.choices(WORDS, k=rng.randint(0, 15))))
+        quiet = 0.4 if day.weekday() == 6 else 1.0  # fewer on Sundays, some all the same
+        count = int(rng.expovariate(1 / (per_day * quiet)) + 0.5)
+        minutes = sorted(rng.choices(hours, weights)[0] * 60 + rng.randrange(60) for _ in range(count))
+        for minute in minutes:
+            stamp = day.replace(hour=minute // 60, minute=minute % 60)
+            head = f"{stamp:%d/%m/%Y}, {stamp:%H:%M} - "
+            roll = rng.random()
+            if roll < 0.004:
+                out.append(head + rng.choice(["Your security code with Priya Sharma changed. Tap to learn more.",
+                                              "You deleted this message"]))
+                continue
+            sender = CLIENT if rng.random() < 0.6 else THERAPIST
+            if roll < 0.08:
+                out.append(f"{head}{sender}: <Media omitted>")
+            elif roll < 0.09:
+                out.append(f"{head}{sender}: This message was deleted")
+            else:
+                out.append(f"{head}{sender}: " + " ".join(rng.choices(WORDS, k=rng.randint(1, 25))))
+                if rng.random() < 1 / 12:
+                    for _ in range(rng.randint(1, 6)):
+                        out.append(" ".join(rng.choices(WORDS, k=rng.randint(0, 15))))
+        day += timedelta(days=1)
     return "\n".join(out[:lines]) + "\n"
 
 

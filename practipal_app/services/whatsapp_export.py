@@ -15,7 +15,10 @@ What WhatsApp writes, and what this module reads:
   day-first, else any second field over 12 means month-first, else day-first (India). A first
   field of four digits is an ISO date (year-month-day). Two-digit years are 20xx.
 * A line that does not start with a date and time continues the message before it (multi-line
-  messages); its length, plus one for the line break, adds to that message's length.
+  messages); its length, plus one for the line break, adds to that message's length (blank lines
+  just before the next message are spacing and do not count).
+* Refused with the line number (`ExportUnreadable`): a first non-blank line that is not a message
+  or notice, and any date or time (a notice's too) that does not exist, e.g. 31/02/2024 or 25:10.
 * Placeholders — ``<Media omitted>``, ``image omitted``, ``<attached: ...>``, ``... (file
   attached)``, ``This message was deleted``, ``You deleted this message`` (with a sender),
   missed calls — are messages (something was sent) of **length 0**: their text is WhatsApp's,

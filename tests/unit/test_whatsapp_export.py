@@ -224,6 +224,9 @@ def test_binary_files_are_unreadable_at_their_first_binary_line(filename, data, 
     # 13/03 is day-first, so 5/13 (month-first) cannot be a date in the same file.
     ("[13/03/24, 10:00:00] A: hi\n[5/13/24, 10:01:00] A: hi\n", 2,
      "Line 2: expected a real date, but found 5/13/24."),
+    # A notice's date is checked too, and the earliest bad line is the one reported.
+    ("05/03/2024, 10:00 - A: hi\n30/02/2024, 10:00 - A left\n05/03/2024, 24:00 - A: x\n", 2,
+     "Line 2: expected a real date, but found 30/02/2024."),
     ("05/03/2024, 10:00 - A: hi\n05/03/2024, 25:10 - A: late\n", 2,
      "Line 2: expected a real time, but found 25:10."),
     ("05/03/2024, 13:10 pm - A: hi\n", 1, "Line 1: expected a real time, but found 13:10 PM."),
