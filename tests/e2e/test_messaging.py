@@ -107,3 +107,32 @@ def test_out_of_hours_message_crisis_card_and_reply(server, browser, seeded, sho
     shot(phone, "client-sees-reply")
     phone.context.close()
     desk.context.close()
+
+
+def test_whatsapp_history_import_and_contact_log_on_the_client_page(server, browser, seeded, tmp_path, shot) -> None:
+    chat = tmp_path / "WhatsApp Chat with Kabir Anand.txt"
+    chat.write_text(
+        "12/11/2026, 21:15 - Kabir Anand: Can we move Thursday?\n"
+        "12/11/2026, 21:40 - Dr. Meher Rao: Please use the portal\n"
+        "13/11/2026, 08:02 - Kabir Anand: Done\nthanks\n", encoding="utf-8")
+    desk = browser.new_context(viewport=DESKTOP, base_url=server.base_url).new_page()
+    _sign_in(desk, THERAPIST[1], THERAPIST[2], "/app")
+    desk.goto("/app/clients")
+    desk.get_by_role("link", name=CLIENT[0]).click()
+    expect(desk.get_by_role("heading", name="Outside the portal")).to_be_visible()
+
+    desk.get_by_role("button", name="Log Phone call: Scheduling").click()
+    expect(desk.get_by_text("Logged: Phone call · Scheduling.")).to_be_visible()
+
+    # The upload control's file input is hidden behind its button; it is the only one on the page.
+    desk.locator("input[type=file]").set_input_files(str(chat))
+    desk.get_by_label("Your name in the chat").select_option(THERAPIST[0])
+    desk.get_by_role("button", name="Import counts").click()
+    expect(desk.get_by_text("Imported 3 messages. No message text was kept.")).to_be_visible()
+    shot(desk, "whatsapp-imported")
+
+    desk.locator("input[type=file]").set_input_files(str(chat))
+    desk.get_by_label("Your name in the chat").select_option(THERAPIST[0])
+    desk.get_by_role("button", name="Import counts").click()
+    expect(desk.get_by_text("Imported 0 messages (3 were already imported).", exact=False)).to_be_visible()
+    desk.context.close()
