@@ -77,6 +77,9 @@ class AvailabilityState(rx.State):
 
     @rx.event
     async def save_type(self, form: dict):
+        _actor, away = await require(self, CLINICIANS)  # before reading the form: strangers get nothing back
+        if away:
+            return away
         try:
             type_form = scheduling.SessionTypeForm(
                 name=str(form.get("name", "")), duration_minutes=int(form.get("duration_minutes") or 0),
@@ -96,6 +99,9 @@ class AvailabilityState(rx.State):
 
     @rx.event
     async def add_leave(self, form: dict):
+        _actor, away = await require(self, CLINICIANS)
+        if away:
+            return away
         try:
             first = date.fromisoformat(str(form.get("first_day", "")))
             last = date.fromisoformat(str(form.get("last_day", "")) or str(form.get("first_day", "")))

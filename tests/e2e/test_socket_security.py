@@ -3,7 +3,11 @@
 A browser can call any public handler of any state with any payload and any route data, so each
 handler must authorize itself. These tests do what a hostile page or script would: connect with a
 foreign Origin, and call workspace handlers with another therapist's client id in the route, with
-a client's session cookie, or with none.
+a client's session cookie, or with none. The calendar, availability, inbox, contact-log and portal
+scheduling and messaging states get the same treatment: another therapist's (or client's) ids in
+the payload or route, several events in one tab where a handler acts on what an earlier one left
+in the state, and every handler called by the wrong role or nobody; the database is compared
+before and after.
 
 Therapists A and B (neither the owner, who sees the whole practice) and their clients are written
 straight into the running server's database through the services, as there is no page for adding
@@ -13,11 +17,14 @@ staff yet; sessions are started the same way, which gives the raw cookie values.
 from __future__ import annotations
 
 import asyncio
+import json
 import uuid
 from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import aiohttp
 import pytest
@@ -26,9 +33,32 @@ from sqlmodel import select
 from wsframes import dumps
 
 from practipal_app import db
-from practipal_app.models import ClientProfile, OutboxEmail, Role, User
-from practipal_app.services import auth, clients, practice
+from practipal_app.models import (
+    Appointment,
+    AuditEvent,
+    AvailabilityRule,
+    CalendarFeed,
+    ClientProfile,
+    ContactRecord,
+    Message,
+    MessageThread,
+    OutboxEmail,
+    Role,
+    SchedulingSettings,
+    SessionType,
+    Snippet,
+    TimeOff,
+    User,
+    WhatsAppImport,
+)
+from practipal_app.models.base import utcnow
+from practipal_app.services import appointments, auth, clients, messaging, practice, scheduling
+from practipal_app.state.availability import AvailabilityState
+from practipal_app.state.calendar import CalendarState
+from practipal_app.state.contacts import BulkImportState, ContactsState
+from practipal_app.state.messages import InboxState, PortalMessagesState
 from practipal_app.state.portal import PortalState
+from practipal_app.state.portal_schedule import BookState, SessionsState
 from practipal_app.state.workspace import ClientDetailState, ClientsState, OutboxState
 
 pytestmark = pytest.mark.e2e
@@ -124,7 +154,8 @@ class Reply:
 
 @asynccontextmanager
 async def tab(base_url: str, *, origin: str | None = None, cookie: str | None = None,
-              on_update: Callable[[dict], None] | None = None) -> AsyncIterator[socketio.AsyncClient]:
+              on_update: Callable[[dict], None] | None = None,
+              token: str | None = None) -> AsyncIterator[socketio.AsyncClient]:
     """A socket as a new browser tab opens it: a fresh client token, the site's own Origin."""
     headers = {"Origin": origin or base_url}
     if cookie:
@@ -134,13 +165,83 @@ async def tab(base_url: str, *, origin: str | None = None, cookie: str | None = 
         if on_update is not None:
             sio.on("event", on_update, namespace=NAMESPACE)
         await sio.connect(
-            f"{base_url}?token={uuid.uuid4()}", headers=headers, transports=["websocket"],
+            f"{base_url}?token={token or uuid.uuid4()}", headers=headers, transports=["websocket"],
             namespaces=[NAMESPACE], socketio_path="/_event", wait_timeout=10,
         )
         try:
             yield sio
         finally:
             await sio.disconnect()
+
+
+class Tab:
+    """One open tab that sends events one after another, as a page does: the state they build up
+    (an opened thread, a draft, an uploaded file) stays on the server between them."""
+
+    def __init__(self, base_url: str, cookie: str | None) -> None:
+        self.base_url, self.cookie, self.token = base_url, cookie, str(uuid.uuid4())
+        self.sio: socketio.AsyncClient | None = None
+        self._reply = Reply()
+        self._arrived = asyncio.Event()
+
+    def on_update(self, data: dict) -> None:
+        self._reply.updates.append(data)
+        self._arrived.set()
+
+    async def _wait(self, reply: Reply, until: Callable[[Reply], bool], label: str) -> None:
+        """Until `until(reply)` holds (or fail), then a little longer for stragglers."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + REPLY_TIMEOUT
+        while not until(reply):
+            remaining = deadline - loop.time()
+            if remaining <= 0:
+                pytest.fail(f"{label}: no expected reply; got {reply.text[:2000]}")
+            self._arrived.clear()
+            try:
+                await asyncio.wait_for(self._arrived.wait(), remaining)
+            except TimeoutError:
+                continue
+        await asyncio.sleep(TRAILING)
+
+    async def send(self, state: type, handler: str, payload: dict | None = None, *, path: str = "/",
+                   query: dict | None = None, until: Callable[[Reply], bool]) -> Reply:
+        """Send one event from this tab at `path` and collect what comes back for it."""
+        reply = self._reply = Reply()
+        await self.sio.emit("event", {
+            "name": f"{state.get_full_name()}.{handler}",
+            "payload": payload or {},
+            "router_data": {"pathname": path, "query": query or {}, "asPath": path},
+        }, namespace=NAMESPACE)
+        await self._wait(reply, until, f"{state.__name__}.{handler}")
+        return reply
+
+    async def upload(self, state: type, handler: str, files: list[tuple[str, bytes]], *,
+                     until: Callable[[Reply], bool]) -> Reply:
+        """Post files to an upload handler as the page's upload control does (over HTTP, with this
+        tab's token and cookie); the state updates come back in the response."""
+        form = aiohttp.FormData()
+        for name, data in files:
+            form.add_field("files", data, filename=name, content_type="text/plain")
+        headers = {"Origin": self.base_url, "Reflex-Client-Token": self.token,
+                   "Reflex-Event-Handler": f"{state.get_full_name()}.{handler}"}
+        if self.cookie:
+            headers["Cookie"] = f"pp_session={self.cookie}"
+        reply = self._reply = Reply()
+        async with aiohttp.ClientSession() as http, \
+                http.post(f"{self.base_url}/_upload", data=form, headers=headers) as response:
+            body = await response.text()
+        assert response.status == 200, (response.status, body[:1000])
+        reply.updates.extend(json.loads(line) for line in body.splitlines() if line.strip())
+        await self._wait(reply, until, f"{state.__name__}.{handler} (upload)")
+        return reply
+
+
+@asynccontextmanager
+async def open_tab(base_url: str, *, cookie: str | None = None) -> AsyncIterator[Tab]:
+    page = Tab(base_url, cookie)
+    async with tab(base_url, cookie=cookie, on_update=page.on_update, token=page.token) as sio:
+        page.sio = sio
+        yield page
 
 
 async def call(base_url: str, state: type, handler: str, payload: dict | None = None, *,
@@ -150,32 +251,8 @@ async def call(base_url: str, state: type, handler: str, payload: dict | None = 
 
     Waits until `until(reply)` holds (or fails), then listens a little longer for stragglers.
     """
-    reply = Reply()
-    arrived = asyncio.Event()
-
-    def on_update(data: dict) -> None:
-        reply.updates.append(data)
-        arrived.set()
-
-    async with tab(base_url, cookie=cookie, on_update=on_update) as sio:
-        await sio.emit("event", {
-            "name": f"{state.get_full_name()}.{handler}",
-            "payload": payload or {},
-            "router_data": {"pathname": path, "query": query or {}, "asPath": path},
-        }, namespace=NAMESPACE)
-        loop = asyncio.get_running_loop()
-        deadline = loop.time() + REPLY_TIMEOUT
-        while not until(reply):
-            remaining = deadline - loop.time()
-            if remaining <= 0:
-                pytest.fail(f"{state.__name__}.{handler}: no expected reply; got {reply.text[:2000]}")
-            arrived.clear()
-            try:
-                await asyncio.wait_for(arrived.wait(), remaining)
-            except TimeoutError:
-                continue
-        await asyncio.sleep(TRAILING)
-    return reply
+    async with open_tab(base_url, cookie=cookie) as page:
+        return await page.send(state, handler, payload, path=path, query=query, until=until)
 
 
 def redirected(reply: Reply) -> bool:
@@ -307,3 +384,512 @@ async def test_portal_handlers_send_staff_and_strangers_away(server, people) -> 
     assert PortalState.get_full_name() not in dumps([u.get("delta") or {} for u in staff.updates])
     nobody = await call(server.base_url, PortalState, "load", path="/portal", until=redirected)
     assert nobody.redirects == ["/login?next=%2Fportal"]
+
+
+# The calendar, availability, inbox, contact log and portal scheduling states ------------------------
+#
+# A second cast on top of `people`: Tara Menon, B's second client (so two clients share a
+# therapist), sessions on the same day for Arjun (with A) and Tara (with B), a message in Kabir's
+# thread and one in Arjun's, and B's own quick reply, session type and leave. Each text below is
+# private to one person; every test asserts where it must not appear.
+
+TARA = {"name": "Tara Menon", "email": "tara.menon@example.com"}
+A_AGENDA = "Exam-week breathing plan for Arjun"
+B_AGENDA = "Revisit the lighthouse dream with Tara"
+A_MESSAGE = "Arjun writes: the exam dread is back"
+B_MESSAGE = "Kabir writes: the night panic returned on Tuesday"
+B_SNIPPET = ("Neha's grief script", "Stay with the loss for a moment; we will hold it together.")
+B_TYPE = "Neha's EMDR intensive"
+B_LEAVE_NOTE = "Neha away at a family wedding"
+#: Arjun's (A's client's) sessions and words: never for B's clients.
+ARJUN_PRIVATE = ("Arjun", "Mehta", "arjun@example.com", A_AGENDA, A_MESSAGE)
+#: Tara's and Kabir's: never for each other (they share B) nor for A.
+TARA_PRIVATE = ("Tara", "Menon", "tara.menon@example.com", B_AGENDA)
+KABIR_PRIVATE = (*B_SECRETS, B_MESSAGE)
+#: All that is B's or B's clients': never for A.
+B_PRIVATE = (*KABIR_PRIVATE, *TARA_PRIVATE, *B_SNIPPET, B_TYPE, B_LEAVE_NOTE)
+#: What a tab that is sent away must not receive, whoever it is.
+EVERYTHING = (*B_PRIVATE, *ARJUN_PRIVATE, A["name"], B["name"], "@example.com")
+
+#: Rows the outbox worker adds and updates by itself while the tests run (reminders, digests);
+#: what handlers enqueue (booking, cancellation and reply notices) is compared.
+WORKER_KINDS = {"reminder", "message_digest", "daily_agenda"}
+TABLES = (Appointment, AvailabilityRule, SchedulingSettings, SessionType, TimeOff, CalendarFeed, MessageThread,
+          Message, Snippet, ContactRecord, WhatsAppImport, AuditEvent, User, ClientProfile)
+
+
+@dataclass
+class Scene:
+    b_cookie: str
+    a_client_cookie: str
+    tara_id: int
+    tara_cookie: str
+    a_type: int
+    b_type: int  # B's default type, used for B's sessions
+    b_extra_type: int  # B_TYPE
+    day: str  # the practice-local day of the four sessions below
+    a_appt: int  # Arjun with A, 11:00
+    a_spare: int  # Arjun with A, 15:00: A marks it, to show the same call works on one's own
+    b_appt: int  # Tara with B, 11:00
+    b_spare: int  # Tara with B, 15:00: Tara cancels it herself, likewise
+    a_thread: int
+    b_thread: int  # Kabir's
+    b_snippet: int
+    b_leave: int
+
+
+def _stage(session, people: People) -> Scene:
+    zone = ZoneInfo(scheduling.practice_timezone(session, practice.the_practice(session).id))
+    a_user, b_user = session.get(User, people.a_id), session.get(User, people.b_id)
+    a, b = auth.actor_for(a_user), auth.actor_for(b_user)
+    tara_id = clients.add_client(session, b, clients.ClientForm(**TARA))
+    a_type = scheduling.session_types(session, a.user_id)[0].id
+    b_type = scheduling.session_types(session, b.user_id)[0].id
+    b_extra_type = scheduling.save_session_type(session, b, None, scheduling.SessionTypeForm(
+        name=B_TYPE, duration_minutes=90, fee_rupees="3500", mode="video", buffer_minutes=15))
+    # Five days out: past every cancellation window and reminder, whatever time the tests run.
+    day = utcnow().astimezone(zone).date() + timedelta(days=5)
+
+    def book(actor, client_id: int, type_id: int, hour: int, agenda: str) -> int:
+        start = datetime.combine(day, time(hour), tzinfo=zone)
+        return appointments.book(session, actor, client_id=client_id, session_type_id=type_id, starts_at=start,
+                                 agenda=agenda, confirmed=True)
+
+    a_appt, a_spare = book(a, people.a_client_id, a_type, 11, A_AGENDA), book(a, people.a_client_id, a_type, 15, "")
+    b_appt, b_spare = book(b, tara_id, b_type, 11, B_AGENDA), book(b, tara_id, b_type, 15, "")
+    for client_id, text in ((people.a_client_id, A_MESSAGE), (people.b_client_id, B_MESSAGE)):
+        messaging.post_client_message(session, auth.actor_for(session.get(User, client_id)), "other", text)
+    threads = dict(session.exec(select(MessageThread.client_id, MessageThread.id)).all())
+    b_snippet = messaging.save_snippet(session, b, *B_SNIPPET)
+    b_leave = scheduling.add_time_off(session, b, day + timedelta(days=40), day + timedelta(days=41), B_LEAVE_NOTE)
+    return Scene(
+        b_cookie=auth.start_session(session, b_user),
+        a_client_cookie=auth.start_session(session, session.get(User, people.a_client_id)),
+        tara_id=tara_id, tara_cookie=auth.start_session(session, session.get(User, tara_id)),
+        a_type=a_type, b_type=b_type, b_extra_type=b_extra_type, day=day.isoformat(),
+        a_appt=a_appt, a_spare=a_spare, b_appt=b_appt, b_spare=b_spare,
+        a_thread=threads[people.a_client_id], b_thread=threads[people.b_client_id],
+        b_snippet=b_snippet, b_leave=b_leave,
+    )
+
+
+@pytest.fixture(scope="module")
+def scene(people) -> Scene:
+    return db.call(_stage, people)
+
+
+def _world(session) -> dict[str, list]:
+    """Every row a handler under test could write, as plain values (sessions' last-seen times,
+    which any signed-in call may touch, and the worker's own outbox bookkeeping left out)."""
+    world = {model.__name__: sorted((row.model_dump() for row in session.exec(select(model)).all()), key=repr)
+             for model in TABLES}
+    world["OutboxEmail"] = sorted(
+        (row.kind, row.to_address, row.idempotency_key)
+        for row in session.exec(select(OutboxEmail)).all() if row.kind not in WORKER_KINDS)
+    return world
+
+
+def assert_unchanged(before: dict[str, list]) -> None:
+    after = db.read(_world)
+    changed = {
+        table: {"added": [r for r in after[table] if r not in rows], "gone": [r for r in rows if r not in after[table]]}
+        for table, rows in before.items() if after[table] != rows
+    }
+    assert not changed, changed
+
+
+def _appointment(session, appointment_id: int) -> dict:
+    return session.get(Appointment, appointment_id).model_dump()
+
+
+def _bodies(session, client_id: int) -> list[str]:
+    thread = session.exec(select(MessageThread).where(MessageThread.client_id == client_id)).first()
+    if thread is None:
+        return []
+    return list(session.exec(select(Message.body).where(Message.thread_id == thread.id).order_by(Message.id)).all())
+
+
+def session_ids(reply: Reply, state: type, var: str = "days") -> set[str]:
+    """Ids of the sessions a calendar (days of sessions) or a portal list sent."""
+    value = reply.var(state, var) or []
+    if var == "days":
+        return {s["id"] for d in value for s in d["sessions"]}
+    return {s["id"] for s in value}
+
+
+def error_is(state: type, text: str, var: str = "error") -> Callable[[Reply], bool]:
+    return lambda r: r.var(state, var) == text
+
+
+async def test_a_therapist_cannot_mark_or_book_another_therapists_sessions(server, people, scene) -> None:
+    base, route = server.base_url, {"path": "/app/calendar"}
+    async with open_tab(base, cookie=people.a_cookie) as page:
+        await page.send(CalendarState, "load", **route, until=lambda r: r.var(CalendarState, "days") is not None)
+        day = await page.send(CalendarState, "open_day", {"iso": scene.day}, **route,
+                              until=lambda r: r.var(CalendarState, "view") == "day")
+        # A's own sessions that day are there (so B's would be too, if they leaked)...
+        assert session_ids(day, CalendarState) == {str(scene.a_appt), str(scene.a_spare)}
+        assert A_AGENDA in day.text
+        assert_none_of(B_PRIVATE, day)
+        # ...and marking one of them works: the same call with B's session id below is refused.
+        own = await page.send(CalendarState, "mark", {"appointment_id": str(scene.a_spare),
+                                                      "status": "cancelled_by_therapist"},
+                              **route, until=lambda r: r.var(CalendarState, "notice") == "Saved.")
+        assert not own.var(CalendarState, "error")
+        assert db.read(_appointment, scene.a_spare)["status"] == "cancelled_by_therapist"
+
+        before = db.read(_world)
+        for status in ("cancelled_by_therapist", "late_cancelled", "no_show", "completed"):
+            mark = await page.send(CalendarState, "mark", {"appointment_id": str(scene.b_appt), "status": status},
+                                   **route, until=error_is(CalendarState, "No such session."))
+            assert mark.var(CalendarState, "notice") in (None, "")
+            assert_none_of(B_PRIVATE, mark)
+
+        # Nor can A book Tara (B's client), with B's session type or A's own, once or as a series.
+        form = {"client_id": str(scene.tara_id), "session_type_id": str(scene.b_type), "date": scene.day,
+                "time": "13:00", "repeat": "none", "agenda": "Planted by A"}
+        for extra in ({}, {"session_type_id": str(scene.a_type)}, {"repeat": "1", "count": "4"}):
+            book = await page.send(CalendarState, "book", {"form": {**form, **extra}}, **route,
+                                   until=error_is(CalendarState, "No such client."))
+            assert not book.var(CalendarState, "warnings") and not book.var(CalendarState, "notice")
+            assert_none_of(B_PRIVATE, book)
+        anyway = await page.send(CalendarState, "book_anyway", **route,
+                                 until=lambda r: bool(r.var(CalendarState, "error")))
+        assert not anyway.var(CalendarState, "notice")
+        assert_none_of(B_PRIVATE, anyway)
+    assert db.read(_appointment, scene.b_appt)["status"] == "scheduled"
+    assert_unchanged(before)
+
+
+async def test_a_therapist_cannot_change_another_therapists_session_types_or_leave(server, people, scene) -> None:
+    route = {"path": "/app/settings/availability"}
+    async with open_tab(server.base_url, cookie=people.a_cookie) as page:
+        load = await page.send(AvailabilityState, "load", **route,
+                               until=lambda r: r.var(AvailabilityState, "loaded") is True)
+        assert [t["id"] for t in load.var(AvailabilityState, "types")] == [str(scene.a_type)]
+        assert load.var(AvailabilityState, "leave") in (None, [])
+        assert_none_of(B_PRIVATE, load)
+
+        before = db.read(_world)
+        archive = await page.send(AvailabilityState, "archive_type", {"type_id": str(scene.b_extra_type)}, **route,
+                                  until=lambda r: bool(r.var(AvailabilityState, "errors")))
+        assert archive.var(AvailabilityState, "errors") == {"form": "No such session type."}
+        await page.send(AvailabilityState, "edit_type", {"type_id": str(scene.b_extra_type)}, **route,
+                        until=lambda r: r.var(AvailabilityState, "editing_type") == str(scene.b_extra_type))
+        form = {"name": "Renamed by A", "duration_minutes": "30", "fee_rupees": "1", "mode": "phone",
+                "buffer_minutes": "0"}
+        save = await page.send(AvailabilityState, "save_type", {"form": form}, **route,
+                               until=lambda r: bool(r.var(AvailabilityState, "errors")))
+        assert save.var(AvailabilityState, "errors") == {"form": "No such session type."}
+        leave = await page.send(AvailabilityState, "remove_leave", {"leave_id": str(scene.b_leave)}, **route,
+                                until=lambda r: bool(r.var(AvailabilityState, "errors")))
+        assert leave.var(AvailabilityState, "errors") == {"form": "No such leave period."}
+        for reply in (archive, save, leave):
+            assert not reply.var(AvailabilityState, "notice")
+            assert_none_of(B_PRIVATE, reply)
+    assert_unchanged(before)
+
+
+async def test_a_therapist_cannot_open_answer_close_or_edit_another_therapists_inbox(server, people, scene) -> None:
+    route = {"path": "/app/inbox"}
+    async with open_tab(server.base_url, cookie=people.a_cookie) as page:
+        load = await page.send(InboxState, "load", **route, until=lambda r: r.var(InboxState, "loaded") is True)
+        assert [t["id"] for t in load.var(InboxState, "threads")] == [str(scene.a_thread)]
+        assert str(scene.b_snippet) not in {s["id"] for s in load.var(InboxState, "snippets")}
+        assert_none_of(B_PRIVATE, load)
+        # A's own thread opens: the head is set, as it would be for B's if `open` let it.
+        own = await page.send(InboxState, "open", {"thread_id": str(scene.a_thread)}, **route,
+                              until=lambda r: (r.var(InboxState, "head") or {}).get("id") == str(scene.a_thread))
+        assert A_MESSAGE in own.text
+
+        before = db.read(_world)
+        theirs = await page.send(InboxState, "open", {"thread_id": str(scene.b_thread)}, **route,
+                                 until=error_is(InboxState, "That conversation is not yours."))
+        assert theirs.var(InboxState, "head") == {} and theirs.var(InboxState, "messages") == []
+        assert_none_of(B_PRIVATE, theirs)
+        # With the head cleared, neither a reply nor "done" lands anywhere: not in Kabir's thread,
+        # nor in the thread A had open before.
+        await page.send(InboxState, "set_draft", {"value": "A's reply, aimed at Kabir's thread"}, **route,
+                        until=lambda r: bool(r.var(InboxState, "draft")))
+        send = await page.send(InboxState, "send", **route, until=error_is(InboxState, "Open a conversation first."))
+        done = await page.send(InboxState, "done", **route, until=error_is(InboxState, "Open a conversation first."))
+        snippet = await page.send(InboxState, "delete_snippet", {"snippet_id": str(scene.b_snippet)}, **route,
+                                  until=error_is(InboxState, "That quick reply is not yours."))
+        for reply in (send, done, snippet):
+            assert not reply.var(InboxState, "notice")
+            assert reply.var(InboxState, "head") in (None, {})
+            assert_none_of(B_PRIVATE, reply)
+    assert_unchanged(before)  # Kabir's thread still unread and waiting; B's quick reply still there
+    assert db.read(_bodies, people.b_client_id)[0] == B_MESSAGE
+
+
+CHAT = ("WhatsApp Chat with Kabir Sethi.txt",
+        b"12/11/2026, 21:15 - Kabir Sethi: Can we move Thursday?\n"
+        b"12/11/2026, 21:40 - Vikram Nair: Please use the portal\n")
+
+
+async def test_a_therapist_cannot_log_or_import_contacts_for_another_therapists_client(server, people,
+                                                                                       scene) -> None:
+    base = server.base_url
+    count = lambda session, client_id: len(session.exec(  # noqa: E731
+        select(ContactRecord.id).where(ContactRecord.client_id == client_id)).all())
+    # The call works for A's own client: one record more.
+    own_before = db.read(count, people.a_client_id)
+    own = await call(base, ContactsState, "log", {"channel": "phone_logged", "topic": "Scheduling"},
+                     cookie=people.a_cookie, **detail_route(people.a_client_id),
+                     until=lambda r: r.var(ContactsState, "notice") == "Logged: Phone call · Scheduling.")
+    assert own.var(ContactsState, "volume")["phone"] == "1"
+    assert db.read(count, people.a_client_id) == own_before + 1
+
+    before = db.read(_world)
+    route = detail_route(people.b_client_id)
+    async with open_tab(base, cookie=people.a_cookie) as page:
+        load = await page.send(ContactsState, "load", **route, until=lambda r: r.var(ContactsState, "volume") == {})
+        assert_none_of(B_PRIVATE, load)
+        for channel, topic in (("phone_logged", "Scheduling"), ("whatsapp_logged", "Emotional support")):
+            log = await page.send(ContactsState, "log", {"channel": channel, "topic": topic}, **route,
+                                  until=error_is(ContactsState, "No such client."))
+            assert not log.var(ContactsState, "notice") and log.var(ContactsState, "volume") is None
+        # An exported chat with Kabir, uploaded on Kabir's page: read (it is A's own file), but
+        # not imported.
+        read = await page.upload(ContactsState, "read_chat", [CHAT],
+                                 until=lambda r: bool(r.var(ContactsState, "chat_senders")))
+        assert read.var(ContactsState, "chat_senders") == ["Kabir Sethi", "Vikram Nair"]
+        imported = await page.send(ContactsState, "import_chat", {"form": {"therapist_sender": "Vikram Nair"}},
+                                   **route, until=error_is(ContactsState, "No such client."))
+        assert not imported.var(ContactsState, "notice")
+
+    # The same file in a bulk import on the clients page, matched to Kabir by id.
+    async with open_tab(base, cookie=people.a_cookie) as page:
+        # An upload carries no cookie of its own: the tab's state has it from an earlier event (a
+        # page's first events come over the socket), so one goes first.
+        await page.send(BulkImportState, "clear", path="/app/clients", until=lambda r: bool(r.updates))
+        read = await page.upload(BulkImportState, "read_chats", [CHAT],
+                                 until=lambda r: bool(r.var(BulkImportState, "files")))
+        assert read.var(BulkImportState, "clients") == [[str(people.a_client_id), A_CLIENT["name"]]]
+        bulk = await page.send(BulkImportState, "import_all",
+                               {"form": {"client_0": str(people.b_client_id), "me_0": "Vikram Nair"}},
+                               path="/app/clients", until=lambda r: bool(r.var(BulkImportState, "error")))
+        assert "No such client." in bulk.var(BulkImportState, "error")
+        assert not bulk.var(BulkImportState, "notice")
+    assert_unchanged(before)
+
+
+async def test_a_client_cannot_see_cancel_or_move_another_clients_sessions(server, people, scene) -> None:
+    base = server.base_url
+    sessions, book = {"path": "/portal/sessions"}, {"path": "/portal/book"}
+    # Tara sees and cancels her own: the calls below differ only in whose session they name.
+    async with open_tab(base, cookie=scene.tara_cookie) as page:
+        load = await page.send(SessionsState, "load", **sessions,
+                               until=lambda r: r.var(SessionsState, "loaded") is True)
+        assert session_ids(load, SessionsState, "upcoming") == {str(scene.b_appt), str(scene.b_spare)}
+        assert B_AGENDA in load.text
+        assert_none_of((*ARJUN_PRIVATE, *KABIR_PRIVATE), load)
+        own = await page.send(SessionsState, "cancel", {"appointment_id": str(scene.b_spare)}, **sessions,
+                              until=lambda r: bool(r.var(SessionsState, "notice")))
+        assert own.var(SessionsState, "notice") == "Cancelled. Your therapist has been told."
+        moving = await page.send(BookState, "load", **book, query={"move": str(scene.b_appt)},
+                                 until=lambda r: r.var(BookState, "loaded") is True)
+        assert moving.var(BookState, "moving_id") == str(scene.b_appt) and moving.var(BookState, "moving_label")
+    assert db.read(_appointment, scene.b_spare)["status"] == "cancelled_by_client"
+
+    before = db.read(_world)
+    far = datetime.combine(date.fromisoformat(scene.day) + timedelta(days=400), time(11), tzinfo=UTC).isoformat()
+    # Kabir shares Tara's therapist; Arjun has another. Neither sees, cancels or moves her session.
+    tara, arjun = {str(scene.b_appt), str(scene.b_spare)}, {str(scene.a_appt), str(scene.a_spare)}
+    for cookie, own_private, own_ids, target in ((people.b_client_cookie, KABIR_PRIVATE, set(), scene.b_appt),
+                                                 (people.b_client_cookie, KABIR_PRIVATE, set(), scene.a_appt),
+                                                 (scene.a_client_cookie, ARJUN_PRIVATE, arjun, scene.b_appt)):
+        others = tuple(s for s in (*TARA_PRIVATE, *KABIR_PRIVATE, *ARJUN_PRIVATE) if s not in own_private)
+        async with open_tab(base, cookie=cookie) as page:
+            load = await page.send(SessionsState, "load", **sessions,
+                                   until=lambda r: r.var(SessionsState, "loaded") is True)
+            listed = session_ids(load, SessionsState, "upcoming") | session_ids(load, SessionsState, "history")
+            assert listed == own_ids, (load.var(SessionsState, "upcoming"), load.var(SessionsState, "history"))
+            assert not listed & tara
+            assert_none_of(others, load)
+            # Twice: the second time as the "yes, cancel late" confirmation of the first.
+            for _ in range(2):
+                cancel = await page.send(SessionsState, "cancel", {"appointment_id": str(target)}, **sessions,
+                                         until=error_is(SessionsState, "No such session."))
+                assert not cancel.var(SessionsState, "notice") and not cancel.var(SessionsState, "confirm_text")
+                assert_none_of(others, cancel)
+            moving = await page.send(BookState, "load", **book, query={"move": str(target)},
+                                     until=lambda r: r.var(BookState, "loaded") is True)
+            assert moving.var(BookState, "moving_id") == "" and not moving.var(BookState, "moving_label")
+            assert_none_of(others, moving)
+            # Confirming a time now books (or here, refuses) a session of one's own; it never moves hers.
+            await page.send(BookState, "choose", {"value": far, "label": "far"}, **book,
+                            until=lambda r: r.var(BookState, "chosen") == far)
+            confirm = await page.send(BookState, "confirm", **book, until=lambda r: bool(r.var(BookState, "error")))
+            assert not confirm.redirects
+            assert_none_of(others, confirm)
+    assert_unchanged(before)
+
+
+async def test_portal_messages_never_carry_another_clients_words(server, people, scene) -> None:
+    base, route = server.base_url, {"path": "/portal/messages"}
+    for cookie, own, others in ((scene.a_client_cookie, A_MESSAGE, (*KABIR_PRIVATE, *TARA_PRIVATE)),
+                                (people.b_client_cookie, B_MESSAGE, (*ARJUN_PRIVATE, *TARA_PRIVATE))):
+        load = await call(base, PortalMessagesState, "load", cookie=cookie, **route,
+                          until=lambda r: r.var(PortalMessagesState, "loaded") is True)
+        assert own in [m["body"] for m in load.var(PortalMessagesState, "messages")]
+        assert_none_of(others, load)
+
+    # Tara shares Kabir's therapist: her thread is her own, empty, and what she sends stays in it.
+    arjun, kabir = db.read(_bodies, people.a_client_id), db.read(_bodies, people.b_client_id)
+    tara_words = "Tara writes: can we talk about the move?"
+    async with open_tab(base, cookie=scene.tara_cookie) as page:
+        load = await page.send(PortalMessagesState, "load", **route,
+                               until=lambda r: r.var(PortalMessagesState, "loaded") is True)
+        assert load.var(PortalMessagesState, "messages") in (None, [])
+        await page.send(PortalMessagesState, "choose_topic", {"topic": "other"}, **route,
+                        until=lambda r: r.var(PortalMessagesState, "topic") == "other")
+        await page.send(PortalMessagesState, "set_draft", {"value": tara_words}, **route,
+                        until=lambda r: r.var(PortalMessagesState, "draft") == tara_words)
+        send = await page.send(PortalMessagesState, "send", **route,
+                               until=lambda r: r.var(PortalMessagesState, "notice") == "Sent.")
+        sent = [m for m in send.var(PortalMessagesState, "messages") if m["kind"] == "client"]
+        assert [m["body"] for m in sent] == [tara_words]
+        for reply in (load, send):
+            assert_none_of((*KABIR_PRIVATE, *ARJUN_PRIVATE), reply)
+    assert db.read(_bodies, scene.tara_id)[0] == tara_words
+    assert (db.read(_bodies, people.a_client_id), db.read(_bodies, people.b_client_id)) == (arjun, kabir)
+
+
+#: (state, handler, payload, route, steps first) for every handler of the new workspace states, each
+#: aimed at B's own things; the steps are handlers without a check of their own (a draft, a
+#: chosen time) that set the stage, as a page would. Strings name the scene's ids.
+STAFF_CALLS = [
+    (CalendarState, "load", {}, {"path": "/app/calendar"}, []),
+    (CalendarState, "mark", {"appointment_id": "b_appt", "status": "cancelled_by_therapist"},
+     {"path": "/app/calendar"}, []),
+    (CalendarState, "book", {"form": {"client_id": "tara_id", "session_type_id": "b_type", "date": "day",
+                                      "time": "13:00", "repeat": "none", "agenda": "planted"}},
+     {"path": "/app/calendar"}, []),
+    (CalendarState, "book_anyway", {}, {"path": "/app/calendar"}, []),
+    (AvailabilityState, "load", {}, {"path": "/app/settings/availability"}, []),
+    (AvailabilityState, "save_hours", {"form": {f"day_{d}": "00:00-23:30" for d in range(7)}},
+     {"path": "/app/settings/availability"}, []),
+    (AvailabilityState, "save_policies", {"form": {"min_notice_hours": "0", "horizon_days": "365",
+                                                   "cancellation_window_hours": "0", "daily_cap": "20",
+                                                   "weekly_cap": "80", "video_room_url": "https://evil.example/room",
+                                                   "office_address": "", "reminder_hours": "",
+                                                   "daily_agenda_email": "on"}},
+     {"path": "/app/settings/availability"}, []),
+    (AvailabilityState, "save_type", {"form": {"name": "Planted type", "duration_minutes": "30",
+                                               "fee_rupees": "1", "mode": "phone", "buffer_minutes": "0"}},
+     {"path": "/app/settings/availability"}, [(AvailabilityState, "edit_type", {"type_id": "b_extra_type"})]),
+    (AvailabilityState, "archive_type", {"type_id": "b_extra_type"}, {"path": "/app/settings/availability"}, []),
+    (AvailabilityState, "add_leave", {"form": {"first_day": "day", "last_day": "day", "note": "planted"}},
+     {"path": "/app/settings/availability"}, []),
+    (AvailabilityState, "remove_leave", {"leave_id": "b_leave"}, {"path": "/app/settings/availability"}, []),
+    (InboxState, "load", {}, {"path": "/app/inbox"}, []),
+    (InboxState, "open", {"thread_id": "b_thread"}, {"path": "/app/inbox"}, []),
+    (InboxState, "send", {}, {"path": "/app/inbox"}, [(InboxState, "set_draft", {"value": "planted reply"})]),
+    (InboxState, "done", {}, {"path": "/app/inbox"}, []),
+    (InboxState, "add_snippet", {"form": {"title": "planted", "body": "planted", "bring": "on"}},
+     {"path": "/app/inbox"}, []),
+    (InboxState, "delete_snippet", {"snippet_id": "b_snippet"}, {"path": "/app/inbox"}, []),
+    (ContactsState, "load", {}, "b_client", []),
+    (ContactsState, "log", {"channel": "phone_logged", "topic": "Scheduling"}, "b_client", []),
+    (ContactsState, "import_chat", {"form": {"therapist_sender": "Neha Kapoor"}}, "b_client", []),
+    (BulkImportState, "import_all", {"form": {"client_0": "b_client_id", "me_0": "Neha Kapoor"}},
+     {"path": "/app/clients"}, []),
+]
+CLIENT_CALLS = [
+    (PortalMessagesState, "load", {}, {"path": "/portal/messages"}, []),
+    (PortalMessagesState, "send", {}, {"path": "/portal/messages"},
+     [(PortalMessagesState, "choose_topic", {"topic": "other"}), (PortalMessagesState, "set_draft",
+                                                                  {"value": "planted message"})]),
+    (SessionsState, "load", {}, {"path": "/portal/sessions"}, []),
+    (SessionsState, "cancel", {"appointment_id": "b_appt"}, {"path": "/portal/sessions"}, []),
+    (BookState, "load", {}, {"path": "/portal/book", "query": {"move": "b_appt"}}, []),
+    (BookState, "confirm", {}, {"path": "/portal/book"},
+     [(BookState, "choose", {"value": "far", "label": "far"})]),
+]
+#: What each state holds of anyone's data: empty (or never sent) after a tab is sent away.
+DATA_VARS = {
+    CalendarState: ("days", "selected", "clients", "types", "alternatives", "notice"),
+    AvailabilityState: ("hours", "policies", "types", "leave", "affected", "notice"),
+    InboxState: ("threads", "head", "messages", "snippets", "notice"),
+    ContactsState: ("volume", "chat_senders", "notice"),
+    BulkImportState: ("files", "clients", "notice"),
+    PortalMessagesState: ("messages", "expectation", "own_contacts", "next_session", "notice"),
+    SessionsState: ("upcoming", "history", "leave_notices", "confirm_text", "notice"),
+    BookState: ("types", "days", "policy", "moving_label", "alternatives"),
+}
+
+
+def _fill(value: Any, ids: dict[str, str]) -> Any:
+    if isinstance(value, dict):
+        return {k: _fill(v, ids) for k, v in value.items()}
+    return ids.get(value, value) if isinstance(value, str) else value
+
+
+async def _sent_away(base: str, cookie: str | None, home: str, calls: list, ids: dict[str, str],
+                     people: People) -> None:
+    async def one(state, handler, payload, route, steps) -> None:
+        route = detail_route(people.b_client_id) if route == "b_client" else _fill(route, ids)
+        async with open_tab(base, cookie=cookie) as page:
+            for step_state, step, step_payload in steps:
+                await page.send(step_state, step, _fill(step_payload, ids), **route, until=lambda r: bool(r.updates))
+            reply = await page.send(state, handler, _fill(payload, ids), **route, until=redirected)
+        label = f"{state.__name__}.{handler}"
+        assert len(reply.redirects) == 1 and reply.redirects[0].startswith(home), (label, reply.redirects)
+        assert_none_of(EVERYTHING, reply)
+        for var in DATA_VARS[state]:
+            assert reply.var(state, var) in (None, "", [], {}), (label, var, reply.text[:1000])
+
+    # Independent tabs, a few at a time, as many pages of a hostile script would.
+    gate = asyncio.Semaphore(6)
+
+    async def gated(*entry) -> None:
+        async with gate:
+            await one(*entry)
+
+    await asyncio.gather(*(gated(*entry) for entry in calls))
+
+
+@pytest.mark.parametrize("who", ["client", "staff", "nobody"])
+async def test_new_handlers_send_the_wrong_role_and_strangers_away_with_nothing(server, people, scene,
+                                                                                who) -> None:
+    """Each handler, called with B's own ids by a signed-in client (staff handlers), by B
+    (client handlers: B is the therapist of those sessions and threads, so only the role check
+    stands in the way) or by nobody, redirects and leaves every table as it was."""
+    far = datetime.combine(date.fromisoformat(scene.day) + timedelta(days=1), time(6), tzinfo=UTC)
+    ids = {"b_appt": str(scene.b_appt), "tara_id": str(scene.tara_id), "b_type": str(scene.b_type),
+           "b_extra_type": str(scene.b_extra_type), "b_leave": str(scene.b_leave), "b_thread": str(scene.b_thread),
+           "b_snippet": str(scene.b_snippet), "b_client_id": str(people.b_client_id), "day": scene.day,
+           "far": far.isoformat()}
+    before = db.read(_world)
+    if who == "client":
+        await _sent_away(server.base_url, people.b_client_cookie, "/portal", STAFF_CALLS, ids, people)
+    elif who == "staff":
+        await _sent_away(server.base_url, scene.b_cookie, "/app", CLIENT_CALLS, ids, people)
+    else:
+        await _sent_away(server.base_url, None, "/login?next=%2F", STAFF_CALLS + CLIENT_CALLS, ids, people)
+    assert_unchanged(before)
+
+
+@pytest.mark.parametrize("who", ["client", "nobody"])
+async def test_chat_uploads_from_clients_and_strangers_are_sent_away_and_not_kept(server, people, who) -> None:
+    """The two upload handlers (the first step of both imports) check the cookie before reading or
+    keeping the file."""
+    pending = server.data_dir / "uploads" / "pending"
+
+    def kept() -> set[str]:
+        return {p.name for p in pending.iterdir()} if pending.exists() else set()
+
+    before, cookie = kept(), people.b_client_cookie if who == "client" else None
+    home = "/portal" if who == "client" else "/login?next=%2F"
+    for state, first, handler, route, var in (
+            (ContactsState, "cancel_import", "read_chat", detail_route(people.b_client_id), "chat_senders"),
+            (BulkImportState, "clear", "read_chats", {"path": "/app/clients"}, "files")):
+        async with open_tab(server.base_url, cookie=cookie) as page:
+            await page.send(state, first, **route, until=lambda r: bool(r.updates))
+            reply = await page.upload(state, handler, [CHAT], until=redirected)
+        assert len(reply.redirects) == 1 and reply.redirects[0].startswith(home), (handler, reply.redirects)
+        assert reply.var(state, var) in (None, []) and "Kabir Sethi" not in reply.text
+        assert_none_of(EVERYTHING, reply)
+    assert kept() == before
