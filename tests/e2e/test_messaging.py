@@ -9,9 +9,9 @@ from collections.abc import Iterator
 from zoneinfo import ZoneInfo
 
 import pytest
+from browsing import seed, sign_in
 from playwright.sync_api import expect
 
-from practipal_app import db
 from practipal_app.models import ClientProfile, Role, User
 from practipal_app.models.base import utcnow
 from practipal_app.services import auth, charter, clients, passwords, practice
@@ -41,27 +41,12 @@ def _seed(session) -> None:
 
 @pytest.fixture(scope="module")
 def seeded(server) -> Iterator[None]:
-    engine = db.make_engine(server.db_url)
-    db.set_engine(engine)
-    try:
-        db.call(_seed)
-        yield
-    finally:
-        db.set_engine(None)
-        engine.dispose()
-
-
-def _sign_in(page, email: str, password: str, home: str) -> None:
-    page.goto("/login")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page).to_have_url(re.compile(rf".*{home}/?$"), timeout=20_000)
+    yield from seed(server, _seed)
 
 
 def test_out_of_hours_message_crisis_card_and_reply(server, browser, seeded, shot) -> None:
     phone = browser.new_context(viewport=PHONE, base_url=server.base_url, has_touch=True).new_page()
-    _sign_in(phone, CLIENT[1], CLIENT[2], "/portal")
+    sign_in(phone, CLIENT[1], CLIENT[2], "/portal")
     phone.get_by_role("navigation", name="Portal").get_by_role("link", name="Messages").click()
     expect(phone.get_by_role("heading", name="Messages")).to_be_visible()
     expect(phone.get_by_text(re.compile(r"You can expect a reply by \w+day, 6 pm\."))).to_be_visible()
@@ -90,7 +75,7 @@ def test_out_of_hours_message_crisis_card_and_reply(server, browser, seeded, sho
     assert phone.get_by_text("This message arrived outside working hours.").count() == 1  # one note per 12 hours
 
     desk = browser.new_context(viewport=DESKTOP, base_url=server.base_url).new_page()
-    _sign_in(desk, THERAPIST[1], THERAPIST[2], "/app")
+    sign_in(desk, THERAPIST[1], THERAPIST[2], "/app")
     desk.get_by_role("navigation", name="Workspace").get_by_role("link", name="Inbox").click()
     conversation = desk.get_by_role("button", name=f"Conversation with {CLIENT[0]}")
     expect(conversation).to_be_visible()
@@ -116,7 +101,7 @@ def test_whatsapp_history_import_and_contact_log_on_the_client_page(server, brow
         "12/11/2026, 21:40 - Dr. Meher Rao: Please use the portal\n"
         "13/11/2026, 08:02 - Kabir Anand: Done\nthanks\n", encoding="utf-8")
     desk = browser.new_context(viewport=DESKTOP, base_url=server.base_url).new_page()
-    _sign_in(desk, THERAPIST[1], THERAPIST[2], "/app")
+    sign_in(desk, THERAPIST[1], THERAPIST[2], "/app")
     desk.goto("/app/clients")
     desk.get_by_role("link", name=CLIENT[0]).click()
     expect(desk.get_by_role("heading", name="Outside the portal")).to_be_visible()

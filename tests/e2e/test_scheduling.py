@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 import pytest
+from browsing import seed, sign_in
 from playwright.sync_api import expect
 from sqlmodel import select
 
@@ -59,21 +60,7 @@ def _seed(session) -> People:
 
 @pytest.fixture(scope="module")
 def people(server) -> Iterator[People]:
-    engine = db.make_engine(server.db_url)
-    db.set_engine(engine)
-    try:
-        yield db.call(_seed)
-    finally:
-        db.set_engine(None)
-        engine.dispose()
-
-
-def _sign_in(page, email: str, password: str, home: str) -> None:
-    page.goto("/login")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page).to_have_url(re.compile(rf".*{home}/?$"), timeout=20_000)
+    yield from seed(server, _seed)
 
 
 def _scheduled(client_id: int) -> list[Appointment]:
@@ -90,7 +77,7 @@ def _card_name(appt: Appointment) -> str:
 
 def test_book_see_move_and_cancel_late(server, browser, people: People, shot) -> None:
     phone = browser.new_context(viewport=PHONE, base_url=server.base_url, has_touch=True).new_page()
-    _sign_in(phone, CLIENT[1], CLIENT[2], "/portal")
+    sign_in(phone, CLIENT[1], CLIENT[2], "/portal")
 
     # A session starting within 15 minutes shows its Join button on the portal home.
     expect(phone.get_by_role("heading", name="Your next session")).to_be_visible()
@@ -114,7 +101,7 @@ def test_book_see_move_and_cancel_late(server, browser, people: People, shot) ->
 
     # The therapist sees it on the calendar.
     desk = browser.new_context(viewport=DESKTOP, base_url=server.base_url).new_page()
-    _sign_in(desk, THERAPIST[1], THERAPIST[2], "/app")
+    sign_in(desk, THERAPIST[1], THERAPIST[2], "/app")
     desk.goto("/app/calendar")
     chip = desk.get_by_role("button", name=re.compile(rf"^Session with {CLIENT[0]} at {re.escape(clock(booked[0].starts_at, TZ))}"))
     for _ in range(6):  # the booking may fall in a later week
@@ -154,7 +141,7 @@ def test_book_see_move_and_cancel_late(server, browser, people: People, shot) ->
 
 def test_therapist_books_a_weekly_series_and_cannot_double_book(server, browser, people: People, shot) -> None:
     desk = browser.new_context(viewport=DESKTOP, base_url=server.base_url).new_page()
-    _sign_in(desk, THERAPIST[1], THERAPIST[2], "/app")
+    sign_in(desk, THERAPIST[1], THERAPIST[2], "/app")
     desk.goto("/app/calendar")
     day = (utcnow() + timedelta(days=20)).date().isoformat()
 

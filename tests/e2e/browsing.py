@@ -1,0 +1,41 @@
+"""Small steps the browser tests share."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import TypeVar
+
+from playwright.sync_api import expect
+
+from practipal_app import db
+
+T = TypeVar("T")
+
+
+def sign_in(page, email: str, password: str, home: str) -> None:
+    """Through the login page, as a person would; waits until `home` has loaded."""
+    page.goto("/login")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page).to_have_url(re.compile(rf".*{home}/?$"), timeout=20_000)
+
+
+@contextmanager
+def server_database(server) -> Iterator[None]:
+    """Point the app's services at the running server's database for the duration."""
+    engine = db.make_engine(server.db_url)
+    db.set_engine(engine)
+    try:
+        yield
+    finally:
+        db.set_engine(None)
+        engine.dispose()
+
+
+def seed(server, fn: Callable[..., T]) -> Iterator[T]:
+    """A module fixture's body: run fn(session) on the server's database, then keep it bound."""
+    with server_database(server):
+        yield db.call(fn)
