@@ -10,6 +10,7 @@ import re
 from collections.abc import Iterator
 
 import pytest
+from browsing import seed
 from playwright.sync_api import expect
 from sqlmodel import select
 from wsframes import FrameLog
@@ -29,10 +30,8 @@ PHONE = {"width": 390, "height": 844}
 @pytest.fixture(scope="module")
 def old_session(server) -> Iterator[str]:
     """A therapist with a session already open elsewhere (it must end with the reset)."""
-    engine = db.make_engine(server.db_url)
-    db.set_engine(engine)
 
-    def seed(session) -> str:
+    def therapist_session(session) -> str:
         if practice.needs_setup(session):
             practice.create_practice(
                 session, practice_name="Sukoon Counselling", timezone="Asia/Kolkata",
@@ -42,11 +41,7 @@ def old_session(server) -> Iterator[str]:
                                   Role.THERAPIST, OLD_PASSWORD)
         return auth.start_session(session, user)
 
-    try:
-        yield db.call(seed)
-    finally:
-        db.set_engine(None)
-        engine.dispose()
+    yield from seed(server, therapist_session)
 
 
 def _reset_link() -> str:

@@ -29,6 +29,7 @@ from zoneinfo import ZoneInfo
 import aiohttp
 import pytest
 import socketio
+from browsing import server_database
 from sqlmodel import select
 from wsframes import dumps
 
@@ -108,13 +109,8 @@ def _setup(session) -> People:
 @pytest.fixture(scope="module")
 def app_db(server) -> Iterator[None]:
     """The app's db module pointed at the running server's database."""
-    engine = db.make_engine(server.db_url)
-    db.set_engine(engine)
-    try:
+    with server_database(server):
         yield
-    finally:
-        db.set_engine(None)
-        engine.dispose()
 
 
 @pytest.fixture(scope="module")
