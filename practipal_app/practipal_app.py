@@ -7,6 +7,7 @@ from practipal_app.notifications.worker import run_forever as outbox_worker
 from practipal_app.pages.portal import book as _portal_book  # noqa: F401
 from practipal_app.pages.portal import help as _portal_help  # noqa: F401
 from practipal_app.pages.portal import home as _portal_home  # noqa: F401
+from practipal_app.pages.portal import invoices as _portal_invoices  # noqa: F401
 from practipal_app.pages.portal import messages as _portal_messages  # noqa: F401
 from practipal_app.pages.portal import sessions as _portal_sessions  # noqa: F401
 from practipal_app.pages.public import invite as _invite  # noqa: F401
@@ -14,6 +15,7 @@ from practipal_app.pages.public import login as _login  # noqa: F401
 from practipal_app.pages.public import reset as _reset  # noqa: F401
 from practipal_app.pages.public import setup as _setup  # noqa: F401
 from practipal_app.pages.therapist import availability as _availability  # noqa: F401
+from practipal_app.pages.therapist import billing as _billing  # noqa: F401
 from practipal_app.pages.therapist import calendar as _calendar  # noqa: F401
 from practipal_app.pages.therapist import charter as _charter  # noqa: F401
 from practipal_app.pages.therapist import client_detail as _client_detail  # noqa: F401

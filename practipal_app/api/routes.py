@@ -20,7 +20,8 @@ from starlette.routing import Route
 from practipal_app import db
 from practipal_app.config import get_settings
 from practipal_app.notifications import outbox
-from practipal_app.services import auth, calendar_feeds
+from practipal_app.services import auth, billing_views, calendar_feeds, upi
+from practipal_app.services import invoice_pdf as invoice_pdf_module
 from practipal_app.services.errors import DomainError, LinkInvalid, NotFound
 
 SESSION_COOKIE, INVITE_COOKIE, RESET_COOKIE = auth.SESSION_COOKIE, auth.INVITE_COOKIE, auth.RESET_COOKIE
@@ -95,6 +96,10 @@ def build() -> Starlette:
             Route("/api/calendar/feed/revoke", revoke_calendar_feed, methods=["POST"]),
             Route("/api/calendar/{token}.ics", calendar_feed, methods=["GET"]),
             Route("/api/appointments/{appointment_id}.ics", appointment_ics, methods=["GET"]),
+            Route("/api/invoices/{item_id}.pdf", invoice_pdf, methods=["GET"]),
+            Route("/api/invoices/{item_id}/upi.svg", invoice_upi_qr, methods=["GET"]),
+            Route("/api/receipts/{item_id}.pdf", receipt_pdf, methods=["GET"]),
+            Route("/api/billing/{export}.csv", billing_export, methods=["GET"]),
         ]
     )
 
@@ -212,3 +217,81 @@ async def revoke_calendar_feed(request: Request) -> Response:
     except DomainError:
         return Response(_NOT_FOUND, status_code=404, media_type="text/plain")
     return RedirectResponse(AVAILABILITY_PAGE, status_code=303)
+
+
+# Billing -----------------------------------------------------------------------------------------
+# Invoices, receipts and exports go out over HTTP, each checked against the session cookie: an id
+# that is not the person's own answers 404, the same as one that does not exist.
+
+PRIVATE = {"Cache-Control": "no-store", "Referrer-Policy": "no-referrer", "X-Content-Type-Options": "nosniff"}
+
+
+async def _authorized(request: Request, render, *args):
+    """render(session, actor, *args) for the signed-in person, or None (→ 404)."""
+    actor = await db.acall(auth.resolve, request.cookies.get(SESSION_COOKIE))
+    if actor is None:
+        return None
+    try:
+        return await db.aread(render, actor, *args)
+    except DomainError:
+        return None
+
+
+def _item_id(request: Request) -> int | None:
+    raw = request.path_params["item_id"]
+    return int(raw) if raw.isdigit() and len(raw) < 12 else None
+
+
+def _not_found() -> Response:
+    return Response(_NOT_FOUND, status_code=404, media_type="text/plain", headers=PRIVATE)
+
+
+def _pdf(content: bytes, filename: str, download: bool) -> Response:
+    disposition = "attachment" if download else "inline"
+    return Response(content, media_type="application/pdf",
+                    headers={**PRIVATE, "Content-Disposition": f'{disposition}; filename="{filename}"'})
+
+
+def _file_name(number: str) -> str:
+    return re.sub(r"[^A-Za-z0-9-]", "-", number) + ".pdf"
+
+
+async def invoice_pdf(request: Request) -> Response:
+    item_id = _item_id(request)
+    doc = item_id and await _authorized(request, billing_views.invoice_document, item_id)
+    if not doc:
+        return _not_found()
+    content = await asyncio.to_thread(invoice_pdf_module.render_invoice, doc)
+    return _pdf(content, _file_name(doc.number), request.query_params.get("download") == "1")
+
+
+async def receipt_pdf(request: Request) -> Response:
+    item_id = _item_id(request)
+    doc = item_id and await _authorized(request, billing_views.receipt_document, item_id)
+    if not doc:
+        return _not_found()
+    content = await asyncio.to_thread(invoice_pdf_module.render_receipt, doc)
+    return _pdf(content, _file_name(doc.number), request.query_params.get("download") == "1")
+
+
+async def invoice_upi_qr(request: Request) -> Response:
+    """The QR of an invoice's UPI link, for paying from a phone while the portal is open on a computer."""
+    item_id = _item_id(request)
+    doc = item_id and await _authorized(request, billing_views.invoice_document, item_id)
+    if not doc or not doc.upi_link:
+        return _not_found()
+    return Response(upi.qr_svg(doc.upi_link), media_type="image/svg+xml", headers=PRIVATE)
+
+
+EXPORTS = {"invoices": billing_views.invoices_csv, "payments": billing_views.payments_csv}
+
+
+async def billing_export(request: Request) -> Response:
+    """The accountant's CSVs, for staff, over what they may see."""
+    export = EXPORTS.get(request.path_params["export"])
+    content = await _authorized(request, export) if export else None
+    if content is None:
+        return _not_found()
+    name = request.path_params["export"]
+    return Response(content, media_type="text/csv; charset=utf-8",
+                    headers={**PRIVATE, "Content-Disposition": f'attachment; filename="practipal-{name}.csv"'})

@@ -61,7 +61,7 @@ def select_field(label: str, name: str, options, *, error=None, default_value=No
     return rx.vstack(
         rx.el.label(label, html_for=input_id, style={"fontWeight": "500", "fontSize": "14px"}),
         rx.el.select(
-            options,
+            *(options if isinstance(options, list | tuple) else [options]),
             id=input_id,
             name=name,
             style={

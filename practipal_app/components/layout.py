@@ -13,6 +13,7 @@ WORKSPACE_NAV = [
     ("Calendar", "/app/calendar", "calendar"),
     ("Inbox", "/app/inbox", "inbox"),
     ("Clients", "/app/clients", "users"),
+    ("Billing", "/app/billing", "indian-rupee"),
     ("Charter", "/app/settings/charter", "scroll-text"),
     ("Settings", "/app/settings", "settings"),
 ]
@@ -22,7 +23,7 @@ PORTAL_NAV = [
     ("Sessions", "/portal/sessions", "calendar"),
     ("Book", "/portal/book", "calendar-plus"),
     ("Messages", "/portal/messages", "message-circle"),
-    ("Help", "/portal/help", "life-buoy"),
+    ("Invoices", "/portal/invoices", "receipt-indian-rupee"),
 ]
 
 

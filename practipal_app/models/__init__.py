@@ -1,6 +1,17 @@
 """All tables. Importing this package registers them with SQLModel.metadata."""
 
 from practipal_app.models.audit import AuditEvent
+from practipal_app.models.billing import (
+    BillingSettings,
+    ClientFee,
+    DocumentCounter,
+    DocumentKind,
+    Invoice,
+    InvoiceLine,
+    InvoiceStatus,
+    Payment,
+    PaymentMethod,
+)
 from practipal_app.models.messaging import (
     Charter,
     CharterAcknowledgement,
@@ -37,6 +48,15 @@ from practipal_app.models.scheduling import (
 )
 
 __all__ = [
+    "BillingSettings",
+    "ClientFee",
+    "DocumentCounter",
+    "DocumentKind",
+    "Invoice",
+    "InvoiceLine",
+    "InvoiceStatus",
+    "Payment",
+    "PaymentMethod",
     "ACTIVE_STATUSES",
     "Appointment",
     "AppointmentStatus",

@@ -35,7 +35,7 @@ from practipal_app.models import (
 )
 from practipal_app.models.base import UTCDateTime, utcnow
 from practipal_app.notifications import appointment_emails
-from practipal_app.services import audit, clients, scheduling
+from practipal_app.services import audit, clients, invoices, scheduling
 from practipal_app.services.errors import DomainError, NotFound, PermissionDenied
 from practipal_app.services.identity import Actor
 from practipal_app.services.slots import Busy, Rules, free_slots, nearest, week_start
@@ -332,6 +332,7 @@ def cancel(session: Session, actor: Actor, appointment_id: int, *, confirmed_lat
         appt.status = AppointmentStatus.CANCELLED_BY_THERAPIST
     appt.cancelled_at = now
     session.add(appt)
+    invoices.on_session_status(session, appt, actor.user_id, now)
     appointment_emails.cancelled(session, appt, get_settings().base_url)
     audit.record(session, "appointment.cancelled", practice_id=appt.practice_id, actor_id=actor.user_id,
                  subject_type="appointment", subject_id=appt.id, status=appt.status)
@@ -407,6 +408,7 @@ def mark(session: Session, actor: Actor, appointment_id: int, status: str, now: 
     if status in (AppointmentStatus.LATE_CANCELLED, AppointmentStatus.CANCELLED_BY_THERAPIST):
         appt.cancelled_at = now
     session.add(appt)
+    invoices.on_session_status(session, appt, actor.user_id, now)
     audit.record(session, "appointment.marked", practice_id=appt.practice_id, actor_id=actor.user_id,
                  subject_type="appointment", subject_id=appt.id, status=status)
 

@@ -119,6 +119,12 @@ def scoped_profile(session: Session, actor: Actor, client_id: int) -> ClientProf
     return profile
 
 
+def names(session: Session, actor: Actor) -> list[tuple[int, str]]:
+    """(id, name) of every client the actor may see, by name."""
+    return list(session.exec(select(User.id, User.name).join(ClientProfile, ClientProfile.user_id == User.id)
+                             .where(_scope(actor)).order_by(User.name).limit(1000)).all())
+
+
 def list_clients(
     session: Session, actor: Actor, query: str = "", status: str = "", page: int = 0,
 ) -> tuple[list[ClientRow], int]:

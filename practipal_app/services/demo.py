@@ -8,9 +8,28 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, func, select
 
-from practipal_app.models import Appointment, AppointmentStatus, ClientProfile, Practice, User
+from practipal_app.models import (
+    Appointment,
+    AppointmentStatus,
+    ClientProfile,
+    Invoice,
+    PaymentMethod,
+    Practice,
+    User,
+)
 from practipal_app.models.base import utcnow
-from practipal_app.services import appointments, charter, clients, invites, passwords, scheduling
+from practipal_app.services import (
+    appointments,
+    billing_settings,
+    charter,
+    clients,
+    invites,
+    invoices,
+    money,
+    passwords,
+    payments,
+    scheduling,
+)
 from practipal_app.services.auth import actor_for, find_user
 from practipal_app.services.errors import DomainError
 from practipal_app.services.practice import add_staff
@@ -54,6 +73,9 @@ def seed(session: Session, base_url: str) -> list[DemoLogin]:
     owner = add_staff(session, practice.id, name, email, "owner", password)
     actor = actor_for(owner)
     charter.save(session, actor, charter.CharterSettings())
+    billing_settings.save(session, actor, {"legal_name": "Dr. Asha Rao Counselling", "state_code": "27",
+                                           "address": "12 Lake View Road, Pune 411001",
+                                           "upi_id": "asha.rao@okhdfcbank"})
     for client_name, client_email, phone, client_password in CLIENTS:
         client_id = clients.add_client(
             session, actor,
@@ -74,6 +96,16 @@ def seed(session: Session, base_url: str) -> list[DemoLogin]:
     return logins()
 
 
+def _demo_billing(session: Session, actor, appt: Appointment, paid: bool) -> None:
+    """The session's invoice, issued when it ended; older ones paid by UPI the same day."""
+    invoice_id = invoices.on_session_status(session, appt, actor.user_id, now=appt.ends_at)
+    if paid and invoice_id:
+        amount = money.plain_rupees(session.get(Invoice, invoice_id).total_paise)
+        payments.record(session, actor, invoice_id, amount=amount, method=PaymentMethod.UPI,
+                        paid_on=appt.ends_at.astimezone(ZoneInfo("Asia/Kolkata")).date(),
+                        reference=f"UPI {412300000000 + invoice_id}", now=appt.ends_at + timedelta(hours=2))
+
+
 def _demo_sessions(session: Session, actor, client_id: int) -> None:
     """Riya's history (three completed sessions, no email) and her next session on the next working day."""
     kind = scheduling.session_types(session, actor.user_id)[0]
@@ -84,12 +116,15 @@ def _demo_sessions(session: Session, actor, client_id: int) -> None:
         day -= timedelta(days=max(day.weekday() - 4, 0))  # a weekday
         start = datetime.combine(day, time(11, 0), tzinfo=zone)
         end = start + timedelta(minutes=kind.duration_minutes)
-        session.add(Appointment(
+        appt = Appointment(
             practice_id=actor.practice_id, therapist_id=actor.user_id, client_id=client_id,
             session_type_id=kind.id, title=kind.name, starts_at=start, ends_at=end,
             blocked_until=end + timedelta(minutes=kind.buffer_minutes), status=AppointmentStatus.COMPLETED,
             mode=kind.mode, fee_paise=kind.fee_paise, created_by=actor.user_id,
-        ))
+        )
+        session.add(appt)
+        session.flush()
+        _demo_billing(session, actor, appt, paid=weeks_ago > 1)
     upcoming = today + timedelta(days=1)
     while upcoming.weekday() > 4:
         upcoming += timedelta(days=1)

@@ -21,7 +21,7 @@ from practipal_app.models import (
     User,
 )
 from practipal_app.models.base import utcnow
-from practipal_app.services import audit
+from practipal_app.services import audit, money
 from practipal_app.services.errors import InvalidInput, NotFound, PermissionDenied
 from practipal_app.services.identity import Actor
 from practipal_app.services.timefmt import clock, day_label
@@ -177,14 +177,6 @@ class SessionTypeForm:
     buffer_minutes: int
 
 
-def _fee_paise(text: str) -> int:
-    cleaned = str(text).replace(",", "").replace("₹", "").strip() or "0"
-    rupees, _, paise = cleaned.partition(".")
-    if not rupees.isdigit() or (paise and (not paise.isdigit() or len(paise) > 2)):
-        raise ValueError("Enter the fee in rupees, like 2000 or 1500.50.")
-    return int(rupees) * 100 + int((paise + "00")[:2])
-
-
 def save_session_type(session: Session, actor: Actor, type_id: int | None, form: SessionTypeForm) -> int:
     _require_clinician(actor)
     errors: dict[str, str] = {}
@@ -197,7 +189,7 @@ def save_session_type(session: Session, actor: Actor, type_id: int | None, form:
     if form.mode not in {m.value for m in SessionMode}:
         errors["mode"] = "Choose video, in person or phone."
     try:
-        fee = _fee_paise(form.fee_rupees)
+        fee = money.parse_rupees(form.fee_rupees)
     except ValueError as exc:
         errors["fee_rupees"], fee = str(exc), 0
     if errors:

@@ -1,7 +1,9 @@
-"""Fixtures for service tests on a real database: a controlled clock, sign-in helpers, a mail server."""
+"""Fixtures for service tests on a real database: a controlled clock, sign-in helpers, a mail server,
+HTTP clients carrying a signed-in person's cookie."""
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Callable
 from datetime import datetime
 
@@ -11,9 +13,15 @@ from scheduling_helpers import T0, session_type_id
 from sqlmodel import select
 
 from practipal_app import db
+from practipal_app.api import routes
 from practipal_app.models import AuditEvent, User
+from practipal_app.models.base import utcnow
 from practipal_app.services import auth
 from practipal_app.services.tokens import new_token
+
+with warnings.catch_warnings():  # starlette suggests httpx2; httpx is what is installed
+    warnings.simplefilter("ignore")
+    from starlette.testclient import TestClient
 
 
 @pytest.fixture
@@ -68,3 +76,22 @@ def therapy(owner) -> int:
     """The owner's default session type: 'Therapy session', 50 minutes plus a 10-minute buffer, video.
     The owner works Mon–Fri 10:00–18:00 in Kolkata, with 24 h notice and a 24 h cancellation window."""
     return session_type_id(owner.id)
+
+
+@pytest.fixture
+def browser(engine):
+    """browser(user_id=None) -> an HTTP client carrying that person's session cookie (or none)."""
+    opened = []
+
+    def open_as(user_id: int | None = None) -> TestClient:
+        cookies = {}
+        if user_id is not None:
+            user = db.call(lambda s: s.get(User, user_id))
+            cookies[auth.SESSION_COOKIE] = db.call(auth.start_session, user, "pytest", now=utcnow())
+        client = TestClient(routes.build(), cookies=cookies)
+        opened.append(client)
+        return client
+
+    yield open_as
+    for client in opened:
+        client.close()

@@ -7,7 +7,6 @@ session cookie a signed-in browser would carry; the feeds they fetch are parsed 
 from __future__ import annotations
 
 import re
-import warnings
 from datetime import datetime, time, timedelta
 
 import pytest
@@ -16,17 +15,12 @@ from scheduling_helpers import IST, T0, actor, ist, session_type_id
 from sqlmodel import select
 
 from practipal_app import db
-from practipal_app.api import routes
 from practipal_app.config import get_settings
-from practipal_app.models import AppointmentStatus, CalendarFeed, User
+from practipal_app.models import AppointmentStatus, CalendarFeed
 from practipal_app.models.base import utcnow
-from practipal_app.services import appointments, auth, calendar_feeds
+from practipal_app.services import appointments, calendar_feeds
 from practipal_app.services.errors import NotFound, PermissionDenied
 from practipal_app.services.tokens import hash_token
-
-with warnings.catch_warnings():  # starlette suggests httpx2; httpx is what is installed
-    warnings.simplefilter("ignore")
-    from starlette.testclient import TestClient
 
 WED_11 = ist(3, 4, 11)
 
@@ -129,25 +123,6 @@ def _upcoming(days: int, hour: int = 11) -> datetime:
     """A time `days` from today (the real clock: the routes use it), on Kolkata's clock."""
     day = (utcnow().astimezone(IST) + timedelta(days=days)).date()
     return datetime.combine(day, time(hour), tzinfo=IST)
-
-
-@pytest.fixture
-def browser(engine):
-    """browser(user_id=None) -> an HTTP client carrying that person's session cookie (or none)."""
-    opened = []
-
-    def open_as(user_id: int | None = None) -> TestClient:
-        cookies = {}
-        if user_id is not None:
-            user = db.call(lambda s: s.get(User, user_id))
-            cookies[auth.SESSION_COOKIE] = db.call(auth.start_session, user, "pytest", now=utcnow())
-        client = TestClient(routes.build(), cookies=cookies)
-        opened.append(client)
-        return client
-
-    yield open_as
-    for client in opened:
-        client.close()
 
 
 def _feed_path(page: str) -> str:

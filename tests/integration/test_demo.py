@@ -52,7 +52,7 @@ def test_seeding_again_changes_nothing(engine):
     counts = (_count(Practice), _count(User), _count(OutboxEmail))
     again = db.call(demo.seed, "http://localhost:3000")
     assert again == first
-    assert (_count(Practice), _count(User), _count(OutboxEmail)) == counts == (1, 4, 3)  # two invites, one booking confirmation
+    assert (_count(Practice), _count(User), _count(OutboxEmail)) == counts == (1, 4, 8)  # invites 2, booking 1, invoices 3, receipts 2
 
 
 def test_demo_refuses_a_database_holding_a_real_practice(owner, capsys):

@@ -1,9 +1,11 @@
 import reflex as rx
 
+from practipal_app.components.billing import billing_card
 from practipal_app.components.contacts import outside_portal_card
 from practipal_app.components.forms import form_error, submit_button
 from practipal_app.components.layout import workspace_shell
 from practipal_app.pages.therapist.clients import client_fields
+from practipal_app.state.billing import ClientBillingState
 from practipal_app.state.contacts import ContactsState
 from practipal_app.state.session import ViewerState
 from practipal_app.state.workspace import ClientDetailState as S
@@ -53,6 +55,7 @@ def _profile() -> rx.Component:
             ),
             width="100%",
         ),
+        billing_card(),
         outside_portal_card(),
         rx.card(
             rx.vstack(
@@ -98,7 +101,7 @@ def _edit() -> rx.Component:
 
 
 @rx.page(route="/app/clients/[client_id]", title="Client · PractiPal",
-         on_load=[ViewerState.guard_staff, S.load, ContactsState.load])
+         on_load=[ViewerState.guard_staff, S.load, ContactsState.load, ClientBillingState.load])
 def client_detail_page() -> rx.Component:
     return workspace_shell(
         rx.cond(S.missing, "Client not found", S.client["name"]),

@@ -10,6 +10,8 @@ SECTIONS = [
      "/app/settings/availability", "calendar-clock"),
     ("Communication charter", "What each channel is for, and when you reply.", "/app/settings/charter",
      "scroll-text"),
+    ("Billing", "Invoice details, GST, UPI ID, automatic invoices (owner only).", "/app/settings/billing",
+     "indian-rupee"),
     ("Email outbox", "Email the practice has sent or is holding (owner only).", "/app/settings/outbox", "mail"),
 ]
 
