@@ -116,6 +116,15 @@ def for_client(session: Session, actor: Actor) -> PortalInvoices:
     return PortalInvoices(money.format_inr(owed), owed, listed, receipts)
 
 
+def client_outstanding(session: Session, actor: Actor) -> int:
+    """What the signed-in client still owes, in paise."""
+    if actor.role != Role.CLIENT:
+        raise PermissionDenied()
+    return session.exec(select(func.coalesce(func.sum(Invoice.total_paise - Invoice.paid_paise), 0)).where(
+        Invoice.client_id == actor.user_id, Invoice.practice_id == actor.practice_id,
+        col(Invoice.status).in_(list(invoices.OPEN_STATUSES)))).one()
+
+
 # Workspace ---------------------------------------------------------------------------------------
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from practipal_app import db
-from practipal_app.services import portal, portal_schedule, whatsapp_kit
+from practipal_app.services import billing_views, money, portal, portal_schedule, whatsapp_kit
 from practipal_app.state.session import CLIENTS, require
 
 
@@ -19,6 +19,7 @@ class PortalState(rx.State):
     next_session: dict[str, str] = {}
     leave_notices: list[str] = []
     whatsapp_link: str = ""
+    amount_due: str = ""
     loaded: bool = False
 
     def _show(self, view: portal.PortalHome) -> None:
@@ -36,6 +37,8 @@ class PortalState(rx.State):
         self._show(await db.acall(portal.home, actor))
         self.next_session, self.leave_notices = await db.acall(portal_schedule.next_session, actor)
         self.whatsapp_link = await db.acall(whatsapp_kit.click_to_chat_link, actor)
+        due = await db.aread(billing_views.client_outstanding, actor)
+        self.amount_due = money.format_inr(due) if due else ""
 
     @rx.event
     async def acknowledge(self):

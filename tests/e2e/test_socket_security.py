@@ -38,12 +38,18 @@ from practipal_app.models import (
     Appointment,
     AuditEvent,
     AvailabilityRule,
+    BillingSettings,
     CalendarFeed,
+    ClientFee,
     ClientProfile,
     ContactRecord,
+    DocumentCounter,
+    Invoice,
+    InvoiceLine,
     Message,
     MessageThread,
     OutboxEmail,
+    Payment,
     Role,
     SchedulingSettings,
     SessionType,
@@ -53,8 +59,22 @@ from practipal_app.models import (
     WhatsAppImport,
 )
 from practipal_app.models.base import utcnow
-from practipal_app.services import appointments, auth, clients, messaging, practice, scheduling
+from practipal_app.services import (
+    appointments,
+    auth,
+    clients,
+    invoices,
+    messaging,
+    practice,
+    scheduling,
+)
 from practipal_app.state.availability import AvailabilityState
+from practipal_app.state.billing import (
+    BillingSettingsState,
+    BillingState,
+    ClientBillingState,
+    PortalInvoicesState,
+)
 from practipal_app.state.calendar import CalendarState
 from practipal_app.state.contacts import BulkImportState, ContactsState
 from practipal_app.state.messages import InboxState, PortalMessagesState
@@ -411,7 +431,8 @@ EVERYTHING = (*B_PRIVATE, *ARJUN_PRIVATE, A["name"], B["name"], "@example.com")
 #: what handlers enqueue (booking, cancellation and reply notices) is compared.
 WORKER_KINDS = {"reminder", "message_digest", "daily_agenda"}
 TABLES = (Appointment, AvailabilityRule, SchedulingSettings, SessionType, TimeOff, CalendarFeed, MessageThread,
-          Message, Snippet, ContactRecord, WhatsAppImport, AuditEvent, User, ClientProfile)
+          Message, Snippet, ContactRecord, WhatsAppImport, AuditEvent, User, ClientProfile, BillingSettings, ClientFee,
+          DocumentCounter, Invoice, InvoiceLine, Payment)
 
 
 @dataclass
@@ -432,6 +453,7 @@ class Scene:
     b_thread: int  # Kabir's
     b_snippet: int
     b_leave: int
+    b_invoice: int  # issued by B to Tara
 
 
 def _stage(session, people: People) -> Scene:
@@ -458,6 +480,8 @@ def _stage(session, people: People) -> Scene:
     threads = dict(session.exec(select(MessageThread.client_id, MessageThread.id)).all())
     b_snippet = messaging.save_snippet(session, b, *B_SNIPPET)
     b_leave = scheduling.add_time_off(session, b, day + timedelta(days=40), day + timedelta(days=41), B_LEAVE_NOTE)
+    b_invoice = invoices.create(session, b, tara_id, [invoices.LineInput("Therapy session", 1, 200000)],
+                                issue_now=True)
     return Scene(
         b_cookie=auth.start_session(session, b_user),
         a_client_cookie=auth.start_session(session, session.get(User, people.a_client_id)),
@@ -465,7 +489,7 @@ def _stage(session, people: People) -> Scene:
         a_type=a_type, b_type=b_type, b_extra_type=b_extra_type, day=day.isoformat(),
         a_appt=a_appt, a_spare=a_spare, b_appt=b_appt, b_spare=b_spare,
         a_thread=threads[people.a_client_id], b_thread=threads[people.b_client_id],
-        b_snippet=b_snippet, b_leave=b_leave,
+        b_snippet=b_snippet, b_leave=b_leave, b_invoice=b_invoice,
     )
 
 
@@ -671,6 +695,46 @@ async def test_a_therapist_cannot_log_or_import_contacts_for_another_therapists_
     assert_unchanged(before)
 
 
+async def test_a_therapist_cannot_bill_or_read_the_billing_of_another_therapists_clients(server, people,
+                                                                                          scene) -> None:
+    """A aims every billing handler at B's invoice and B's clients: each is refused with a message,
+    nothing of B's reaches A's tab, owner-only settings send A away, and no row changes."""
+    before = db.read(_world)
+    route = {"path": "/app/billing"}
+    row = {**B_INVOICE_ROW, "id": str(scene.b_invoice)}
+    async with open_tab(server.base_url, cookie=people.a_cookie) as page:
+        replies = [await page.send(BillingState, "load", **route, until=lambda r: r.var(BillingState, "loaded"))]
+        assert replies[0].var(BillingState, "invoices") == []
+        assert [c["name"] for c in replies[0].var(BillingState, "client_options")] == [A_CLIENT["name"]]
+        await page.send(BillingState, "start_payment", {"row": row}, **route, until=lambda r: bool(r.updates))
+        replies.append(await page.send(
+            BillingState, "record_payment", {"form": {"amount": "2000", "paid_on": "2026-01-05", "method": "cash"}},
+            **route, until=lambda r: r.var(BillingState, "pay_errors") == {"form": "No such invoice."}))
+        await page.send(BillingState, "start_void", {"row": row}, **route, until=lambda r: bool(r.updates))
+        replies.append(await page.send(BillingState, "void", {"form": {"reason": "planted"}}, **route,
+                                       until=error_is(BillingState, "No such invoice.", "void_error")))
+        replies.append(await page.send(BillingState, "issue", {"invoice_id": str(scene.b_invoice)}, **route,
+                                       until=error_is(BillingState, "No such invoice.")))
+        replies.append(await page.send(
+            BillingState, "create", {"form": {"client_id": str(scene.tara_id), "description_0": "x", "rate_0": "1"}},
+            **route, until=lambda r: r.var(BillingState, "new_errors") == {"form": "No such client."}))
+        replies.append(await page.send(
+            BillingState, "create_monthly", {"form": {"client_id": str(scene.tara_id), "month": "2026-01"}},
+            **route, until=lambda r: r.var(BillingState, "new_errors") == {"monthly": "No such client."}))
+    async with open_tab(server.base_url, cookie=people.a_cookie) as page:
+        b_client = detail_route(scene.tara_id)
+        replies.append(await page.send(ClientBillingState, "load", **b_client, until=lambda r: bool(r.updates)))
+        replies.append(await page.send(
+            ClientBillingState, "save", {"form": {"address": "planted", "state_code": "29"}}, **b_client,
+            until=lambda r: r.var(ClientBillingState, "errors") == {"form": "No such client."}))
+        settings = await page.send(BillingSettingsState, "save", {"form": {"upi_id": "thief@ybl"}},
+                                   path="/app/settings/billing", until=redirected)
+        assert settings.redirects == ["/app"]
+    for reply in replies:
+        assert_none_of(B_PRIVATE, reply)
+    assert_unchanged(before)
+
+
 async def test_a_client_cannot_see_cancel_or_move_another_clients_sessions(server, people, scene) -> None:
     base = server.base_url
     sessions, book = {"path": "/portal/sessions"}, {"path": "/portal/book"}
@@ -753,6 +817,26 @@ async def test_portal_messages_never_carry_another_clients_words(server, people,
     assert (db.read(_bodies, people.a_client_id), db.read(_bodies, people.b_client_id)) == (arjun, kabir)
 
 
+B_INVOICE_ROW = {"id": "b_invoice", "number": "x", "client": "x", "balance": "x", "balance_rupees": "2000.00"}
+BILLING_STAFF_CALLS = [
+    (BillingState, "load", {}, {"path": "/app/billing"}, []),
+    (BillingState, "record_payment", {"form": {"amount": "2000", "paid_on": "day", "method": "cash"}},
+     {"path": "/app/billing"}, [(BillingState, "start_payment", {"row": B_INVOICE_ROW})]),
+    (BillingState, "void", {"form": {"reason": "planted"}}, {"path": "/app/billing"},
+     [(BillingState, "start_void", {"row": B_INVOICE_ROW})]),
+    (BillingState, "issue", {"invoice_id": "b_invoice"}, {"path": "/app/billing"}, []),
+    (BillingState, "discard", {"invoice_id": "b_invoice"}, {"path": "/app/billing"}, []),
+    (BillingState, "create", {"form": {"client_id": "tara_id", "description_0": "planted", "rate_0": "1"}},
+     {"path": "/app/billing"}, []),
+    (BillingState, "create_monthly", {"form": {"client_id": "tara_id", "month": "2026-01"}},
+     {"path": "/app/billing"}, []),
+    (BillingSettingsState, "load", {}, {"path": "/app/settings/billing"}, []),
+    (BillingSettingsState, "save", {"form": {"upi_id": "thief@ybl", "legal_name": "planted"}},
+     {"path": "/app/settings/billing"}, []),
+    (ClientBillingState, "load", {}, "b_client", []),
+    (ClientBillingState, "save", {"form": {"address": "planted", "state_code": "29"}}, "b_client", []),
+]
+
 #: (state, handler, payload, route, steps first) for every handler of the new workspace states, each
 #: aimed at B's own things; the steps are handlers without a check of their own (a draft, a
 #: chosen time) that set the stage, as a page would. Strings name the scene's ids.
@@ -792,6 +876,7 @@ STAFF_CALLS = [
     (ContactsState, "import_chat", {"form": {"therapist_sender": "Neha Kapoor"}}, "b_client", []),
     (BulkImportState, "import_all", {"form": {"client_0": "b_client_id", "me_0": "Neha Kapoor"}},
      {"path": "/app/clients"}, []),
+    *BILLING_STAFF_CALLS,
 ]
 CLIENT_CALLS = [
     (PortalMessagesState, "load", {}, {"path": "/portal/messages"}, []),
@@ -803,6 +888,7 @@ CLIENT_CALLS = [
     (BookState, "load", {}, {"path": "/portal/book", "query": {"move": "b_appt"}}, []),
     (BookState, "confirm", {}, {"path": "/portal/book"},
      [(BookState, "choose", {"value": "far", "label": "far"})]),
+    (PortalInvoicesState, "load", {}, {"path": "/portal/invoices"}, []),
 ]
 #: What each state holds of anyone's data: empty (or never sent) after a tab is sent away.
 DATA_VARS = {
@@ -814,6 +900,10 @@ DATA_VARS = {
     PortalMessagesState: ("messages", "expectation", "own_contacts", "next_session", "notice"),
     SessionsState: ("upcoming", "history", "leave_notices", "confirm_text", "notice"),
     BookState: ("types", "days", "policy", "moving_label", "alternatives"),
+    BillingState: ("outstanding", "ageing", "by_client", "revenue", "invoices", "client_options", "notice"),
+    BillingSettingsState: ("values", "notice"),
+    ClientBillingState: ("address", "fees", "notice"),
+    PortalInvoicesState: ("outstanding", "invoices", "receipts"),
 }
 
 
@@ -857,6 +947,7 @@ async def test_new_handlers_send_the_wrong_role_and_strangers_away_with_nothing(
     ids = {"b_appt": str(scene.b_appt), "tara_id": str(scene.tara_id), "b_type": str(scene.b_type),
            "b_extra_type": str(scene.b_extra_type), "b_leave": str(scene.b_leave), "b_thread": str(scene.b_thread),
            "b_snippet": str(scene.b_snippet), "b_client_id": str(people.b_client_id), "day": scene.day,
+           "b_invoice": str(scene.b_invoice),
            "far": far.isoformat()}
     before = db.read(_world)
     if who == "client":

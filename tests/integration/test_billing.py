@@ -304,6 +304,7 @@ def test_the_portal_shows_the_upi_link_for_what_is_due(owner_actor, riya, browse
     page = db.call(billing_views.for_client, actor(riya))
     [row] = page.invoices
     assert page.outstanding == "₹1,500.00" and row["balance"] == "₹1,500.00"
+    assert db.call(billing_views.client_outstanding, actor(riya)) == 150000
     assert row["upi_link"] == ("upi://pay?pa=asha.rao@okhdfcbank&pn=Sunrise%20Counselling&am=1500.00&cu=INR"
                                "&tn=INV%2F25-26%2F0001&tr=INV%2F25-26%2F0001")
     assert [r["number"] for r in page.receipts] == ["RCT/25-26/0001"]

@@ -40,6 +40,26 @@ def _next_session() -> rx.Component:
     )
 
 
+def _due_card() -> rx.Component:
+    return rx.cond(
+        PortalState.amount_due != "",
+        rx.link(
+            rx.card(
+                rx.hstack(
+                    rx.icon("receipt-indian-rupee", color=rx.color("amber", 10)),
+                    rx.vstack(rx.text(PortalState.amount_due, " to pay", weight="bold"),
+                              rx.text("See invoices and pay with UPI", size="2", color_scheme="gray"),
+                              spacing="0", align="start"),
+                    rx.spacer(), rx.icon("chevron-right"),
+                    align="center", width="100%",
+                ),
+                width="100%",
+            ),
+            href="/portal/invoices", underline="none", color="inherit", width="100%",
+        ),
+    )
+
+
 def _help_card() -> rx.Component:
     return rx.link(
         rx.card(
@@ -69,6 +89,7 @@ def portal_home() -> rx.Component:
                 rx.foreach(PortalState.leave_notices,
                            lambda n: rx.callout(n, icon="plane", color_scheme="amber", width="100%")),
                 _next_session(),
+                _due_card(),
                 rx.cond(~PortalState.needs_ack, statement_card(PortalState.statement)),
                 _help_card(),
                 spacing="4",
