@@ -256,22 +256,22 @@ def _file_name(number: str) -> str:
     return re.sub(r"[^A-Za-z0-9-]", "-", number) + ".pdf"
 
 
-async def invoice_pdf(request: Request) -> Response:
-    item_id = _item_id(request)
-    doc = item_id and await _authorized(request, billing_views.invoice_document, item_id)
-    if not doc:
-        return _not_found()
-    content = await asyncio.to_thread(invoice_pdf_module.render_invoice, doc)
-    return _pdf(content, _file_name(doc.number), request.query_params.get("download") == "1")
+def _pdf_route(build, render):
+    """GET /api/…/{item_id}.pdf: build(session, actor, id) → a document, drawn by render(document)."""
+
+    async def serve(request: Request) -> Response:
+        item_id = _item_id(request)
+        doc = item_id and await _authorized(request, build, item_id)
+        if not doc:
+            return _not_found()
+        content = await asyncio.to_thread(render, doc)
+        return _pdf(content, _file_name(doc.number), request.query_params.get("download") == "1")
+
+    return serve
 
 
-async def receipt_pdf(request: Request) -> Response:
-    item_id = _item_id(request)
-    doc = item_id and await _authorized(request, billing_views.receipt_document, item_id)
-    if not doc:
-        return _not_found()
-    content = await asyncio.to_thread(invoice_pdf_module.render_receipt, doc)
-    return _pdf(content, _file_name(doc.number), request.query_params.get("download") == "1")
+invoice_pdf = _pdf_route(billing_views.invoice_document, invoice_pdf_module.render_invoice)
+receipt_pdf = _pdf_route(billing_views.receipt_document, invoice_pdf_module.render_receipt)
 
 
 async def invoice_upi_qr(request: Request) -> Response:

@@ -41,6 +41,13 @@ def _lines(form: dict) -> list[LineInput]:
     return lines
 
 
+def _chosen_client(form: dict) -> int:
+    raw = str(form.get("client_id", "")).strip()
+    if not raw.isdigit():
+        raise DomainError("Choose a client.")
+    return int(raw)
+
+
 class BillingState(rx.State):
     outstanding: str = ""
     ageing: list[dict[str, str]] = []
@@ -87,19 +94,22 @@ class BillingState(rx.State):
 
     @rx.event
     async def filter_status(self, value: str | list[str]):
-        actor, away = await require(self, STAFF)
-        if away:
-            return away
-        self.status_filter = "" if value == "all" else str(value)
-        await self._refresh(actor)
+        return await self._filter(status=str(value))
 
     @rx.event
     async def filter_client(self, value: str):
+        return await self._filter(client=str(value))
+
+    async def _filter(self, status: str | None = None, client: str | None = None):
         actor, away = await require(self, STAFF)
         if away:
             return away
-        self.client_filter = "" if value == "all" else str(value)
+        if status is not None:
+            self.status_filter = "" if status == "all" else status
+        if client is not None:
+            self.client_filter = "" if client == "all" else client
         await self._refresh(actor)
+        return None
 
     # Payments
 
@@ -197,7 +207,7 @@ class BillingState(rx.State):
             return away
         self.new_errors = {}
         try:
-            client_id = int(str(form.get("client_id", "")) or "0")
+            client_id = _chosen_client(form)
             lines = _lines(form)
             issue_now = str(form.get("action", "issue")) != "draft"
             await db.acall(invoices.create, actor, client_id, lines, issue_now=issue_now,
@@ -220,7 +230,7 @@ class BillingState(rx.State):
         self.new_errors = {}
         try:
             year, month = (int(p) for p in str(form.get("month", "")).split("-"))
-            await db.acall(invoices.monthly, actor, int(str(form.get("client_id", "")) or "0"), year, month)
+            await db.acall(invoices.monthly, actor, _chosen_client(form), year, month)
         except (DomainError, ValueError) as exc:
             self.new_errors = {"monthly": getattr(exc, "message", "Choose a client and a month.")}
             return
