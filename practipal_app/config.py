@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+MEGABYTE = 1_000_000  # as phones and file managers count, so "20 MB" means what the person sees
+
 
 def _bool(value: str | None, default: bool) -> bool:
     if value is None or value == "":
@@ -29,6 +31,7 @@ class Settings:
     mail_from: str
     redis_url: str
     jitsi_base_url: str = "https://meet.jit.si"
+    max_upload_bytes: int = 20 * MEGABYTE
 
     @property
     def smtp_configured(self) -> bool:
@@ -37,6 +40,11 @@ class Settings:
     @property
     def uploads_dir(self) -> Path:
         return self.data_dir / "uploads"
+
+    @property
+    def resources_dir(self) -> Path:
+        """The resource vault's files: private, served only by the authorized file route."""
+        return self.uploads_dir / "resources"
 
     @property
     def cookie_secure(self) -> bool:
@@ -64,6 +72,7 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         mail_from=env.get("PRACTIPAL_MAIL_FROM") or "PractiPal <no-reply@localhost>",
         redis_url=env.get("REFLEX_REDIS_URL", ""),
         jitsi_base_url=(env.get("PRACTIPAL_JITSI_BASE_URL") or "https://meet.jit.si").rstrip("/"),
+        max_upload_bytes=int(float(env.get("PRACTIPAL_MAX_UPLOAD_MB") or 20) * MEGABYTE),
     )
 
 

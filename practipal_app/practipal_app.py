@@ -5,10 +5,12 @@ import reflex as rx
 from practipal_app.api.routes import build as build_api
 from practipal_app.notifications.worker import run_forever as outbox_worker
 from practipal_app.pages.portal import book as _portal_book  # noqa: F401
+from practipal_app.pages.portal import forms as _portal_forms  # noqa: F401
 from practipal_app.pages.portal import help as _portal_help  # noqa: F401
 from practipal_app.pages.portal import home as _portal_home  # noqa: F401
 from practipal_app.pages.portal import invoices as _portal_invoices  # noqa: F401
 from practipal_app.pages.portal import messages as _portal_messages  # noqa: F401
+from practipal_app.pages.portal import resources as _portal_resources  # noqa: F401
 from practipal_app.pages.portal import sessions as _portal_sessions  # noqa: F401
 from practipal_app.pages.public import invite as _invite  # noqa: F401
 from practipal_app.pages.public import login as _login  # noqa: F401
@@ -20,7 +22,9 @@ from practipal_app.pages.therapist import calendar as _calendar  # noqa: F401
 from practipal_app.pages.therapist import charter as _charter  # noqa: F401
 from practipal_app.pages.therapist import client_detail as _client_detail  # noqa: F401
 from practipal_app.pages.therapist import clients as _clients  # noqa: F401
+from practipal_app.pages.therapist import forms as _forms  # noqa: F401
 from practipal_app.pages.therapist import inbox as _inbox  # noqa: F401
+from practipal_app.pages.therapist import resources as _resources  # noqa: F401
 from practipal_app.pages.therapist import settings as _settings  # noqa: F401
 from practipal_app.pages.therapist import today as _today  # noqa: F401
 from practipal_app.state.index import IndexState

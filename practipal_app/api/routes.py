@@ -14,15 +14,17 @@ from urllib.parse import parse_qs
 from sqlalchemy import text
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from starlette.responses import FileResponse, HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
 from practipal_app import db
 from practipal_app.config import get_settings
 from practipal_app.notifications import outbox
-from practipal_app.services import auth, billing_views, calendar_feeds, upi
+from practipal_app.services import auth, billing_views, calendar_feeds, resources, upi
 from practipal_app.services import invoice_pdf as invoice_pdf_module
 from practipal_app.services.errors import DomainError, LinkInvalid, NotFound
+from practipal_app.services.form_pdf import render_response
+from practipal_app.services.forms import response_detail
 
 SESSION_COOKIE, INVITE_COOKIE, RESET_COOKIE = auth.SESSION_COOKIE, auth.INVITE_COOKIE, auth.RESET_COOKIE
 LINK_COOKIE_SECONDS = 3600
@@ -99,7 +101,9 @@ def build() -> Starlette:
             Route("/api/invoices/{item_id}.pdf", invoice_pdf, methods=["GET"]),
             Route("/api/invoices/{item_id}/upi.svg", invoice_upi_qr, methods=["GET"]),
             Route("/api/receipts/{item_id}.pdf", receipt_pdf, methods=["GET"]),
+            Route("/api/forms/responses/{item_id}.pdf", form_response_pdf, methods=["GET"]),
             Route("/api/billing/{export}.csv", billing_export, methods=["GET"]),
+            Route("/api/resources/{item_id}/file", resource_file, methods=["GET"]),
         ]
     )
 
@@ -295,3 +299,34 @@ async def billing_export(request: Request) -> Response:
     name = request.path_params["export"]
     return Response(content, media_type="text/csv; charset=utf-8",
                     headers={**PRIVATE, "Content-Disposition": f'attachment; filename="practipal-{name}.csv"'})
+
+
+# Resources ---------------------------------------------------------------------------------------
+
+
+async def resource_file(request: Request) -> Response:
+    """A resource's file for staff who may see it or a client it was shared with (which counts as
+    opening it, hence a writing transaction); anyone else gets 404."""
+    item_id = _item_id(request)
+    actor = await db.acall(auth.resolve, request.cookies.get(SESSION_COOKIE))
+    try:
+        if not item_id or actor is None:
+            raise NotFound()
+        path, content_type, name = await db.acall(resources.file_for, actor, item_id)
+    except DomainError:
+        return _not_found()
+    return FileResponse(path, media_type=content_type, filename=name, content_disposition_type="inline",
+                        headers=PRIVATE)
+
+
+# Forms -------------------------------------------------------------------------------------------
+
+
+async def form_response_pdf(request: Request) -> Response:
+    """A submitted form as PDF, for its client or the staff who may read it; anyone else gets 404."""
+    item_id = _item_id(request)
+    detail = item_id and await _authorized(request, response_detail, item_id)
+    if not detail:
+        return _not_found()
+    content = await asyncio.to_thread(render_response, detail)
+    return _pdf(content, f"form-{item_id}.pdf", request.query_params.get("download") == "1")

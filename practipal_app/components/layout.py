@@ -13,6 +13,8 @@ WORKSPACE_NAV = [
     ("Calendar", "/app/calendar", "calendar"),
     ("Inbox", "/app/inbox", "inbox"),
     ("Clients", "/app/clients", "users"),
+    ("Resources", "/app/resources", "library"),
+    ("Forms", "/app/forms", "clipboard-list"),
     ("Billing", "/app/billing", "indian-rupee"),
     ("Charter", "/app/settings/charter", "scroll-text"),
     ("Settings", "/app/settings", "settings"),

@@ -12,6 +12,18 @@ from practipal_app.models.billing import (
     Payment,
     PaymentMethod,
 )
+from practipal_app.models.content import (
+    AutoShareRule,
+    Form,
+    FormResponse,
+    FormResponseStatus,
+    FormVersion,
+    Resource,
+    ResourceCategory,
+    ResourceKind,
+    ResourceShare,
+    ShareTrigger,
+)
 from practipal_app.models.messaging import (
     Charter,
     CharterAcknowledgement,
@@ -48,6 +60,16 @@ from practipal_app.models.scheduling import (
 )
 
 __all__ = [
+    "AutoShareRule",
+    "Form",
+    "FormResponse",
+    "FormResponseStatus",
+    "FormVersion",
+    "Resource",
+    "ResourceCategory",
+    "ResourceKind",
+    "ResourceShare",
+    "ShareTrigger",
     "BillingSettings",
     "ClientFee",
     "DocumentCounter",

@@ -30,12 +30,13 @@ from practipal_app.models import (
     SchedulingSettings,
     SessionMode,
     SessionType,
+    ShareTrigger,
     TimeOff,
     User,
 )
 from practipal_app.models.base import UTCDateTime, utcnow
 from practipal_app.notifications import appointment_emails
-from practipal_app.services import audit, clients, invoices, scheduling
+from practipal_app.services import audit, clients, invoices, resources, scheduling
 from practipal_app.services.errors import DomainError, NotFound, PermissionDenied
 from practipal_app.services.identity import Actor
 from practipal_app.services.slots import Busy, Rules, free_slots, nearest, week_start
@@ -409,6 +410,8 @@ def mark(session: Session, actor: Actor, appointment_id: int, status: str, now: 
         appt.cancelled_at = now
     session.add(appt)
     invoices.on_session_status(session, appt, actor.user_id, now)
+    if status == AppointmentStatus.NO_SHOW:
+        resources.on_trigger(session, appt.client_id, ShareTrigger.MISSED_SESSION, actor.user_id)
     audit.record(session, "appointment.marked", practice_id=appt.practice_id, actor_id=actor.user_id,
                  subject_type="appointment", subject_id=appt.id, status=status)
 

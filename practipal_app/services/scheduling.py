@@ -21,7 +21,7 @@ from practipal_app.models import (
     User,
 )
 from practipal_app.models.base import utcnow
-from practipal_app.services import audit, money
+from practipal_app.services import audit, money, resources
 from practipal_app.services.errors import InvalidInput, NotFound, PermissionDenied
 from practipal_app.services.identity import Actor
 from practipal_app.services.timefmt import clock, day_label
@@ -250,6 +250,7 @@ def add_time_off(session: Session, actor: Actor, first_day: date, last_day: date
     session.flush()
     audit.record(session, "leave.added", practice_id=actor.practice_id, actor_id=actor.user_id,
                  subject_type="timeoff", subject_id=row.id)
+    resources.on_leave(session, actor.user_id, actor.user_id)
     return row.id
 
 

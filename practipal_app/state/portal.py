@@ -5,7 +5,15 @@ from __future__ import annotations
 import reflex as rx
 
 from practipal_app import db
-from practipal_app.services import billing_views, money, portal, portal_schedule, whatsapp_kit
+from practipal_app.services import (
+    billing_views,
+    forms,
+    money,
+    portal,
+    portal_schedule,
+    resources,
+    whatsapp_kit,
+)
 from practipal_app.state.session import CLIENTS, require
 
 
@@ -20,6 +28,8 @@ class PortalState(rx.State):
     leave_notices: list[str] = []
     whatsapp_link: str = ""
     amount_due: str = ""
+    todo: list[dict[str, str]] = []
+    new_resources: int = 0
     loaded: bool = False
 
     def _show(self, view: portal.PortalHome) -> None:
@@ -37,6 +47,9 @@ class PortalState(rx.State):
         self._show(await db.acall(portal.home, actor))
         self.next_session, self.leave_notices = await db.acall(portal_schedule.next_session, actor)
         self.whatsapp_link = await db.acall(whatsapp_kit.click_to_chat_link, actor)
+        self.todo = await db.aread(forms.todo_for_client, actor)
+        shared = await db.aread(resources.for_client, actor)
+        self.new_resources = sum(1 for item in shared if item["new"] == "1")
         due = await db.aread(billing_views.client_outstanding, actor)
         self.amount_due = money.format_inr(due) if due else ""
 

@@ -1,6 +1,7 @@
 import reflex as rx
 
 from practipal_app.components.charter import statement_card
+from practipal_app.components.form_fields import todo_card
 from practipal_app.components.layout import portal_shell
 from practipal_app.components.sessions import session_card
 from practipal_app.state.portal import PortalState
@@ -60,6 +61,23 @@ def _due_card() -> rx.Component:
     )
 
 
+def _shortcut(label: str, hint, href: str, icon: str) -> rx.Component:
+    return rx.link(
+        rx.card(rx.vstack(rx.icon(icon, color=rx.color("teal", 9)), rx.text(label, weight="bold"),
+                          rx.text(hint, size="1", color_scheme="gray"), spacing="1"), width="100%", height="100%"),
+        href=href, underline="none", color="inherit", width="100%",
+    )
+
+
+def _shortcuts() -> rx.Component:
+    return rx.grid(
+        _shortcut("Resources", rx.cond(PortalState.new_resources > 0, PortalState.new_resources.to(str) + " new",
+                                       "Worksheets and exercises"), "/portal/resources", "library"),
+        _shortcut("Forms", "Intake and consent", "/portal/forms", "clipboard-list"),
+        columns="2", spacing="3", width="100%",
+    )
+
+
 def _help_card() -> rx.Component:
     return rx.link(
         rx.card(
@@ -86,10 +104,12 @@ def portal_home() -> rx.Component:
                 rx.heading("Welcome, ", PortalState.first_name, size="7", as_="h1"),
                 rx.text("Your therapist is ", PortalState.therapist_name, ".", color_scheme="gray"),
                 rx.cond(PortalState.needs_ack, _acknowledge_card()),
+                rx.foreach(PortalState.todo, todo_card),
                 rx.foreach(PortalState.leave_notices,
                            lambda n: rx.callout(n, icon="plane", color_scheme="amber", width="100%")),
                 _next_session(),
                 _due_card(),
+                _shortcuts(),
                 rx.cond(~PortalState.needs_ack, statement_card(PortalState.statement)),
                 _help_card(),
                 spacing="4",

@@ -7,6 +7,7 @@ from practipal_app.components.layout import workspace_shell
 from practipal_app.pages.therapist.clients import client_fields
 from practipal_app.state.billing import ClientBillingState
 from practipal_app.state.contacts import ContactsState
+from practipal_app.state.forms import ClientFormsState
 from practipal_app.state.session import ViewerState
 from practipal_app.state.workspace import ClientDetailState as S
 
@@ -14,6 +15,32 @@ from practipal_app.state.workspace import ClientDetailState as S
 def _item(label: str, value) -> rx.Component:
     return rx.vstack(rx.text(label, size="1", color_scheme="gray"),
                      rx.text(rx.cond(value != "", value, "—"), size="3"), spacing="0", align="start")
+
+
+def _forms_card() -> rx.Component:
+    C = ClientFormsState
+    return rx.card(rx.vstack(
+        rx.heading("Forms", size="4", as_="h2"),
+        rx.cond(C.responses.length() > 0,
+                rx.foreach(C.responses, lambda r: rx.hstack(
+                    rx.cond(r["status"] == "submitted",
+                            rx.link(r["title"], href="/app/forms/responses/" + r["id"], weight="medium"),
+                            rx.text(r["title"], weight="medium")),
+                    rx.badge(rx.match(r["status"], ("submitted", "Answered"), ("draft", "Started"), "Sent"),
+                             color_scheme=rx.match(r["status"], ("submitted", "green"), ("draft", "amber"), "gray")),
+                    rx.text(rx.cond(r["status"] == "submitted", r["submitted"], r["sent"]), size="2",
+                            color_scheme="gray"),
+                    align="center", spacing="3")),
+                rx.text("No forms sent yet.", size="2", color_scheme="gray")),
+        rx.form(rx.hstack(
+            rx.el.select(rx.foreach(C.form_options, lambda f: rx.el.option(f["title"], value=f["id"])),
+                         name="form_id", aria_label="Form to send",
+                         style={"height": "32px", "borderRadius": "6px", "padding": "0 8px"}),
+            rx.button("Send form", type="submit", size="2", variant="soft"),
+            rx.cond(C.notice != "", rx.text(C.notice, size="2")),
+            spacing="2", align="center"), on_submit=C.send, reset_on_submit=False),
+        spacing="2", width="100%",
+    ), width="100%")
 
 
 def _profile() -> rx.Component:
@@ -55,6 +82,7 @@ def _profile() -> rx.Component:
             ),
             width="100%",
         ),
+        _forms_card(),
         billing_card(),
         outside_portal_card(),
         rx.card(
@@ -101,7 +129,8 @@ def _edit() -> rx.Component:
 
 
 @rx.page(route="/app/clients/[client_id]", title="Client · PractiPal",
-         on_load=[ViewerState.guard_staff, S.load, ContactsState.load, ClientBillingState.load])
+         on_load=[ViewerState.guard_staff, S.load, ContactsState.load, ClientBillingState.load,
+                  ClientFormsState.load])
 def client_detail_page() -> rx.Component:
     return workspace_shell(
         rx.cond(S.missing, "Client not found", S.client["name"]),
