@@ -146,3 +146,20 @@ def portal_shell(*children: rx.Component) -> rx.Component:
         min_height="100vh",
         background=rx.color("teal", 2),
     )
+
+
+# Sanitized HTML of a text resource: readable headings, paragraphs, lists and tables.
+PROSE = {
+    "lineHeight": "1.6", "fontSize": "16px",
+    "& h1, & h2, & h3, & h4": {"fontWeight": "700", "margin": "1em 0 0.4em", "lineHeight": "1.3"},
+    "& h1": {"fontSize": "22px"}, "& h2": {"fontSize": "19px"}, "& h3, & h4": {"fontSize": "17px"},
+    "& p": {"margin": "0 0 0.8em"},
+    "& ul, & ol": {"margin": "0 0 0.8em", "paddingLeft": "1.4em"},
+    "& ul": {"listStyle": "disc"}, "& ol": {"listStyle": "decimal"},
+    "& li": {"margin": "0.2em 0"},
+    "& blockquote": {"borderLeft": "3px solid var(--teal-7)", "paddingLeft": "12px", "color": "var(--gray-11)"},
+    "& table": {"borderCollapse": "collapse", "width": "100%", "margin": "0 0 0.8em", "fontSize": "14px"},
+    "& th, & td": {"border": "1px solid var(--gray-6)", "padding": "6px 8px", "textAlign": "left",
+                   "verticalAlign": "top"},
+    "& a": {"color": "var(--accent-11)", "textDecoration": "underline"},
+}

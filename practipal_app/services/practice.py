@@ -84,9 +84,13 @@ def practice_name(session: Session, practice_id: int) -> str:
     return practice.name if practice else ""
 
 
-def set_up(session: Session, *, client_token: str, **details: str) -> None:
-    """First run: create the practice and its owner, and sign the owner's browser tab in."""
-    from practipal_app.services.auth import issue_ticket
+def set_up(session: Session, *, client_token: str, starter_library: bool = False, **details: str) -> None:
+    """First run: create the practice and its owner (with the starter resources when asked), and
+    sign the owner's browser tab in."""
+    from practipal_app.services import starter_library as starters
+    from practipal_app.services.auth import actor_for, issue_ticket
 
     owner = create_practice(session, **details)
+    if starter_library:
+        starters.install(session, actor_for(owner))
     issue_ticket(session, owner, client_token, "/app")

@@ -38,6 +38,7 @@ class SetupState(rx.State):
                 owner_name=str(form.get("owner_name", "")),
                 email=str(form.get("email", "")),
                 password=str(form.get("password", "")),
+                starter_library=str(form.get("starter_library", "")) in ("on", "true", "1"),
             )
         except InvalidInput as exc:
             self.errors = {("owner_name" if k == "name" else k): v for k, v in exc.errors.items()}

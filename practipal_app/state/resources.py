@@ -47,6 +47,8 @@ class ResourcesState(rx.State):
     sharing: dict[str, str] = {}
     shares: list[dict[str, str]] = []
     share_error: str = ""
+    # Reading one resource as the client will see it
+    previewing: dict[str, str] = {}
     loaded: bool = False
 
     async def _refresh(self, actor) -> None:
@@ -161,6 +163,20 @@ class ResourcesState(rx.State):
             await self._load_shares(actor)
         except DomainError as exc:
             self.sharing, self.error = {}, exc.message
+
+    @rx.event
+    async def preview(self, resource_id: str):
+        actor, away = await require(self, STAFF)
+        if away:
+            return away
+        try:
+            self.previewing = await db.aread(resources.open_for_client, actor, int(resource_id))
+        except (DomainError, ValueError) as exc:
+            self.previewing, self.error = {}, getattr(exc, "message", "No such resource.")
+
+    @rx.event
+    def close_preview(self):
+        self.previewing = {}
 
     @rx.event
     def close_sharing(self):

@@ -4,10 +4,10 @@ A browser can call any public handler of any state with any payload and any rout
 handler must authorize itself. These tests do what a hostile page or script would: connect with a
 foreign Origin, and call workspace handlers with another therapist's client id in the route, with
 a client's session cookie, or with none. The calendar, availability, inbox, contact-log and portal
-scheduling and messaging states get the same treatment: another therapist's (or client's) ids in
-the payload or route, several events in one tab where a handler acts on what an earlier one left
-in the state, and every handler called by the wrong role or nobody; the database is compared
-before and after.
+scheduling and messaging states, billing, the resource vault and forms get the same treatment:
+another therapist's (or client's) ids in the payload or route, several events in one tab where a
+handler acts on what an earlier one left in the state, and every handler called by the wrong role
+or nobody; the database is compared before and after.
 
 Therapists A and B (neither the owner, who sees the whole practice) and their clients are written
 straight into the running server's database through the services, as there is no page for adding
@@ -38,18 +38,26 @@ from practipal_app.models import (
     Appointment,
     AuditEvent,
     AvailabilityRule,
+    AutoShareRule,
     BillingSettings,
     CalendarFeed,
+    Charter,
+    CharterAcknowledgement,
     ClientFee,
     ClientProfile,
     ContactRecord,
     DocumentCounter,
+    Form,
+    FormResponse,
+    FormVersion,
     Invoice,
     InvoiceLine,
     Message,
     MessageThread,
     OutboxEmail,
     Payment,
+    Resource,
+    ResourceShare,
     Role,
     SchedulingSettings,
     SessionType,
@@ -63,9 +71,11 @@ from practipal_app.services import (
     appointments,
     auth,
     clients,
+    forms,
     invoices,
     messaging,
     practice,
+    resources,
     scheduling,
 )
 from practipal_app.state.availability import AvailabilityState
@@ -77,9 +87,18 @@ from practipal_app.state.billing import (
 )
 from practipal_app.state.calendar import CalendarState
 from practipal_app.state.contacts import BulkImportState, ContactsState
+from practipal_app.state.forms import (
+    ClientFormsState,
+    FillState,
+    FormEditorState,
+    FormsListState,
+    PortalFormsState,
+    ResponseState,
+)
 from practipal_app.state.messages import InboxState, PortalMessagesState
 from practipal_app.state.portal import PortalState
 from practipal_app.state.portal_schedule import BookState, SessionsState
+from practipal_app.state.resources import PortalResourcesState, ResourcesState
 from practipal_app.state.workspace import ClientDetailState, ClientsState, OutboxState
 
 pytestmark = pytest.mark.e2e
@@ -284,6 +303,23 @@ def assert_none_of(needles, reply: Reply) -> None:
 def detail_route(client_id: int) -> dict:
     path = f"/app/clients/{client_id}"
     return {"path": path, "query": {"client_id": str(client_id)}}
+
+
+def id_route(prefix: str, param: str, value: int | str) -> dict:
+    """A dynamic page's route as a browser sends it, e.g. /app/forms/7 with form_id=7."""
+    return {"path": f"{prefix}/{value}", "query": {param: str(value)}}
+
+
+def form_route(form_id: int | str) -> dict:
+    return id_route("/app/forms", "form_id", form_id)
+
+
+def response_route(response_id: int | str) -> dict:
+    return id_route("/app/forms/responses", "response_id", response_id)
+
+
+def fill_route(response_id: int | str) -> dict:
+    return id_route("/portal/forms", "response_id", response_id)
 
 
 # Origin -------------------------------------------------------------------------------------------

@@ -471,3 +471,13 @@ def test_an_intake_trigger_shares_once_with_the_clients_own_therapist(owner_acto
     assert _titles(db.call(resources.for_client, actor(riya))) == ["Asha's welcome"]
     assert sorted(e.to_address for e in outbox("resource_shared")) == ["meera@example.com", "riya@example.com"]
     assert all("welcome" not in e.body_text.lower() for e in outbox("resource_shared"))
+
+
+@pytest.mark.parametrize("wanted", [True, False])
+def test_first_run_setup_adds_the_starter_library_when_asked(engine, wanted):
+    from practipal_app.services import practice
+
+    db.call(practice.set_up, client_token="tab-1", starter_library=wanted, practice_name="Sunrise Counselling",
+            timezone="Asia/Kolkata", owner_name="Asha Rao", email="asha@example.com", password="Calm-Harbour-Tea-42")
+    titles = db.call(lambda s: list(s.exec(select(Resource.title).where(Resource.starter_key != "")).all()))
+    assert ("Between sessions" in titles and len(titles) >= 6) if wanted else titles == []

@@ -2,7 +2,7 @@
 
 import reflex as rx
 
-from practipal_app.components.layout import portal_shell
+from practipal_app.components.layout import PROSE, portal_shell
 from practipal_app.state.resources import PortalResourcesState as S
 from practipal_app.state.session import ViewerState
 
@@ -12,8 +12,8 @@ def _opened(item) -> rx.Component:
     return rx.cond(
         o["id"].to(str) == item["id"],
         rx.vstack(
-            rx.cond(o["html"].to(str) != "", rx.box(rx.html(o["html"].to(str)), class_name="resource-text",
-                                                   width="100%")),
+            rx.cond(o["html"].to(str) != "", rx.box(rx.html(o["html"].to(str)), style=PROSE, width="100%",
+                                                   overflow_x="auto")),
             rx.cond(o["url"].to(str) != "",
                     rx.el.a(rx.button(rx.icon("external-link", size=16), "Open the link", size="3", width="100%"),
                             href=o["url"].to(str), target="_blank", rel="noopener noreferrer",

@@ -25,6 +25,13 @@ def setup_page() -> rx.Component:
                 field("Password", "password", type="password", error=SetupState.errors.get("password", ""),
                       required=True, autocomplete="new-password",
                       hint="At least 10 characters. A few unrelated words work well."),
+                rx.el.label(
+                    rx.el.input(type="checkbox", name="starter_library", default_checked=True,
+                                style={"width": "18px", "height": "18px", "marginTop": "2px"}),
+                    rx.text("Add six starter resources to share with clients: grounding, box breathing, a thought "
+                            "record, values prompts, sleep hygiene and “Between sessions”.", size="2"),
+                    style={"display": "flex", "gap": "10px", "alignItems": "flex-start"},
+                ),
                 submit_button("Create practice", SetupState.busy, width="100%"),
                 spacing="4",
                 width="100%",

@@ -10,7 +10,7 @@ from practipal_app.components.forms import (
     select_field,
     textarea_field,
 )
-from practipal_app.components.layout import workspace_shell
+from practipal_app.components.layout import PROSE, workspace_shell
 from practipal_app.services.resources import CATEGORY_LABELS, TRIGGER_LABELS
 from practipal_app.state.resources import ResourcesState
 from practipal_app.state.session import ViewerState
@@ -117,6 +117,18 @@ def _sharing_panel() -> rx.Component:
     ), width="100%"))
 
 
+def _preview_panel() -> rx.Component:
+    p = S.previewing
+    return rx.cond(p.contains("title"), rx.card(rx.vstack(
+        rx.hstack(rx.heading(p["title"].to(str), size="4", as_="h2"), rx.spacer(),
+                  rx.icon_button(rx.icon("x", size=16), variant="ghost", aria_label="Close preview",
+                                 on_click=S.close_preview), width="100%"),
+        rx.cond(p["html"].to(str) != "", rx.box(rx.html(p["html"].to(str)), style=PROSE, max_width="680px")),
+        rx.cond(p["url"].to(str) != "", rx.link(p["url"].to(str), href=p["url"].to(str), is_external=True)),
+        spacing="3", width="100%",
+    ), width="100%"))
+
+
 def _item_card(item) -> rx.Component:
     return rx.card(rx.hstack(
         rx.icon(rx.match(item["kind"], *KIND_ICONS), size=22, color=rx.color("teal", 9)),
@@ -130,7 +142,9 @@ def _item_card(item) -> rx.Component:
         ),
         rx.cond(item["kind"] == "file",
                 rx.el.a(rx.button("View", size="2", variant="ghost"), href="/api/resources/" + item["id"] + "/file",
-                        target="_blank", reload_document=True, aria_label="View " + item["title"])),
+                        target="_blank", reload_document=True, aria_label="View " + item["title"]),
+                rx.button("View", size="2", variant="ghost", on_click=S.preview(item["id"]),
+                          aria_label="View " + item["title"])),
         rx.button("Share", size="2", on_click=S.open_sharing(item), aria_label="Share " + item["title"]),
         rx.cond(item["mine"] == "1",
                 rx.alert_dialog.root(
@@ -205,6 +219,7 @@ def resources_page() -> rx.Component:
             icon="sparkles", width="100%")),
         _add_form(),
         _sharing_panel(),
+        _preview_panel(),
         _library(),
         _rules(),
         actions=rx.button(rx.icon("plus", size=16), "Add resource", size="3", on_click=S.toggle_add),
