@@ -72,6 +72,12 @@ def mail_server() -> Callable[..., MailServer]:
 
 
 @pytest.fixture
+def riya(owner_actor, add_client) -> int:
+    """A client of the owner's."""
+    return add_client(owner_actor, "Riya Sharma", "riya@example.com")
+
+
+@pytest.fixture
 def therapy(owner) -> int:
     """The owner's default session type: 'Therapy session', 50 minutes plus a 10-minute buffer, video.
     The owner works Mon–Fri 10:00–18:00 in Kolkata, with 24 h notice and a 24 h cancellation window."""

@@ -68,11 +68,6 @@ def _taxable(owner_actor, state_code: str = "27") -> None:
                                                  "gstin": GSTIN_MH, "taxable": True, "tax_rate": "18"})
 
 
-@pytest.fixture
-def riya(owner_actor, add_client) -> int:
-    return add_client(owner_actor, "Riya Sharma", "riya@example.com")
-
-
 # Settings ----------------------------------------------------------------------------------------
 
 

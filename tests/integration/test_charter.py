@@ -13,11 +13,6 @@ from practipal_app.services.errors import InvalidInput, PermissionDenied
 DEFAULT_STATEMENT = charter.generate_statement(charter.CharterSettings())
 
 
-@pytest.fixture
-def riya(owner_actor, add_client) -> int:
-    return add_client(owner_actor, "Riya Sharma", "riya@example.com")
-
-
 def _versions(therapist_id):
     return db.call(lambda s: [r.version for r in s.exec(
         select(Charter).where(Charter.therapist_id == therapist_id).order_by(Charter.version))])

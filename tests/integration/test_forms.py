@@ -42,11 +42,6 @@ def intake_answers(**changes) -> dict:
 
 
 @pytest.fixture
-def riya(owner_actor, add_client) -> int:
-    return add_client(owner_actor, "Riya Sharma", "riya@example.com")
-
-
-@pytest.fixture
 def kabir(owner_actor, add_client) -> int:
     return add_client(owner_actor, "Kabir Das", "kabir@example.com")
 

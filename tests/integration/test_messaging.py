@@ -74,11 +74,6 @@ def waiting(therapist_id: int) -> int:
 
 
 @pytest.fixture
-def riya(owner_actor, add_client) -> int:
-    return add_client(owner_actor, "Riya Sharma", "riya@example.com")
-
-
-@pytest.fixture
 def meera(owner_actor, add_client) -> int:
     return add_client(owner_actor, "Meera Iyer", "meera@example.com")
 

@@ -75,11 +75,6 @@ def _titles(items: list[dict[str, str]]) -> list[str]:
 
 
 @pytest.fixture
-def riya(owner_actor, add_client) -> int:
-    return add_client(owner_actor, "Riya Sharma", "riya@example.com")
-
-
-@pytest.fixture
 def kabir(owner_actor, add_client) -> int:
     return add_client(owner_actor, "Kabir Das", "kabir@example.com")
 
