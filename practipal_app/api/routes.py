@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import html
+import json
 import re
 from urllib.parse import parse_qs
 
@@ -50,7 +51,24 @@ def link_exchange(cookie_name: str, landing: str):
     return exchange
 
 
-async def complete_sign_in(request: Request) -> RedirectResponse:
+def fresh_tab(path: str) -> HTMLResponse:
+    """Go to `path` with a new Reflex client token for this tab.
+
+    Reflex keeps a tab's state on the server under the token in the tab's sessionStorage, and sends
+    it all back whenever a page connects. Dropping the token when someone signs in or out means the
+    next person at this tab never receives the previous person's state.
+    """
+    target = json.dumps(path).replace("<", "\\u003c")
+    page = (
+        "<!doctype html><html lang='en'><head><meta charset='utf-8'><title>PractiPal</title>"
+        f"<meta http-equiv='refresh' content='1;url={html.escape(path)}'></head><body>"
+        f"<script>sessionStorage.removeItem('token');window.location.replace({target});</script>"
+        "</body></html>"
+    )
+    return HTMLResponse(page, headers={"Cache-Control": "no-store", "Referrer-Policy": "no-referrer"})
+
+
+async def complete_sign_in(request: Request) -> Response:
     """Exchange the tab's pending sign-in (keyed by its Reflex client token) for a session cookie."""
     client_token = request.query_params.get("t", "")
     try:
@@ -59,17 +77,16 @@ async def complete_sign_in(request: Request) -> RedirectResponse:
         )
     except LinkInvalid:
         return RedirectResponse("/login?expired=1", status_code=303)
-    response = RedirectResponse(next_path, status_code=303)
+    response = fresh_tab(next_path)
     response.set_cookie(SESSION_COOKIE, token, **_cookie_args(int(auth.CLIENT_POLICY.absolute.total_seconds())))
     for used in (INVITE_COOKIE, RESET_COOKIE):
         response.delete_cookie(used, path="/")
-    response.headers["Cache-Control"] = "no-store"
     return response
 
 
-async def sign_out(request: Request) -> RedirectResponse:
+async def sign_out(request: Request) -> Response:
     await db.acall(auth.end_session, request.cookies.get(SESSION_COOKIE))
-    response = RedirectResponse("/login", status_code=303)
+    response = fresh_tab("/login")
     response.delete_cookie(SESSION_COOKIE, path="/")
     return response
 

@@ -379,7 +379,7 @@ class ProfileState(rx.State):
         if away:
             return away
         await db.acall(auth.sign_out_everywhere, actor)
-        return rx.call_script("window.location.assign('/login')")
+        return rx.call_script("window.location.assign('/logout')")
 
 
 class TodayState(rx.State):

@@ -27,6 +27,7 @@ pytestmark = pytest.mark.e2e
 
 THERAPIST = ("Dr. Farah Khan", "farah@example.com", "Juniper-Canvas-Ripple-26")
 CLIENT = ("Ishaan Verma", "ishaan@example.com", "Marble-Kite-Orchard-83")
+NEXT_CLIENT = ("Sana Qureshi", "sana@example.com", "Copper-Meadow-Lantern-64")
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1366, "height": 768}
 TZ = "Asia/Kolkata"
@@ -46,10 +47,13 @@ def _seed(session) -> People:
     therapist = practice.add_staff(session, practice_id, THERAPIST[0], THERAPIST[1], Role.THERAPIST, THERAPIST[2])
     actor = auth.actor_for(therapist)
     version = charter.save(session, actor, charter.CharterSettings()).version
-    client_id = clients.add_client(session, actor, clients.ClientForm(name=CLIENT[0], email=CLIENT[1]))
-    session.get(User, client_id).password_hash = passwords.hash_password(CLIENT[2])
-    session.get(ClientProfile, client_id).accepted_at = utcnow()
-    return People(client_id, version)
+    ids = []
+    for name, email, password in (CLIENT, NEXT_CLIENT):
+        client_id = clients.add_client(session, actor, clients.ClientForm(name=name, email=email))
+        session.get(User, client_id).password_hash = passwords.hash_password(password)
+        session.get(ClientProfile, client_id).accepted_at = utcnow()
+        ids.append(client_id)
+    return People(ids[0], version)
 
 
 @pytest.fixture(scope="module")
@@ -167,3 +171,20 @@ def fill_intake(page) -> None:
                     "I agree to have sessions online (video or phone) when we plan them"):
         page.get_by_role("checkbox", name=re.compile(re.escape(consent))).click()
     expect(page.get_by_text("Draft saved.")).to_be_visible()
+
+
+def test_the_next_person_at_the_same_tab_receives_nothing_of_the_previous_one(server, browser, people) -> None:
+    """A shared family laptop: one client signs out, another signs in in the same tab. The tab gets
+    a new client token at each step, so the server's state for the first never reaches the second."""
+    page = browser.new_context(viewport=PHONE, base_url=server.base_url, has_touch=True).new_page()
+    sign_in(page, CLIENT[1], CLIENT[2], "/portal")
+    expect(page.get_by_role("heading", name="Welcome, Ishaan")).to_be_visible()
+    first_token = page.evaluate("sessionStorage.getItem('token')")
+    page.get_by_role("link", name="Sign out").click()
+    expect(page).to_have_url(re.compile(r".*/login/?$"))
+    frames: list[str] = []
+    page.on("websocket", lambda ws: ws.on("framereceived", lambda payload: frames.append(str(payload))))
+    sign_in(page, NEXT_CLIENT[1], NEXT_CLIENT[2], "/portal")
+    expect(page.get_by_role("heading", name="Welcome, Sana")).to_be_visible()
+    assert frames and not [f for f in frames if "Ishaan" in f or "ishaan@" in f]
+    assert page.evaluate("sessionStorage.getItem('token')") not in (None, first_token)

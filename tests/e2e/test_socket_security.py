@@ -37,8 +37,8 @@ from practipal_app import db
 from practipal_app.models import (
     Appointment,
     AuditEvent,
-    AvailabilityRule,
     AutoShareRule,
+    AvailabilityRule,
     BillingSettings,
     CalendarFeed,
     Charter,
@@ -453,13 +453,33 @@ B_MESSAGE = "Kabir writes: the night panic returned on Tuesday"
 B_SNIPPET = ("Neha's grief script", "Stay with the loss for a moment; we will hold it together.")
 B_TYPE = "Neha's EMDR intensive"
 B_LEAVE_NOTE = "Neha away at a family wedding"
+#: B's own text resource (title, body) and the note it was shared with Tara with.
+B_RESOURCE = ("Neha's letter to the lighthouse keeper", "Write to the keeper about what the storm took.")
+B_SHARE_NOTE = "Neha's note: read it the night before we meet"
+#: B's item in the practice library: every staff member sees it, none but B and Tara its shares.
+B_LIBRARY = "Practice card: box breathing"
+A_RESOURCE = "Vikram's exam-week worksheet"
+#: B's own form (title, its one question) and Tara's answers: a draft of it, and her submitted Intake.
+B_FORM = ("Neha's grief check-in", "How heavy does the loss feel this week?")
+TARA_DRAFT = "Heavier since the anniversary of the storm"
+TARA_REASON = "Tara's reason: the move to Pune unsettled everything"
+TARA_CONTACT = ("Leela Menon", "Sister", "98202 77441")
+TARA_INTAKE = {
+    "phone": "98200 40404", "date_of_birth": "1991-02-11", "emergency_contact_name": TARA_CONTACT[0],
+    "emergency_contact_relation": TARA_CONTACT[1], "emergency_contact_phone": TARA_CONTACT[2],
+    "reasons": TARA_REASON, "previous_therapy": "no", "risk_thoughts": "no", "charter": True,
+    "data_consent": True, "online_consent": True, "signature": {"name": TARA["name"], "date": "2026-01-05"},
+}
+#: What B gave Tara, and what she answered: never for Kabir, Arjun or A.
+B_CONTENT = (*B_RESOURCE, B_SHARE_NOTE, *B_FORM)
+TARA_ANSWERS = (TARA_DRAFT, TARA_REASON, TARA_CONTACT[0], "77441", "40404")
 #: Arjun's (A's client's) sessions and words: never for B's clients.
 ARJUN_PRIVATE = ("Arjun", "Mehta", "arjun@example.com", A_AGENDA, A_MESSAGE)
 #: Tara's and Kabir's: never for each other (they share B) nor for A.
 TARA_PRIVATE = ("Tara", "Menon", "tara.menon@example.com", B_AGENDA)
 KABIR_PRIVATE = (*B_SECRETS, B_MESSAGE)
 #: All that is B's or B's clients': never for A.
-B_PRIVATE = (*KABIR_PRIVATE, *TARA_PRIVATE, *B_SNIPPET, B_TYPE, B_LEAVE_NOTE)
+B_PRIVATE = (*KABIR_PRIVATE, *TARA_PRIVATE, *B_SNIPPET, B_TYPE, B_LEAVE_NOTE, *B_CONTENT, *TARA_ANSWERS)
 #: What a tab that is sent away must not receive, whoever it is.
 EVERYTHING = (*B_PRIVATE, *ARJUN_PRIVATE, A["name"], B["name"], "@example.com")
 
@@ -468,7 +488,8 @@ EVERYTHING = (*B_PRIVATE, *ARJUN_PRIVATE, A["name"], B["name"], "@example.com")
 WORKER_KINDS = {"reminder", "message_digest", "daily_agenda"}
 TABLES = (Appointment, AvailabilityRule, SchedulingSettings, SessionType, TimeOff, CalendarFeed, MessageThread,
           Message, Snippet, ContactRecord, WhatsAppImport, AuditEvent, User, ClientProfile, BillingSettings, ClientFee,
-          DocumentCounter, Invoice, InvoiceLine, Payment)
+          DocumentCounter, Invoice, InvoiceLine, Payment, Resource, ResourceShare, AutoShareRule, Form, FormVersion,
+          FormResponse, Charter, CharterAcknowledgement)
 
 
 @dataclass
@@ -490,6 +511,14 @@ class Scene:
     b_snippet: int
     b_leave: int
     b_invoice: int  # issued by B to Tara
+    a_resource: int  # A's own text, shared with nobody
+    b_resource: int  # B_RESOURCE, shared with Tara
+    b_library: int  # B_LIBRARY, in the practice library, shared with Tara
+    a_intake: int
+    b_intake: int
+    b_form: int  # B_FORM
+    b_response_done: int  # B's Intake, submitted by Tara (with an emergency contact to copy)
+    b_response: int  # B_FORM sent to Tara, with her draft answer
 
 
 def _stage(session, people: People) -> Scene:
@@ -518,6 +547,30 @@ def _stage(session, people: People) -> Scene:
     b_leave = scheduling.add_time_off(session, b, day + timedelta(days=40), day + timedelta(days=41), B_LEAVE_NOTE)
     b_invoice = invoices.create(session, b, tara_id, [invoices.LineInput("Therapy session", 1, 200000)],
                                 issue_now=True)
+
+    def text(actor, title: str, body: str, practice_wide: bool = False) -> int:
+        return resources.add_text(session, actor, title=title, category="reflection", tags="", language="English",
+                                  practice_wide=practice_wide, body=body)
+
+    a_resource = text(a, A_RESOURCE, "Three columns: the worry, the evidence, the kinder thought.")
+    b_resource, b_library = text(b, *B_RESOURCE), text(b, B_LIBRARY, "In for four, hold for four.", True)
+    resources.share(session, b, b_resource, [tara_id], B_SHARE_NOTE)
+    resources.share(session, b, b_library, [tara_id])
+    tara = auth.actor_for(session.get(User, tara_id))
+
+    def sent(form_id: int) -> int:
+        assert forms.send(session, b, form_id, [tara_id]) == 1
+        return session.exec(select(FormResponse.id).where(FormResponse.form_id == form_id,
+                                                          FormResponse.client_id == tara_id)).one()
+
+    a_intake, b_intake = forms.ensure_intake(session, a), forms.ensure_intake(session, b)
+    b_response_done = sent(b_intake)
+    forms.submit(session, tara, b_response_done, TARA_INTAKE)
+    b_form = forms.create_form(session, b, B_FORM[0])
+    forms.save_form(session, b, b_form, B_FORM[0],
+                    [{"key": "weight", "type": "long_text", "label": B_FORM[1], "required": True}])
+    b_response = sent(b_form)
+    forms.save_draft(session, tara, b_response, {"weight": TARA_DRAFT})
     return Scene(
         b_cookie=auth.start_session(session, b_user),
         a_client_cookie=auth.start_session(session, session.get(User, people.a_client_id)),
@@ -526,6 +579,8 @@ def _stage(session, people: People) -> Scene:
         a_appt=a_appt, a_spare=a_spare, b_appt=b_appt, b_spare=b_spare,
         a_thread=threads[people.a_client_id], b_thread=threads[people.b_client_id],
         b_snippet=b_snippet, b_leave=b_leave, b_invoice=b_invoice,
+        a_resource=a_resource, b_resource=b_resource, b_library=b_library, a_intake=a_intake, b_intake=b_intake,
+        b_form=b_form, b_response_done=b_response_done, b_response=b_response,
     )
 
 
@@ -771,6 +826,207 @@ async def test_a_therapist_cannot_bill_or_read_the_billing_of_another_therapists
     assert_unchanged(before)
 
 
+def _no_error(state: type, var: str = "error") -> Callable[[Reply], bool]:
+    """The handler (here `load`) cleared the message: the next refusal sends it afresh."""
+    return lambda r: r.var(state, var) == ""
+
+
+async def test_a_therapist_cannot_share_open_or_send_another_therapists_resources_and_forms(server, people,
+                                                                                            scene) -> None:
+    """A aims the resource and form handlers at B's resource, B's forms, B's clients and Tara's
+    answers: each is refused with a message (or the page's `missing`), nothing of B's or B's clients'
+    reaches A's tab, and no row changes. The same calls made by B, or by A on A's own things, work."""
+    base, tara, kabir = server.base_url, str(scene.tara_id), str(people.b_client_id)
+    # B's own form and Tara's answers open for B: the route data below is read as a browser's.
+    b_form = await call(base, FormEditorState, "load", cookie=scene.b_cookie, **form_route(scene.b_form),
+                        until=lambda r: r.var(FormEditorState, "title") == B_FORM[0])
+    assert [f["label"] for f in b_form.var(FormEditorState, "fields")] == [B_FORM[1]]
+    b_answers = await call(base, ResponseState, "load", cookie=scene.b_cookie,
+                           **response_route(scene.b_response_done),
+                           until=lambda r: (r.var(ResponseState, "detail") or {}).get("client") == TARA["name"])
+    assert TARA_REASON in b_answers.text and b_answers.var(ResponseState, "update_rows")
+
+    replies: list[Reply] = []
+    async with open_tab(base, cookie=people.a_cookie) as page:
+        load = await page.send(ResourcesState, "load", **RESOURCES,
+                               until=lambda r: r.var(ResourcesState, "loaded") is True)
+        # A's own and the practice library's; not B's own. Nor does A see who B shared with.
+        items = {i["title"]: i for i in load.var(ResourcesState, "items")}
+        assert set(items) == {A_RESOURCE, B_LIBRARY}
+        assert items[B_LIBRARY]["shared_count"] == "0" and items[B_LIBRARY]["mine"] == ""
+        assert [c["name"] for c in load.var(ResourcesState, "client_options")] == [A_CLIENT["name"]]
+        # A shares their own resource with their own client: the form below differs only in whom.
+        await page.send(ResourcesState, "open_sharing", {"item": {"id": str(scene.a_resource), "title": "x"}},
+                        **RESOURCES, until=lambda r: r.var(ResourcesState, "shares") == [])
+        own = await page.send(ResourcesState, "share", {"form": {f"client_{people.a_client_id}": "on"}},
+                              **RESOURCES, until=lambda r: bool(r.var(ResourcesState, "notice")))
+        assert own.var(ResourcesState, "notice") == "Shared with 1 client."
+        assert [s["client"] for s in own.var(ResourcesState, "shares")] == [A_CLIENT["name"]]
+        replies.append(load)
+
+        before = db.read(_world)
+        b_item = {"id": str(scene.b_resource), "title": "x"}
+        opened = await page.send(ResourcesState, "open_sharing", {"item": b_item}, **RESOURCES,
+                                 until=error_is(ResourcesState, "No such resource."))
+        assert not opened.var(ResourcesState, "sharing") and not opened.var(ResourcesState, "shares")
+        replies.append(opened)
+        replies.append(await page.send(ResourcesState, "share", {"form": {f"client_{tara}": "on", "note": "x"}},
+                                       **RESOURCES, until=error_is(ResourcesState, "No such resource.",
+                                                                   "share_error")))
+        for handler, payload in (("delete", {"resource_id": str(scene.b_resource)}),
+                                 ("add_rule", {"form": {"trigger": "intake_submitted",
+                                                        "resource_id": str(scene.b_resource)}}),
+                                 ("toggle_rule", {"trigger": "intake_submitted",
+                                                  "resource_id": str(scene.b_resource), "enabled": True})):
+            await page.send(ResourcesState, "load", **RESOURCES, until=_no_error(ResourcesState))
+            replies.append(await page.send(ResourcesState, handler, payload, **RESOURCES,
+                                           until=error_is(ResourcesState, "No such resource.")))
+        await page.send(ResourcesState, "load", **RESOURCES, until=_no_error(ResourcesState))
+        replies.append(await page.send(
+            ResourcesState, "delete", {"resource_id": str(scene.b_library)}, **RESOURCES,
+            until=error_is(ResourcesState, "Only the person who added it (or the practice owner, in the practice "
+                                           "library) can change it.")))
+
+    # B's library item opens for A (it is the practice's), without Tara's share; neither it nor A's
+    # own resource can be shared with B's clients (not even alongside A's own client: one out of
+    # reach refuses them all) or taken back from them.
+    for item, client_id in (((scene.b_library, B_LIBRARY), tara), ((scene.b_library, B_LIBRARY), kabir),
+                            ((scene.a_resource, A_RESOURCE), tara)):
+        item = {"id": str(item[0]), "title": item[1]}
+        both = {f"client_{people.a_client_id}": "on", f"client_{client_id}": "on"}
+        for handler, payload in (("share", {"form": both}), ("unshare", {"client_id": client_id})):
+            async with open_tab(base, cookie=people.a_cookie) as page:
+                shown = await page.send(ResourcesState, "open_sharing", {"item": item}, **RESOURCES,
+                                        until=lambda r, item=item: r.var(ResourcesState, "sharing") == item)
+                assert not shown.var(ResourcesState, "error")
+                if item["id"] == str(scene.b_library):
+                    assert shown.var(ResourcesState, "shares") in (None, [])
+                refused = await page.send(ResourcesState, handler, payload, **RESOURCES,
+                                          until=error_is(ResourcesState, "No such client.", "share_error"))
+                assert not refused.var(ResourcesState, "notice")
+                replies += [shown, refused]
+
+    async with open_tab(base, cookie=people.a_cookie) as page:
+        listing = await page.send(FormsListState, "load", path="/app/forms",
+                                  until=lambda r: r.var(FormsListState, "loaded") is True)
+        assert [f["id"] for f in listing.var(FormsListState, "items")] == [str(scene.a_intake)]
+        editor = await page.send(FormEditorState, "load", **form_route(scene.b_form),
+                                 until=lambda r: r.var(FormEditorState, "missing") is True)
+        assert not editor.var(FormEditorState, "fields") and not editor.var(FormEditorState, "client_options")
+        # The page's own draft of the questions, saved onto B's form, and B's form sent to Tara.
+        await page.send(FormEditorState, "set_title", {"value": "Renamed by A"}, **form_route(scene.b_form),
+                        until=lambda r: r.var(FormEditorState, "title") == "Renamed by A")
+        await page.send(FormEditorState, "add_question", {"kind": "short_text"}, **form_route(scene.b_form),
+                        until=lambda r: bool(r.var(FormEditorState, "fields")))
+        save = await page.send(FormEditorState, "save", **form_route(scene.b_form),
+                               until=lambda r: r.var(FormEditorState, "errors") == {"form": "No such form."})
+        assert not save.var(FormEditorState, "notice")
+        send = await page.send(FormEditorState, "send", {"form": {f"client_{tara}": "on"}}, **form_route(scene.b_form),
+                               until=error_is(FormEditorState, "No such form.", "send_notice"))
+        # A's own Intake, sent to B's client (alongside A's own: one out of reach refuses them all).
+        mine = await page.send(FormEditorState, "load", **form_route(scene.a_intake),
+                               until=lambda r: r.var(FormEditorState, "missing") is False)
+        assert [c["name"] for c in mine.var(FormEditorState, "client_options")] == [A_CLIENT["name"]]
+        to_tara = await page.send(FormEditorState, "send",
+                                  {"form": {f"client_{people.a_client_id}": "on", f"client_{tara}": "on"}},
+                                  **form_route(scene.a_intake),
+                                  until=error_is(FormEditorState, "No such client.", "send_notice"))
+        replies += [listing, editor, save, send, mine, to_tara]
+
+    for client_id in (scene.tara_id, people.b_client_id):
+        async with open_tab(base, cookie=people.a_cookie) as page:
+            card = await page.send(ClientFormsState, "load", **detail_route(client_id),
+                                   until=lambda r: bool(r.updates))
+            assert not card.var(ClientFormsState, "responses") and not card.var(ClientFormsState, "form_options")
+            theirs = await page.send(ClientFormsState, "send", {"form": {"form_id": str(scene.b_intake)}},
+                                     **detail_route(client_id), until=error_is(ClientFormsState, "No such form.",
+                                                                               "notice"))
+            ours = await page.send(ClientFormsState, "send", {"form": {"form_id": str(scene.a_intake)}},
+                                   **detail_route(client_id), until=error_is(ClientFormsState, "No such client.",
+                                                                             "notice"))
+            replies += [card, theirs, ours]
+            assert not theirs.var(ClientFormsState, "responses") and not ours.var(ClientFormsState, "responses")
+
+    for response_id in (scene.b_response_done, scene.b_response):
+        async with open_tab(base, cookie=people.a_cookie) as page:
+            answers = await page.send(ResponseState, "load", **response_route(response_id),
+                                      until=lambda r: r.var(ResponseState, "missing") is True)
+            copy = await page.send(ResponseState, "apply_update", **response_route(response_id),
+                                   until=error_is(ResponseState, "No such form.", "notice"))
+            for reply in (answers, copy):
+                assert not reply.var(ResponseState, "detail") and not reply.var(ResponseState, "update_rows")
+            replies += [answers, copy]
+
+    for reply in replies:
+        assert_none_of(B_PRIVATE, reply)
+    assert_unchanged(before)
+
+
+async def test_a_client_cannot_open_another_clients_resources_or_fill_her_forms(server, people, scene) -> None:
+    """Kabir (who shares Tara's therapist) and Arjun aim the portal's resource and form handlers at
+    what B shared with Tara and at her responses: refused, nothing of hers reaches them, no row changes."""
+    base, shelf = server.base_url, {"path": "/portal/resources"}
+    # Tara opens her own: the calls below differ only in who makes them.
+    async with open_tab(base, cookie=scene.tara_cookie) as page:
+        load = await page.send(PortalResourcesState, "load", **shelf,
+                               until=lambda r: r.var(PortalResourcesState, "loaded") is True)
+        assert {i["id"] for i in load.var(PortalResourcesState, "items")} == {str(scene.b_resource),
+                                                                              str(scene.b_library)}
+        opened = await page.send(PortalResourcesState, "open", {"resource_id": str(scene.b_resource)}, **shelf,
+                                 until=lambda r: bool(r.var(PortalResourcesState, "opened")))
+        assert opened.var(PortalResourcesState, "opened")["note"] == B_SHARE_NOTE
+        assert B_RESOURCE[1] in opened.var(PortalResourcesState, "opened")["html"]
+        todo = await page.send(PortalFormsState, "load", path="/portal/forms",
+                               until=lambda r: r.var(PortalFormsState, "loaded") is True)
+        assert [f["id"] for f in todo.var(PortalFormsState, "todo")] == [str(scene.b_response)]
+        assert [f["id"] for f in todo.var(PortalFormsState, "done")] == [str(scene.b_response_done)]
+        fill = await page.send(FillState, "load", **fill_route(scene.b_response),
+                               until=lambda r: r.var(FillState, "loaded") is True)
+        assert fill.var(FillState, "title") == B_FORM[0]
+        assert fill.var(FillState, "values") == {"weight": TARA_DRAFT}
+
+    before = db.read(_world)
+    for cookie, own_private in ((people.b_client_cookie, KABIR_PRIVATE), (scene.a_client_cookie, ARJUN_PRIVATE)):
+        others = tuple(s for s in (*TARA_PRIVATE, *B_CONTENT, *TARA_ANSWERS, *KABIR_PRIVATE, *ARJUN_PRIVATE)
+                       if s not in own_private)
+        replies: list[Reply] = []
+        async with open_tab(base, cookie=cookie) as page:
+            load = await page.send(PortalResourcesState, "load", **shelf,
+                                   until=lambda r: r.var(PortalResourcesState, "loaded") is True)
+            assert not {i["id"] for i in load.var(PortalResourcesState, "items")} & {str(scene.b_resource),
+                                                                                     str(scene.b_library)}
+            replies.append(load)
+            for resource_id in (scene.b_resource, scene.b_library):
+                await page.send(PortalResourcesState, "load", **shelf, until=_no_error(PortalResourcesState))
+                refused = await page.send(PortalResourcesState, "open", {"resource_id": str(resource_id)}, **shelf,
+                                          until=error_is(PortalResourcesState,
+                                                         "That resource is no longer shared with you."))
+                assert not refused.var(PortalResourcesState, "opened")
+                replies.append(refused)
+            todo = await page.send(PortalFormsState, "load", path="/portal/forms",
+                                   until=lambda r: r.var(PortalFormsState, "loaded") is True)
+            assert not {f["id"] for f in (todo.var(PortalFormsState, "todo") or [])
+                        + (todo.var(PortalFormsState, "done") or [])} & {str(scene.b_response),
+                                                                          str(scene.b_response_done)}
+            replies.append(todo)
+        for response_id in (scene.b_response, scene.b_response_done):
+            route = fill_route(response_id)
+            async with open_tab(base, cookie=cookie) as page:
+                load = await page.send(FillState, "load", **route, until=lambda r: r.var(FillState, "missing") is True)
+                assert not load.var(FillState, "fields") and not load.var(FillState, "values")
+                answer = await page.send(FillState, "set_value", {"key": "weight", "value": "Planted by another"},
+                                         **route, until=lambda r: r.var(FillState, "errors") == {"form": "No such form."})
+                assert not answer.var(FillState, "saved_note")
+                await page.send(FillState, "load", **route, until=lambda r: r.var(FillState, "errors") == {})
+                submit = await page.send(FillState, "submit", **route,
+                                         until=lambda r: r.var(FillState, "errors") == {"form": "No such form."})
+                assert not submit.redirects
+                replies += [load, answer, submit]
+        for reply in replies:
+            assert_none_of(others, reply)
+    assert_unchanged(before)
+
+
 async def test_a_client_cannot_see_cancel_or_move_another_clients_sessions(server, people, scene) -> None:
     base = server.base_url
     sessions, book = {"path": "/portal/sessions"}, {"path": "/portal/book"}
@@ -872,6 +1128,38 @@ BILLING_STAFF_CALLS = [
     (ClientBillingState, "load", {}, "b_client", []),
     (ClientBillingState, "save", {"form": {"address": "planted", "state_code": "29"}}, "b_client", []),
 ]
+RESOURCES = {"path": "/app/resources"}
+B_ITEM = {"id": "b_resource", "title": "x"}
+#: Route shortcuts: a path segment or query value naming a scene id is filled in like a payload.
+B_FORM_PAGE, B_RESPONSE_PAGE, B_FILL_PAGE = form_route("b_form"), response_route("b_response_done"), \
+    fill_route("b_response")
+RESOURCES_FORMS_STAFF_CALLS = [
+    (ResourcesState, "load", {}, RESOURCES, []),
+    (ResourcesState, "search", {"form": {"query": "letter", "category": ""}}, RESOURCES, []),
+    (ResourcesState, "install_starters", {}, RESOURCES, []),
+    (ResourcesState, "add", {"form": {"title": "planted", "category": "other", "body": "planted"}}, RESOURCES,
+     [(ResourcesState, "toggle_add", {}), (ResourcesState, "choose_kind", {"kind": "text"})]),
+    (ResourcesState, "open_sharing", {"item": B_ITEM}, RESOURCES, []),
+    (ResourcesState, "share", {"form": {"client_tara": "on", "note": "planted"}}, RESOURCES, []),
+    (ResourcesState, "unshare", {"client_id": "tara_id"}, RESOURCES, []),
+    (ResourcesState, "delete", {"resource_id": "b_resource"}, RESOURCES, []),
+    (ResourcesState, "add_rule", {"form": {"trigger": "intake_submitted", "resource_id": "b_resource"}},
+     RESOURCES, []),
+    (ResourcesState, "toggle_rule", {"trigger": "intake_submitted", "resource_id": "b_resource", "enabled": False},
+     RESOURCES, []),
+    (FormsListState, "load", {}, {"path": "/app/forms"}, []),
+    (FormsListState, "create", {"form": {"title": "planted"}}, {"path": "/app/forms"}, []),
+    (FormEditorState, "load", {}, B_FORM_PAGE, []),
+    (FormEditorState, "save", {}, B_FORM_PAGE,
+     [(FormEditorState, "set_title", {"value": "planted"}), (FormEditorState, "add_question", {"kind": "short_text"}),
+      (FormEditorState, "add_question", {"kind": "yes_no"}), (FormEditorState, "move", {"index": 0, "step": 1}),
+      (FormEditorState, "remove", {"index": 1})]),
+    (FormEditorState, "send", {"form": {"client_tara": "on"}}, B_FORM_PAGE, []),
+    (ClientFormsState, "load", {}, "b_client", []),
+    (ClientFormsState, "send", {"form": {"form_id": "b_form"}}, "b_client", []),
+    (ResponseState, "load", {}, B_RESPONSE_PAGE, []),
+    (ResponseState, "apply_update", {}, B_RESPONSE_PAGE, []),
+]
 
 #: (state, handler, payload, route, steps first) for every handler of the new workspace states, each
 #: aimed at B's own things; the steps are handlers without a check of their own (a draft, a
@@ -913,6 +1201,7 @@ STAFF_CALLS = [
     (BulkImportState, "import_all", {"form": {"client_0": "b_client_id", "me_0": "Neha Kapoor"}},
      {"path": "/app/clients"}, []),
     *BILLING_STAFF_CALLS,
+    *RESOURCES_FORMS_STAFF_CALLS,
 ]
 CLIENT_CALLS = [
     (PortalMessagesState, "load", {}, {"path": "/portal/messages"}, []),
@@ -925,6 +1214,14 @@ CLIENT_CALLS = [
     (BookState, "confirm", {}, {"path": "/portal/book"},
      [(BookState, "choose", {"value": "far", "label": "far"})]),
     (PortalInvoicesState, "load", {}, {"path": "/portal/invoices"}, []),
+    (PortalResourcesState, "load", {}, {"path": "/portal/resources"}, []),
+    (PortalResourcesState, "open", {"resource_id": "b_resource"}, {"path": "/portal/resources"}, []),
+    (PortalFormsState, "load", {}, {"path": "/portal/forms"}, []),
+    (FillState, "load", {}, B_FILL_PAGE, []),
+    (FillState, "set_value", {"key": "weight", "value": "planted"}, B_FILL_PAGE, []),
+    (FillState, "toggle_option", {"key": "weight", "option": "planted", "ticked": True}, B_FILL_PAGE, []),
+    (FillState, "submit", {}, B_FILL_PAGE, []),
+    (FillState, "load", {}, fill_route("b_response_done"), []),
 ]
 #: What each state holds of anyone's data: empty (or never sent) after a tab is sent away.
 DATA_VARS = {
@@ -940,19 +1237,35 @@ DATA_VARS = {
     BillingSettingsState: ("values", "notice"),
     ClientBillingState: ("address", "fees", "notice"),
     PortalInvoicesState: ("outstanding", "invoices", "receipts"),
+    ResourcesState: ("items", "client_options", "rules", "shares", "sharing", "file_label", "notice"),
+    PortalResourcesState: ("items", "opened"),
+    FormsListState: ("items",),
+    FormEditorState: ("form_id", "title", "fields", "client_options", "notice", "send_notice"),
+    ClientFormsState: ("responses", "form_options", "notice"),
+    ResponseState: ("detail", "update_rows", "notice"),
+    PortalFormsState: ("todo", "done"),
+    FillState: ("title", "fields", "values", "status", "charter_statement", "crisis_lines", "saved_note"),
 }
 
 
 def _fill(value: Any, ids: dict[str, str]) -> Any:
+    """Scene ids for the names in a payload (keys too: "client_tara" is a form's client_<id> box)."""
     if isinstance(value, dict):
-        return {k: _fill(v, ids) for k, v in value.items()}
+        return {ids.get(k, k): _fill(v, ids) for k, v in value.items()}
     return ids.get(value, value) if isinstance(value, str) else value
+
+
+def _route(route: dict | str, ids: dict[str, str], people: People) -> dict:
+    if route == "b_client":
+        return detail_route(people.b_client_id)
+    route = _fill(route, ids)
+    return {**route, "path": "/".join(ids.get(part, part) for part in route["path"].split("/"))}
 
 
 async def _sent_away(base: str, cookie: str | None, home: str, calls: list, ids: dict[str, str],
                      people: People) -> None:
     async def one(state, handler, payload, route, steps) -> None:
-        route = detail_route(people.b_client_id) if route == "b_client" else _fill(route, ids)
+        route = _route(route, ids, people)
         async with open_tab(base, cookie=cookie) as page:
             for step_state, step, step_payload in steps:
                 await page.send(step_state, step, _fill(step_payload, ids), **route, until=lambda r: bool(r.updates))
@@ -983,8 +1296,9 @@ async def test_new_handlers_send_the_wrong_role_and_strangers_away_with_nothing(
     ids = {"b_appt": str(scene.b_appt), "tara_id": str(scene.tara_id), "b_type": str(scene.b_type),
            "b_extra_type": str(scene.b_extra_type), "b_leave": str(scene.b_leave), "b_thread": str(scene.b_thread),
            "b_snippet": str(scene.b_snippet), "b_client_id": str(people.b_client_id), "day": scene.day,
-           "b_invoice": str(scene.b_invoice),
-           "far": far.isoformat()}
+           "b_invoice": str(scene.b_invoice), "b_resource": str(scene.b_resource), "b_form": str(scene.b_form),
+           "b_response": str(scene.b_response), "b_response_done": str(scene.b_response_done),
+           "client_tara": f"client_{scene.tara_id}", "far": far.isoformat()}
     before = db.read(_world)
     if who == "client":
         await _sent_away(server.base_url, people.b_client_cookie, "/portal", STAFF_CALLS, ids, people)
@@ -996,9 +1310,9 @@ async def test_new_handlers_send_the_wrong_role_and_strangers_away_with_nothing(
 
 
 @pytest.mark.parametrize("who", ["client", "nobody"])
-async def test_chat_uploads_from_clients_and_strangers_are_sent_away_and_not_kept(server, people, who) -> None:
-    """The two upload handlers (the first step of both imports) check the cookie before reading or
-    keeping the file."""
+async def test_uploads_from_clients_and_strangers_are_sent_away_and_not_kept(server, people, who) -> None:
+    """The three upload handlers (the first step of both imports, and a resource's file) check the
+    cookie before reading or keeping the file."""
     pending = server.data_dir / "uploads" / "pending"
 
     def kept() -> set[str]:
@@ -1008,11 +1322,12 @@ async def test_chat_uploads_from_clients_and_strangers_are_sent_away_and_not_kep
     home = "/portal" if who == "client" else "/login?next=%2F"
     for state, first, handler, route, var in (
             (ContactsState, "cancel_import", "read_chat", detail_route(people.b_client_id), "chat_senders"),
-            (BulkImportState, "clear", "read_chats", {"path": "/app/clients"}, "files")):
+            (BulkImportState, "clear", "read_chats", {"path": "/app/clients"}, "files"),
+            (ResourcesState, "toggle_add", "receive_file", {"path": "/app/resources"}, "file_label")):
         async with open_tab(server.base_url, cookie=cookie) as page:
             await page.send(state, first, **route, until=lambda r: bool(r.updates))
             reply = await page.upload(state, handler, [CHAT], until=redirected)
         assert len(reply.redirects) == 1 and reply.redirects[0].startswith(home), (handler, reply.redirects)
-        assert reply.var(state, var) in (None, []) and "Kabir Sethi" not in reply.text
+        assert reply.var(state, var) in (None, [], "") and "Kabir Sethi" not in reply.text
         assert_none_of(EVERYTHING, reply)
     assert kept() == before
