@@ -128,7 +128,7 @@ class FormEditorState(rx.State):
         try:
             self._show(await db.aread(forms.form_for_edit, actor, _param_id(self, "form_id")))
         except DomainError:
-            self.missing, self.fields = True, []
+            self.missing, self.fields, self.title, self.form_id, self.client_options = True, [], "", "", []
             return
         self.missing = False
         self.client_options = await db.aread(billing_views.client_options, actor)
@@ -232,7 +232,7 @@ class ClientFormsState(rx.State):
         try:
             self.responses = await db.aread(forms.responses_for_client, actor, _param_id(self, "client_id"))
         except DomainError:
-            self.responses = []
+            self.responses, self.form_options = [], []
             return
         self.form_options = [{"id": f["id"], "title": f["title"] if f.get("owner", actor.name) == actor.name
                               else f"{f['title']} ({f['owner']})"} for f in await db.aread(forms.list_forms, actor)]
@@ -337,7 +337,8 @@ class FillState(rx.State):
         try:
             view = await db.aread(forms.open_for_client, actor, _param_id(self, "response_id"))
         except DomainError:
-            self.missing, self.fields, self.loaded = True, [], True
+            self.missing, self.fields, self.loaded, self._raw_fields = True, [], True, []
+            self.title, self.values, self.charter_statement, self.crisis_lines = "", {}, "", []
             return
         self._raw_fields = view["fields"]
         self.title, self.fields, self.status = view["title"], _display(view["fields"]), view["status"]
