@@ -82,13 +82,13 @@ def test_a_shared_pdf_is_opened_on_a_phone_and_the_therapist_sees_it(server, bro
         desk.get_by_role("button", name=re.compile("Choose a file")).click()
     chooser.value.set_files(worksheet)
     expect(desk.get_by_text(re.compile(r"Ready: thought-record\.pdf"))).to_be_visible()
-    desk.get_by_label("Title", exact=True).fill("Thought record worksheet")
+    desk.get_by_label("Title", exact=True).fill("Exam-week thought record")
     desk.get_by_label("Category", exact=True).select_option("worksheet")
     desk.get_by_label("Tags", exact=True).fill("CBT, homework")
     desk.get_by_role("button", name="Save resource").click()
-    expect(desk.get_by_text("Added “Thought record worksheet” to the library.")).to_be_visible()
+    expect(desk.get_by_text("Added “Exam-week thought record” to the library.")).to_be_visible()
 
-    desk.get_by_role("button", name="Share Thought record worksheet").click()
+    desk.get_by_role("button", name="Share Exam-week thought record").click()
     desk.get_by_label(CLIENT[0]).check()
     desk.get_by_label("Note for the client (optional)").fill("Fill one in before Thursday")
     desk.get_by_role("button", name="Share", exact=True).click()
@@ -96,18 +96,18 @@ def test_a_shared_pdf_is_opened_on_a_phone_and_the_therapist_sees_it(server, bro
     expect(shared_row).to_contain_text("not opened yet")
     shot(desk, "resources-shared")
 
-    stored = db.call(lambda s: s.exec(select(Resource).where(Resource.title == "Thought record worksheet")).one())
+    stored = db.call(lambda s: s.exec(select(Resource).where(Resource.title == "Exam-week thought record")).one())
     assert desk.request.get(f"{server.base_url}/_upload/{stored.stored_name}").status == 404
     assert desk.request.get(f"{server.base_url}/_upload/{stored.file_name}").status == 404
 
     phone = browser.new_context(viewport=PHONE, base_url=server.base_url, has_touch=True, is_mobile=True).new_page()
     sign_in(phone, CLIENT[1], CLIENT[2], "/portal")
     phone.get_by_role("link", name=re.compile("Resources")).first.click()
-    card = phone.get_by_text("Thought record worksheet")
+    card = phone.get_by_text("Exam-week thought record")
     expect(card).to_be_visible()
     expect(phone.get_by_text("New", exact=True)).to_be_visible()
     expect(phone.get_by_text("“Fill one in before Thursday”")).to_be_visible()
-    phone.get_by_role("button", name="Open Thought record worksheet").click()
+    phone.get_by_role("button", name="Open Exam-week thought record").click()
     file_link = phone.get_by_role("link", name=re.compile("Open thought-record.pdf"))
     expect(file_link).to_be_visible()
     shot(phone, "portal-resource-open")
@@ -116,7 +116,7 @@ def test_a_shared_pdf_is_opened_on_a_phone_and_the_therapist_sees_it(server, bro
 
     desk.get_by_role("button", name="Close sharing").click()
     desk.reload()
-    desk.get_by_role("button", name="Share Thought record worksheet").click()
+    desk.get_by_role("button", name="Share Exam-week thought record").click()
     expect(desk.get_by_role("row").filter(has_text=CLIENT[0])).to_contain_text(re.compile(r"opened on \d+ \w+ \d{4}"))
     shot(desk, "resources-opened")
 
