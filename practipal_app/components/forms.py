@@ -54,6 +54,16 @@ def textarea_field(label: str, name: str, *, error=None, default_value=None, **p
     )
 
 
+def checkbox(label, name: str, checked=False) -> rx.Component:
+    """A native checkbox inside its label, for forms that submit "on" when it is ticked."""
+    return rx.el.label(
+        rx.el.input(type="checkbox", name=name, default_checked=checked,
+                    style={"width": "18px", "height": "18px", "flexShrink": "0"}),
+        rx.text(label, size="3"),
+        style={"display": "flex", "gap": "10px", "alignItems": "center"},
+    )
+
+
 def select_field(label: str, name: str, options, *, error=None, default_value=None, **props) -> rx.Component:
     """A native <select>: readable on every phone and found by its label."""
     input_id = f"field-{name}"

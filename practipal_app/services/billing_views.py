@@ -21,7 +21,7 @@ from practipal_app.models import (
     Role,
     User,
 )
-from practipal_app.services import billing_settings, clients, gst, invoices, money, payments, upi
+from practipal_app.services import billing_settings, gst, invoices, money, payments, upi
 from practipal_app.services.errors import PermissionDenied
 from practipal_app.services.identity import Actor
 from practipal_app.services.invoice_pdf import DocLine, InvoiceDocument, Party, ReceiptDocument
@@ -55,9 +55,8 @@ def balance(inv: Invoice) -> int:
     return inv.total_paise - inv.paid_paise if inv.status in invoices.OPEN_STATUSES else 0
 
 
-def payment_link(session: Session, inv: Invoice) -> str:
+def payment_link(inv: Invoice, upi_id: str) -> str:
     """The UPI link for what is still due, or '' (nothing due, or no UPI ID in billing settings)."""
-    upi_id = billing_settings.settings_for(session, inv.practice_id).upi_id
     due = balance(inv)
     if not upi_id or due <= 0:
         return ""
@@ -101,10 +100,11 @@ def for_client(session: Session, actor: Actor) -> PortalInvoices:
     rows = session.exec(select(Invoice).where(
         Invoice.client_id == actor.user_id, Invoice.practice_id == actor.practice_id,
         Invoice.status != InvoiceStatus.DRAFT).order_by(col(Invoice.issued_at).desc()).limit(200)).all()
+    upi_id = billing_settings.settings_for(session, actor.practice_id).upi_id
     listed = []
     for inv in rows:
         row = _row(inv, actor.name, today)
-        row["upi_link"] = payment_link(session, inv)
+        row["upi_link"] = payment_link(inv, upi_id)
         listed.append(row)
     paid = session.exec(select(Payment, Invoice.number).join(Invoice, Invoice.id == Payment.invoice_id).where(
         Payment.client_id == actor.user_id, Payment.practice_id == actor.practice_id)
@@ -187,10 +187,6 @@ def revenue_by_month(session: Session, actor: Actor, today: date, months: int = 
             for (y, m), (a, b) in sorted(totals.items(), reverse=True)]
 
 
-def client_options(session: Session, actor: Actor) -> list[dict[str, str]]:
-    return [{"id": str(i), "name": n} for i, n in clients.names(session, actor)]
-
-
 # Documents ---------------------------------------------------------------------------------------
 
 
@@ -222,7 +218,7 @@ def invoice_document(session: Session, actor: Actor, invoice_id: int) -> Invoice
                     for line in invoices.lines_of(session, inv.id)),
         taxable_paise=inv.taxable_paise, cgst_paise=inv.cgst_paise, sgst_paise=inv.sgst_paise,
         igst_paise=inv.igst_paise, rate_bp=inv.tax_rate_bp, total_paise=inv.total_paise, paid_paise=inv.paid_paise,
-        status=inv.status, upi_link=payment_link(session, inv), note=note,
+        status=inv.status, upi_link=payment_link(inv, billing_settings.settings_for(session, inv.practice_id).upi_id), note=note,
     )
 
 

@@ -125,6 +125,11 @@ def names(session: Session, actor: Actor) -> list[tuple[int, str]]:
                              .where(_scope(actor)).order_by(User.name).limit(1000)).all())
 
 
+def options(session: Session, actor: Actor) -> list[dict[str, str]]:
+    """The clients the actor may see, for a picker: [{"id", "name"}]."""
+    return [{"id": str(i), "name": n} for i, n in names(session, actor)]
+
+
 def list_clients(
     session: Session, actor: Actor, query: str = "", status: str = "", page: int = 0,
 ) -> tuple[list[ClientRow], int]:

@@ -11,10 +11,18 @@ from datetime import date
 import reflex as rx
 
 from practipal_app import db
-from practipal_app.services import billing_settings, billing_views, gst, invoices, money, payments
+from practipal_app.services import (
+    billing_settings,
+    billing_views,
+    clients,
+    gst,
+    invoices,
+    money,
+    payments,
+)
 from practipal_app.services.errors import DomainError, InvalidInput
 from practipal_app.services.invoices import LineInput
-from practipal_app.state.session import CLIENTS, OWNER, STAFF, page_params, require
+from practipal_app.state.session import CLIENTS, OWNER, STAFF, page_id, page_params, require
 
 MAX_FORM_LINES = 8
 STATE_OPTIONS = [["", "Not set"], *[[code, f"{name} ({code})"] for code, name in
@@ -89,7 +97,7 @@ class BillingState(rx.State):
             return away
         self.notice, self.error, self.paying, self.voiding, self.show_new = "", "", {}, {}, False
         self.client_filter = str(page_params(self).get("client", ""))
-        self.client_options = await db.aread(billing_views.client_options, actor)
+        self.client_options = await db.aread(clients.options, actor)
         await self._refresh(actor)
 
     @rx.event
@@ -295,8 +303,7 @@ class ClientBillingState(rx.State):
     notice: str = ""
 
     def _client_id(self) -> int:
-        raw = str(page_params(self).get("client_id", ""))
-        return int(raw) if raw.isdigit() else -1
+        return page_id(self, "client_id")
 
     async def _refresh(self, actor) -> None:
         self.address, self.state_code = await db.aread(billing_settings.client_billing, actor, self._client_id())

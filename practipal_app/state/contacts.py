@@ -12,7 +12,7 @@ from practipal_app import db
 from practipal_app.config import get_settings
 from practipal_app.services import contact_log, whatsapp_export
 from practipal_app.services.errors import DomainError, InvalidInput
-from practipal_app.state.session import STAFF, page_params, require
+from practipal_app.state.session import STAFF, page_id, require
 
 TOPICS = ["Scheduling", "Tech problem", "Emotional support", "Payment", "Other"]
 
@@ -33,10 +33,7 @@ class ContactsState(rx.State):
     _chat_path: str = ""
 
     def _client_id(self) -> int:
-        try:
-            return int(page_params(self).get("client_id", ""))
-        except ValueError:
-            return -1
+        return page_id(self, "client_id")
 
     async def _refresh(self, actor) -> None:
         v = await db.acall(contact_log.volume_for_client, actor, self._client_id())

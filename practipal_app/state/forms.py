@@ -12,18 +12,21 @@ from datetime import date
 import reflex as rx
 
 from practipal_app import db
-from practipal_app.services import billing_views, forms
+from practipal_app.services import clients, forms
 from practipal_app.services.errors import DomainError, InvalidInput
-from practipal_app.state.session import CLIENTS, CLINICIANS, STAFF, page_params, require
+from practipal_app.state.session import (
+    CLIENTS,
+    CLINICIANS,
+    STAFF,
+    checked_ids,
+    page_id,
+    page_params,
+    require,
+)
 
 CHOICE_TYPES = ("single_choice", "multiple_choice")
 TEXT_TYPES = ("info", "consent", "charter")
 TICKED = "1"
-
-
-def _param_id(state: rx.State, name: str) -> int:
-    raw = str(page_params(state).get(name, ""))
-    return int(raw) if raw.isdigit() else -1
 
 
 def to_answers(fields: list[dict], values: dict[str, str]) -> dict:
@@ -126,12 +129,12 @@ class FormEditorState(rx.State):
             return away
         self.errors, self.notice, self.send_notice = {}, "", ""
         try:
-            self._show(await db.aread(forms.form_for_edit, actor, _param_id(self, "form_id")))
+            self._show(await db.aread(forms.form_for_edit, actor, page_id(self, "form_id")))
         except DomainError:
             self.missing, self.fields, self.title, self.form_id, self.client_options = True, [], "", "", []
             return
         self.missing = False
-        self.client_options = await db.aread(billing_views.client_options, actor)
+        self.client_options = await db.aread(clients.options, actor)
 
     @rx.event
     def set_title(self, value: str):
@@ -179,8 +182,8 @@ class FormEditorState(rx.State):
         self.errors, self.notice = {}, ""
         raw = [{**f, "required": f.get("required") == "1", "risk": f.get("risk") == "1"} for f in self.fields]
         try:
-            version = await db.acall(forms.save_form, actor, _param_id(self, "form_id"), self.title, raw)
-            view = await db.aread(forms.form_for_edit, actor, _param_id(self, "form_id"))
+            version = await db.acall(forms.save_form, actor, page_id(self, "form_id"), self.title, raw)
+            view = await db.aread(forms.form_for_edit, actor, page_id(self, "form_id"))
         except InvalidInput as exc:
             self.errors = exc.errors
             return
@@ -197,13 +200,12 @@ class FormEditorState(rx.State):
         actor, away = await require(self, STAFF)
         if away:
             return away
-        client_ids = [int(k.removeprefix("client_")) for k, v in form.items()
-                      if k.startswith("client_") and k.removeprefix("client_").isdigit() and v in ("on", True, "1")]
+        client_ids = checked_ids(form)
         if not client_ids:
             self.send_notice = "Choose at least one client."
             return
         try:
-            sent = await db.acall(forms.send, actor, _param_id(self, "form_id"), client_ids)
+            sent = await db.acall(forms.send, actor, page_id(self, "form_id"), client_ids)
         except DomainError as exc:
             self.send_notice = exc.message
             return
@@ -230,7 +232,7 @@ class ClientFormsState(rx.State):
         if actor.is_clinician:  # the Intake is there to send from a client's first visit
             await db.acall(forms.ensure_intake, actor)
         try:
-            self.responses = await db.aread(forms.responses_for_client, actor, _param_id(self, "client_id"))
+            self.responses = await db.aread(forms.responses_for_client, actor, page_id(self, "client_id"))
         except DomainError:
             self.responses, self.form_options = [], []
             return
@@ -244,8 +246,8 @@ class ClientFormsState(rx.State):
             return away
         try:
             sent = await db.acall(forms.send, actor, int(str(form.get("form_id", "")) or "0"),
-                                  [_param_id(self, "client_id")])
-            self.responses = await db.aread(forms.responses_for_client, actor, _param_id(self, "client_id"))
+                                  [page_id(self, "client_id")])
+            self.responses = await db.aread(forms.responses_for_client, actor, page_id(self, "client_id"))
         except (DomainError, ValueError) as exc:
             self.notice = getattr(exc, "message", "Choose a form.")
             return
@@ -263,7 +265,7 @@ class ResponseState(rx.State):
     notice: str = ""
 
     async def _show(self, actor) -> None:
-        self.detail = await db.aread(forms.response_detail, actor, _param_id(self, "response_id"))
+        self.detail = await db.aread(forms.response_detail, actor, page_id(self, "response_id"))
         self.update_rows = [{"label": UPDATE_LABELS.get(k, k), "value": str(v)}
                             for k, v in (self.detail.get("profile_update") or {}).items()]
 
@@ -286,7 +288,7 @@ class ResponseState(rx.State):
         if away:
             return away
         try:
-            await db.acall(forms.apply_profile_update, actor, _param_id(self, "response_id"))
+            await db.acall(forms.apply_profile_update, actor, page_id(self, "response_id"))
             await self._show(actor)
         except DomainError as exc:
             self.notice = exc.message
@@ -335,7 +337,7 @@ class FillState(rx.State):
             return away
         self.errors, self.saved_note = {}, ""
         try:
-            view = await db.aread(forms.open_for_client, actor, _param_id(self, "response_id"))
+            view = await db.aread(forms.open_for_client, actor, page_id(self, "response_id"))
         except DomainError:
             self.missing, self.fields, self.loaded, self._raw_fields = True, [], True, []
             self.title, self.values, self.charter_statement, self.crisis_lines = "", {}, "", []
@@ -347,7 +349,7 @@ class FillState(rx.State):
         self.missing, self.loaded = False, True
 
     async def _save(self, actor) -> None:
-        errors = await db.acall(forms.save_draft, actor, _param_id(self, "response_id"),
+        errors = await db.acall(forms.save_draft, actor, page_id(self, "response_id"),
                                 to_answers(self._raw_fields, self.values))
         self.errors, self.saved_note, self.status = errors, "Draft saved.", "draft"
 
@@ -377,7 +379,7 @@ class FillState(rx.State):
         if away:
             return away
         try:
-            await db.acall(forms.submit, actor, _param_id(self, "response_id"),
+            await db.acall(forms.submit, actor, page_id(self, "response_id"),
                            to_answers(self._raw_fields, self.values))
         except InvalidInput as exc:
             self.errors = {**exc.errors, "form": "Some answers need a look — see the notes in red."}

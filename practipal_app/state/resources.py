@@ -16,9 +16,9 @@ import reflex as rx
 from practipal_app import db
 from practipal_app.config import get_settings
 from practipal_app.models import ResourceKind
-from practipal_app.services import billing_views, resources, starter_library
+from practipal_app.services import clients, resources, starter_library
 from practipal_app.services.errors import DomainError, InvalidInput
-from practipal_app.state.session import CLIENTS, CLINICIANS, STAFF, require
+from practipal_app.state.session import CLIENTS, CLINICIANS, STAFF, checked_ids, require
 
 
 def _pending_dir() -> Path:
@@ -64,7 +64,7 @@ class ResourcesState(rx.State):
             return away
         self.notice, self.error, self.adding, self.sharing, self.shares = "", "", False, {}, []
         self._discard()
-        self.client_options = await db.aread(billing_views.client_options, actor)
+        self.client_options = await db.aread(clients.options, actor)
         await self._refresh(actor)
 
     @rx.event
@@ -188,8 +188,7 @@ class ResourcesState(rx.State):
         if away:
             return away
         self.share_error = ""
-        client_ids = [int(k.removeprefix("client_")) for k, v in form.items()
-                      if k.startswith("client_") and k.removeprefix("client_").isdigit() and v in ("on", True, "1")]
+        client_ids = checked_ids(form)
         if not client_ids:
             self.share_error = "Choose at least one client."
             return

@@ -44,6 +44,18 @@ def page_params(state: rx.State) -> dict:
     return state.router._page.params
 
 
+def page_id(state: rx.State, name: str) -> int:
+    """A numeric route or query parameter (e.g. the client id of /app/clients/[client_id]); -1 if absent."""
+    raw = str(page_params(state).get(name, ""))
+    return int(raw) if raw.isdigit() else -1
+
+
+def checked_ids(form: dict, prefix: str = "client_") -> list[int]:
+    """The ids of the ticked checkboxes named `<prefix><id>` in a submitted form."""
+    return [int(key.removeprefix(prefix)) for key, value in form.items()
+            if key.startswith(prefix) and key.removeprefix(prefix).isdigit() and value in ("on", True, "1")]
+
+
 def current_path(state: rx.State) -> str:
     url = state.router.url
     return (url.path or "/") + (f"?{url.query}" if url.query else "")

@@ -11,7 +11,7 @@ from practipal_app.config import get_settings
 from practipal_app.notifications import outbox
 from practipal_app.services import auth, charter, clients, invites, whatsapp_kit, workspace_schedule
 from practipal_app.services.errors import DomainError, InvalidInput
-from practipal_app.state.session import CLINICIANS, OWNER, STAFF, page_params, require
+from practipal_app.state.session import CLINICIANS, OWNER, STAFF, page_id, require
 
 
 class ClientsState(rx.State):
@@ -106,10 +106,7 @@ class ClientDetailState(rx.State):
     therapist_options: list[list[str]] = []
 
     def _client_id(self) -> int:
-        try:
-            return int(page_params(self).get("client_id", ""))
-        except ValueError:
-            return -1
+        return page_id(self, "client_id")
 
     def _show(self, detail: clients.ClientDetail) -> None:
         self.client = {k: str(v) for k, v in asdict(detail).items()}

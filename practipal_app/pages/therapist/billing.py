@@ -3,6 +3,7 @@
 import reflex as rx
 
 from practipal_app.components.forms import (
+    checkbox,
     error_text,
     field,
     form_error,
@@ -281,14 +282,6 @@ def billing_page() -> rx.Component:
 B = BillingSettingsState
 
 
-def _checkbox(label: str, name: str, checked) -> rx.Component:
-    return rx.el.label(
-        rx.el.input(type="checkbox", name=name, default_checked=checked, style={"width": "18px", "height": "18px"}),
-        rx.text(label, size="3"),
-        style={"display": "flex", "gap": "10px", "alignItems": "center"},
-    )
-
-
 def _settings_form() -> rx.Component:
     v, e = B.values, B.errors
     return rx.form(
@@ -311,7 +304,7 @@ def _settings_form() -> rx.Component:
             rx.text("Most therapy is exempt from GST: invoices are then a Bill of Supply. If you are registered "
                     "and charge GST, tick the box: invoices become Tax Invoices with CGST and SGST for clients in "
                     "your state and IGST for others.", size="2", color_scheme="gray"),
-            _checkbox("I charge GST (Tax Invoice)", "taxable", v["taxable"] == "1"),
+            checkbox("I charge GST (Tax Invoice)", "taxable", v["taxable"] == "1"),
             rx.hstack(
                 field("GSTIN", "gstin", default_value=v["gstin"], error=e.get("gstin", ""),
                       hint="15 characters, e.g. 27ABCDE1234F1Z5."),
@@ -322,9 +315,9 @@ def _settings_form() -> rx.Component:
                 spacing="4", width="100%", align="start",
             ),
             rx.heading("Automatic invoices", size="4", as_="h2"),
-            _checkbox("Issue an invoice when I mark a session completed", "invoice_on_completed",
+            checkbox("Issue an invoice when I mark a session completed", "invoice_on_completed",
                       v["invoice_on_completed"] == "1"),
-            _checkbox("Issue an invoice for a late cancellation", "invoice_on_late_cancel",
+            checkbox("Issue an invoice for a late cancellation", "invoice_on_late_cancel",
                       v["invoice_on_late_cancel"] == "1"),
             form_error(e.get("form", "")),
             rx.cond(B.notice != "", rx.callout(B.notice, icon="check", color_scheme="green", width="100%")),

@@ -4,7 +4,7 @@
 import reflex as rx
 
 from practipal_app.components.form_fields import question
-from practipal_app.components.forms import error_text, field, form_error
+from practipal_app.components.forms import checkbox, error_text, field, form_error
 from practipal_app.components.layout import workspace_shell
 from practipal_app.services.forms import FIELD_TYPES
 from practipal_app.state.forms import CHOICE_TYPES, FormEditorState, FormsListState, ResponseState
@@ -102,9 +102,7 @@ def _preview() -> rx.Component:
 def _send() -> rx.Component:
     return rx.card(rx.form(rx.vstack(
         rx.heading("Send to clients", size="4", as_="h2"),
-        rx.flex(rx.foreach(E.client_options, lambda c: rx.el.label(
-            rx.el.input(type="checkbox", name="client_" + c["id"], style={"width": "18px", "height": "18px"}),
-            rx.text(c["name"]), style={"display": "flex", "gap": "8px", "alignItems": "center"})),
+        rx.flex(rx.foreach(E.client_options, lambda c: checkbox(c["name"], "client_" + c["id"])),
                 gap="16px", wrap="wrap"),
         rx.button("Send form", type="submit", size="3"),
         rx.cond(E.send_notice != "", rx.text(E.send_notice, size="2")),

@@ -4,6 +4,7 @@ automatic sharing rules."""
 import reflex as rx
 
 from practipal_app.components.forms import (
+    checkbox,
     error_text,
     field,
     form_error,
@@ -23,11 +24,6 @@ UPLOAD_ID = "resource_file"
 def _category_options(blank: str = "") -> list[rx.Component]:
     first = [rx.el.option(blank, value="")] if blank else []
     return first + [rx.el.option(label, value=value) for value, label in CATEGORY_LABELS.items()]
-
-
-def _checkbox(label: str, name: str) -> rx.Component:
-    return rx.el.label(rx.el.input(type="checkbox", name=name, style={"width": "18px", "height": "18px"}),
-                       rx.text(label, size="3"), style={"display": "flex", "gap": "10px", "alignItems": "center"})
 
 
 def _file_input() -> rx.Component:
@@ -70,7 +66,7 @@ def _add_form() -> rx.Component:
                                         error=S.errors.get("body", ""))),
                 field("Link (https://…)", "url", type="url", error=S.errors.get("url", "")),
             ),
-            _checkbox("Add to the practice library (the whole team can use it)", "practice_wide"),
+            checkbox("Add to the practice library (the whole team can use it)", "practice_wide"),
             form_error(S.errors.get("form", "")),
             rx.hstack(rx.button("Save resource", type="submit", size="3"),
                       rx.button("Cancel", type="button", variant="soft", size="3", on_click=S.toggle_add)),
@@ -98,7 +94,7 @@ def _sharing_panel() -> rx.Component:
         rx.form(
             rx.vstack(
                 rx.text("Clients", weight="medium", size="2"),
-                rx.flex(rx.foreach(S.client_options, lambda c: _checkbox(c["name"], "client_" + c["id"])),
+                rx.flex(rx.foreach(S.client_options, lambda c: checkbox(c["name"], "client_" + c["id"])),
                         gap="16px", wrap="wrap"),
                 field("Note for the client (optional)", "note", placeholder="e.g. Try this before our next session"),
                 error_text(S.share_error),
