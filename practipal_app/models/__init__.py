@@ -24,6 +24,7 @@ from practipal_app.models.content import (
     ResourceShare,
     ShareTrigger,
 )
+from practipal_app.models.insights import EnergyCheckIn, InsightSettings
 from practipal_app.models.messaging import (
     Charter,
     CharterAcknowledgement,
@@ -95,6 +96,8 @@ __all__ = [
     "Charter",
     "CharterAcknowledgement",
     "ContactRecord",
+    "EnergyCheckIn",
+    "InsightSettings",
     "Message",
     "MessageThread",
     "Snippet",

@@ -82,6 +82,8 @@ class ContactRecord(SQLModel, table=True):
     """A message outside the portal, counted but never stored: imported WhatsApp history or a
     contact the therapist logged. Only when, which way, how long, and whether after hours."""
 
+    __table_args__ = (sa.Index("ix_contactrecord_therapist_at", "therapist_id", "at"),)
+
     id: int | None = Field(default=None, primary_key=True)
     practice_id: int = Field(foreign_key="practice.id", index=True)
     therapist_id: int = Field(foreign_key="user.id", index=True)
