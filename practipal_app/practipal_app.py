@@ -24,6 +24,7 @@ from practipal_app.pages.therapist import client_detail as _client_detail  # noq
 from practipal_app.pages.therapist import clients as _clients  # noqa: F401
 from practipal_app.pages.therapist import forms as _forms  # noqa: F401
 from practipal_app.pages.therapist import inbox as _inbox  # noqa: F401
+from practipal_app.pages.therapist import insights as _insights  # noqa: F401
 from practipal_app.pages.therapist import resources as _resources  # noqa: F401
 from practipal_app.pages.therapist import settings as _settings  # noqa: F401
 from practipal_app.pages.therapist import today as _today  # noqa: F401

@@ -10,6 +10,7 @@ import asyncio
 import html
 import json
 import re
+from datetime import date
 from urllib.parse import parse_qs
 
 from sqlalchemy import text
@@ -19,6 +20,7 @@ from starlette.responses import FileResponse, HTMLResponse, JSONResponse, Redire
 from starlette.routing import Route
 
 from practipal_app import db
+from practipal_app.analytics import views
 from practipal_app.config import get_settings
 from practipal_app.notifications import outbox
 from practipal_app.services import auth, billing_views, calendar_feeds, resources, upi
@@ -120,6 +122,7 @@ def build() -> Starlette:
             Route("/api/receipts/{item_id}.pdf", receipt_pdf, methods=["GET"]),
             Route("/api/forms/responses/{item_id}.pdf", form_response_pdf, methods=["GET"]),
             Route("/api/billing/{export}.csv", billing_export, methods=["GET"]),
+            Route("/api/insights/{export}.csv", insights_export, methods=["GET"]),
             Route("/api/resources/{item_id}/file", resource_file, methods=["GET"]),
         ]
     )
@@ -305,6 +308,12 @@ async def invoice_upi_qr(request: Request) -> Response:
 
 
 EXPORTS = {"invoices": billing_views.invoices_csv, "payments": billing_views.payments_csv}
+INSIGHT_EXPORTS = {"weekly": views.my_csv, "team": views.team_csv_page}
+
+
+def _csv(content: str, name: str) -> Response:
+    return Response(content, media_type="text/csv; charset=utf-8",
+                    headers={**PRIVATE, "Content-Disposition": f'attachment; filename="practipal-{name}.csv"'})
 
 
 async def billing_export(request: Request) -> Response:
@@ -313,12 +322,24 @@ async def billing_export(request: Request) -> Response:
     content = await _authorized(request, export) if export else None
     if content is None:
         return _not_found()
-    name = request.path_params["export"]
-    return Response(content, media_type="text/csv; charset=utf-8",
-                    headers={**PRIVATE, "Content-Disposition": f'attachment; filename="practipal-{name}.csv"'})
+    return _csv(content, request.path_params["export"])
 
 
-# Resources ---------------------------------------------------------------------------------------
+async def insights_export(request: Request) -> Response:
+    """The insights page's weekly table (or the owner's team table) for ?first=…&last=… (YYYY-MM-DD)."""
+    export = INSIGHT_EXPORTS.get(request.path_params["export"])
+    try:
+        first, last = (date.fromisoformat(request.query_params.get(k, "")) for k in ("first", "last"))
+    except ValueError:
+        return Response("Give first and last as dates, like ?first=2026-01-05&last=2026-03-29.",
+                        status_code=400, media_type="text/plain", headers=PRIVATE)
+    if first > last or (last - first).days > views.MAX_DAYS:
+        return Response("Choose a range of at most two years, first before last.", status_code=400,
+                        media_type="text/plain", headers=PRIVATE)
+    content = await _authorized(request, export, first, last) if export else None
+    if content is None:
+        return _not_found()
+    return _csv(content, f"insights-{request.path_params['export']}-{first}-{last}")
 
 
 async def resource_file(request: Request) -> Response:

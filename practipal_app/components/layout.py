@@ -16,6 +16,7 @@ WORKSPACE_NAV = [
     ("Resources", "/app/resources", "library"),
     ("Forms", "/app/forms", "clipboard-list"),
     ("Billing", "/app/billing", "indian-rupee"),
+    ("Insights", "/app/insights", "activity"),
     ("Charter", "/app/settings/charter", "scroll-text"),
     ("Settings", "/app/settings", "settings"),
 ]

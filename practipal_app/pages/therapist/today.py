@@ -1,6 +1,9 @@
 import reflex as rx
 
+from practipal_app.components.forms import error_text, textarea_field
 from practipal_app.components.layout import workspace_shell
+from practipal_app.services.wellbeing import ENERGY_LEVELS
+from practipal_app.state.insights import EnergyState
 from practipal_app.state.session import ViewerState
 from practipal_app.state.workspace import TodayState
 
@@ -35,11 +38,54 @@ def _session_row(s) -> rx.Component:
     )
 
 
-@rx.page(route="/app", title="Today · PractiPal", on_load=[ViewerState.guard_staff, TodayState.load])
+def _energy_button(level: int, label: str) -> rx.Component:
+    return rx.button(
+        rx.vstack(rx.text(str(level), size="5", weight="bold"), rx.text(label, size="1"), spacing="0", align="center"),
+        on_click=EnergyState.answer(level), aria_label=f"{level} of 5, {label}",
+        variant=rx.cond(EnergyState.level == level, "solid", "soft"), height="64px", flex="1", min_width="88px",
+    )
+
+
+def _energy_card() -> rx.Component:
+    return rx.card(
+        rx.vstack(
+            rx.heading("How is your energy this week?", size="4", as_="h2"),
+            rx.hstack(*[_energy_button(level, label) for level, label in ENERGY_LEVELS.items()],
+                      spacing="2", width="100%", wrap="wrap", role="group", aria_label="Energy this week"),
+            error_text(EnergyState.error),
+            rx.cond(
+                EnergyState.level > 0,
+                rx.vstack(
+                    rx.text("Saved: ", EnergyState.level.to_string(), " of 5, ", EnergyState.level_label,
+                            ". Only you see this; Insights plots it against your load.", size="2", role="status"),
+                    rx.form(
+                        rx.vstack(
+                            textarea_field("A note for yourself (optional)", "note", default_value=EnergyState.note,
+                                           rows="2", max_length=500),
+                            rx.hstack(rx.button("Save note", type="submit", size="2", variant="soft"),
+                                      rx.cond(EnergyState.note_saved, rx.text("Note saved.", size="2", role="status")),
+                                      rx.link("Open insights", href="/app/insights", size="2"),
+                                      align="center", spacing="3"),
+                            spacing="2", width="100%",
+                        ),
+                        on_submit=EnergyState.save_note, width="100%",
+                    ),
+                    spacing="2", width="100%",
+                ),
+            ),
+            spacing="3", width="100%",
+        ),
+        width="100%",
+    )
+
+
+@rx.page(route="/app", title="Today · PractiPal",
+         on_load=[ViewerState.guard_staff, TodayState.load, EnergyState.load])
 def today_page() -> rx.Component:
     return workspace_shell(
         "Today",
         rx.text("Hello, ", ViewerState.name, ".", size="4"),
+        rx.cond(EnergyState.asked, _energy_card()),
         rx.cond(
             TodayState.is_clinician,
             rx.card(

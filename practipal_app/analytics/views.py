@@ -1,0 +1,251 @@
+"""What the insights page shows, in words and rows: the weekly table (also the CSV), the sentences
+under each chart, the time-reclaimed formula with its numbers. Plain values for the state."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import date
+
+import pandas as pd
+from sqlmodel import Session
+
+from practipal_app.analytics import charts, dashboard
+from practipal_app.analytics.dashboard import Dashboard, Team
+from practipal_app.services.charter import format_days
+from practipal_app.services.identity import Actor
+
+MAX_DAYS = 105 * 7  # the longest range the page and the CSVs offer: about two years
+# (column in the weekly frame, CSV header, table heading)
+WEEKLY_TABLE = [
+    ("sessions", "sessions", "Sessions"),
+    ("weekly_cap", "weekly_cap", "Cap"),
+    ("hours_in_session", "hours_in_session", "Hours"),
+    ("portal_messages", "portal_messages", "Portal"),
+    ("whatsapp_imported", "whatsapp_imported", "WhatsApp"),
+    ("logged_contacts", "logged_calls_and_chats", "Logged"),
+    ("after_hours_share", "after_hours_percent", "After hours"),
+    ("replies", "replies", "Replies"),
+    ("minutes_on_messages", "minutes_on_messages", "Minutes"),
+    ("reclaimed_minutes", "minutes_reclaimed", "Reclaimed"),
+    ("energy", "energy", "Energy"),
+]
+TEAM_TABLE = [
+    ("sessions", "sessions"), ("weekly_cap", "weekly_cap"), ("hours_in_session", "hours_in_session"),
+    ("portal_messages", "portal_messages"), ("outside_messages", "messages_outside_portal"),
+    ("after_hours_share", "after_hours_percent"), ("replies", "replies"),
+]
+
+
+def day_text(day: date) -> str:
+    return f"{day.day} {day:%b %Y}"
+
+
+def _number(value, digits: int = 0) -> str:
+    if value is None or pd.isna(value):
+        return ""
+    return f"{value:.{digits}f}" if digits else str(int(round(float(value))))
+
+
+def _cell(column: str, value) -> str:
+    if column == "hours_in_session":
+        return _number(value, 1)
+    if column == "after_hours_share":
+        return _number(value) + "%" if not pd.isna(value) else ""
+    return _number(value)
+
+
+def weekly_rows(d: Dashboard) -> list[dict[str, str]]:
+    """The table under the charts: one row per week, the CSV's rows in the same words."""
+    rows = []
+    for week, values in d.weekly.iterrows():
+        row = {"week": f"{week:%Y-%m-%d}"}
+        row.update({header: _cell(column, values[column]) for column, header, _ in WEEKLY_TABLE})
+        rows.append(row)
+    return rows
+
+
+def _csv(rows: list[dict[str, str]]) -> str:
+    out = io.StringIO()
+    if rows:
+        writer = csv.DictWriter(out, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows({k: v.removesuffix("%") for k, v in row.items()} for row in rows)
+    return out.getvalue()
+
+
+def weekly_csv(d: Dashboard) -> str:
+    return _csv(weekly_rows(d))
+
+
+def team_rows(t: Team) -> list[dict[str, str]]:
+    """One row per therapist and week: counts only."""
+    return [{"therapist": t.names[therapist_id], "week": f"{week:%Y-%m-%d}",
+             **{header: _cell(column, values[column]) for column, header in TEAM_TABLE}}
+            for (therapist_id, week), values in t.weekly.iterrows()]
+
+
+def team_csv(t: Team) -> str:
+    return _csv(team_rows(t))
+
+
+def team_summary(t: Team) -> list[dict[str, str]]:
+    """Per therapist, over the range: weekly averages and weeks over the cap."""
+    rows = []
+    for therapist_id, name in t.names.items():
+        mine = t.weekly.xs(therapist_id, level="therapist_id")
+        incoming_share = mine["after_hours_share"][mine["portal_messages"] + mine["outside_messages"] > 0]
+        rows.append({
+            "name": name,
+            "sessions": _number(mine["sessions"].mean(), 1),
+            "over_cap": f"{int((mine['sessions'] > mine['weekly_cap']).sum())} of {len(mine)}",
+            "hours": _number(mine["hours_in_session"].mean(), 1),
+            "portal": _number(mine["portal_messages"].mean(), 1),
+            "outside": _number(mine["outside_messages"].mean(), 1),
+            "after_hours": _number(incoming_share.mean() if len(incoming_share) else 0) + "%",
+            "replies": _number(mine["replies"].mean(), 1),
+        })
+    return rows
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}" + ("" if n == 1 else "s")
+
+
+def _duration(minutes: float) -> str:
+    minutes = int(round(minutes))
+    sign, minutes = ("−" if minutes < 0 else ""), abs(minutes)
+    hours, rest = divmod(minutes, 60)
+    return sign + (f"{hours} h {rest} min" if hours else f"{rest} min")
+
+
+def load_text(d: Dashboard) -> str:
+    w = d.weekly
+    over = int((w["sessions"] > w["weekly_cap"]).sum())
+    return (f"{w['sessions'].mean():.1f} sessions a week on average, {w['hours_in_session'].mean():.1f} hours in "
+            f"session. Above your weekly cap in {over} of {_plural(len(w), 'week')}.")
+
+
+def adoption_text(d: Dashboard) -> str:
+    a = d.adoption
+    if a is None:
+        return ("No portal start yet: it is marked when your first client accepts an invite, or on a date you "
+                "set under Time reclaimed.")
+    source = "the date you set" if a.chosen else "your first client accepted an invite"
+    text = f"Portal in use since {day_text(a.day)} ({source}). "
+    if a.weeks_after == 0:
+        return text + "The weeks after it have not passed yet, so there is no change to show."
+    return text + (f"Messages outside the portal: a median of {_number(a.outside_before)} a week in the "
+                   f"{a.weeks_before} weeks before, {_number(a.outside_after)} in the {a.weeks_after} weeks after. "
+                   f"All messages: {_number(a.all_before)} a week before, {_number(a.all_after)} after.")
+
+
+def after_hours_text(d: Dashboard) -> str:
+    incoming, late = int(d.weekly["incoming"].sum()), int(d.weekly["after_hours"].sum())
+    if not incoming:
+        return "No messages from clients in these weeks."
+    return (f"{late / incoming:.0%} of the {incoming} messages clients sent arrived outside your working hours "
+            f"({format_days(list(d.working_days))}, your weekly hours), in the practice's time zone.")
+
+
+def replies_text(d: Dashboard) -> str:
+    replies = int(d.weekly["replies"].sum())
+    return (f"{replies} {'reply' if replies == 1 else 'replies'} sent in these weeks: about "
+            f"{_duration(d.weekly['minutes_on_messages'].sum())} at {d.settings.minutes_per_reply} min a reply.")
+
+
+def reclaimed_formula(d: Dashboard) -> tuple[str, str]:
+    """(the formula in words, the formula with this range's numbers)."""
+    words = ("Time reclaimed a week = (messages outside the portal a week before the portal − in a week since) × "
+             "minutes per message + (portal messages from clients − days you answered them) × minutes per "
+             "interruption")
+    r = d.reclaimed
+    if r is None:
+        return words, "Nothing to count yet: there is no portal start date."
+    weeks = int(d.weekly["reclaimed_minutes"].notna().sum())
+    numbers = (f"Typical week (medians): ({_number(r.baseline)} − {_number(r.outside)}) × {r.minutes_per_message} min "
+               f"+ ({_number(r.portal_in)} − {_number(r.sittings)}) × {r.minutes_per_interruption} min "
+               f"= {_duration(r.typical_week)}.")
+    if weeks:
+        numbers += (f" In the {_plural(weeks, 'week')} of this range since the portal started: "
+                    f"{_duration(d.weekly['reclaimed_minutes'].sum())} in all.")
+    return words, numbers
+
+
+def cancellations_text(d: Dashboard) -> str:
+    totals = d.monthly.sum()
+    return (f"In these months: {totals['cancelled_by_client']} cancelled by clients, "
+            f"{totals['late_cancelled']} late cancellations, {_plural(int(totals['no_show']), 'no-show')}, "
+            f"{totals['cancelled_by_therapist']} cancelled by you.")
+
+
+def days_off_text(d: Dashboard) -> str:
+    off = d.days_off
+    if not off.longest_run:
+        return "No working days in these weeks."
+    run = (f"Longest run of working days without a day off: {_plural(off.longest_run, 'day')} "
+           f"({day_text(off.run_start)} to {day_text(off.run_end)}). ")
+    if not off.sessions:
+        return run + "No sessions on your days off."
+    return run + (f"{_plural(off.sessions, 'session')} held on days off (outside your charter's working days or "
+                  f"on leave), on {_plural(off.days, 'day')}.")
+
+
+def _link(r: float, load: str) -> str:
+    """How energy moved with one measure of load, from their correlation r."""
+    if pd.isna(r):
+        return f"could not be compared with {load}, which did not change"
+    if abs(r) < 0.3:
+        return f"showed no clear link with {load} (r = {r:.2f})"
+    direction = "lower" if r < 0 else "higher"
+    strength = "was clearly" if abs(r) >= 0.6 else "tended to be"
+    return f"{strength} {direction} in weeks with more {load} (r = {r:.2f})"
+
+
+def energy_text(weekly: pd.DataFrame) -> str:
+    rated = weekly.dropna(subset=["energy"])
+    if len(rated) < 4:
+        return (f"You checked in on {_plural(len(rated), 'week')} of this range. After four check-ins this says how "
+                "your energy moves with your sessions and messages.")
+    with_sessions = rated["energy"].corr(rated["sessions"].astype(float))
+    with_messages = rated["energy"].corr(rated["messages"].astype(float))
+    return (f"Over the {len(rated)} weeks you checked in, your energy {_link(with_sessions, 'sessions')}, and "
+            f"{_link(with_messages, 'messages')}. Average energy: {rated['energy'].mean():.1f} of 5.")
+
+
+def dashboard_view(d: Dashboard) -> dict:
+    """Everything the page's state holds for one dashboard."""
+    words, numbers = reclaimed_formula(d)
+    return {
+        "figures": charts.dashboard_figures(d),
+        "rows": weekly_rows(d),
+        "load_text": load_text(d),
+        "adoption_text": adoption_text(d),
+        "after_hours_text": after_hours_text(d),
+        "replies_text": replies_text(d),
+        "formula_words": words,
+        "formula_numbers": numbers,
+        "cancellations_text": cancellations_text(d),
+        "days_off_text": days_off_text(d),
+        "energy_text": energy_text(d.weekly),
+    }
+
+
+def team_view(t: Team) -> dict:
+    return {"figures": charts.team_figures(t), "summary": team_summary(t)}
+
+
+def my_csv(session: Session, actor: Actor, first: date, last: date) -> str:
+    return weekly_csv(dashboard.dashboard(session, actor, first, last))
+
+
+def team_csv_page(session: Session, actor: Actor, first: date, last: date) -> str:
+    return team_csv(dashboard.team(session, actor, first, last))
+
+
+def my_page(session: Session, actor: Actor, first: date, last: date) -> dict:
+    return dashboard_view(dashboard.dashboard(session, actor, first, last))
+
+
+def team_page(session: Session, actor: Actor, first: date, last: date) -> dict:
+    return team_view(dashboard.team(session, actor, first, last))
