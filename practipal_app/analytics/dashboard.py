@@ -160,16 +160,21 @@ def _one_therapist(frame: pd.DataFrame, therapist_id: int, window: Window, cap: 
 
 
 def adoption_figures(session: Session, therapist_id: int, tz: str, day: date, chosen: bool, today: date) -> Adoption:
-    """Median weekly messages in the 8 whole weeks before the adoption week and the 8 after it
-    (fewer after, when they have not passed yet)."""
     week = day - timedelta(days=day.weekday())
-    this_week = today - timedelta(days=today.weekday())
     window = Window(tz, week - timedelta(weeks=ADOPTION_WEEKS), week + timedelta(weeks=ADOPTION_WEEKS + 1))
     frame = weekly_figures([], queries.portal_by_week(session, [therapist_id], window),
                            queries.contacts_by_week(session, [therapist_id], window), {therapist_id: 0})
-    mine = _one_therapist(frame, therapist_id, window, 0)
-    before = mine[mine.index < pd.Timestamp(week)]
-    after = mine[(mine.index > pd.Timestamp(week)) & (mine.index < pd.Timestamp(this_week))]
+    return adoption_medians(_one_therapist(frame, therapist_id, window, 0), day, chosen, today)
+
+
+def adoption_medians(weekly: pd.DataFrame, day: date, chosen: bool, today: date) -> Adoption:
+    """Median weekly messages in the 8 whole weeks before the adoption week and the 8 after it
+    (fewer after, while they have not all passed: the current week is not whole yet)."""
+    week = pd.Timestamp(day - timedelta(days=day.weekday()))
+    this_week = pd.Timestamp(today - timedelta(days=today.weekday()))
+    before = weekly[(weekly.index < week) & (weekly.index >= week - pd.Timedelta(weeks=ADOPTION_WEEKS))]
+    after = weekly[(weekly.index > week) & (weekly.index <= week + pd.Timedelta(weeks=ADOPTION_WEEKS))
+                   & (weekly.index < this_week)]
     return Adoption(day, chosen, len(before), len(after),
                     _median(before["outside_messages"]), _median(after["outside_messages"]),
                     _median(before["messages"]), _median(after["messages"]))

@@ -114,7 +114,7 @@ class Local:
 
     def minutes_between(self, start, end):
         if self.postgres:
-            return func.extract("epoch", end - start) / 60
+            return sa.cast(func.extract("epoch", end - start), sa.Float) / 60
         return (func.julianday(end) - func.julianday(start)) * 1440
 
 

@@ -1,0 +1,129 @@
+"""The insights metrics on small hand-made data with known answers (no database: the rows are what
+the SQL aggregates return). The same metrics on a real database: tests/integration/test_insights.py."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pandas as pd
+import pytest
+
+from practipal_app.analytics import dashboard, views
+from practipal_app.analytics.queries import Window, offset_segments
+
+IST = ZoneInfo("Asia/Kolkata")
+MON = date(2026, 3, 2)
+
+
+def test_india_has_one_offset_and_london_changes_twice_a_year():
+    assert offset_segments("Asia/Kolkata", date(2025, 1, 6), date(2026, 1, 5)) == ((None, 330),)
+    assert offset_segments("Europe/London", date(2025, 1, 6), date(2026, 1, 5)) == (
+        (datetime(2025, 3, 30, 1, 0, tzinfo=UTC), 0), (datetime(2025, 10, 26, 1, 0, tzinfo=UTC), 60), (None, 0))
+
+
+def test_a_window_is_whole_kolkata_weeks():
+    window = dashboard.window_for("Asia/Kolkata", date(2026, 3, 4), date(2026, 3, 10))  # Wednesday to Tuesday
+    assert (window.start, window.end) == (date(2026, 3, 2), date(2026, 3, 16))
+    # Monday 00:00 in Kolkata is Sunday 18:30 UTC.
+    assert window.start_utc == datetime(2026, 3, 1, 18, 30, tzinfo=UTC)
+    assert list(dashboard.weeks_of(window).strftime("%Y-%m-%d")) == ["2026-03-02", "2026-03-09"]
+
+
+def test_weekly_figures_from_aggregate_rows():
+    week = "2026-03-02"
+    sessions = [(1, week, "completed", 3, 150.0), (1, week, "no_show", 1, 50.0), (1, week, "late_cancelled", 2, 100.0),
+                (1, week, "scheduled", 1, 50.0)]
+    portal = [(1, week, "client", True, 2), (1, week, "client", False, 2), (1, week, "therapist", False, 3)]
+    contacts = [(1, week, "whatsapp_import", "in", True, 4), (1, week, "whatsapp_import", "out", False, 5),
+                (1, week, "phone_logged", "in", False, 1)]
+    row = dashboard.weekly_figures(sessions, portal, contacts, {1: 25}).loc[(1, pd.Timestamp(week))]
+    assert row["sessions"] == 5  # completed, no-show and scheduled hold time; a late cancellation does not
+    assert row["hours_in_session"] == pytest.approx(250 / 60)
+    assert (row["portal_messages"], row["whatsapp_imported"], row["logged_contacts"]) == (7, 9, 1)
+    assert (row["incoming"], row["after_hours"], row["replies"]) == (9, 6, 8)
+    assert row["after_hours_share"] == pytest.approx(100 * 6 / 9)
+    assert (row["messages"], row["outside_messages"], row["weekly_cap"]) == (17, 10, 25)
+
+
+def _weeks(first: date, outside: list[int], portal: list[int] | None = None) -> pd.DataFrame:
+    index = pd.date_range(first, periods=len(outside), freq="W-MON", name="week")
+    portal = portal or [0] * len(outside)
+    return pd.DataFrame({"outside_messages": outside, "portal_messages": portal,
+                         "messages": [a + b for a, b in zip(outside, portal, strict=True)]}, index=index)
+
+
+def test_adoption_medians_of_the_8_weeks_either_side():
+    # Weeks of 5 Jan … 27 Apr: 8 before, the adoption week (2 Mar), 8 after.
+    weekly = _weeks(date(2026, 1, 5), [10, 10, 12, 8, 10, 14, 6, 10, 99, 4, 2, 3, 5, 1, 3, 2, 4],
+                    [0] * 8 + [5, 6, 6, 7, 8, 6, 5, 6, 9])
+    found = dashboard.adoption_medians(weekly, date(2026, 3, 4), True, today=date(2026, 6, 1))
+    assert (found.weeks_before, found.weeks_after) == (8, 8)
+    assert (found.outside_before, found.outside_after) == (10, 3)
+    assert (found.all_before, found.all_after) == (10, 9)  # 10,8,9,12,9,9,7,10 → 9
+    # Four weeks later than the start, only three whole weeks have passed since.
+    early = dashboard.adoption_medians(weekly, date(2026, 3, 4), True, today=date(2026, 3, 26))
+    assert (early.weeks_after, early.outside_after) == (2, 3)  # weeks of 9 and 16 March: 4, 2
+
+
+def test_time_reclaimed_formula():
+    assert dashboard.formula(34, 12, 20, 3, 4, 3) == (34 - 12) * 4 + (20 - 3) * 3
+    assert dashboard.formula(5, 9, 1, 2, 4, 3) == -16  # more outside the portal than before: shown as it is
+
+
+def test_longest_run_and_sessions_on_days_off():
+    held = [("2026-03-06", 2), ("2026-03-07", 1), ("2026-03-08", 1), ("2026-03-11", 3)]  # Fri Sat Sun, Wed
+    replies = [("2026-03-09", "portal", 2), ("2026-03-10", "outside", 1), ("2026-03-14", "portal", 0)]
+    leave = [(datetime(2026, 3, 11, tzinfo=IST).astimezone(UTC), datetime(2026, 3, 12, tzinfo=IST).astimezone(UTC))]
+    off = dashboard.days_off(held, replies, leave, (0, 1, 2, 3, 4), "Asia/Kolkata")
+    assert (off.longest_run, off.run_start, off.run_end) == (6, date(2026, 3, 6), date(2026, 3, 11))
+    assert (off.sessions, off.days) == (5, 3)  # Saturday 1, Sunday 1, the leave day 3
+
+
+def test_cancellations_by_month_fill_every_month_of_the_window():
+    window = Window("Asia/Kolkata", date(2026, 1, 26), date(2026, 4, 6))
+    table = dashboard.cancellations_by_month(
+        [("2026-02", "cancelled_by_client", 2), ("2026-02", "completed", 30), ("2026-03", "no_show", 1)], window)
+    assert list(table.index) == ["2026-01", "2026-02", "2026-03", "2026-04"]
+    assert table.loc["2026-02"].to_dict() == {"cancelled_by_client": 2, "late_cancelled": 0, "no_show": 0,
+                                              "cancelled_by_therapist": 0}
+    assert table["no_show"].sum() == 1
+
+
+def _energy(levels: list[float | None], sessions: list[int], messages: list[int]) -> pd.DataFrame:
+    return pd.DataFrame({"energy": levels, "sessions": sessions, "messages": messages},
+                        index=pd.date_range(MON, periods=len(levels), freq="W-MON"))
+
+
+def test_energy_sentence_says_how_energy_moves_with_load():
+    falling = _energy([5, 4, 4, 3, 2, 1], [12, 15, 18, 22, 26, 30], [40, 38, 45, 41, 39, 42])
+    text = views.energy_text(falling)
+    assert text.startswith("Over the 6 weeks you checked in, your energy was clearly lower in weeks with more sessions")
+    assert "showed no clear link with messages" in text
+    assert "Average energy: 3.2 of 5." in text
+    few = _energy([3, None, 4, None], [10, 12, 14, 16], [1, 2, 3, 4])
+    assert views.energy_text(few).startswith("You checked in on 2 weeks of this range.")
+    flat = _energy([3, 3, 2, 4], [20, 20, 20, 20], [30, 10, 15, 25])
+    assert "could not be compared with sessions, which did not change" in views.energy_text(flat)
+    assert "tended to be higher in weeks with more messages (r = 0.45)" in views.energy_text(flat)
+
+
+def test_days_are_written_for_people():
+    assert views.day_text(date(2026, 3, 2)) == "2 Mar 2026"
+    assert views._duration(139) == "2 h 19 min" and views._duration(-16) == "−16 min"
+
+
+def test_range_boundaries_of_the_page():
+    from practipal_app.services.errors import InvalidInput
+    from practipal_app.state.insights import _custom_range
+
+    today = date(2026, 6, 1)
+    assert _custom_range({"first": "2026-01-01", "last": "2026-03-31"}, today) == (date(2026, 1, 1), date(2026, 3, 31))
+    for form, field in (({"first": "", "last": "2026-03-31"}, "first"),
+                        ({"first": "2026-04-01", "last": "2026-03-31"}, "last"),
+                        ({"first": "2023-01-01", "last": "2026-03-31"}, "last"),
+                        ({"first": "2026-07-01", "last": "2026-08-01"}, "first")):
+        with pytest.raises(InvalidInput) as refused:
+            _custom_range(form, today)
+        assert field in refused.value.errors
+    assert timedelta(days=views.MAX_DAYS) > timedelta(weeks=104)
