@@ -13,17 +13,27 @@ from practipal_app.config import get_settings
 from practipal_app.services.errors import DomainError
 
 
-def _demo(_args: argparse.Namespace) -> int:
-    from practipal_app.services import demo
+def _demo(args: argparse.Namespace) -> int:
+    from practipal_app.services import demo, demo_large
 
+    base_url = get_settings().base_url
     try:
-        found = db.call(demo.seed, get_settings().base_url)
+        if args.scale == "large":
+            found = db.call(demo_large.seed_large, base_url)
+        else:
+            found = db.call(demo.seed, base_url)
     except DomainError as exc:
         print(f"practipal demo: {exc.message}", file=sys.stderr)
         return 1
-    print(f"Demo Practice is ready at {get_settings().base_url}/login")
+    print(f"Demo Practice is ready at {base_url}/login")
+    names = max([14, *(len(login.name) for login in found)])
+    emails = max([28, *(len(login.email) for login in found)])
     for login in found:
-        print(f"  {login.role:<18} {login.name:<14} {login.email:<28} password: {login.password}")
+        print(f"  {login.role:<18} {login.name:<{names}} {login.email:<{emails}} password: {login.password}")
+    if args.scale == "large":
+        therapists, appointments, portal, outside = db.read(demo_large.counts)
+        print(f"  {therapists} therapists, {appointments:,} appointments, {portal + outside:,} messages "
+              f"({portal:,} in the portal, {outside:,} outside it)")
     return 0
 
 
@@ -46,7 +56,11 @@ def _worker(args: argparse.Namespace) -> int:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="practipal", description="PractiPal administration")
     commands = parser.add_subparsers(dest="command", required=True)
-    commands.add_parser("demo", help="seed the demo practice into an empty database").set_defaults(run=_demo)
+    demo = commands.add_parser("demo", help="seed the demo practice into an empty database")
+    demo.add_argument("--scale", choices=("small", "large"), default="small",
+                      help="small: one therapist, three clients; large: 10 therapists with 5 years of "
+                           "history (about 60,000 appointments and 500,000 messages)")
+    demo.set_defaults(run=_demo)
     worker = commands.add_parser("worker", help="send queued email (runs until stopped)")
     worker.add_argument("--poll", type=float, default=5.0, help="seconds between outbox checks")
     worker.add_argument("--lease", type=float, default=300.0,

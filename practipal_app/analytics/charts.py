@@ -138,6 +138,6 @@ def dashboard_figures(d: Dashboard) -> dict[str, go.Figure]:
 
 
 def team_figures(t: Team) -> dict[str, go.Figure]:
-    return {"sessions": team_lines(t, "sessions", "Sessions a week"),
-            "messages": team_lines(t, "portal_messages", "Portal messages a week"),
-            "outside": team_lines(t, "outside_messages", "Messages outside the portal a week")}
+    return {"sessions": team_lines(t, "sessions", "Sessions"),
+            "messages": team_lines(t, "portal_messages", "Messages"),
+            "outside": team_lines(t, "outside_messages", "Messages")}

@@ -3,33 +3,25 @@ tables with pandas. Charts are drawn from these tables in charts.py."""
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+import numpy as np
 import pandas as pd
 from sqlmodel import Session, col, select
 
 from practipal_app.analytics import queries
 from practipal_app.analytics.queries import Window
-from practipal_app.models import ACTIVE_STATUSES, AppointmentStatus, Role, SchedulingSettings, User
+from practipal_app.models import Role, SchedulingSettings, User
 from practipal_app.models.base import utcnow
 from practipal_app.services import charter, scheduling, wellbeing
 from practipal_app.services.errors import PermissionDenied
 from practipal_app.services.identity import Actor
 
 ADOPTION_WEEKS = 8
-LOG_CHANNELS = ("whatsapp_logged", "phone_logged")
-CANCELLATIONS = {  # status -> column, in the order the chart shows them
-    AppointmentStatus.CANCELLED_BY_CLIENT: "cancelled_by_client",
-    AppointmentStatus.LATE_CANCELLED: "late_cancelled",
-    AppointmentStatus.NO_SHOW: "no_show",
-    AppointmentStatus.CANCELLED_BY_THERAPIST: "cancelled_by_therapist",
-}
-WEEKLY_COLUMNS = [
-    "sessions", "weekly_cap", "hours_in_session", "portal_messages", "whatsapp_imported", "logged_contacts",
-    "messages", "incoming", "after_hours", "after_hours_share", "replies", "minutes_on_messages",
-]
+CANCELLATIONS = {status: str(status) for status in queries.CANCELLATIONS}  # status -> column
 TEAM_COLUMNS = ["sessions", "weekly_cap", "hours_in_session", "portal_messages", "outside_messages",
                 "after_hours_share", "replies"]
 
@@ -75,7 +67,7 @@ class DaysOff:
 class Dashboard:
     therapist_id: int
     window: Window
-    weekly: pd.DataFrame  # indexed by week (Monday), WEEKLY_COLUMNS + reclaimed_minutes + energy
+    weekly: pd.DataFrame  # indexed by week (Monday): weekly_figures' columns, reclaimed_minutes, energy
     monthly: pd.DataFrame  # indexed by 'YYYY-MM', one column per cancellation kind
     settings: wellbeing.InsightInputs
     adoption: Adoption | None
@@ -103,68 +95,43 @@ def window_for(tz: str, first: date, last: date) -> Window:
     return Window(tz, start, end)
 
 
-def _frame(rows: list[tuple], columns: list[str]) -> pd.DataFrame:
-    frame = pd.DataFrame(rows, columns=columns)
-    if "week" in frame:
-        frame["week"] = pd.to_datetime(frame["week"])
-    return frame
+def _on_grid(rows: list[tuple], columns: list[str], grid: pd.Index, keys: list) -> pd.DataFrame:
+    """Rows of (therapist_id, 'YYYY-MM-DD' week, *counts) placed on the grid, zero where none.
+    `keys` names each grid row as the rows do: (therapist_id, week) or the week alone."""
+    position = {key: i for i, key in enumerate(keys)}
+    values = np.zeros((len(keys), len(columns)), dtype=np.int64)
+    by_therapist = isinstance(keys[0], tuple) if keys else False
+    for therapist_id, week, *counts in rows:
+        i = position.get((therapist_id, week) if by_therapist else week)
+        if i is not None:
+            values[i] = counts
+    return pd.DataFrame(values, index=grid, columns=columns)
 
 
-def _sum_by(frame: pd.DataFrame, mask, keys: list[str], value: str) -> pd.Series:
-    return frame[mask].groupby(keys)[value].sum()
-
-
-def weekly_figures(sessions: list[tuple], portal: list[tuple], contacts: list[tuple],
-                   caps: dict[int, int]) -> pd.DataFrame:
-    """One row per (therapist_id, week) that had anything: WEEKLY_COLUMNS, zero-filled."""
-    keys = ["therapist_id", "week"]
-    s = _frame(sessions, [*keys, "status", "n", "minutes"])
-    p = _frame(portal, [*keys, "kind", "late", "n"])
-    c = _frame(contacts, [*keys, "channel", "direction", "late", "n"])
-    held = s["status"].isin([str(x) for x in ACTIVE_STATUSES])
-    parts = {
-        "sessions": _sum_by(s, held, keys, "n"),
-        "hours_in_session": _sum_by(s, held, keys, "minutes") / 60,
-        "portal_messages": p.groupby(keys)["n"].sum(),
-        "whatsapp_imported": _sum_by(c, c["channel"] == "whatsapp_import", keys, "n"),
-        "logged_contacts": _sum_by(c, c["channel"].isin(LOG_CHANNELS), keys, "n"),
-        "portal_in": _sum_by(p, p["kind"] == "client", keys, "n"),
-        "incoming": pd.concat([_sum_by(p, p["kind"] == "client", keys, "n"),
-                               _sum_by(c, c["direction"] == "in", keys, "n")]).groupby(level=keys).sum(),
-        "after_hours": pd.concat([_sum_by(p, (p["kind"] == "client") & p["late"].astype(bool), keys, "n"),
-                                  _sum_by(c, (c["direction"] == "in") & c["late"].astype(bool), keys, "n")]
-                                 ).groupby(level=keys).sum(),
-        "replies": pd.concat([_sum_by(p, p["kind"] == "therapist", keys, "n"),
-                              _sum_by(c, c["direction"] == "out", keys, "n")]).groupby(level=keys).sum(),
-    }
-    frame = pd.DataFrame(parts).fillna(0)
-    for name in ("sessions", "portal_messages", "whatsapp_imported", "logged_contacts", "portal_in", "incoming",
-                 "after_hours", "replies"):
-        frame[name] = frame[name].astype(int)
+def weekly_figures(sessions: list[tuple], portal: list[tuple], contacts: list[tuple], caps: dict[int, int],
+                   window: Window, by_therapist: bool = False) -> pd.DataFrame:
+    """Every week of the window from the weekly aggregates: indexed by week for one therapist, or by
+    (therapist_id, week) for each therapist in `caps`."""
+    weeks = weeks_of(window)
+    keys = [f"{w:%Y-%m-%d}" for w in weeks]
+    grid = weeks
+    if by_therapist:
+        grid = pd.MultiIndex.from_product([list(caps), weeks], names=["therapist_id", "week"])
+        keys = [(therapist_id, week) for therapist_id in caps for week in keys]
+    frame = pd.concat([_on_grid(sessions, ["sessions", "minutes"], grid, keys),
+                       _on_grid(portal, ["portal_messages", "portal_in", "portal_in_late", "portal_replies"], grid, keys),
+                       _on_grid(contacts, ["whatsapp_imported", "logged_contacts", "outside_in", "outside_in_late",
+                                           "outside_replies"], grid, keys)], axis=1)
+    frame["hours_in_session"] = frame.pop("minutes") / 60
     frame["outside_messages"] = frame["whatsapp_imported"] + frame["logged_contacts"]
     frame["messages"] = frame["portal_messages"] + frame["outside_messages"]
+    frame["incoming"] = frame["portal_in"] + frame["outside_in"]
+    frame["after_hours"] = frame["portal_in_late"] + frame["outside_in_late"]
+    frame["replies"] = frame["portal_replies"] + frame["outside_replies"]
     frame["after_hours_share"] = (frame["after_hours"] / frame["incoming"].where(frame["incoming"] > 0)).fillna(0) * 100
-    frame["weekly_cap"] = frame.index.get_level_values("therapist_id").map(caps).astype(int)
+    frame["weekly_cap"] = (frame.index.get_level_values("therapist_id").map(caps) if by_therapist
+                           else next(iter(caps.values())))
     return frame
-
-
-def _one_therapist(frame: pd.DataFrame, therapist_id: int, window: Window, cap: int) -> pd.DataFrame:
-    weeks = weeks_of(window)
-    if frame.empty:
-        mine = pd.DataFrame(0, index=weeks, columns=[*WEEKLY_COLUMNS, "portal_in", "outside_messages"])
-    else:
-        mine = frame.xs(therapist_id, level="therapist_id").reindex(weeks, fill_value=0)
-    mine.index.name = "week"
-    mine["weekly_cap"] = cap
-    return mine
-
-
-def adoption_figures(session: Session, therapist_id: int, tz: str, day: date, chosen: bool, today: date) -> Adoption:
-    week = day - timedelta(days=day.weekday())
-    window = Window(tz, week - timedelta(weeks=ADOPTION_WEEKS), week + timedelta(weeks=ADOPTION_WEEKS + 1))
-    frame = weekly_figures([], queries.portal_by_week(session, [therapist_id], window),
-                           queries.contacts_by_week(session, [therapist_id], window), {therapist_id: 0})
-    return adoption_medians(_one_therapist(frame, therapist_id, window, 0), day, chosen, today)
 
 
 def adoption_medians(weekly: pd.DataFrame, day: date, chosen: bool, today: date) -> Adoption:
@@ -188,8 +155,8 @@ def days_off(held: list[tuple], replies: list[tuple], leave: list[tuple[datetime
              working_days: tuple[int, ...], tz: str) -> DaysOff:
     """The longest run of consecutive days worked (a session held or a message answered), and the
     sessions held on days off (not a working day of the charter, or leave)."""
-    held_days = {pd.Timestamp(d).date(): n for d, n in held}
-    worked = sorted(set(held_days) | {pd.Timestamp(d).date() for d, _, n in replies if n})
+    held_days = {date.fromisoformat(d): n for d, n in held}
+    worked = sorted(set(held_days) | {date.fromisoformat(d) for d, _, n in replies if n})
     best, start, current_start = 0, None, None
     for i, day in enumerate(worked):
         if i == 0 or day - worked[i - 1] != timedelta(days=1):
@@ -214,26 +181,23 @@ def _leave_days(leave: list[tuple[datetime, datetime]], zone: ZoneInfo) -> set[d
 
 def cancellations_by_month(rows: list[tuple], window: Window) -> pd.DataFrame:
     months = pd.period_range(window.start, window.end - timedelta(days=1), freq="M").strftime("%Y-%m")
-    frame = pd.DataFrame(rows, columns=["month", "status", "n"])
-    frame = frame[frame["status"].isin([str(s) for s in CANCELLATIONS])]
-    table = frame.pivot_table(index="month", columns="status", values="n", aggfunc="sum", fill_value=0)
-    table = table.reindex(index=months, columns=[str(s) for s in CANCELLATIONS], fill_value=0)
-    table.columns = list(CANCELLATIONS.values())
-    table.index.name = "month"
-    return table.astype(int)
+    frame = pd.DataFrame(rows, columns=["month", *CANCELLATIONS.values()]).set_index("month")
+    return frame.reindex(months, fill_value=0).astype(int).rename_axis("month")
 
 
 def _sittings(replies: list[tuple], weeks: pd.DatetimeIndex) -> pd.Series:
     """Days with portal replies, per week."""
-    days = pd.to_datetime(pd.Series([d for d, where, n in replies if where == "portal" and n], dtype="object"))
-    if days.empty:
-        return pd.Series(0, index=weeks)
-    return (days - pd.to_timedelta(days.dt.weekday, unit="D")).value_counts().reindex(weeks, fill_value=0)
+    mondays = Counter(day - timedelta(days=day.weekday())
+                      for day in (date.fromisoformat(d) for d, where, n in replies if where == "portal" and n))
+    return pd.Series([mondays.get(w.date(), 0) for w in weeks], index=weeks)
 
 
 def reclaimed_figures(weekly: pd.DataFrame, replies: list[tuple], adoption: Adoption,
-                      inputs: wellbeing.InsightInputs) -> Reclaimed:
-    since = weekly[weekly.index >= pd.Timestamp(adoption.day - timedelta(days=adoption.day.weekday()))]
+                      inputs: wellbeing.InsightInputs, today: date) -> Reclaimed:
+    """Minutes reclaimed in each whole week since the portal's start (the current week is not over)."""
+    start = pd.Timestamp(adoption.day - timedelta(days=adoption.day.weekday()))
+    this_week = pd.Timestamp(today - timedelta(days=today.weekday()))
+    since = weekly[(weekly.index >= start) & (weekly.index < this_week)]
     sittings = _sittings(replies, since.index)
     weekly_minutes = ((adoption.outside_before - since["outside_messages"]) * inputs.minutes_per_message
                       + (since["portal_in"] - sittings).clip(lower=0) * inputs.minutes_per_interruption)
@@ -242,39 +206,83 @@ def reclaimed_figures(weekly: pd.DataFrame, replies: list[tuple], adoption: Adop
                      weekly_minutes)
 
 
-def _clinician(session: Session, actor: Actor) -> None:
+def _clinician(actor: Actor) -> None:
     if actor.role not in (Role.OWNER, Role.THERAPIST):
         raise PermissionDenied("Insights are for therapists: they show your own sessions and messages.")
 
 
-def dashboard(session: Session, actor: Actor, first: date, last: date, now: datetime | None = None) -> Dashboard:
-    """The acting therapist's own figures for the weeks holding first…last."""
-    _clinician(session, actor)
+@dataclass
+class Aggregates:
+    """Every SQL result one therapist's dashboard is drawn from."""
+
+    therapist_id: int
+    window: Window
+    today: date
+    cap: int
+    inputs: wellbeing.InsightInputs
+    working_days: tuple[int, ...]
+    sessions: list[tuple]
+    portal: list[tuple]
+    contacts: list[tuple]
+    statuses: list[tuple]
+    held: list[tuple]
+    replies: list[tuple]
+    energy: list[tuple]
+    leave: list[tuple[datetime, datetime]]
+    adoption_day: date | None
+    adoption_chosen: bool
+    adoption_window: Window | None
+    adoption_portal: list[tuple]
+    adoption_contacts: list[tuple]
+
+
+def aggregates(session: Session, actor: Actor, first: date, last: date, now: datetime | None = None) -> Aggregates:
+    """The queries alone, for the acting therapist and the weeks holding first…last."""
+    _clinician(actor)
     me = actor.user_id
     tz = scheduling.practice_timezone(session, actor.practice_id)
     window = window_for(tz, first, last)
     inputs = wellbeing.inputs(session, me)
-    cap = scheduling.settings_for(session, me).weekly_cap
-    replies = queries.replies_by_day(session, me, window)
-    frame = weekly_figures(queries.sessions_by_week(session, [me], window), queries.portal_by_week(session, [me], window),
-                           queries.contacts_by_week(session, [me], window), {me: cap})
-    weekly = _one_therapist(frame, me, window, cap)
-    weekly["minutes_on_messages"] = weekly["replies"] * inputs.minutes_per_reply
-    checkins = queries.energy(session, me, window)
-    weekly["energy"] = pd.Series({pd.Timestamp(w): level for w, level, _ in checkins}, dtype="float64")
-    today = (now or utcnow()).astimezone(ZoneInfo(tz)).date()
     adoption_day, chosen = inputs.adoption_date, True
     if adoption_day is None:
         accepted = queries.first_acceptance(session, me)
         adoption_day, chosen = (accepted.astimezone(ZoneInfo(tz)).date() if accepted else None), False
-    adoption = adoption_figures(session, me, tz, adoption_day, chosen, today) if adoption_day else None
-    reclaimed = reclaimed_figures(weekly, replies, adoption, inputs) if adoption else None
+    around = None
+    if adoption_day:
+        week = adoption_day - timedelta(days=adoption_day.weekday())
+        around = Window(tz, week - timedelta(weeks=ADOPTION_WEEKS), week + timedelta(weeks=ADOPTION_WEEKS + 1))
+    return Aggregates(
+        me, window, (now or utcnow()).astimezone(ZoneInfo(tz)).date(), scheduling.settings_for(session, me).weekly_cap,
+        inputs, tuple(charter.current_for_therapist(session, me).settings.working_days),
+        queries.sessions_by_week(session, [me], window), queries.portal_by_week(session, [me], window),
+        queries.contacts_by_week(session, [me], window), queries.cancellations_by_month(session, me, window),
+        queries.held_by_day(session, me, window), queries.replies_by_day(session, me, window),
+        queries.energy(session, me, window), queries.leave(session, me, window), adoption_day, chosen, around,
+        queries.portal_by_week(session, [me], around) if around else [],
+        queries.contacts_by_week(session, [me], around) if around else [],
+    )
+
+
+def shape(a: Aggregates) -> Dashboard:
+    """The aggregates as weekly and monthly tables, with the adoption, time-reclaimed and days-off figures."""
+    me = a.therapist_id
+    weekly = weekly_figures(a.sessions, a.portal, a.contacts, {me: a.cap}, a.window)
+    weekly["minutes_on_messages"] = weekly["replies"] * a.inputs.minutes_per_reply
+    weekly["energy"] = pd.Series({pd.Timestamp(w): level for w, level, _ in a.energy}, dtype="float64")
+    adoption = None
+    if a.adoption_day:
+        around = weekly_figures([], a.adoption_portal, a.adoption_contacts, {me: 0}, a.adoption_window)
+        adoption = adoption_medians(around, a.adoption_day, a.adoption_chosen, a.today)
+    reclaimed = reclaimed_figures(weekly, a.replies, adoption, a.inputs, a.today) if adoption else None
     weekly["reclaimed_minutes"] = reclaimed.weekly if reclaimed else float("nan")
-    working_days = tuple(charter.current_for_therapist(session, me).settings.working_days)
-    off = days_off(queries.held_by_day(session, me, window), replies, queries.leave(session, me, window),
-                   working_days, tz)
-    return Dashboard(me, window, weekly, cancellations_by_month(queries.statuses_by_month(session, me, window), window),
-                     inputs, adoption, reclaimed, off, working_days, {w: note for w, _, note in checkins if note})
+    off = days_off(a.held, a.replies, a.leave, a.working_days, a.window.tz)
+    return Dashboard(me, a.window, weekly, cancellations_by_month(a.statuses, a.window), a.inputs, adoption, reclaimed,
+                     off, a.working_days, {w: note for w, _, note in a.energy if note})
+
+
+def dashboard(session: Session, actor: Actor, first: date, last: date, now: datetime | None = None) -> Dashboard:
+    """The acting therapist's own figures for the weeks holding first…last."""
+    return shape(aggregates(session, actor, first, last, now))
 
 
 @dataclass
@@ -284,12 +292,21 @@ class Team:
     weekly: pd.DataFrame  # indexed by (therapist_id, week): TEAM_COLUMNS
 
 
-def team(session: Session, actor: Actor, first: date, last: date) -> Team:
-    """Every clinician's weekly figures, for the owner: counts only, no client of anyone's."""
+@dataclass
+class TeamAggregates:
+    window: Window
+    names: dict[int, str]
+    caps: dict[int, int]
+    sessions: list[tuple]
+    portal: list[tuple]
+    contacts: list[tuple]
+
+
+def team_aggregates(session: Session, actor: Actor, first: date, last: date) -> TeamAggregates:
+    """The queries alone for the team view: the owner's, over every active clinician."""
     if actor.role != Role.OWNER:
         raise PermissionDenied("Only the practice owner sees the team's figures.")
-    tz = scheduling.practice_timezone(session, actor.practice_id)
-    window = window_for(tz, first, last)
+    window = window_for(scheduling.practice_timezone(session, actor.practice_id), first, last)
     people = session.exec(
         select(User.id, User.name, SchedulingSettings.weekly_cap)
         .join(SchedulingSettings, SchedulingSettings.therapist_id == User.id, isouter=True)
@@ -297,13 +314,18 @@ def team(session: Session, actor: Actor, first: date, last: date) -> Team:
                User.active)
         .order_by(User.name)
     ).all()
-    names = {uid: name for uid, name, _ in people}
-    caps = {uid: cap or SchedulingSettings().weekly_cap for uid, _, cap in people}
-    ids = list(names)
-    frame = weekly_figures(queries.sessions_by_week(session, ids, window), queries.portal_by_week(session, ids, window),
-                           queries.contacts_by_week(session, ids, window), caps)
-    full = pd.MultiIndex.from_product([ids, weeks_of(window)], names=["therapist_id", "week"])
-    weekly = frame.reindex(full, fill_value=0)[TEAM_COLUMNS] if not frame.empty else pd.DataFrame(
-        0, index=full, columns=TEAM_COLUMNS)
-    weekly["weekly_cap"] = weekly.index.get_level_values("therapist_id").map(caps).astype(int)
-    return Team(window, names, weekly)
+    ids = [uid for uid, _, _ in people]
+    return TeamAggregates(window, {uid: name for uid, name, _ in people},
+                          {uid: cap or SchedulingSettings().weekly_cap for uid, _, cap in people},
+                          queries.sessions_by_week(session, ids, window), queries.portal_by_week(session, ids, window),
+                          queries.contacts_by_week(session, ids, window))
+
+
+def shape_team(a: TeamAggregates) -> Team:
+    return Team(a.window, a.names, weekly_figures(a.sessions, a.portal, a.contacts, a.caps, a.window,
+                                                      by_therapist=True)[TEAM_COLUMNS])
+
+
+def team(session: Session, actor: Actor, first: date, last: date) -> Team:
+    """Every clinician's weekly figures, for the owner: counts only, no client of anyone's."""
+    return shape_team(team_aggregates(session, actor, first, last))

@@ -19,6 +19,7 @@ import sqlalchemy as sa
 from sqlmodel import Session, col, func, select
 
 from practipal_app.models import (
+    ACTIVE_STATUSES,
     Appointment,
     AppointmentStatus,
     ClientProfile,
@@ -31,6 +32,10 @@ from practipal_app.models import (
 from practipal_app.models.base import UTCDateTime
 
 PORTAL_KINDS = ("client", "therapist")  # automatic notes are not messages anyone wrote
+IMPORTED = "whatsapp_import"  # the other channels of contact records are logged by the therapist
+# The statuses counted as cancellations, in the order the page shows them.
+CANCELLATIONS = (AppointmentStatus.CANCELLED_BY_CLIENT, AppointmentStatus.LATE_CANCELLED,
+                 AppointmentStatus.NO_SHOW, AppointmentStatus.CANCELLED_BY_THERAPIST)
 
 
 @dataclass(frozen=True)
@@ -98,16 +103,19 @@ class Local:
         return func.timezone(self.window.tz, column)
 
     def day(self, column):
+        """'YYYY-MM-DD' on both databases."""
         if self.postgres:
-            return sa.cast(self._zoned(column), sa.Date)
+            return func.to_char(self._zoned(column), "YYYY-MM-DD")
         return func.date(column, self._modifier(column))
 
     def week(self, column):
+        """The Monday, as 'YYYY-MM-DD'."""
         if self.postgres:
-            return sa.cast(func.date_trunc("week", self._zoned(column)), sa.Date)
+            return func.to_char(func.date_trunc("week", self._zoned(column)), "YYYY-MM-DD")
         return func.date(column, self._modifier(column), "-6 days", "weekday 1")
 
     def month(self, column):
+        """'YYYY-MM'."""
         if self.postgres:
             return func.to_char(self._zoned(column), "YYYY-MM")
         return func.strftime("%Y-%m", column, self._modifier(column))
@@ -122,49 +130,60 @@ def _within(column, window: Window):
     return sa.and_(column >= window.start_utc, column < window.end_utc)
 
 
+def _count_if(condition) -> sa.ColumnElement:
+    return func.sum(sa.case((condition, 1), else_=0))
+
+
 def sessions_by_week(session: Session, therapist_ids: Sequence[int], window: Window) -> list[tuple]:
-    """(therapist_id, week, status, sessions, minutes)."""
+    """(therapist_id, week, sessions, whole minutes) for sessions that hold the therapist's time."""
     local = Local(session, window)
     week = local.week(Appointment.starts_at)
     return list(session.exec(
-        select(Appointment.therapist_id, week, Appointment.status, func.count(),
-               func.sum(local.minutes_between(Appointment.starts_at, Appointment.ends_at)))
-        .where(col(Appointment.therapist_id).in_(therapist_ids), _within(Appointment.starts_at, window))
-        .group_by(Appointment.therapist_id, week, Appointment.status)
+        select(Appointment.therapist_id, week, func.count(),
+               sa.cast(func.round(func.sum(local.minutes_between(Appointment.starts_at, Appointment.ends_at))),
+                       sa.Integer))
+        .where(col(Appointment.therapist_id).in_(therapist_ids), _within(Appointment.starts_at, window),
+               col(Appointment.status).in_([str(s) for s in ACTIVE_STATUSES]))
+        .group_by(Appointment.therapist_id, week)
     ).all())
 
 
 def portal_by_week(session: Session, therapist_ids: Sequence[int], window: Window) -> list[tuple]:
-    """(therapist_id, week, kind, after_hours, messages) for portal messages, both ways."""
+    """(therapist_id, week, messages, from clients, from clients after hours, replies) in the portal."""
     week = Local(session, window).week(Message.created_at)
+    from_client = Message.kind == "client"
     return list(session.exec(
-        select(MessageThread.therapist_id, week, Message.kind, Message.after_hours, func.count())
+        select(MessageThread.therapist_id, week, func.count(), _count_if(from_client),
+               _count_if(sa.and_(from_client, Message.after_hours)), _count_if(Message.kind == "therapist"))
         .join(MessageThread, MessageThread.id == Message.thread_id)
         .where(col(MessageThread.therapist_id).in_(therapist_ids), col(Message.kind).in_(PORTAL_KINDS),
                _within(Message.created_at, window))
-        .group_by(MessageThread.therapist_id, week, Message.kind, Message.after_hours)
+        .group_by(MessageThread.therapist_id, week)
     ).all())
 
 
 def contacts_by_week(session: Session, therapist_ids: Sequence[int], window: Window) -> list[tuple]:
-    """(therapist_id, week, channel, direction, after_hours, messages) for contact outside the portal."""
+    """(therapist_id, week, imported from WhatsApp, logged, from clients, from clients after hours,
+    replies) for contact outside the portal."""
     week = Local(session, window).week(ContactRecord.at)
+    incoming = ContactRecord.direction == "in"
     return list(session.exec(
-        select(ContactRecord.therapist_id, week, ContactRecord.channel, ContactRecord.direction,
-               ContactRecord.after_hours, func.count())
+        select(ContactRecord.therapist_id, week, _count_if(ContactRecord.channel == IMPORTED),
+               _count_if(ContactRecord.channel != IMPORTED), _count_if(incoming),
+               _count_if(sa.and_(incoming, ContactRecord.after_hours)), _count_if(ContactRecord.direction == "out"))
         .where(col(ContactRecord.therapist_id).in_(therapist_ids), _within(ContactRecord.at, window))
-        .group_by(ContactRecord.therapist_id, week, ContactRecord.channel, ContactRecord.direction,
-                  ContactRecord.after_hours)
+        .group_by(ContactRecord.therapist_id, week)
     ).all())
 
 
-def statuses_by_month(session: Session, therapist_id: int, window: Window) -> list[tuple]:
-    """(month 'YYYY-MM', status, sessions)."""
+def cancellations_by_month(session: Session, therapist_id: int, window: Window) -> list[tuple]:
+    """(month 'YYYY-MM', one count per status of CANCELLATIONS, in that order)."""
     month = Local(session, window).month(Appointment.starts_at)
     return list(session.exec(
-        select(month, Appointment.status, func.count())
-        .where(Appointment.therapist_id == therapist_id, _within(Appointment.starts_at, window))
-        .group_by(month, Appointment.status)
+        select(month, *[_count_if(Appointment.status == str(status)) for status in CANCELLATIONS])
+        .where(Appointment.therapist_id == therapist_id, _within(Appointment.starts_at, window),
+               col(Appointment.status).in_([str(s) for s in CANCELLATIONS]))
+        .group_by(month)
     ).all())
 
 

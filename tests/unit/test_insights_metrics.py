@@ -31,19 +31,24 @@ def test_a_window_is_whole_kolkata_weeks():
 
 
 def test_weekly_figures_from_aggregate_rows():
-    week = "2026-03-02"
-    sessions = [(1, week, "completed", 3, 150.0), (1, week, "no_show", 1, 50.0), (1, week, "late_cancelled", 2, 100.0),
-                (1, week, "scheduled", 1, 50.0)]
-    portal = [(1, week, "client", True, 2), (1, week, "client", False, 2), (1, week, "therapist", False, 3)]
-    contacts = [(1, week, "whatsapp_import", "in", True, 4), (1, week, "whatsapp_import", "out", False, 5),
-                (1, week, "phone_logged", "in", False, 1)]
-    row = dashboard.weekly_figures(sessions, portal, contacts, {1: 25}).loc[(1, pd.Timestamp(week))]
-    assert row["sessions"] == 5  # completed, no-show and scheduled hold time; a late cancellation does not
-    assert row["hours_in_session"] == pytest.approx(250 / 60)
+    window = Window("Asia/Kolkata", date(2026, 3, 2), date(2026, 3, 16))
+    sessions = [(1, "2026-03-02", 5, 250)]
+    portal = [(1, "2026-03-02", 7, 4, 2, 3)]  # messages, from clients, of those after hours, replies
+    contacts = [(1, "2026-03-02", 9, 1, 5, 4, 5), (2, "2026-03-09", 3, 0, 3, 0, 0)]  # imported, logged, in, late, out
+    frame = dashboard.weekly_figures(sessions, portal, contacts, {1: 25, 2: 20}, window, by_therapist=True)
+    assert len(frame) == 4  # every therapist and week, with or without anything in it
+    row = frame.loc[(1, pd.Timestamp("2026-03-02"))]
+    assert row["sessions"] == 5 and row["hours_in_session"] == pytest.approx(250 / 60)
     assert (row["portal_messages"], row["whatsapp_imported"], row["logged_contacts"]) == (7, 9, 1)
     assert (row["incoming"], row["after_hours"], row["replies"]) == (9, 6, 8)
     assert row["after_hours_share"] == pytest.approx(100 * 6 / 9)
     assert (row["messages"], row["outside_messages"], row["weekly_cap"]) == (17, 10, 25)
+    empty = frame.loc[(1, pd.Timestamp("2026-03-09"))]
+    assert (empty["sessions"], empty["messages"], empty["after_hours_share"], empty["weekly_cap"]) == (0, 0, 0, 25)
+    assert frame.loc[(2, pd.Timestamp("2026-03-09")), "messages"] == 3
+    mine = dashboard.weekly_figures(sessions, portal, contacts, {1: 25}, window)  # one therapist: by week
+    assert list(mine.index.strftime("%Y-%m-%d")) == ["2026-03-02", "2026-03-09"]
+    assert mine.loc["2026-03-02"].to_dict() == row.to_dict()
 
 
 def _weeks(first: date, outside: list[int], portal: list[int] | None = None) -> pd.DataFrame:
@@ -82,8 +87,7 @@ def test_longest_run_and_sessions_on_days_off():
 
 def test_cancellations_by_month_fill_every_month_of_the_window():
     window = Window("Asia/Kolkata", date(2026, 1, 26), date(2026, 4, 6))
-    table = dashboard.cancellations_by_month(
-        [("2026-02", "cancelled_by_client", 2), ("2026-02", "completed", 30), ("2026-03", "no_show", 1)], window)
+    table = dashboard.cancellations_by_month([("2026-02", 2, 0, 0, 0), ("2026-03", 0, 0, 1, 0)], window)
     assert list(table.index) == ["2026-01", "2026-02", "2026-03", "2026-04"]
     assert table.loc["2026-02"].to_dict() == {"cancelled_by_client": 2, "late_cancelled": 0, "no_show": 0,
                                               "cancelled_by_therapist": 0}

@@ -101,7 +101,7 @@ def _table(rows, headings) -> rx.Component:
 
 def _csv_link(path: str) -> rx.Component:
     return rx.el.a(rx.button(rx.icon("download", size=16), "Download CSV", variant="soft", size="2"),
-                   href=path + "?" + S.csv_query, download=True)
+                   href=path + "?" + S.csv_query, download=True, reload_document=True)
 
 
 def _mine() -> rx.Component:
