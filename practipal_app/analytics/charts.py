@@ -104,23 +104,28 @@ def reclaimed(d: Dashboard) -> go.Figure:
 
 
 def cancellations(d: Dashboard) -> go.Figure:
-    x = d.monthly.index.tolist()
+    x = [f"{pd.Timestamp(month + '-01'):%b %Y}" for month in d.monthly.index]
     traces = [{"type": "bar", "x": x, "y": d.monthly[name].tolist(), "name": label, "marker": {"color": color}}
               for name, (label, color) in CANCELLATION_LABELS.items()]
     return _figure(traces, "Sessions", barmode="group", xaxis={"type": "category"})
 
 
 def energy(d: Dashboard) -> go.Figure:
+    """Energy on top; sessions (left axis) and messages (right axis) below, on the same weeks."""
     x = _days(d.weekly.index)
     return _figure([
-        {"type": "bar", "x": x, "y": d.weekly["sessions"].tolist(), "name": "Sessions",
-         "marker": {"color": TEAL, "opacity": 0.45}},
-        {"type": "scatter", "x": x, "y": d.weekly["messages"].tolist(), "name": "Messages", "mode": "lines",
-         "line": {"color": SLATE}},
         {"type": "scatter", "x": x, "y": _round(d.weekly["energy"], 0), "name": "Energy (1–5)",
-         "mode": "lines+markers", "yaxis": "y2", "connectgaps": True, "line": {"color": ROSE, "width": 3}},
-    ], "Sessions and messages", "Energy", yaxis2={"title": {"text": "Energy"}, "overlaying": "y", "side": "right",
-                                                  "range": [0.5, 5.5], "dtick": 1, "showgrid": False})
+         "mode": "lines+markers", "connectgaps": True, "line": {"color": ROSE, "width": 3}},
+        {"type": "bar", "x": x, "y": d.weekly["sessions"].tolist(), "name": "Sessions", "yaxis": "y2",
+         "marker": {"color": TEAL, "opacity": 0.6}},
+        {"type": "scatter", "x": x, "y": d.weekly["messages"].tolist(), "name": "Messages", "mode": "lines",
+         "yaxis": "y3", "line": {"color": SLATE}},
+    ], "Energy", height=380, xaxis={"type": "date", "anchor": "y2"},
+        yaxis={"title": {"text": "Energy"}, "domain": [0.56, 1], "range": [0.5, 5.5], "dtick": 1},
+        yaxis2={"title": {"text": "Sessions"}, "domain": [0, 0.44], "rangemode": "tozero"},
+        yaxis3={"title": {"text": "Messages"}, "overlaying": "y2", "side": "right", "rangemode": "tozero",
+                "showgrid": False},
+        margin={"l": 48, "r": 56, "t": 8, "b": 40})
 
 
 def team_lines(t: Team, column: str, title: str) -> go.Figure:

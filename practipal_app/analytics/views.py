@@ -182,8 +182,9 @@ def cancellations_text(d: Dashboard) -> str:
 def days_off_text(d: Dashboard) -> str:
     off = d.days_off
     if not off.longest_run:
-        return "No working days in these weeks."
-    run = (f"Longest run of working days without a day off: {_plural(off.longest_run, 'day')} "
+        return "No sessions held and no messages answered in these weeks."
+    run = (f"Longest run of days with client work (a session held or a message answered) and no day off: "
+           f"{_plural(off.longest_run, 'day')} "
            f"({day_text(off.run_start)} to {day_text(off.run_end)}). ")
     if not off.sessions:
         return run + "No sessions on your days off."

@@ -47,9 +47,11 @@ from practipal_app.models import (
     ClientProfile,
     ContactRecord,
     DocumentCounter,
+    EnergyCheckIn,
     Form,
     FormResponse,
     FormVersion,
+    InsightSettings,
     Invoice,
     InvoiceLine,
     Message,
@@ -95,6 +97,7 @@ from practipal_app.state.forms import (
     PortalFormsState,
     ResponseState,
 )
+from practipal_app.state.insights import EnergyState, InsightsState
 from practipal_app.state.messages import InboxState, PortalMessagesState
 from practipal_app.state.portal import PortalState
 from practipal_app.state.portal_schedule import BookState, SessionsState
@@ -489,7 +492,7 @@ WORKER_KINDS = {"reminder", "message_digest", "daily_agenda"}
 TABLES = (Appointment, AvailabilityRule, SchedulingSettings, SessionType, TimeOff, CalendarFeed, MessageThread,
           Message, Snippet, ContactRecord, WhatsAppImport, AuditEvent, User, ClientProfile, BillingSettings, ClientFee,
           DocumentCounter, Invoice, InvoiceLine, Payment, Resource, ResourceShare, AutoShareRule, Form, FormVersion,
-          FormResponse, Charter, CharterAcknowledgement)
+          FormResponse, Charter, CharterAcknowledgement, EnergyCheckIn, InsightSettings)
 
 
 @dataclass
@@ -1163,6 +1166,19 @@ RESOURCES_FORMS_STAFF_CALLS = [
     (ResponseState, "apply_update", {}, B_RESPONSE_PAGE, []),
 ]
 
+INSIGHTS = {"path": "/app/insights"}
+INSIGHTS_STAFF_CALLS = [
+    (InsightsState, "load", {}, INSIGHTS, []),
+    (InsightsState, "choose_range", {"key": "year"}, INSIGHTS, []),
+    (InsightsState, "apply_custom", {"form": {"first": "2026-01-05", "last": "2026-03-29"}}, INSIGHTS, []),
+    (InsightsState, "show_view", {"view": "team"}, INSIGHTS, []),
+    (InsightsState, "save_inputs", {"form": {"minutes_per_reply": "1", "minutes_per_message": "1",
+                                             "minutes_per_interruption": "0", "adoption_date": "2026-01-01"}},
+     INSIGHTS, []),
+    (EnergyState, "answer", {"level": 1}, {"path": "/app"}, []),
+    (EnergyState, "save_note", {"form": {"note": "planted"}}, {"path": "/app"}, []),
+]
+
 #: (state, handler, payload, route, steps first) for every handler of the new workspace states, each
 #: aimed at B's own things; the steps are handlers without a check of their own (a draft, a
 #: chosen time) that set the stage, as a page would. Strings name the scene's ids.
@@ -1204,6 +1220,7 @@ STAFF_CALLS = [
      {"path": "/app/clients"}, []),
     *BILLING_STAFF_CALLS,
     *RESOURCES_FORMS_STAFF_CALLS,
+    *INSIGHTS_STAFF_CALLS,
 ]
 CLIENT_CALLS = [
     (PortalMessagesState, "load", {}, {"path": "/portal/messages"}, []),
@@ -1247,6 +1264,8 @@ DATA_VARS = {
     ResponseState: ("detail", "update_rows", "notice"),
     PortalFormsState: ("todo", "done"),
     FillState: ("title", "fields", "values", "status", "charter_statement", "crisis_lines", "saved_note"),
+    InsightsState: ("rows", "texts", "team_summary", "inputs", "notice"),
+    EnergyState: ("note",),
 }
 
 
