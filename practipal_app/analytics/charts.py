@@ -115,6 +115,7 @@ def energy(d: Dashboard) -> go.Figure:
     x = _days(d.weekly.index)
     return _figure([
         {"type": "scatter", "x": x, "y": _round(d.weekly["energy"], 0), "name": "Energy (1–5)",
+         "text": [d.energy_notes.get(week.date(), "") for week in d.weekly.index], "hovertemplate": "%{y} %{text}",
          "mode": "lines+markers", "connectgaps": True, "line": {"color": ROSE, "width": 3}},
         {"type": "bar", "x": x, "y": d.weekly["sessions"].tolist(), "name": "Sessions", "yaxis": "y2",
          "marker": {"color": TEAL, "opacity": 0.6}},

@@ -21,9 +21,9 @@ from practipal_app.services.errors import PermissionDenied
 from practipal_app.services.identity import Actor
 
 ADOPTION_WEEKS = 8
-CANCELLATIONS = {status: str(status) for status in queries.CANCELLATIONS}  # status -> column
-TEAM_COLUMNS = ["sessions", "weekly_cap", "hours_in_session", "portal_messages", "outside_messages",
-                "after_hours_share", "replies"]
+CANCELLATION_COLUMNS = [str(status) for status in queries.CANCELLATIONS]
+TEAM_COLUMNS = ["sessions", "weekly_cap", "hours_in_session", "portal_messages", "outside_messages", "incoming",
+                "after_hours", "after_hours_share", "replies"]
 
 
 @dataclass(frozen=True)
@@ -74,7 +74,7 @@ class Dashboard:
     reclaimed: Reclaimed | None
     days_off: DaysOff
     working_days: tuple[int, ...]
-    energy_notes: dict[date, str] = field(default_factory=dict)
+    energy_notes: dict[date, str] = field(default_factory=dict)  # the check-ins' notes, by week
 
 
 def formula(baseline: float, outside: float, portal_in: float, sittings: float,
@@ -181,7 +181,7 @@ def _leave_days(leave: list[tuple[datetime, datetime]], zone: ZoneInfo) -> set[d
 
 def cancellations_by_month(rows: list[tuple], window: Window) -> pd.DataFrame:
     months = pd.period_range(window.start, window.end - timedelta(days=1), freq="M").strftime("%Y-%m")
-    frame = pd.DataFrame(rows, columns=["month", *CANCELLATIONS.values()]).set_index("month")
+    frame = pd.DataFrame(rows, columns=["month", *CANCELLATION_COLUMNS]).set_index("month")
     return frame.reindex(months, fill_value=0).astype(int).rename_axis("month")
 
 
@@ -224,7 +224,7 @@ class Aggregates:
     sessions: list[tuple]
     portal: list[tuple]
     contacts: list[tuple]
-    statuses: list[tuple]
+    cancellations: list[tuple]
     held: list[tuple]
     replies: list[tuple]
     energy: list[tuple]
@@ -276,7 +276,7 @@ def shape(a: Aggregates) -> Dashboard:
     reclaimed = reclaimed_figures(weekly, a.replies, adoption, a.inputs, a.today) if adoption else None
     weekly["reclaimed_minutes"] = reclaimed.weekly if reclaimed else float("nan")
     off = days_off(a.held, a.replies, a.leave, a.working_days, a.window.tz)
-    return Dashboard(me, a.window, weekly, cancellations_by_month(a.statuses, a.window), a.inputs, adoption, reclaimed,
+    return Dashboard(me, a.window, weekly, cancellations_by_month(a.cancellations, a.window), a.inputs, adoption, reclaimed,
                      off, a.working_days, {w: note for w, _, note in a.energy if note})
 
 

@@ -94,7 +94,7 @@ def team_summary(t: Team) -> list[dict[str, str]]:
     rows = []
     for therapist_id, name in t.names.items():
         mine = t.weekly.xs(therapist_id, level="therapist_id")
-        incoming_share = mine["after_hours_share"][mine["portal_messages"] + mine["outside_messages"] > 0]
+        incoming = int(mine["incoming"].sum())
         rows.append({
             "name": name,
             "sessions": _number(mine["sessions"].mean(), 1),
@@ -102,7 +102,7 @@ def team_summary(t: Team) -> list[dict[str, str]]:
             "hours": _number(mine["hours_in_session"].mean(), 1),
             "portal": _number(mine["portal_messages"].mean(), 1),
             "outside": _number(mine["outside_messages"].mean(), 1),
-            "after_hours": _number(incoming_share.mean() if len(incoming_share) else 0) + "%",
+            "after_hours": _number(100 * mine["after_hours"].sum() / incoming if incoming else 0) + "%",
             "replies": _number(mine["replies"].mean(), 1),
         })
     return rows

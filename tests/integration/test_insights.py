@@ -217,12 +217,16 @@ def test_the_team_view_counts_per_therapist_and_names_no_client(owner, therapist
     add_session(therapist.id, kiran, ist(3, 4, 12))
     add_session(therapist.id, kiran, ist(3, 5, 12))
     db.call(messaging.post_client_message, actor(kiran), "other", "Kiran's private words", now=ist(3, 3, 15))
+    db.call(messaging.post_client_message, actor(kiran), "other", "And more, late", now=ist(3, 3, 23))
     owner_actor = actor(owner.id)
     team = db.read(dashboard.team, owner_actor, date(2026, 3, 2), date(2026, 3, 8))
     assert team.weekly.loc[(owner.id, "2026-03-02"), "sessions"] == 1
     assert team.weekly.loc[(therapist.id, "2026-03-02"), "sessions"] == 2
-    assert team.weekly.loc[(therapist.id, "2026-03-02"), "portal_messages"] == 1
+    assert team.weekly.loc[(therapist.id, "2026-03-02"), "portal_messages"] == 2
     page = db.read(views.team_page, owner_actor, date(2026, 3, 2), date(2026, 3, 8))
+    vikram = next(row for row in page["summary"] if row["name"] == "Vikram Nair")
+    assert (vikram["sessions"], vikram["over_cap"], vikram["portal"], vikram["after_hours"]) == ("2.0", "0 of 1", "2.0",
+                                                                                                "50%")
     shown = json.dumps(page["summary"]) + "".join(f.to_json() for f in page["figures"].values())
     exported = browser(owner.id).get("/api/insights/team.csv?first=2026-03-02&last=2026-03-08").text
     for text in (shown, exported):

@@ -3,6 +3,7 @@ after-hours share, time reclaimed, cancellations, days off and energy; the owner
 
 import reflex as rx
 
+from practipal_app.analytics.views import WEEKLY_TABLE
 from practipal_app.components.charts import chart
 from practipal_app.components.forms import field, form_error
 from practipal_app.components.layout import workspace_shell
@@ -10,11 +11,7 @@ from practipal_app.state.insights import InsightsState as S
 from practipal_app.state.session import ViewerState
 
 RANGE_CHOICES = [("4w", "Last 4 weeks"), ("quarter", "Quarter"), ("year", "Year"), ("custom", "Custom")]
-TABLE_HEADINGS = [("week", "Week of"), ("sessions", "Sessions"), ("weekly_cap", "Cap"), ("hours_in_session", "Hours"),
-                  ("portal_messages", "Portal"), ("whatsapp_imported", "WhatsApp"),
-                  ("logged_calls_and_chats", "Logged"), ("after_hours_percent", "After hours"),
-                  ("replies", "Replies"), ("minutes_on_messages", "Minutes"), ("minutes_reclaimed", "Reclaimed"),
-                  ("energy", "Energy")]
+TABLE_HEADINGS = [("week", "Week of"), *[(header, heading) for _, header, heading in WEEKLY_TABLE]]
 TEAM_HEADINGS = [("name", "Therapist"), ("sessions", "Sessions a week"), ("over_cap", "Weeks over cap"),
                  ("hours", "Hours a week"), ("portal", "Portal messages a week"),
                  ("outside", "Outside the portal a week"), ("after_hours", "After hours"),
