@@ -58,8 +58,8 @@ def load(d: Dashboard) -> go.Figure:
         {"type": "scatter", "x": x, "y": d.weekly["weekly_cap"].tolist(), "name": "Weekly cap", "mode": "lines",
          "line": {"color": ROSE, "dash": "dash"}},
         {"type": "scatter", "x": x, "y": _round(d.weekly["hours_in_session"]), "name": "Hours in session",
-         "mode": "lines+markers", "yaxis": "y2", "line": {"color": AMBER}},
-    ], "Sessions", "Hours")
+         "mode": "lines+markers", "line": {"color": AMBER}},
+    ], "Sessions and hours")
 
 
 def messages(d: Dashboard) -> go.Figure:
