@@ -19,6 +19,7 @@ from practipal_app.models.base import utcnow
 from practipal_app.services import charter, scheduling, wellbeing
 from practipal_app.services.errors import PermissionDenied
 from practipal_app.services.identity import Actor
+from practipal_app.services.slots import week_start
 
 ADOPTION_WEEKS = 8
 CANCELLATION_COLUMNS = [str(status) for status in queries.CANCELLATIONS]
@@ -65,7 +66,6 @@ class DaysOff:
 
 @dataclass
 class Dashboard:
-    therapist_id: int
     window: Window
     weekly: pd.DataFrame  # indexed by week (Monday): weekly_figures' columns, reclaimed_minutes, energy
     monthly: pd.DataFrame  # indexed by 'YYYY-MM', one column per cancellation kind
@@ -90,9 +90,7 @@ def weeks_of(window: Window) -> pd.DatetimeIndex:
 
 def window_for(tz: str, first: date, last: date) -> Window:
     """The whole weeks holding first…last."""
-    start = first - timedelta(days=first.weekday())
-    end = last + timedelta(days=7 - last.weekday())
-    return Window(tz, start, end)
+    return Window(tz, week_start(first), week_start(last) + timedelta(weeks=1))
 
 
 def _on_grid(rows: list[tuple], columns: list[str], grid: pd.Index, keys: list) -> pd.DataFrame:
@@ -137,8 +135,7 @@ def weekly_figures(sessions: list[tuple], portal: list[tuple], contacts: list[tu
 def adoption_medians(weekly: pd.DataFrame, day: date, chosen: bool, today: date) -> Adoption:
     """Median weekly messages in the 8 whole weeks before the adoption week and the 8 after it
     (fewer after, while they have not all passed: the current week is not whole yet)."""
-    week = pd.Timestamp(day - timedelta(days=day.weekday()))
-    this_week = pd.Timestamp(today - timedelta(days=today.weekday()))
+    week, this_week = pd.Timestamp(week_start(day)), pd.Timestamp(week_start(today))
     before = weekly[(weekly.index < week) & (weekly.index >= week - pd.Timedelta(weeks=ADOPTION_WEEKS))]
     after = weekly[(weekly.index > week) & (weekly.index <= week + pd.Timedelta(weeks=ADOPTION_WEEKS))
                    & (weekly.index < this_week)]
@@ -187,16 +184,14 @@ def cancellations_by_month(rows: list[tuple], window: Window) -> pd.DataFrame:
 
 def _sittings(replies: list[tuple], weeks: pd.DatetimeIndex) -> pd.Series:
     """Days with portal replies, per week."""
-    mondays = Counter(day - timedelta(days=day.weekday())
-                      for day in (date.fromisoformat(d) for d, where, n in replies if where == "portal" and n))
+    mondays = Counter(week_start(date.fromisoformat(d)) for d, where, n in replies if where == "portal" and n)
     return pd.Series([mondays.get(w.date(), 0) for w in weeks], index=weeks)
 
 
 def reclaimed_figures(weekly: pd.DataFrame, replies: list[tuple], adoption: Adoption,
                       inputs: wellbeing.InsightInputs, today: date) -> Reclaimed:
     """Minutes reclaimed in each whole week since the portal's start (the current week is not over)."""
-    start = pd.Timestamp(adoption.day - timedelta(days=adoption.day.weekday()))
-    this_week = pd.Timestamp(today - timedelta(days=today.weekday()))
+    start, this_week = pd.Timestamp(week_start(adoption.day)), pd.Timestamp(week_start(today))
     since = weekly[(weekly.index >= start) & (weekly.index < this_week)]
     sittings = _sittings(replies, since.index)
     weekly_minutes = ((adoption.outside_before - since["outside_messages"]) * inputs.minutes_per_message
@@ -249,7 +244,7 @@ def aggregates(session: Session, actor: Actor, first: date, last: date, now: dat
         adoption_day, chosen = (accepted.astimezone(ZoneInfo(tz)).date() if accepted else None), False
     around = None
     if adoption_day:
-        week = adoption_day - timedelta(days=adoption_day.weekday())
+        week = week_start(adoption_day)
         around = Window(tz, week - timedelta(weeks=ADOPTION_WEEKS), week + timedelta(weeks=ADOPTION_WEEKS + 1))
     return Aggregates(
         me, window, (now or utcnow()).astimezone(ZoneInfo(tz)).date(), scheduling.settings_for(session, me).weekly_cap,
@@ -276,7 +271,7 @@ def shape(a: Aggregates) -> Dashboard:
     reclaimed = reclaimed_figures(weekly, a.replies, adoption, a.inputs, a.today) if adoption else None
     weekly["reclaimed_minutes"] = reclaimed.weekly if reclaimed else float("nan")
     off = days_off(a.held, a.replies, a.leave, a.working_days, a.window.tz)
-    return Dashboard(me, a.window, weekly, cancellations_by_month(a.cancellations, a.window), a.inputs, adoption, reclaimed,
+    return Dashboard(a.window, weekly, cancellations_by_month(a.cancellations, a.window), a.inputs, adoption, reclaimed,
                      off, a.working_days, {w: note for w, _, note in a.energy if note})
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import date
+from datetime import date, timedelta
 
 import pandas as pd
 from sqlmodel import Session
@@ -13,9 +13,12 @@ from sqlmodel import Session
 from practipal_app.analytics import charts, dashboard
 from practipal_app.analytics.dashboard import Dashboard, Team
 from practipal_app.services.charter import format_days
+from practipal_app.services.errors import InvalidInput
 from practipal_app.services.identity import Actor
+from practipal_app.services.slots import week_start
 
 MAX_DAYS = 105 * 7  # the longest range the page and the CSVs offer: about two years
+PRESET_WEEKS = {"4w": 4, "quarter": 13, "year": 52}
 # (column in the weekly frame, CSV header, table heading)
 WEEKLY_TABLE = [
     ("sessions", "sessions", "Sessions"),
@@ -35,6 +38,31 @@ TEAM_TABLE = [
     ("portal_messages", "portal_messages"), ("outside_messages", "messages_outside_portal"),
     ("after_hours_share", "after_hours_percent"), ("replies", "replies"),
 ]
+
+
+def preset_range(key: str, today: date) -> tuple[date, date]:
+    """The last 4, 13 or 52 weeks, this one included."""
+    return week_start(today) - timedelta(weeks=PRESET_WEEKS[key] - 1), today
+
+
+def checked_range(first: str, last: str, today: date) -> tuple[date, date]:
+    """Dates typed or sent as YYYY-MM-DD, refused in words (InvalidInput) unless they make a range
+    of at most two years that starts by today."""
+    errors, days = {}, {}
+    for name, text in (("first", first), ("last", last)):
+        try:
+            days[name] = date.fromisoformat(text.strip())
+        except ValueError:
+            errors[name] = "Enter a date."
+    if not errors and days["first"] > days["last"]:
+        errors["last"] = "The end comes before the start."
+    elif not errors and (days["last"] - days["first"]).days > MAX_DAYS:
+        errors["last"] = "Choose at most two years."
+    elif not errors and days["first"] > today:
+        errors["first"] = "Start on or before today."
+    if errors:
+        raise InvalidInput(errors)
+    return days["first"], days["last"]
 
 
 def day_text(day: date) -> str:

@@ -25,7 +25,7 @@ from practipal_app.config import get_settings
 from practipal_app.notifications import outbox
 from practipal_app.services import auth, billing_views, calendar_feeds, resources, upi
 from practipal_app.services import invoice_pdf as invoice_pdf_module
-from practipal_app.services.errors import DomainError, LinkInvalid, NotFound
+from practipal_app.services.errors import DomainError, InvalidInput, LinkInvalid, NotFound
 from practipal_app.services.form_pdf import render_response
 from practipal_app.services.forms import response_detail
 
@@ -329,12 +329,11 @@ async def insights_export(request: Request) -> Response:
     """The insights page's weekly table (or the owner's team table) for ?first=…&last=… (YYYY-MM-DD)."""
     export = INSIGHT_EXPORTS.get(request.path_params["export"])
     try:
-        first, last = (date.fromisoformat(request.query_params.get(k, "")) for k in ("first", "last"))
-    except ValueError:
-        return Response("Give first and last as dates, like ?first=2026-01-05&last=2026-03-29.",
-                        status_code=400, media_type="text/plain", headers=PRIVATE)
-    if first > last or (last - first).days > views.MAX_DAYS:
-        return Response("Choose a range of at most two years, first before last.", status_code=400,
+        # No "starts by today" here: the weeks of a future range are only empty.
+        first, last = views.checked_range(request.query_params.get("first", ""),
+                                          request.query_params.get("last", ""), date.max)
+    except InvalidInput as exc:
+        return Response(f"Choose the range as ?first=YYYY-MM-DD&last=YYYY-MM-DD. {exc.message}", status_code=400,
                         media_type="text/plain", headers=PRIVATE)
     content = await _authorized(request, export, first, last) if export else None
     if content is None:

@@ -4,14 +4,14 @@ time-reclaimed estimate. Each therapist reads and writes only their own."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, select
 
 from practipal_app.models import EnergyCheckIn, InsightSettings, Role
 from practipal_app.models.base import utcnow
-from practipal_app.services import scheduling
+from practipal_app.services import scheduling, slots
 from practipal_app.services.errors import InvalidInput, PermissionDenied
 from practipal_app.services.identity import Actor
 
@@ -46,8 +46,7 @@ def today(session: Session, actor: Actor, now: datetime | None = None) -> date:
 
 def week_start(session: Session, actor: Actor, now: datetime | None = None) -> date:
     """This week's Monday in the practice's zone."""
-    day = today(session, actor, now)
-    return day - timedelta(days=day.weekday())
+    return slots.week_start(today(session, actor, now))
 
 
 def this_week(session: Session, actor: Actor, now: datetime | None = None) -> CheckIn:

@@ -3,7 +3,7 @@ on /app. Only aggregated weekly figures, sentences and plotly figures reach the 
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 
 import plotly.graph_objects as go
 import reflex as rx
@@ -15,7 +15,6 @@ from practipal_app.services.errors import DomainError, InvalidInput
 from practipal_app.services.identity import Actor
 from practipal_app.state.session import CLINICIANS, OWNER, require, signed_in
 
-RANGES = {"4w": 4, "quarter": 13, "year": 52}
 FIGURES = ("load", "messages", "after_hours", "replies", "reclaimed", "cancellations", "energy")
 TEAM_FIGURES = ("sessions", "messages", "outside")
 TEXTS = ("load_text", "adoption_text", "after_hours_text", "replies_text", "formula_words", "formula_numbers",
@@ -24,25 +23,6 @@ TEXTS = ("load_text", "adoption_text", "after_hours_text", "replies_text", "form
 
 def _empty() -> go.Figure:
     return go.Figure({"data": [], "layout": {"template": {}}}, _validate=False)
-
-
-def _custom_range(form: dict, today: date) -> tuple[date, date]:
-    errors = {}
-    days = {}
-    for name in ("first", "last"):
-        try:
-            days[name] = date.fromisoformat(str(form.get(name, "")).strip())
-        except ValueError:
-            errors[name] = "Enter a date."
-    if not errors and days["first"] > days["last"]:
-        errors["last"] = "The end comes before the start."
-    elif not errors and (days["last"] - days["first"]).days > views.MAX_DAYS:
-        errors["last"] = "Choose at most two years."
-    elif not errors and days["first"] > today:
-        errors["first"] = "Start on or before today."
-    if errors:
-        raise InvalidInput(errors)
-    return days["first"], days["last"]
 
 
 class InsightsState(rx.State):
@@ -107,10 +87,8 @@ class InsightsState(rx.State):
                        "adoption_date": found.adoption_date.isoformat() if found.adoption_date else ""}
 
     async def _set_preset(self, actor: Actor, key: str) -> None:
-        today = await db.aread(wellbeing.today, actor)
-        monday = today - timedelta(days=today.weekday())
         self.range_key, self.range_errors = key, {}
-        self._show_range(monday - timedelta(weeks=RANGES[key] - 1), today)
+        self._show_range(*views.preset_range(key, await db.aread(wellbeing.today, actor)))
         await self._refresh(actor)
 
     @rx.event
@@ -121,7 +99,7 @@ class InsightsState(rx.State):
         self.is_owner = actor.role in OWNER
         self.view, self.notice, self.input_errors = "me", "", {}
         await self._inputs(actor)
-        await self._set_preset(actor, self.range_key if self.range_key in RANGES else "quarter")
+        await self._set_preset(actor, self.range_key if self.range_key in views.PRESET_WEEKS else "quarter")
 
     @rx.event
     async def choose_range(self, key: str | list[str]):
@@ -131,7 +109,7 @@ class InsightsState(rx.State):
         key = key if isinstance(key, str) else ""
         if key == "custom":
             self.range_key, self.range_errors = key, {}
-        elif key in RANGES:
+        elif key in views.PRESET_WEEKS:
             await self._set_preset(actor, key)
 
     @rx.event
@@ -140,7 +118,8 @@ class InsightsState(rx.State):
         if away:
             return away
         try:
-            first, last = _custom_range(form, await db.aread(wellbeing.today, actor))
+            first, last = views.checked_range(str(form.get("first", "")), str(form.get("last", "")),
+                                              await db.aread(wellbeing.today, actor))
         except InvalidInput as exc:
             self.range_errors = exc.errors
             return

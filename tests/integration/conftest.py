@@ -12,7 +12,7 @@ from mailserver import MailServer, free_port
 from scheduling_helpers import T0, session_type_id
 from sqlmodel import select
 
-from practipal_app import db
+from practipal_app import config, db
 from practipal_app.api import routes
 from practipal_app.models import AuditEvent, User
 from practipal_app.models.base import utcnow
@@ -22,6 +22,16 @@ from practipal_app.services.tokens import new_token
 with warnings.catch_warnings():  # starlette suggests httpx2; httpx is what is installed
     warnings.simplefilter("ignore")
     from starlette.testclient import TestClient
+
+
+@pytest.fixture
+def default_settings(monkeypatch):
+    """The CLI reads settings from the environment: use the defaults, whatever this shell has set."""
+    for name in ("PRACTIPAL_BASE_URL", "PRACTIPAL_PORT", "PRACTIPAL_SMTP_HOST"):
+        monkeypatch.delenv(name, raising=False)
+    config.get_settings.cache_clear()
+    yield
+    config.get_settings.cache_clear()
 
 
 @pytest.fixture

@@ -5,20 +5,12 @@ from __future__ import annotations
 import pytest
 from sqlmodel import func, select
 
-from practipal_app import cli, config, db
+from practipal_app import cli, db
 from practipal_app.models import OutboxEmail, Practice, User
 from practipal_app.services import auth, charter, clients, demo
 from practipal_app.services.errors import DomainError
 
-
-@pytest.fixture(autouse=True)
-def default_settings(monkeypatch):
-    """The CLI reads settings from the environment: use the defaults, whatever this shell has set."""
-    for name in ("PRACTIPAL_BASE_URL", "PRACTIPAL_PORT", "PRACTIPAL_SMTP_HOST"):
-        monkeypatch.delenv(name, raising=False)
-    config.get_settings.cache_clear()
-    yield
-    config.get_settings.cache_clear()
+pytestmark = pytest.mark.usefixtures("default_settings")
 
 
 def _count(model) -> int:

@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlmodel import SQLModel, col, func, select
 
-from practipal_app import cli, config, db
+from practipal_app import cli, db
 from practipal_app.models import (
     ACTIVE_STATUSES,
     Appointment,
@@ -35,13 +35,7 @@ IST = ZoneInfo("Asia/Kolkata")
 THERAPISTS = 3
 
 
-@pytest.fixture(autouse=True)
-def default_settings(monkeypatch):
-    for name in ("PRACTIPAL_BASE_URL", "PRACTIPAL_PORT", "PRACTIPAL_SMTP_HOST"):
-        monkeypatch.delenv(name, raising=False)
-    config.get_settings.cache_clear()
-    yield
-    config.get_settings.cache_clear()
+pytestmark = pytest.mark.usefixtures("default_settings")
 
 
 def _seed():

@@ -119,7 +119,9 @@ def test_days_are_written_for_people():
 
 def test_range_boundaries_of_the_page():
     from practipal_app.services.errors import InvalidInput
-    from practipal_app.state.insights import _custom_range
+
+    def _custom_range(form: dict, today: date) -> tuple[date, date]:
+        return views.checked_range(form["first"], form["last"], today)
 
     today = date(2026, 6, 1)
     assert _custom_range({"first": "2026-01-01", "last": "2026-03-31"}, today) == (date(2026, 1, 1), date(2026, 3, 31))
@@ -131,3 +133,6 @@ def test_range_boundaries_of_the_page():
             _custom_range(form, today)
         assert field in refused.value.errors
     assert timedelta(days=views.MAX_DAYS) > timedelta(weeks=104)
+    # The presets end today and start on a Monday: 4, 13 or 52 weeks with this one.
+    assert views.preset_range("4w", today) == (date(2026, 5, 11), today)
+    assert views.preset_range("year", today) == (date(2025, 6, 9), today)
