@@ -10,7 +10,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from browsing import seed, sign_in
@@ -71,6 +72,16 @@ def _scheduled(client_id: int) -> list[Appointment]:
     return db.call(query)
 
 
+def _column_label(day: date) -> str:
+    """A day's heading in the therapist's week view, e.g. "Thu 3 Dec"."""
+    return f"{day:%a} {day.day} {day:%b}"
+
+
+def _weeks_between(first: date, last: date) -> int:
+    """How many times "Next" moves the week view from the week of `first` to the week of `last`."""
+    return ((last - timedelta(days=last.weekday())) - (first - timedelta(days=first.weekday()))).days // 7
+
+
 def _card_name(appt: Appointment) -> str:
     return f"Session on {day_label(appt.starts_at, TZ)} at {clock(appt.starts_at, TZ)}"
 
@@ -103,12 +114,15 @@ def test_book_see_move_and_cancel_late(server, browser, people: People, shot) ->
     desk = browser.new_context(viewport=DESKTOP, base_url=server.base_url).new_page()
     sign_in(desk, THERAPIST[1], THERAPIST[2], "/app")
     desk.goto("/app/calendar")
-    chip = desk.get_by_role("button", name=re.compile(rf"^Session with {CLIENT[0]} at {re.escape(clock(booked[0].starts_at, TZ))}"))
-    for _ in range(6):  # the booking may fall in a later week
-        if chip.count():
-            break
+    # Wait for this week's columns, then step week by week to the booking's, waiting for each.
+    today = utcnow().astimezone(ZoneInfo(TZ)).date()
+    booked_day = booked[0].starts_at.astimezone(ZoneInfo(TZ)).date()
+    expect(desk.get_by_role("link", name=_column_label(today), exact=True)).to_be_visible()
+    for week in range(1, _weeks_between(today, booked_day) + 1):
         desk.get_by_role("button", name="Next").click()
-        desk.wait_for_timeout(400)
+        expect(desk.get_by_role("link", name=_column_label(today + timedelta(weeks=week)), exact=True)).to_be_visible()
+    expect(desk.get_by_role("link", name=_column_label(booked_day), exact=True)).to_be_visible()
+    chip = desk.get_by_role("button", name=re.compile(rf"^Session with {CLIENT[0]} at {re.escape(clock(booked[0].starts_at, TZ))}"))
     expect(chip).to_be_visible()
     shot(desk, "therapist-calendar")
 
