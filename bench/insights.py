@@ -45,9 +45,10 @@ from sqlmodel import SQLModel, func, select
 
 import practipal_app.models  # noqa: F401  (registers every table with SQLModel.metadata)
 from practipal_app import config, db
-from practipal_app.analytics import dashboard, views
+from practipal_app.analytics import dashboard, views, wellbeing
+from practipal_app.demo import large as demo_large
 from practipal_app.models import Role, User
-from practipal_app.services import auth, demo_large, wellbeing
+from practipal_app.people import auth
 from practipal_app.state.insights import FIGURES, TEAM_FIGURES, TEXTS
 
 GOAL_MS, GOAL_RATIO, GOAL_BYTES = 300, 2.0, 150_000

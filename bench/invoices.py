@@ -31,16 +31,10 @@ import fpdf
 from fpdf import FPDF
 from pypdf import PdfReader
 
-from practipal_app.services import upi
-from practipal_app.services.invoice_pdf import (
-    FONT,
-    FONT_DIR,
-    DocLine,
-    InvoiceDocument,
-    Party,
-    render_invoice,
-)
-from practipal_app.services.money import format_inr
+from practipal_app.billing import upi
+from practipal_app.billing.pdf import DocLine, InvoiceDocument, Party, render_invoice
+from practipal_app.core.money import format_inr
+from practipal_app.core.pdf import FONT, FONT_DIR
 
 SEED = 2026
 FIRST_DAY = date(2026, 4, 1)

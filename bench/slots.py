@@ -56,6 +56,7 @@ from sqlmodel import SQLModel
 
 import practipal_app.models  # noqa: F401  (registers every table with SQLModel.metadata)
 from practipal_app import config, db
+from practipal_app.core.identity import Actor
 from practipal_app.models import (
     ACTIVE_STATUSES,
     Appointment,
@@ -65,9 +66,11 @@ from practipal_app.models import (
     SessionType,
 )
 from practipal_app.models.base import UTCDateTime
-from practipal_app.services import appointments, auth, clients, practice, scheduling
-from practipal_app.services.identity import Actor
-from practipal_app.services.slots import week_start
+from practipal_app.onboarding import setup as practice
+from practipal_app.people import auth, clients
+from practipal_app.scheduling import appointments
+from practipal_app.scheduling import rules as scheduling
+from practipal_app.scheduling.slots import week_start
 
 NOW = datetime(2026, 11, 30, 4, 0, tzinfo=UTC)  # a Monday, 09:30 in Asia/Kolkata
 TIMEZONE = "Asia/Kolkata"

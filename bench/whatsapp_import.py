@@ -44,7 +44,9 @@ from sqlmodel import SQLModel
 
 import practipal_app.models  # noqa: F401  (registers every table with SQLModel.metadata)
 from practipal_app import config, db
-from practipal_app.services import auth, clients, contact_log, practice, whatsapp_export
+from practipal_app.messaging import contact_log, whatsapp_export
+from practipal_app.onboarding import setup as practice
+from practipal_app.people import auth, clients
 
 GOAL_SECONDS = 2.0
 THERAPIST = "Asha Rao"

@@ -10,11 +10,12 @@ from datetime import timedelta
 
 from practipal_app import db
 from practipal_app.config import get_settings
-from practipal_app.services.errors import DomainError
+from practipal_app.core.errors import DomainError
 
 
 def _demo(args: argparse.Namespace) -> int:
-    from practipal_app.services import demo, demo_large
+    from practipal_app.demo import large as demo_large
+    from practipal_app.demo import small as demo
 
     base_url = get_settings().base_url
     try:
@@ -38,7 +39,7 @@ def _demo(args: argparse.Namespace) -> int:
 
 
 def _worker(args: argparse.Namespace) -> int:
-    from practipal_app.notifications.worker import run_forever
+    from practipal_app.worker import run_forever
 
     settings = get_settings()
     if not settings.smtp_configured:

@@ -3,7 +3,6 @@
 import reflex as rx
 
 from practipal_app.api.routes import build as build_api
-from practipal_app.notifications.worker import run_forever as outbox_worker
 from practipal_app.pages.portal import book as _portal_book  # noqa: F401
 from practipal_app.pages.portal import forms as _portal_forms  # noqa: F401
 from practipal_app.pages.portal import help as _portal_help  # noqa: F401
@@ -29,6 +28,7 @@ from practipal_app.pages.therapist import resources as _resources  # noqa: F401
 from practipal_app.pages.therapist import settings as _settings  # noqa: F401
 from practipal_app.pages.therapist import today as _today  # noqa: F401
 from practipal_app.state.index import IndexState
+from practipal_app.worker import run_forever as outbox_worker
 
 HEAD = [
     rx.el.link(rel="manifest", href="/manifest.webmanifest"),

@@ -22,9 +22,10 @@ from sqlmodel import SQLModel, select
 
 import practipal_app.models  # noqa: F401  (registers every table with SQLModel.metadata)
 from practipal_app import config, db
+from practipal_app.core.identity import Actor
 from practipal_app.models import OutboxEmail, Role, User
-from practipal_app.services import auth, clients, practice
-from practipal_app.services.identity import Actor
+from practipal_app.onboarding import setup as practice
+from practipal_app.people import auth, clients
 
 PG_URL = os.environ.get("PRACTIPAL_TEST_POSTGRES_URL", "").strip()
 BACKENDS = ["sqlite", *(["postgresql"] if PG_URL else [])]

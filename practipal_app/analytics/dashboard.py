@@ -12,14 +12,15 @@ import numpy as np
 import pandas as pd
 from sqlmodel import Session, col, select
 
-from practipal_app.analytics import queries
+from practipal_app.analytics import queries, wellbeing
 from practipal_app.analytics.queries import Window
+from practipal_app.boundaries import charter
+from practipal_app.core.errors import PermissionDenied
+from practipal_app.core.identity import Actor
 from practipal_app.models import Role, SchedulingSettings, User
 from practipal_app.models.base import utcnow
-from practipal_app.services import charter, scheduling, wellbeing
-from practipal_app.services.errors import PermissionDenied
-from practipal_app.services.identity import Actor
-from practipal_app.services.slots import week_start
+from practipal_app.scheduling import rules as scheduling
+from practipal_app.scheduling.slots import week_start
 
 ADOPTION_WEEKS = 8
 CANCELLATION_COLUMNS = [str(status) for status in queries.CANCELLATIONS]

@@ -12,10 +12,10 @@ from sqlmodel import Session
 
 from practipal_app.analytics import charts, dashboard
 from practipal_app.analytics.dashboard import Dashboard, Team
-from practipal_app.services.charter import format_days
-from practipal_app.services.errors import InvalidInput
-from practipal_app.services.identity import Actor
-from practipal_app.services.slots import week_start
+from practipal_app.boundaries.charter import format_days
+from practipal_app.core.errors import InvalidInput
+from practipal_app.core.identity import Actor
+from practipal_app.scheduling.slots import week_start
 
 MAX_DAYS = 105 * 7  # the longest range the page and the CSVs offer: about two years
 PRESET_WEEKS = {"4w": 4, "quarter": 13, "year": 52}

@@ -21,13 +21,17 @@ from starlette.routing import Route
 
 from practipal_app import db
 from practipal_app.analytics import views
+from practipal_app.billing import pdf as invoice_pdf_module
+from practipal_app.billing import upi
+from practipal_app.billing import views as billing_views
 from practipal_app.config import get_settings
+from practipal_app.content import resources
+from practipal_app.content.form_pdf import render_response
+from practipal_app.content.forms import response_detail
+from practipal_app.core.errors import DomainError, InvalidInput, LinkInvalid, NotFound
 from practipal_app.notifications import outbox
-from practipal_app.services import auth, billing_views, calendar_feeds, resources, upi
-from practipal_app.services import invoice_pdf as invoice_pdf_module
-from practipal_app.services.errors import DomainError, InvalidInput, LinkInvalid, NotFound
-from practipal_app.services.form_pdf import render_response
-from practipal_app.services.forms import response_detail
+from practipal_app.people import auth
+from practipal_app.scheduling import feeds as calendar_feeds
 
 SESSION_COOKIE, INVITE_COOKIE, RESET_COOKIE = auth.SESSION_COOKIE, auth.INVITE_COOKIE, auth.RESET_COOKIE
 LINK_COOKIE_SECONDS = 3600

@@ -12,7 +12,7 @@ from practipal_app.components.forms import (
 )
 from practipal_app.state.billing import STATE_OPTIONS
 from practipal_app.state.billing import ClientBillingState as B
-from practipal_app.state.workspace import ClientDetailState
+from practipal_app.state.clients import ClientDetailState
 
 
 def _fee_row(fee) -> rx.Component:

@@ -1,1 +1,1 @@
-"""Email: templates, the outbox, the SMTP sender and the worker. No reflex import here."""
+"""Email infrastructure: templates, the outbox and the SMTP sender. No reflex import here."""

@@ -6,11 +6,11 @@ from dataclasses import dataclass
 
 from sqlmodel import Session, col, func, select
 
+from practipal_app.core.errors import NotFound, PermissionDenied
+from practipal_app.core.identity import Actor
+from practipal_app.core.timefmt import format_local
 from practipal_app.models import OutboxEmail, Practice, Role
 from practipal_app.notifications.templates import Email
-from practipal_app.services.errors import NotFound, PermissionDenied
-from practipal_app.services.identity import Actor
-from practipal_app.services.timefmt import format_local
 
 
 def enqueue(

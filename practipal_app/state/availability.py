@@ -7,8 +7,9 @@ from datetime import date
 import reflex as rx
 
 from practipal_app import db
-from practipal_app.services import calendar_feeds, scheduling
-from practipal_app.services.errors import DomainError, InvalidInput
+from practipal_app.core.errors import DomainError, InvalidInput
+from practipal_app.scheduling import feeds as calendar_feeds
+from practipal_app.scheduling import rules as scheduling
 from practipal_app.state.session import CLINICIANS, require
 
 

@@ -11,17 +11,13 @@ from datetime import date
 import reflex as rx
 
 from practipal_app import db
-from practipal_app.services import (
-    billing_settings,
-    billing_views,
-    clients,
-    gst,
-    invoices,
-    money,
-    payments,
-)
-from practipal_app.services.errors import DomainError, InvalidInput
-from practipal_app.services.invoices import LineInput
+from practipal_app.billing import gst, invoices, payments
+from practipal_app.billing import settings as billing_settings
+from practipal_app.billing import views as billing_views
+from practipal_app.billing.invoices import LineInput
+from practipal_app.core import money
+from practipal_app.core.errors import DomainError, InvalidInput
+from practipal_app.people import clients
 from practipal_app.state.session import CLIENTS, OWNER, STAFF, page_id, page_params, require
 
 MAX_FORM_LINES = 8

@@ -7,8 +7,9 @@ from datetime import date, timedelta
 import reflex as rx
 
 from practipal_app import db
-from practipal_app.services import appointments, workspace_schedule
-from practipal_app.services.errors import DomainError
+from practipal_app.core.errors import DomainError
+from practipal_app.scheduling import appointments
+from practipal_app.scheduling import workspace_views as workspace_schedule
 from practipal_app.state.session import CLINICIANS, page_params, require
 
 

@@ -10,8 +10,8 @@ import reflex as rx
 
 from practipal_app import db
 from practipal_app.config import get_settings
-from practipal_app.services import contact_log, whatsapp_export
-from practipal_app.services.errors import DomainError, InvalidInput
+from practipal_app.core.errors import DomainError, InvalidInput
+from practipal_app.messaging import contact_log, whatsapp_export
 from practipal_app.state.session import STAFF, page_id, require
 
 TOPICS = ["Scheduling", "Tech problem", "Emotional support", "Payment", "Other"]

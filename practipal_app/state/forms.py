@@ -12,8 +12,9 @@ from datetime import date
 import reflex as rx
 
 from practipal_app import db
-from practipal_app.services import clients, forms
-from practipal_app.services.errors import DomainError, InvalidInput
+from practipal_app.content import forms
+from practipal_app.core.errors import DomainError, InvalidInput
+from practipal_app.people import clients
 from practipal_app.state.session import (
     CLIENTS,
     CLINICIANS,

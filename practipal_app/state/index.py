@@ -3,7 +3,8 @@
 import reflex as rx
 
 from practipal_app import db
-from practipal_app.services import auth, practice
+from practipal_app.onboarding import setup as practice
+from practipal_app.people import auth
 from practipal_app.state.session import signed_in
 
 

@@ -9,10 +9,9 @@ import plotly.graph_objects as go
 import reflex as rx
 
 from practipal_app import db
-from practipal_app.analytics import views
-from practipal_app.services import wellbeing
-from practipal_app.services.errors import DomainError, InvalidInput
-from practipal_app.services.identity import Actor
+from practipal_app.analytics import views, wellbeing
+from practipal_app.core.errors import DomainError, InvalidInput
+from practipal_app.core.identity import Actor
 from practipal_app.state.session import CLINICIANS, OWNER, require, signed_in
 
 FIGURES = ("load", "messages", "after_hours", "replies", "reclaimed", "cancellations", "energy")

@@ -5,8 +5,11 @@ from __future__ import annotations
 import reflex as rx
 
 from practipal_app import db
-from practipal_app.services import boundaries, messaging, portal, portal_schedule
-from practipal_app.services.errors import DomainError, InvalidInput
+from practipal_app.boundaries import portal_home as portal
+from practipal_app.boundaries import reply_rules as boundaries
+from practipal_app.core.errors import DomainError, InvalidInput
+from practipal_app.messaging import threads as messaging
+from practipal_app.scheduling import portal_views as portal_schedule
 from practipal_app.state.session import CLIENTS, CLINICIANS, require
 
 

@@ -5,15 +5,12 @@ from __future__ import annotations
 import reflex as rx
 
 from practipal_app import db
-from practipal_app.services import (
-    billing_views,
-    forms,
-    money,
-    portal,
-    portal_schedule,
-    resources,
-    whatsapp_kit,
-)
+from practipal_app.billing import views as billing_views
+from practipal_app.boundaries import portal_home as portal
+from practipal_app.boundaries import whatsapp_kit
+from practipal_app.content import forms, resources
+from practipal_app.core import money
+from practipal_app.scheduling import portal_views as portal_schedule
 from practipal_app.state.session import CLIENTS, require
 
 

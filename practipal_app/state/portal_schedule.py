@@ -7,9 +7,10 @@ from datetime import datetime
 import reflex as rx
 
 from practipal_app import db
-from practipal_app.services import appointments, portal_schedule
-from practipal_app.services.errors import DomainError
-from practipal_app.services.timefmt import clock, day_label, zone_label
+from practipal_app.core.errors import DomainError
+from practipal_app.core.timefmt import clock, day_label, zone_label
+from practipal_app.scheduling import appointments
+from practipal_app.scheduling import portal_views as portal_schedule
 from practipal_app.state.session import CLIENTS, page_params, require
 
 

@@ -6,8 +6,10 @@ import reflex as rx
 
 from practipal_app import db
 from practipal_app.config import get_settings
-from practipal_app.services import auth, invites, practice
-from practipal_app.services.errors import DomainError, InvalidInput, LinkInvalid
+from practipal_app.core.errors import DomainError, InvalidInput, LinkInvalid
+from practipal_app.onboarding import invites
+from practipal_app.onboarding import setup as practice
+from practipal_app.people import auth
 from practipal_app.state.navigation import collect_session
 from practipal_app.state.session import cookie_value, page_params, signed_in
 

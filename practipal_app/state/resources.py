@@ -15,9 +15,10 @@ import reflex as rx
 
 from practipal_app import db
 from practipal_app.config import get_settings
+from practipal_app.content import resources, starter_library
+from practipal_app.core.errors import DomainError, InvalidInput
 from practipal_app.models import ResourceKind
-from practipal_app.services import clients, resources, starter_library
-from practipal_app.services.errors import DomainError, InvalidInput
+from practipal_app.people import clients
 from practipal_app.state.session import CLIENTS, CLINICIANS, STAFF, checked_ids, require
 
 

@@ -11,9 +11,10 @@ from urllib.parse import quote
 import reflex as rx
 
 from practipal_app import db
+from practipal_app.core.identity import Actor
 from practipal_app.models import CLINICIAN_ROLES, STAFF_ROLES, Role
-from practipal_app.services import auth, practice
-from practipal_app.services.identity import Actor
+from practipal_app.onboarding import setup as practice
+from practipal_app.people import auth
 
 STAFF = STAFF_ROLES
 CLINICIANS = CLINICIAN_ROLES

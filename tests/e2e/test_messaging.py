@@ -12,9 +12,11 @@ import pytest
 from browsing import seed, sign_in
 from playwright.sync_api import expect
 
+from practipal_app.boundaries import charter
 from practipal_app.models import ClientProfile, Role, User
 from practipal_app.models.base import utcnow
-from practipal_app.services import auth, charter, clients, passwords, practice
+from practipal_app.onboarding import setup as practice
+from practipal_app.people import auth, clients, passwords
 
 pytestmark = pytest.mark.e2e
 

@@ -17,7 +17,8 @@ from wsframes import FrameLog
 
 from practipal_app import db
 from practipal_app.models import OutboxEmail, Role
-from practipal_app.services import auth, practice
+from practipal_app.onboarding import setup as practice
+from practipal_app.people import auth
 
 pytestmark = pytest.mark.e2e
 

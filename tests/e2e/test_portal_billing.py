@@ -21,19 +21,15 @@ from pypdf import PdfReader
 from sqlmodel import select
 
 from practipal_app import db
+from practipal_app.billing import settings as billing_settings
+from practipal_app.billing import upi
+from practipal_app.core.timefmt import clock
 from practipal_app.models import ClientProfile, Invoice, Role, User
 from practipal_app.models.base import utcnow
-from practipal_app.services import (
-    appointments,
-    auth,
-    billing_settings,
-    clients,
-    passwords,
-    practice,
-    scheduling,
-    upi,
-)
-from practipal_app.services.timefmt import clock
+from practipal_app.onboarding import setup as practice
+from practipal_app.people import auth, clients, passwords
+from practipal_app.scheduling import appointments
+from practipal_app.scheduling import rules as scheduling
 
 pytestmark = pytest.mark.e2e
 

@@ -19,9 +19,11 @@ from playwright.sync_api import expect
 from sqlmodel import select
 
 from practipal_app import db
+from practipal_app.boundaries import charter
 from practipal_app.models import ClientProfile, Resource, Role, User
 from practipal_app.models.base import utcnow
-from practipal_app.services import auth, charter, clients, passwords, practice
+from practipal_app.onboarding import setup as practice
+from practipal_app.people import auth, clients, passwords
 
 pytestmark = pytest.mark.e2e
 

@@ -19,10 +19,13 @@ from playwright.sync_api import expect
 from sqlmodel import select
 
 from practipal_app import db
+from practipal_app.core.timefmt import clock, day_label
 from practipal_app.models import Appointment, AppointmentStatus, ClientProfile, Role, User
 from practipal_app.models.base import utcnow
-from practipal_app.services import appointments, auth, clients, passwords, practice, scheduling
-from practipal_app.services.timefmt import clock, day_label
+from practipal_app.onboarding import setup as practice
+from practipal_app.people import auth, clients, passwords
+from practipal_app.scheduling import appointments
+from practipal_app.scheduling import rules as scheduling
 
 pytestmark = pytest.mark.e2e
 

@@ -34,6 +34,9 @@ from sqlmodel import select
 from wsframes import dumps
 
 from practipal_app import db
+from practipal_app.billing import invoices
+from practipal_app.content import forms, resources
+from practipal_app.messaging import threads as messaging
 from practipal_app.models import (
     Appointment,
     AuditEvent,
@@ -69,17 +72,10 @@ from practipal_app.models import (
     WhatsAppImport,
 )
 from practipal_app.models.base import utcnow
-from practipal_app.services import (
-    appointments,
-    auth,
-    clients,
-    forms,
-    invoices,
-    messaging,
-    practice,
-    resources,
-    scheduling,
-)
+from practipal_app.onboarding import setup as practice
+from practipal_app.people import auth, clients
+from practipal_app.scheduling import appointments
+from practipal_app.scheduling import rules as scheduling
 from practipal_app.state.availability import AvailabilityState
 from practipal_app.state.billing import (
     BillingSettingsState,
@@ -88,6 +84,7 @@ from practipal_app.state.billing import (
     PortalInvoicesState,
 )
 from practipal_app.state.calendar import CalendarState
+from practipal_app.state.clients import ClientDetailState, ClientsState
 from practipal_app.state.contacts import BulkImportState, ContactsState
 from practipal_app.state.forms import (
     ClientFormsState,
@@ -102,7 +99,7 @@ from practipal_app.state.messages import InboxState, PortalMessagesState
 from practipal_app.state.portal import PortalState
 from practipal_app.state.portal_schedule import BookState, SessionsState
 from practipal_app.state.resources import PortalResourcesState, ResourcesState
-from practipal_app.state.workspace import ClientDetailState, ClientsState, OutboxState
+from practipal_app.state.settings import OutboxState
 
 pytestmark = pytest.mark.e2e
 

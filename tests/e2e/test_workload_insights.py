@@ -32,7 +32,8 @@ from practipal_app.models import (
     User,
 )
 from practipal_app.models.base import utcnow
-from practipal_app.services import auth, clients, passwords, practice
+from practipal_app.onboarding import setup as practice
+from practipal_app.people import auth, clients, passwords
 
 pytestmark = pytest.mark.e2e
 

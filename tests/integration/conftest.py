@@ -14,10 +14,10 @@ from sqlmodel import select
 
 from practipal_app import config, db
 from practipal_app.api import routes
+from practipal_app.core.tokens import new_token
 from practipal_app.models import AuditEvent, User
 from practipal_app.models.base import utcnow
-from practipal_app.services import auth
-from practipal_app.services.tokens import new_token
+from practipal_app.people import auth
 
 with warnings.catch_warnings():  # starlette suggests httpx2; httpx is what is installed
     warnings.simplefilter("ignore")

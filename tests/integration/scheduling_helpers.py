@@ -8,9 +8,10 @@ from zoneinfo import ZoneInfo
 from sqlmodel import select
 
 from practipal_app import db
+from practipal_app.core.identity import Actor
 from practipal_app.models import Appointment, OutboxEmail, User
-from practipal_app.services import auth, scheduling
-from practipal_app.services.identity import Actor
+from practipal_app.people import auth
+from practipal_app.scheduling import rules as scheduling
 
 IST = ZoneInfo("Asia/Kolkata")
 # Monday 2 March 2026, 10:00 in Kolkata.

@@ -9,11 +9,13 @@ import pytest
 from sqlmodel import select
 
 from practipal_app import db
+from practipal_app.boundaries import charter
+from practipal_app.core.errors import SignInRefused
+from practipal_app.core.tokens import new_token
 from practipal_app.models import AuditEvent
-from practipal_app.services import auth, charter, clients, invites
-from practipal_app.services.clients import ClientForm
-from practipal_app.services.errors import SignInRefused
-from practipal_app.services.tokens import new_token
+from practipal_app.onboarding import invites
+from practipal_app.people import auth, clients
+from practipal_app.people.clients import ClientForm
 
 
 @pytest.fixture

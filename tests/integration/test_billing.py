@@ -17,6 +17,11 @@ from scheduling_helpers import T0, actor, ist
 from sqlmodel import select
 
 from practipal_app import db
+from practipal_app.billing import invoices, payments
+from practipal_app.billing import settings as billing_settings
+from practipal_app.billing import views as billing_views
+from practipal_app.billing.invoices import LineInput
+from practipal_app.core.errors import DomainError, InvalidInput, NotFound, PermissionDenied
 from practipal_app.models import (
     Appointment,
     Invoice,
@@ -25,9 +30,7 @@ from practipal_app.models import (
     OutboxEmail,
     Payment,
 )
-from practipal_app.services import appointments, billing_settings, billing_views, invoices, payments
-from practipal_app.services.errors import DomainError, InvalidInput, NotFound, PermissionDenied
-from practipal_app.services.invoices import LineInput
+from practipal_app.scheduling import appointments
 
 GSTIN_MH = "27AAPFU0939F1ZV"  # a Maharashtra GSTIN with a valid check character
 TUE_11 = ist(3, 3, 11)

@@ -26,10 +26,12 @@ from scheduling_helpers import (
 )
 
 from practipal_app import db
+from practipal_app.core.errors import NotFound, PermissionDenied
 from practipal_app.models import Appointment, AppointmentStatus
-from practipal_app.services import appointments, calendar_feeds, scheduling
-from practipal_app.services.appointments import NeedsConfirmation, SlotTaken
-from practipal_app.services.errors import NotFound, PermissionDenied
+from practipal_app.scheduling import appointments
+from practipal_app.scheduling import feeds as calendar_feeds
+from practipal_app.scheduling import rules as scheduling
+from practipal_app.scheduling.appointments import NeedsConfirmation, SlotTaken
 
 WED_11 = ist(3, 4, 11)  # Wednesday 4 March, 11:00: 49 hours after T0
 

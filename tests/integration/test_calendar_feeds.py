@@ -16,11 +16,12 @@ from sqlmodel import select
 
 from practipal_app import db
 from practipal_app.config import get_settings
+from practipal_app.core.errors import NotFound, PermissionDenied
+from practipal_app.core.tokens import hash_token
 from practipal_app.models import AppointmentStatus, CalendarFeed
 from practipal_app.models.base import utcnow
-from practipal_app.services import appointments, calendar_feeds
-from practipal_app.services.errors import NotFound, PermissionDenied
-from practipal_app.services.tokens import hash_token
+from practipal_app.scheduling import appointments
+from practipal_app.scheduling import feeds as calendar_feeds
 
 WED_11 = ist(3, 4, 11)
 

@@ -6,9 +6,11 @@ import pytest
 from sqlmodel import select
 
 from practipal_app import db
+from practipal_app.boundaries import charter
+from practipal_app.core.errors import InvalidInput, PermissionDenied
 from practipal_app.models import Charter, Role
-from practipal_app.services import auth, charter, practice
-from practipal_app.services.errors import InvalidInput, PermissionDenied
+from practipal_app.onboarding import setup as practice
+from practipal_app.people import auth
 
 DEFAULT_STATEMENT = charter.generate_statement(charter.CharterSettings())
 

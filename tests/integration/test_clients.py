@@ -5,10 +5,11 @@ from __future__ import annotations
 import pytest
 
 from practipal_app import db
+from practipal_app.core.errors import InvalidInput, NotFound, PermissionDenied
 from practipal_app.models import Role
-from practipal_app.services import auth, clients, practice
-from practipal_app.services.clients import PAGE_SIZE, ClientForm
-from practipal_app.services.errors import InvalidInput, NotFound, PermissionDenied
+from practipal_app.onboarding import setup as practice
+from practipal_app.people import auth, clients
+from practipal_app.people.clients import PAGE_SIZE, ClientForm
 
 
 def _names(actor, **filters):

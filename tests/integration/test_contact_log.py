@@ -15,11 +15,12 @@ import sqlalchemy as sa
 from sqlmodel import SQLModel, func, select
 
 from practipal_app import db
+from practipal_app.core.errors import InvalidInput, NotFound
+from practipal_app.messaging import contact_log
+from practipal_app.messaging.contact_log import ImportFileFailed
+from practipal_app.messaging.whatsapp_export import ExportRefused, ExportUnreadable
 from practipal_app.models import AuditEvent, ContactRecord, WhatsAppImport
-from practipal_app.services import contact_log, scheduling
-from practipal_app.services.contact_log import ImportFileFailed
-from practipal_app.services.errors import InvalidInput, NotFound
-from practipal_app.services.whatsapp_export import ExportRefused, ExportUnreadable
+from practipal_app.scheduling import rules as scheduling
 
 IST = ZoneInfo("Asia/Kolkata")
 FILENAME = "WhatsApp Chat with Priya S.txt"

@@ -6,9 +6,11 @@ import pytest
 from sqlmodel import func, select
 
 from practipal_app import cli, db
+from practipal_app.boundaries import charter
+from practipal_app.core.errors import DomainError
+from practipal_app.demo import small as demo
 from practipal_app.models import OutboxEmail, Practice, User
-from practipal_app.services import auth, charter, clients, demo
-from practipal_app.services.errors import DomainError
+from practipal_app.people import auth, clients
 
 pytestmark = pytest.mark.usefixtures("default_settings")
 

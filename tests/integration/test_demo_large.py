@@ -12,6 +12,11 @@ import pytest
 from sqlmodel import SQLModel, col, func, select
 
 from practipal_app import cli, db
+from practipal_app.boundaries import charter
+from practipal_app.boundaries import reply_rules as boundaries
+from practipal_app.core.errors import DomainError
+from practipal_app.demo import large as demo_large
+from practipal_app.demo import small as demo
 from practipal_app.models import (
     ACTIVE_STATUSES,
     Appointment,
@@ -26,8 +31,7 @@ from practipal_app.models import (
     User,
     WhatsAppImport,
 )
-from practipal_app.services import boundaries, charter, demo, demo_large, scheduling
-from practipal_app.services.errors import DomainError
+from practipal_app.scheduling import rules as scheduling
 
 BASE_URL = "http://localhost:3000"
 NOW = datetime(2025, 6, 4, 12, 0, tzinfo=UTC)  # a Wednesday, 17:30 in India

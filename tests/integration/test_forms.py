@@ -13,7 +13,10 @@ from scheduling_helpers import T0, actor
 from sqlmodel import select
 
 from practipal_app import db
+from practipal_app.boundaries import charter
 from practipal_app.config import get_settings
+from practipal_app.content import forms, resources
+from practipal_app.core.errors import DomainError, InvalidInput, NotFound, PermissionDenied
 from practipal_app.models import (
     CharterAcknowledgement,
     ClientProfile,
@@ -22,8 +25,6 @@ from practipal_app.models import (
     OutboxEmail,
     ShareTrigger,
 )
-from practipal_app.services import charter, forms, resources
-from practipal_app.services.errors import DomainError, InvalidInput, NotFound, PermissionDenied
 
 MOOD = [{"key": "mood", "type": "scale", "label": "How is your mood today?", "required": True},
         {"key": "notes", "type": "long_text", "label": "Anything else?"}]

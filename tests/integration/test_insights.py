@@ -19,10 +19,13 @@ from scheduling_helpers import actor, ist
 from sqlmodel import select
 
 from practipal_app import db
-from practipal_app.analytics import dashboard, views
+from practipal_app.analytics import dashboard, views, wellbeing
+from practipal_app.core.errors import InvalidInput, PermissionDenied
+from practipal_app.messaging import contact_log
+from practipal_app.messaging import threads as messaging
 from practipal_app.models import Appointment, AppointmentStatus, ClientProfile, ContactRecord, Role
-from practipal_app.services import contact_log, messaging, practice, scheduling, wellbeing
-from practipal_app.services.errors import InvalidInput, PermissionDenied
+from practipal_app.onboarding import setup as practice
+from practipal_app.scheduling import rules as scheduling
 
 NOW = ist(6, 1, 12)  # Monday 1 June 2026, noon
 

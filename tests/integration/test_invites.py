@@ -8,18 +8,20 @@ import pytest
 from sqlmodel import select
 
 from practipal_app import db
-from practipal_app.models import CharterAcknowledgement
-from practipal_app.notifications import outbox as outbox_service
-from practipal_app.services import auth, charter, clients, invites
-from practipal_app.services.errors import (
+from practipal_app.boundaries import charter
+from practipal_app.core.errors import (
     DomainError,
     InvalidInput,
     LinkInvalid,
     NotFound,
     PermissionDenied,
 )
-from practipal_app.services.timefmt import format_local
-from practipal_app.services.tokens import new_token
+from practipal_app.core.timefmt import format_local
+from practipal_app.core.tokens import new_token
+from practipal_app.models import CharterAcknowledgement
+from practipal_app.notifications import outbox as outbox_service
+from practipal_app.onboarding import invites
+from practipal_app.people import auth, clients
 
 EXPIRED = "This invite link has expired — ask your therapist to send a new one."
 RIYA_PASSWORD = "Quiet-Lantern-Sky-7"

@@ -20,20 +20,17 @@ from mailserver import smtp_settings
 from scheduling_helpers import T0, actor, appointment, ist, outbox_keys
 from sqlmodel import select
 
-from practipal_app import db
+from practipal_app import db, worker
+from practipal_app.boundaries import charter
+from practipal_app.boundaries.charter import CharterSettings
+from practipal_app.core.errors import InvalidInput, NotFound, PermissionDenied
+from practipal_app.messaging import digest as message_digest
+from practipal_app.messaging import threads as messaging
 from practipal_app.models import MessageThread, Role
-from practipal_app.notifications import message_digest, worker
-from practipal_app.services import (
-    appointments,
-    auth,
-    charter,
-    clients,
-    messaging,
-    practice,
-    scheduling,
-)
-from practipal_app.services.charter import CharterSettings
-from practipal_app.services.errors import InvalidInput, NotFound, PermissionDenied
+from practipal_app.onboarding import setup as practice
+from practipal_app.people import auth, clients
+from practipal_app.scheduling import appointments
+from practipal_app.scheduling import rules as scheduling
 
 MON_11 = ist(3, 2, 11)
 DUE_MON = "2 Mar 2026, 6:00 pm"

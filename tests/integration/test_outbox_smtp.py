@@ -23,12 +23,12 @@ from mailserver import smtp_settings as _settings
 from sqlalchemy import update
 from sqlmodel import select
 
-from practipal_app import db
+from practipal_app import db, worker
 from practipal_app.models import OutboxEmail, OutboxStatus
 from practipal_app.models.base import utcnow
-from practipal_app.notifications import outbox, templates, worker
+from practipal_app.notifications import outbox, templates
 from practipal_app.notifications.sender import Outgoing, build_message
-from practipal_app.services import invites
+from practipal_app.onboarding import invites
 
 
 @pytest.fixture

@@ -7,9 +7,10 @@ from datetime import timedelta
 import pytest
 
 from practipal_app import db
-from practipal_app.services import auth, invites
-from practipal_app.services.errors import InvalidInput, LinkInvalid, SignInRefused
-from practipal_app.services.tokens import new_token
+from practipal_app.core.errors import InvalidInput, LinkInvalid, SignInRefused
+from practipal_app.core.tokens import new_token
+from practipal_app.onboarding import invites
+from practipal_app.people import auth
 
 NEW_PASSWORD = "Saffron-Kite-Window-73"
 

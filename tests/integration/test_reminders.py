@@ -17,11 +17,11 @@ from icalendar import Calendar
 from mailserver import smtp_settings
 from scheduling_helpers import T0, actor, appointment, ist, outbox_keys, session_type_id
 
-from practipal_app import db
+from practipal_app import db, worker
 from practipal_app.models.base import utcnow
-from practipal_app.notifications import reminders, worker
-from practipal_app.services import appointments, scheduling
-from practipal_app.services.scheduling import SessionTypeForm
+from practipal_app.scheduling import appointments, reminders
+from practipal_app.scheduling import rules as scheduling
+from practipal_app.scheduling.rules import SessionTypeForm
 
 WED_11 = ist(3, 4, 11)
 HOUR = timedelta(hours=1)

@@ -14,17 +14,14 @@ from scheduling_helpers import T0, actor, ist
 from sqlmodel import func, select
 
 from practipal_app import config, db
+from practipal_app.boundaries import charter
+from practipal_app.content import resources, starter_library
+from practipal_app.core.errors import InvalidInput, NotFound, PermissionDenied
+from practipal_app.core.identity import Actor
 from practipal_app.models import AutoShareRule, Resource, ResourceShare, Role, ShareTrigger
-from practipal_app.services import (
-    appointments,
-    charter,
-    practice,
-    resources,
-    scheduling,
-    starter_library,
-)
-from practipal_app.services.errors import InvalidInput, NotFound, PermissionDenied
-from practipal_app.services.identity import Actor
+from practipal_app.onboarding import setup as practice
+from practipal_app.scheduling import appointments
+from practipal_app.scheduling import rules as scheduling
 
 ELF = b"\x7fELF\x02\x01\x01\x00" + bytes(120)
 TUE_11, AFTER = ist(3, 3, 11), ist(3, 3, 12)
@@ -470,7 +467,7 @@ def test_an_intake_trigger_shares_once_with_the_clients_own_therapist(owner_acto
 
 @pytest.mark.parametrize("wanted", [True, False])
 def test_first_run_setup_adds_the_starter_library_when_asked(engine, wanted):
-    from practipal_app.services import practice
+    from practipal_app.onboarding import setup as practice
 
     db.call(practice.set_up, client_token="tab-1", starter_library=wanted, practice_name="Sunrise Counselling",
             timezone="Asia/Kolkata", owner_name="Asha Rao", email="asha@example.com", password="Calm-Harbour-Tea-42")

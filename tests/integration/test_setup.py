@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 
 from practipal_app import db
+from practipal_app.core.errors import DomainError, InvalidInput
 from practipal_app.models import Practice, Role
-from practipal_app.services import practice
-from practipal_app.services.errors import DomainError, InvalidInput
+from practipal_app.onboarding import setup as practice
 
 
 def test_fresh_install_needs_setup_until_the_owner_exists(engine):

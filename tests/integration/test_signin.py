@@ -8,10 +8,10 @@ import pytest
 from sqlalchemy import update
 
 from practipal_app import db
+from practipal_app.core.errors import LinkInvalid, SignInRefused
+from practipal_app.core.tokens import new_token
 from practipal_app.models import User
-from practipal_app.services import auth, passwords
-from practipal_app.services.errors import LinkInvalid, SignInRefused
-from practipal_app.services.tokens import new_token
+from practipal_app.people import auth, passwords
 
 MIN = timedelta(minutes=1)
 

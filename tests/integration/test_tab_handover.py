@@ -7,8 +7,8 @@ import warnings
 
 from practipal_app import db
 from practipal_app.api import routes
-from practipal_app.services import auth
-from practipal_app.services.tokens import new_token
+from practipal_app.core.tokens import new_token
+from practipal_app.people import auth
 
 with warnings.catch_warnings():
     warnings.simplefilter("ignore")

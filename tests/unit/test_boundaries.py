@@ -13,13 +13,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from practipal_app.services.boundaries import (
+from practipal_app.boundaries.charter import CharterSettings
+from practipal_app.boundaries.reply_rules import (
     after_hours,
     describe_expected,
     expected_reply,
     mentions_risk,
 )
-from practipal_app.services.charter import CharterSettings
 
 KOLKATA = "Asia/Kolkata"
 IST = ZoneInfo(KOLKATA)

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from practipal_app.services.charter import (
+from practipal_app.boundaries.charter import (
     DAY_NAMES,
     CharterSettings,
     format_clock,

@@ -10,9 +10,9 @@ from zoneinfo import ZoneInfo
 from hypothesis import given
 from hypothesis import strategies as st
 
-from practipal_app.services import boundaries
-from practipal_app.services.charter import CharterSettings
-from practipal_app.services.contact_log import WorkingTime, dedupe_key
+from practipal_app.boundaries import reply_rules as boundaries
+from practipal_app.boundaries.charter import CharterSettings
+from practipal_app.messaging.contact_log import WorkingTime, dedupe_key
 
 MON, TUE, SAT, SUN = 0, 1, 5, 6
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from practipal_app.services import forms, intake
-from practipal_app.services.errors import InvalidInput
+from practipal_app.content import forms, intake
+from practipal_app.core.errors import InvalidInput
 
 STATEMENT = "I check portal messages once daily on working days (Mon–Fri, around 6 pm)."
 

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from practipal_app.services.gst import (
+from practipal_app.billing.gst import (
     STATES,
     Taxes,
     compute_taxes,

@@ -118,7 +118,7 @@ def test_days_are_written_for_people():
 
 
 def test_range_boundaries_of_the_page():
-    from practipal_app.services.errors import InvalidInput
+    from practipal_app.core.errors import InvalidInput
 
     def _custom_range(form: dict, today: date) -> tuple[date, date]:
         return views.checked_range(form["first"], form["last"], today)

@@ -8,8 +8,8 @@ from io import BytesIO
 
 from pypdf import PdfReader
 
-from practipal_app.services import upi
-from practipal_app.services.invoice_pdf import (
+from practipal_app.billing import upi
+from practipal_app.billing.pdf import (
     DocLine,
     InvoiceDocument,
     Party,
@@ -19,7 +19,7 @@ from practipal_app.services.invoice_pdf import (
     render_invoice,
     render_receipt,
 )
-from practipal_app.services.money import amount_in_words
+from practipal_app.core.money import amount_in_words
 
 SELLER = Party("Asha Rao Counselling", "14 Carter Road, Bandra West\nMumbai 400050", "Maharashtra",
                email="asha@example.com", phone="+91 98200 12345")

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from practipal_app.services.money import amount_in_words, format_inr, parse_rupees, plain_rupees
+from practipal_app.core.money import amount_in_words, format_inr, parse_rupees, plain_rupees
 
 
 @pytest.mark.parametrize(

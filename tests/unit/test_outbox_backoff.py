@@ -8,7 +8,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from practipal_app.notifications.sender import Outgoing, build_message
-from practipal_app.notifications.worker import BASE_BACKOFF, MAX_ATTEMPTS, MAX_BACKOFF, backoff
+from practipal_app.worker import BASE_BACKOFF, MAX_ATTEMPTS, MAX_BACKOFF, backoff
 
 
 def test_backoff_doubles_from_thirty_seconds():

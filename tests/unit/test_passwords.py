@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from practipal_app.services import passwords
+from practipal_app.people import passwords
 
 STRONG = "Calm-Harbour-Tea-42"
 

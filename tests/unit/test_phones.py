@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from practipal_app.services.phones import display_phone, parse_phone
+from practipal_app.core.phones import display_phone, parse_phone
 
 
 @pytest.mark.parametrize(

@@ -11,7 +11,7 @@ import pytest
 from fpdf import FPDF
 from PIL import Image
 
-from practipal_app.services.resources import ALLOWED_TYPES, render_markdown, sniff
+from practipal_app.content.resources import ALLOWED_TYPES, render_markdown, sniff
 
 
 def _pdf() -> bytes:

@@ -7,7 +7,7 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 
 from practipal_app.models import Role
-from practipal_app.services.auth import home_path, safe_next
+from practipal_app.people.auth import home_path, safe_next
 
 
 @pytest.mark.parametrize(

@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from practipal_app.services.slots import Busy, Rules, free_slots, nearest
+from practipal_app.scheduling.slots import Busy, Rules, free_slots, nearest
 
 KOLKATA = ZoneInfo("Asia/Kolkata")
 WEEKDAYS = {d: [(10 * 60, 13 * 60)] for d in range(5)}  # Mon–Fri 10:00–13:00

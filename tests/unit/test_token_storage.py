@@ -10,9 +10,10 @@ import sqlalchemy as sa
 from sqlmodel import SQLModel, select
 
 from practipal_app import db
+from practipal_app.core.tokens import hash_token, new_token
 from practipal_app.models import AuthSession, OneTimeToken, TokenPurpose
-from practipal_app.services import auth, invites
-from practipal_app.services.tokens import hash_token, new_token
+from practipal_app.onboarding import invites
+from practipal_app.people import auth
 
 
 def _places_holding(engine, secret: str) -> set[str]:

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from practipal_app.services.upi import payment_link, qr_png, qr_svg, upi_id_problem
+from practipal_app.billing.upi import payment_link, qr_png, qr_svg, upi_id_problem
 
 UPI_HINT = "A UPI ID looks like name@bank, e.g. asha.rao@okhdfcbank."
 

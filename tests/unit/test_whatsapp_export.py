@@ -16,7 +16,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from practipal_app.services.whatsapp_export import (
+from practipal_app.messaging.whatsapp_export import (
     ExportRefused,
     ExportUnreadable,
     parse,

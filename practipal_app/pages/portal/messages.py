@@ -2,7 +2,7 @@ import reflex as rx
 
 from practipal_app.components.charter import crisis_card
 from practipal_app.components.layout import portal_shell
-from practipal_app.services.messaging import TOPICS
+from practipal_app.messaging.threads import TOPICS
 from practipal_app.state.messages import PortalMessagesState as S
 from practipal_app.state.session import ViewerState
 

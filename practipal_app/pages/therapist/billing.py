@@ -2,6 +2,7 @@
 
 import reflex as rx
 
+from practipal_app.billing.payments import METHOD_LABELS
 from practipal_app.components.forms import (
     checkbox,
     error_text,
@@ -12,7 +13,6 @@ from practipal_app.components.forms import (
 )
 from practipal_app.components.layout import workspace_shell
 from practipal_app.models import PaymentMethod
-from practipal_app.services.payments import METHOD_LABELS
 from practipal_app.state.billing import (
     MAX_FORM_LINES,
     STATE_OPTIONS,

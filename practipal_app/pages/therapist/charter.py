@@ -1,11 +1,11 @@
 import reflex as rx
 
+from practipal_app.boundaries.charter import DAY_NAMES, WHATSAPP_FOR, WHATSAPP_NOT_FOR
 from practipal_app.components.forms import error_text, field
 from practipal_app.components.layout import workspace_shell
-from practipal_app.services.charter import DAY_NAMES, WHATSAPP_FOR, WHATSAPP_NOT_FOR
+from practipal_app.state.charter import CharterState as S
+from practipal_app.state.charter import WhatsAppKitState as K
 from practipal_app.state.session import ViewerState
-from practipal_app.state.workspace import CharterState as S
-from practipal_app.state.workspace import WhatsAppKitState as K
 
 LABEL = {"fontWeight": "500", "fontSize": "14px"}
 

@@ -6,10 +6,10 @@ from practipal_app.components.forms import form_error, submit_button
 from practipal_app.components.layout import workspace_shell
 from practipal_app.pages.therapist.clients import client_fields
 from practipal_app.state.billing import ClientBillingState
+from practipal_app.state.clients import ClientDetailState as S
 from practipal_app.state.contacts import ContactsState
 from practipal_app.state.forms import ClientFormsState
 from practipal_app.state.session import ViewerState
-from practipal_app.state.workspace import ClientDetailState as S
 
 
 def _item(label: str, value) -> rx.Component:

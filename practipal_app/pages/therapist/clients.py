@@ -3,9 +3,9 @@ import reflex as rx
 from practipal_app.components.contacts import bulk_import_card
 from practipal_app.components.forms import field, form_error, select_field, submit_button
 from practipal_app.components.layout import workspace_shell
+from practipal_app.state.clients import ClientsState
 from practipal_app.state.public import TIMEZONES
 from practipal_app.state.session import ViewerState
-from practipal_app.state.workspace import ClientsState
 
 STATUS_OPTIONS = [("", "All statuses"), ("active", "Active"), ("paused", "Paused"), ("discharged", "Discharged")]
 

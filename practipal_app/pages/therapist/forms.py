@@ -6,7 +6,7 @@ import reflex as rx
 from practipal_app.components.form_fields import question
 from practipal_app.components.forms import checkbox, error_text, field, form_error
 from practipal_app.components.layout import workspace_shell
-from practipal_app.services.forms import FIELD_TYPES
+from practipal_app.content.forms import FIELD_TYPES
 from practipal_app.state.forms import CHOICE_TYPES, FormEditorState, FormsListState, ResponseState
 from practipal_app.state.session import ViewerState
 

@@ -12,7 +12,7 @@ from practipal_app.components.forms import (
     textarea_field,
 )
 from practipal_app.components.layout import PROSE, workspace_shell
-from practipal_app.services.resources import CATEGORY_LABELS, TRIGGER_LABELS
+from practipal_app.content.resources import CATEGORY_LABELS, TRIGGER_LABELS
 from practipal_app.state.resources import ResourcesState
 from practipal_app.state.session import ViewerState
 

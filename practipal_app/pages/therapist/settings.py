@@ -2,7 +2,7 @@ import reflex as rx
 
 from practipal_app.components.layout import workspace_shell
 from practipal_app.state.session import ViewerState
-from practipal_app.state.workspace import OutboxState, ProfileState
+from practipal_app.state.settings import OutboxState, ProfileState
 
 SECTIONS = [
     ("Profile and sign-in", "Sign out of every device.", "/app/settings/profile", "user-round"),

@@ -1,0 +1,1 @@
+"""Billing for India: settings, invoices, payments, GST, UPI, PDFs, views and emails. No reflex import here."""

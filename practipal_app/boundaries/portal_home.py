@@ -1,0 +1,47 @@
+"""What a signed-in client sees on their portal home and help page."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlmodel import Session
+
+from practipal_app.boundaries import charter
+from practipal_app.core.errors import PermissionDenied
+from practipal_app.core.identity import Actor
+from practipal_app.models import ClientProfile, Role, User
+
+
+@dataclass(frozen=True)
+class PortalHome:
+    first_name: str
+    therapist_name: str
+    statement: str
+    charter_version: int
+    needs_acknowledgement: bool
+    own_contacts: tuple[dict, ...]
+
+
+def home(session: Session, actor: Actor) -> PortalHome:
+    if actor.role != Role.CLIENT:
+        raise PermissionDenied()
+    profile = session.get(ClientProfile, actor.user_id)
+    if profile is None:
+        raise PermissionDenied()
+    therapist = session.get(User, profile.therapist_id)
+    view = charter.current_for_therapist(session, profile.therapist_id)
+    name = profile.preferred_name or actor.name.split(" ")[0]
+    return PortalHome(
+        first_name=name,
+        therapist_name=therapist.name,
+        statement=view.statement,
+        charter_version=view.version,
+        needs_acknowledgement=charter.needs_acknowledgement(session, actor.user_id),
+        own_contacts=view.own_contacts,
+    )
+
+
+def acknowledge(session: Session, actor: Actor, version: int) -> None:
+    if actor.role != Role.CLIENT:
+        raise PermissionDenied()
+    charter.acknowledge(session, actor.user_id, version)

@@ -1,0 +1,1 @@
+"""Portal threads, the contact log, WhatsApp export import and the daily digest. No reflex import here."""

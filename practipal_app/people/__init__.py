@@ -1,0 +1,1 @@
+"""Accounts, passwords, sign-in sessions and clients. No reflex import here."""

@@ -1,0 +1,1 @@
+"""Availability rules, free slots, appointments, calendar files and feeds, reminders and their emails. No reflex import here."""

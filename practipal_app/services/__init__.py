@@ -1,1 +1,0 @@
-"""Domain logic: plain functions taking a Session. No reflex import here."""
