@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from practipal_app.state.session import ViewerState
+from practipal_app.state.viewer import ViewerState
 
 BRAND = "PractiPal"
 

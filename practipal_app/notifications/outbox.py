@@ -8,7 +8,6 @@ from sqlmodel import Session, col, func, select
 
 from practipal_app.core.errors import NotFound, PermissionDenied
 from practipal_app.core.identity import Actor
-from practipal_app.core.timefmt import format_local
 from practipal_app.models import OutboxEmail, Practice, Role
 from practipal_app.notifications.templates import Email
 
@@ -30,43 +29,30 @@ def enqueue(
     return row
 
 
-@dataclass(frozen=True)
-class OutboxRow:
-    id: int
-    kind: str
-    to_address: str
-    subject: str
-    status: str
-    attempts: int
-    last_error: str
-    created_at: str
-    sent_at: str
-
-
 PAGE_SIZE = 50
 
 
-def list_for_owner(session: Session, actor: Actor, page: int = 0) -> tuple[list[OutboxRow], int]:
+@dataclass(frozen=True)
+class OutboxPage:
+    emails: list[OutboxEmail]
+    total: int
+    timezone: str
+
+
+def list_for_owner(session: Session, actor: Actor, page: int = 0) -> OutboxPage:
     """The practice's outbox, newest first, for the owner only (it holds invite links)."""
     if actor.role != Role.OWNER:
         raise PermissionDenied("Only the practice owner can read the outbox.")
-    tz = session.get(Practice, actor.practice_id).timezone
     where = OutboxEmail.practice_id == actor.practice_id
     total = session.exec(select(func.count()).select_from(OutboxEmail).where(where)).one()
-    rows = session.exec(
+    emails = session.exec(
         select(OutboxEmail)
         .where(where)
         .order_by(col(OutboxEmail.id).desc())
         .offset(max(page, 0) * PAGE_SIZE)
         .limit(PAGE_SIZE)
     ).all()
-    return [
-        OutboxRow(
-            r.id, r.kind, r.to_address, r.subject, r.status, r.attempts,
-            r.last_error, format_local(r.created_at, tz), format_local(r.sent_at, tz),
-        )
-        for r in rows
-    ], total
+    return OutboxPage(list(emails), total, session.get(Practice, actor.practice_id).timezone)
 
 
 def body_for_owner(session: Session, actor: Actor, email_id: int) -> OutboxEmail:

@@ -1,6 +1,7 @@
-"""Who is signed in, read from the HttpOnly cookie of the websocket connection.
+"""Who is signed in, read from the HttpOnly cookie of the websocket connection, and what every state
+reads from an event: route parameters, ids and ticked boxes.
 
-Every handler calls `signed_in` or `require` itself; page guards only decide what to display.
+Handlers are guarded with `state.guard.guarded`; page guards only decide what to display.
 """
 
 from __future__ import annotations
@@ -11,9 +12,9 @@ from urllib.parse import quote
 import reflex as rx
 
 from practipal_app import db
+from practipal_app.core.errors import NotFound
 from practipal_app.core.identity import Actor
 from practipal_app.models import CLINICIAN_ROLES, STAFF_ROLES, Role
-from practipal_app.onboarding import setup as practice
 from practipal_app.people import auth
 
 STAFF = STAFF_ROLES
@@ -51,10 +52,27 @@ def page_id(state: rx.State, name: str) -> int:
     return int(raw) if raw.isdigit() else -1
 
 
+#: What a ticked checkbox (or switch) sends in a submitted form.
+TICKED = ("on", True, "true", "1")
+
+
+def ticked(form: dict, name: str) -> bool:
+    """Whether the checkbox `name` was ticked in a submitted form."""
+    return form.get(name) in TICKED
+
+
 def checked_ids(form: dict, prefix: str = "client_") -> list[int]:
     """The ids of the ticked checkboxes named `<prefix><id>` in a submitted form."""
     return [int(key.removeprefix(prefix)) for key, value in form.items()
-            if key.startswith(prefix) and key.removeprefix(prefix).isdigit() and value in ("on", True, "1")]
+            if key.startswith(prefix) and key.removeprefix(prefix).isdigit() and value in TICKED]
+
+
+def as_id(value: object) -> int:
+    """An id the browser sent (a payload or a form field): NotFound when it is not one."""
+    text = str(value).strip()
+    if not text.isdigit():
+        raise NotFound()
+    return int(text)
 
 
 def current_path(state: rx.State) -> str:
@@ -75,32 +93,3 @@ async def require(state: rx.State, roles: frozenset[Role]) -> tuple[Actor | None
     if actor is None or actor.role not in roles:
         return None, redirect_away(state, actor)
     return actor, None
-
-
-class ViewerState(rx.State):
-    """Name and role of the person signed in, for the page shells."""
-
-    name: str = ""
-    role: str = ""
-    practice_name: str = ""
-    checked: bool = False
-
-    def _show(self, actor: Actor | None) -> None:
-        self.name = actor.name if actor else ""
-        self.role = str(actor.role) if actor else ""
-        self.checked = actor is not None
-
-    async def _guard(self, roles: frozenset[Role]):
-        actor, away = await require(self, roles)
-        self._show(actor)
-        if actor is not None:
-            self.practice_name = await db.acall(practice.practice_name, actor.practice_id)
-        return away
-
-    @rx.event
-    async def guard_staff(self):
-        return await self._guard(STAFF)
-
-    @rx.event
-    async def guard_client(self):
-        return await self._guard(CLIENTS)

@@ -6,44 +6,34 @@ import reflex as rx
 
 from practipal_app import db
 from practipal_app.config import get_settings
+from practipal_app.core.identity import Actor
 from practipal_app.notifications import outbox
+from practipal_app.notifications.views import OutboxRow, outbox_rows
 from practipal_app.people import auth
-from practipal_app.state.session import OWNER, STAFF, require
+from practipal_app.state.guard import guarded
+from practipal_app.state.session import OWNER, STAFF
 
 
 class OutboxState(rx.State):
-    rows: list[dict[str, str]] = []
+    rows: list[OutboxRow] = []
     total: int = 0
     smtp_configured: bool = False
 
-    @rx.event
-    async def load(self):
-        actor, away = await require(self, OWNER)
-        if away:
-            return away
-        rows, self.total = await db.acall(outbox.list_for_owner, actor, 0)
+    @guarded(OWNER)
+    async def load(self, actor: Actor):
+        page = await db.aread(outbox.list_for_owner, actor, 0)
         self.smtp_configured = get_settings().smtp_configured
-        held = "pending" if self.smtp_configured else "held"
-        self.rows = [
-            {"id": str(r.id), "kind": r.kind, "to": r.to_address, "subject": r.subject,
-             "status": held if r.status == "pending" else r.status, "error": r.last_error, "created": r.created_at}
-            for r in rows
-        ]
+        self.rows, self.total = outbox_rows(page.emails, page.timezone, self.smtp_configured), page.total
 
 
 class ProfileState(rx.State):
     notice: str = ""
 
-    @rx.event
-    async def load(self):
-        _actor, away = await require(self, STAFF)
+    @guarded(STAFF)
+    async def load(self, actor: Actor):
         self.notice = ""
-        return away
 
-    @rx.event
-    async def sign_out_everywhere(self):
-        actor, away = await require(self, STAFF)
-        if away:
-            return away
+    @guarded(STAFF)
+    async def sign_out_everywhere(self, actor: Actor):
         await db.acall(auth.sign_out_everywhere, actor)
         return rx.call_script("window.location.assign('/logout')")

@@ -164,10 +164,11 @@ def test_a_therapist_cannot_invite_a_colleagues_client(riya, therapist_actor, ba
 
 def test_only_the_owner_reads_the_outbox_holding_invite_links(invite, owner_actor, therapist_actor):
     token = invite()
-    rows, total = db.call(outbox_service.list_for_owner, owner_actor)
-    assert total == 1 and rows[0].status == "pending" and rows[0].to_address == "riya@example.com"
-    assert token in db.call(outbox_service.body_for_owner, owner_actor, rows[0].id).body_text
+    page = db.call(outbox_service.list_for_owner, owner_actor)
+    [email] = page.emails
+    assert page.total == 1 and email.status == "pending" and email.to_address == "riya@example.com"
+    assert token in db.call(outbox_service.body_for_owner, owner_actor, email.id).body_text
     with pytest.raises(PermissionDenied):
         db.call(outbox_service.list_for_owner, therapist_actor)
     with pytest.raises(PermissionDenied):
-        db.call(outbox_service.body_for_owner, therapist_actor, rows[0].id)
+        db.call(outbox_service.body_for_owner, therapist_actor, email.id)

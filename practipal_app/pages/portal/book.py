@@ -2,7 +2,7 @@ import reflex as rx
 
 from practipal_app.components.layout import portal_shell
 from practipal_app.state.portal_schedule import BookState as S
-from practipal_app.state.session import ViewerState
+from practipal_app.state.viewer import ViewerState
 
 
 def _slot_button(slot) -> rx.Component:

@@ -6,7 +6,7 @@ from practipal_app.components.form_fields import question, todo_card
 from practipal_app.components.forms import form_error
 from practipal_app.components.layout import portal_shell
 from practipal_app.state.forms import FillState, PortalFormsState
-from practipal_app.state.session import ViewerState
+from practipal_app.state.viewer import ViewerState
 
 P = PortalFormsState
 

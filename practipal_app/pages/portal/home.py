@@ -5,7 +5,7 @@ from practipal_app.components.form_fields import todo_card
 from practipal_app.components.layout import portal_shell
 from practipal_app.components.sessions import session_card
 from practipal_app.state.portal import PortalState
-from practipal_app.state.session import ViewerState
+from practipal_app.state.viewer import ViewerState
 
 
 def _acknowledge_card() -> rx.Component:

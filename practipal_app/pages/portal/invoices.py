@@ -4,7 +4,7 @@ import reflex as rx
 
 from practipal_app.components.layout import portal_shell
 from practipal_app.state.billing import PortalInvoicesState as S
-from practipal_app.state.session import ViewerState
+from practipal_app.state.viewer import ViewerState
 
 STATUS_COLOURS = (("paid", "green"), ("overdue", "red"), ("void", "gray"), "amber")
 

@@ -4,7 +4,7 @@ from practipal_app.components.charter import crisis_card
 from practipal_app.components.layout import portal_shell
 from practipal_app.messaging.threads import TOPICS
 from practipal_app.state.messages import PortalMessagesState as S
-from practipal_app.state.session import ViewerState
+from practipal_app.state.viewer import ViewerState
 
 
 def _bubble(m) -> rx.Component:

@@ -4,7 +4,7 @@ import reflex as rx
 
 from practipal_app.components.layout import PROSE, portal_shell
 from practipal_app.state.resources import PortalResourcesState as S
-from practipal_app.state.session import ViewerState
+from practipal_app.state.viewer import ViewerState
 
 
 def _opened(item) -> rx.Component:

@@ -3,7 +3,7 @@ import reflex as rx
 from practipal_app.components.layout import portal_shell
 from practipal_app.components.sessions import session_card
 from practipal_app.state.portal_schedule import SessionsState as S
-from practipal_app.state.session import ViewerState
+from practipal_app.state.viewer import ViewerState
 
 
 def _actions(s) -> rx.Component:

@@ -4,7 +4,7 @@ from practipal_app.components.forms import field, form_error, select_field
 from practipal_app.components.layout import workspace_shell
 from practipal_app.scheduling.rules import DAY_NAMES
 from practipal_app.state.availability import AvailabilityState as S
-from practipal_app.state.session import ViewerState
+from practipal_app.state.viewer import ViewerState
 
 MODES = [("video", "Video"), ("in_person", "In person"), ("phone", "Phone")]
 

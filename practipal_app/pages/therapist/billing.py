@@ -19,7 +19,7 @@ from practipal_app.state.billing import (
     BillingSettingsState,
     BillingState,
 )
-from practipal_app.state.session import ViewerState
+from practipal_app.state.viewer import ViewerState
 
 S = BillingState
 STATUS_FILTERS = [("all", "All"), ("open", "Unpaid"), ("draft", "Drafts"), ("paid", "Paid"), ("void", "Void")]

@@ -3,7 +3,7 @@ import reflex as rx
 from practipal_app.components.forms import field, select_field, textarea_field
 from practipal_app.components.layout import workspace_shell
 from practipal_app.state.calendar import CalendarState as S
-from practipal_app.state.session import ViewerState
+from practipal_app.state.viewer import ViewerState
 
 STATUS_COLORS = (("scheduled", "blue"), ("completed", "green"), ("no_show", "red"), ("late_cancelled", "orange"))
 

@@ -5,7 +5,7 @@ from practipal_app.components.forms import error_text, field
 from practipal_app.components.layout import workspace_shell
 from practipal_app.state.charter import CharterState as S
 from practipal_app.state.charter import WhatsAppKitState as K
-from practipal_app.state.session import ViewerState
+from practipal_app.state.viewer import ViewerState
 
 LABEL = {"fontWeight": "500", "fontSize": "14px"}
 

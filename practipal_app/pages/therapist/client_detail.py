@@ -9,7 +9,7 @@ from practipal_app.state.billing import ClientBillingState
 from practipal_app.state.clients import ClientDetailState as S
 from practipal_app.state.contacts import ContactsState
 from practipal_app.state.forms import ClientFormsState
-from practipal_app.state.session import ViewerState
+from practipal_app.state.viewer import ViewerState
 
 
 def _item(label: str, value) -> rx.Component:

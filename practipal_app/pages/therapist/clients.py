@@ -5,7 +5,7 @@ from practipal_app.components.forms import field, form_error, select_field, subm
 from practipal_app.components.layout import workspace_shell
 from practipal_app.state.clients import ClientsState
 from practipal_app.state.public import TIMEZONES
-from practipal_app.state.session import ViewerState
+from practipal_app.state.viewer import ViewerState
 
 STATUS_OPTIONS = [("", "All statuses"), ("active", "Active"), ("paused", "Paused"), ("discharged", "Discharged")]
 

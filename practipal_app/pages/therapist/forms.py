@@ -8,7 +8,7 @@ from practipal_app.components.forms import checkbox, error_text, field, form_err
 from practipal_app.components.layout import workspace_shell
 from practipal_app.content.forms import FIELD_TYPES
 from practipal_app.state.forms import CHOICE_TYPES, FormEditorState, FormsListState, ResponseState
-from practipal_app.state.session import ViewerState
+from practipal_app.state.viewer import ViewerState
 
 E = FormEditorState
 

@@ -3,7 +3,7 @@ import reflex as rx
 from practipal_app.components.forms import field
 from practipal_app.components.layout import workspace_shell
 from practipal_app.state.messages import InboxState as S
-from practipal_app.state.session import ViewerState
+from practipal_app.state.viewer import ViewerState
 
 
 def _thread_row(t) -> rx.Component:

@@ -8,7 +8,7 @@ from practipal_app.components.charts import chart
 from practipal_app.components.forms import field, form_error
 from practipal_app.components.layout import workspace_shell
 from practipal_app.state.insights import InsightsState as S
-from practipal_app.state.session import ViewerState
+from practipal_app.state.viewer import ViewerState
 
 RANGE_CHOICES = [("4w", "Last 4 weeks"), ("quarter", "Quarter"), ("year", "Year"), ("custom", "Custom")]
 TABLE_HEADINGS = [("week", "Week of"), *[(header, heading) for _, header, heading in WEEKLY_TABLE]]

@@ -14,7 +14,7 @@ from practipal_app.components.forms import (
 from practipal_app.components.layout import PROSE, workspace_shell
 from practipal_app.content.resources import CATEGORY_LABELS, TRIGGER_LABELS
 from practipal_app.state.resources import ResourcesState
-from practipal_app.state.session import ViewerState
+from practipal_app.state.viewer import ViewerState
 
 S = ResourcesState
 KIND_ICONS = (("file", "file-text"), ("text", "notebook-text"), ("link", "link"), "file")

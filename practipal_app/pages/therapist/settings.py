@@ -1,8 +1,9 @@
 import reflex as rx
 
 from practipal_app.components.layout import workspace_shell
-from practipal_app.state.session import ViewerState
+from practipal_app.notifications.views import OutboxRow
 from practipal_app.state.settings import OutboxState, ProfileState
+from practipal_app.state.viewer import ViewerState
 
 SECTIONS = [
     ("Profile and sign-in", "Sign out of every device.", "/app/settings/profile", "user-round"),
@@ -54,14 +55,14 @@ def profile_page() -> rx.Component:
     )
 
 
-def _outbox_row(row) -> rx.Component:
+def _outbox_row(row: rx.Var[OutboxRow]) -> rx.Component:
     return rx.table.row(
-        rx.table.cell(row["created"]),
-        rx.table.cell(row["kind"]),
-        rx.table.cell(row["to"]),
-        rx.table.cell(rx.el.a(row["subject"], href="/api/outbox/" + row["id"], reload_document=True,
+        rx.table.cell(row.created),
+        rx.table.cell(row.kind),
+        rx.table.cell(row.recipient),
+        rx.table.cell(rx.el.a(row.subject, href="/api/outbox/" + row.id.to_string(), reload_document=True,
                               style={"color": "var(--accent-11)"})),
-        rx.table.cell(rx.badge(row["status"]), rx.cond(row["error"] != "", rx.text(row["error"], size="1"))),
+        rx.table.cell(rx.badge(row.status), rx.cond(row.error != "", rx.text(row.error, size="1"))),
     )
 
 

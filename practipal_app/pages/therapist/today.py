@@ -4,8 +4,8 @@ from practipal_app.analytics.wellbeing import ENERGY_LEVELS
 from practipal_app.components.forms import error_text, textarea_field
 from practipal_app.components.layout import workspace_shell
 from practipal_app.state.insights import EnergyState
-from practipal_app.state.session import ViewerState
 from practipal_app.state.today import TodayState
+from practipal_app.state.viewer import ViewerState
 
 
 def _stat(label: str, value) -> rx.Component:
