@@ -97,7 +97,8 @@ def test_session_to_invoice_to_upi_payment_to_receipt(server, browser, people: P
     phone = browser.new_context(viewport=PHONE, base_url=server.base_url, has_touch=True, is_mobile=True,
                                 accept_downloads=True).new_page()
     sign_in(phone, CLIENT[1], CLIENT[2], "/portal")
-    phone.get_by_role("link", name="Invoices").click()
+    expect(phone.get_by_role("link", name="₹2,000.00 to pay See invoices")).to_be_visible()  # the home has loaded
+    phone.get_by_role("navigation", name="Portal").get_by_role("link", name="Invoices").click()
     expect(phone.get_by_text(invoice.number)).to_be_visible()
     pay = phone.get_by_role("link", name="Pay ₹2,000.00 with UPI")
     expect(pay).to_be_visible()
