@@ -37,18 +37,11 @@ UNGUARDED: dict[str, str] = {
     "SetupState.submit": "public first-run form: refuses once the practice exists",
     "LoginState.load": "public sign-in page",
     "LoginState.submit": "public sign-in form: checks the password itself",
-    "ResetRequestState.submit": "public 'forgot password' form: answers the same for any address",
     "ResetState.load": "public reset page: checks the link's token",
-    "ResetState.submit": "public reset form: checks the link's token",
+    "ResetState.request_link": "public 'forgot password' form: answers the same for any address",
+    "ResetState.choose_password": "public reset form: checks the link's token",
     "InviteState.load": "public invite page: checks the link's token",
     "InviteState.submit": "public invite form: checks the link's token",
-    "ClientsState.toggle_form": "shows or hides the add-client form",
-    "ClientDetailState.set_editing": "switches the client card between reading and editing",
-    "CalendarState.close_detail": "closes the session panel",
-    "CalendarState.toggle_form": "shows or hides the booking form",
-    "ResourcesState.toggle_add": "shows or hides the add-resource form",
-    "BillingState.close_dialog": "closes the payment or void dialog",
-    "WhatsAppKitState.copy": "copies text already on the page to the clipboard",
 }
 
 
