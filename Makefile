@@ -9,7 +9,7 @@ export PATH := $(BIN):$(PATH)
 export REFLEX_USE_NPM := 1
 export PRACTIPAL_PORT
 
-.PHONY: run demo test lint install install-dev migrate clean
+.PHONY: run demo test unit lint format install install-dev migrate clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -37,8 +37,16 @@ demo: migrate
 test: install-dev
 	bash tests/run_all.sh
 
+unit: install-dev
+	python -m pytest tests/unit -q -p no:cacheprovider
+
 lint: install-dev
 	ruff check .
+	ruff format --check .
+
+format: install-dev
+	ruff format .
+	ruff check --fix .
 
 clean:
 	rm -rf .web .states

@@ -1,78 +1,39 @@
-from logging.config import fileConfig
+"""Alembic's entry point for plain `alembic` commands (`alembic check`, `alembic upgrade head`).
 
-from sqlalchemy import engine_from_config
-from sqlalchemy import pool
+`reflex db migrate/makemigrations` drive the same migrations without this file, but compare column
+names only; this environment also compares column types, and the migration test runs `alembic check`
+through it. The database is PractiPal's own (PRACTIPAL_DATABASE_URL, else SQLite in the data dir),
+or a connection a caller passes in `config.attributes["connection"]`.
+"""
+
+from __future__ import annotations
 
 from alembic import context
+from sqlmodel import SQLModel
 
-# this is the Alembic Config object, which provides
-# access to the values within the .ini file in use.
+import practipal_app.models  # noqa: F401  (registers every table with SQLModel.metadata)
+from practipal_app.db import make_engine
+from practipal_app.config import get_settings
+
 config = context.config
-
-# Interpret the config file for Python logging.
-# This line sets up loggers basically.
-if config.config_file_name is not None:
-    fileConfig(config.config_file_name)
-
-# add your model's MetaData object here
-# for 'autogenerate' support
-# from myapp import mymodel
-# target_metadata = mymodel.Base.metadata
-target_metadata = None
-
-# other values from the config, defined by the needs of env.py,
-# can be acquired:
-# my_important_option = config.get_main_option("my_important_option")
-# ... etc.
+OPTIONS = {"target_metadata": SQLModel.metadata, "compare_type": True, "render_as_batch": True}
 
 
-def run_migrations_offline() -> None:
-    """Run migrations in 'offline' mode.
-
-    This configures the context with just a URL
-    and not an Engine, though an Engine is acceptable
-    here as well.  By skipping the Engine creation
-    we don't even need a DBAPI to be available.
-
-    Calls to context.execute() here emit the given string to the
-    script output.
-
-    """
-    url = config.get_main_option("sqlalchemy.url")
-    context.configure(
-        url=url,
-        target_metadata=target_metadata,
-        literal_binds=True,
-        dialect_opts={"paramstyle": "named"},
-    )
-
+def run(connection) -> None:
+    context.configure(connection=connection, **OPTIONS)
     with context.begin_transaction():
         context.run_migrations()
 
 
-def run_migrations_online() -> None:
-    """Run migrations in 'online' mode.
-
-    In this scenario we need to create an Engine
-    and associate a connection with the context.
-
-    """
-    connectable = engine_from_config(
-        config.get_section(config.config_ini_section, {}),
-        prefix="sqlalchemy.",
-        poolclass=pool.NullPool,
-    )
-
-    with connectable.connect() as connection:
-        context.configure(
-            connection=connection, target_metadata=target_metadata
-        )
-
-        with context.begin_transaction():
-            context.run_migrations()
-
-
 if context.is_offline_mode():
-    run_migrations_offline()
+    raise SystemExit("PractiPal's migrations run against a database: use `reflex db migrate`.")
+elif (given := config.attributes.get("connection")) is not None:
+    run(given)
 else:
-    run_migrations_online()
+    engine = make_engine(get_settings().database_url)
+    try:
+        with engine.connect() as connection:
+            run(connection)
+            connection.commit()
+    finally:
+        engine.dispose()

@@ -1,7 +1,7 @@
 """Fixtures shared by every tier.
 
-Each test gets a database of its own: a fresh SQLite file, and — when
-PRACTIPAL_TEST_POSTGRES_URL is set — a fresh schema in that PostgreSQL database too
+Each test gets an empty database: a fresh SQLite file, and — when PRACTIPAL_TEST_POSTGRES_URL is
+set — the run's own schema in that PostgreSQL database, built once and emptied before each test
 (the `database` fixture is parametrized over both). The app's `db` module is pointed at it,
 so services run exactly as the app runs them: `db.call(service, ...)`, one transaction each.
 """
@@ -71,28 +71,49 @@ def _with_search_path(url: str, schema: str) -> str:
     return parsed.render_as_string(hide_password=False)
 
 
-@pytest.fixture(params=BACKENDS)
-def database(request: pytest.FixtureRequest, tmp_path) -> Iterator[Database]:
-    schema = None
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path / 'practipal-test.db'}"
-    else:
-        admin: Engine = request.getfixturevalue("pg_admin")
-        schema = f"t_{secrets.token_hex(6)}"
-        with admin.begin() as conn:
-            conn.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
-        url = _with_search_path(PG_URL, schema)
+@pytest.fixture(scope="session")
+def pg_database(pg_admin: Engine) -> Iterator[Database]:
+    """One schema for the whole run, built once; `database` empties it before each test."""
+    schema = f"t_{secrets.token_hex(6)}"
+    with pg_admin.begin() as conn:
+        conn.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
+    url = _with_search_path(PG_URL, schema)
     engine = db.make_engine(url)
     SQLModel.metadata.create_all(engine)
-    db.set_engine(engine)
     try:
-        yield Database(request.param, url, engine)
+        yield Database("postgresql", url, engine)
+    finally:
+        engine.dispose()
+        with pg_admin.begin() as conn:
+            conn.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
+
+
+def _empty(engine: Engine) -> None:
+    """Every table emptied and every id sequence restarted, as in a new schema."""
+    tables = ", ".join(f'"{t.name}"' for t in SQLModel.metadata.sorted_tables)
+    with engine.begin() as conn:
+        conn.execute(sa.text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+
+
+@pytest.fixture(params=BACKENDS)
+def database(request: pytest.FixtureRequest, tmp_path) -> Iterator[Database]:
+    """A fresh SQLite file, or the run's PostgreSQL schema emptied: each test starts from nothing,
+    whatever ran before it."""
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path / 'practipal-test.db'}"
+        engine = db.make_engine(url)
+        SQLModel.metadata.create_all(engine)
+        database = Database("sqlite", url, engine)
+    else:
+        database = request.getfixturevalue("pg_database")
+        _empty(database.engine)
+    db.set_engine(database.engine)
+    try:
+        yield database
     finally:
         db.set_engine(None)
-        engine.dispose()
-        if schema:
-            with admin.begin() as conn:
-                conn.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
+        if database.backend == "sqlite":
+            database.engine.dispose()
 
 
 @pytest.fixture

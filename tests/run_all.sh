@@ -1,7 +1,25 @@
 #!/usr/bin/env bash
-# The whole suite: unit, integration (SQLite, and PostgreSQL when PRACTIPAL_TEST_POSTGRES_URL is set),
-# then the browser tests against a production build. Called by `make test`.
-set -euo pipefail
+# The whole suite: lint, unit, integration (SQLite, and PostgreSQL when PRACTIPAL_TEST_POSTGRES_URL is
+# set), then the browser tests against a production build. Called by `make test`; prints each tier's time.
+set -uo pipefail
 cd "$(dirname "$0")/.."
-python -m pytest tests/unit tests/integration -q -p no:cacheprovider
-python -m pytest tests/e2e -q -p no:cacheprovider
+
+failed=()
+tier() {
+  local name=$1 start=$SECONDS
+  shift
+  echo "=== $name"
+  "$@" || failed+=("$name")
+  echo "=== $name: $((SECONDS - start)) s"
+}
+
+start=$SECONDS
+tier lint bash -c 'ruff check . && ruff format --check .'
+tier unit python -m pytest tests/unit -q -p no:cacheprovider
+tier integration python -m pytest tests/integration -q -p no:cacheprovider
+tier e2e python -m pytest tests/e2e -q -p no:cacheprovider
+echo "=== whole suite: $((SECONDS - start)) s"
+if ((${#failed[@]})); then
+  echo "FAILED tiers: ${failed[*]}"
+  exit 1
+fi
