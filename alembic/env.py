@@ -8,12 +8,12 @@ or a connection a caller passes in `config.attributes["connection"]`.
 
 from __future__ import annotations
 
-from alembic import context
 from sqlmodel import SQLModel
 
 import practipal_app.models  # noqa: F401  (registers every table with SQLModel.metadata)
-from practipal_app.db import make_engine
+from alembic import context
 from practipal_app.config import get_settings
+from practipal_app.db import make_engine
 
 config = context.config
 OPTIONS = {"target_metadata": SQLModel.metadata, "compare_type": True, "render_as_batch": True}

@@ -13,11 +13,11 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
-from alembic import command
 from alembic.config import Config
 from reflex import model as rx_model
 
 import practipal_app.models  # noqa: F401  (registers every table)
+from alembic import command
 from practipal_app.db import make_engine, normalize_url
 
 ROOT = Path(__file__).resolve().parents[2]
