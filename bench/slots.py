@@ -217,7 +217,7 @@ def build(engine: Engine) -> Fixture:
         with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
             conn.execute(sa.text("ANALYZE appointment"))  # what autovacuum does after a bulk load
     client = db.call(auth.find_user, "client01@example.com")
-    # The same window as services.appointments._slots.
+    # The same window as scheduling.appointments._slots.
     window_start = datetime.combine(week_start(NOW.astimezone(zone).date()), datetime.min.time(), tzinfo=zone)
     window_end = NOW + horizon + timedelta(days=8)
     active_values = {s.value for s in ACTIVE_STATUSES}

@@ -76,7 +76,7 @@ class TimeOff(SQLModel, table=True):
 
 
 # PostgreSQL refuses two active appointments of one therapist whose held time overlaps; SQLite
-# gets the same guarantee from a write lock taken before the overlap check (services/booking.py).
+# gets the same guarantee from a write lock taken before the overlap check (scheduling/appointments.py).
 NO_OVERLAP = ExcludeConstraint(
     ("therapist_id", "="),
     (sa.func.tstzrange(sa.column("starts_at"), sa.column("blocked_until"), "[)"), "&&"),
