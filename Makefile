@@ -38,7 +38,7 @@ test: install-dev
 	bash tests/run_all.sh
 
 unit: install-dev
-	python -m pytest tests/unit -q -p no:cacheprovider
+	python -m pytest tests/unit -q -p no:cacheprovider -n auto
 
 lint: install-dev
 	ruff check .

@@ -15,8 +15,9 @@ tier() {
 
 start=$SECONDS
 tier lint bash -c 'ruff check . && ruff format --check .'
-tier unit python -m pytest tests/unit -q -p no:cacheprovider
-tier integration python -m pytest tests/integration -q -p no:cacheprovider
+# Unit and integration tests are independent of one another: one process per core.
+tier unit python -m pytest tests/unit -q -p no:cacheprovider -n auto
+tier integration python -m pytest tests/integration -q -p no:cacheprovider -n auto
 tier e2e python -m pytest tests/e2e -q -p no:cacheprovider
 echo "=== whole suite: $((SECONDS - start)) s"
 if ((${#failed[@]})); then
