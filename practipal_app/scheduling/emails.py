@@ -4,12 +4,12 @@ in the caller's transaction; keys make each one unique, so none is ever queued t
 from __future__ import annotations
 
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from practipal_app.boundaries import charter
+from practipal_app.core.timefmt import long_label
 from practipal_app.models import Appointment, ClientProfile, Practice, User
 from practipal_app.notifications import outbox
 from practipal_app.notifications.templates import Email
@@ -18,10 +18,7 @@ from practipal_app.scheduling import ics as calendar
 
 def when(dt: datetime, tz_name: str) -> str:
     """'Monday 30 November 2026, 10:30 am (Asia/Kolkata)'."""
-    local = dt.astimezone(ZoneInfo(tz_name))
-    hour = local.hour % 12 or 12
-    return (f"{local:%A} {local.day} {local:%B %Y}, {hour}:{local:%M} "
-            f"{'am' if local.hour < 12 else 'pm'} ({tz_name})")
+    return f"{long_label(dt, tz_name)} ({tz_name})"
 
 
 def _people(session: Session, appt: Appointment) -> tuple[User, ClientProfile, User, Practice]:

@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
-from practipal_app.core.timefmt import clock
+from practipal_app.core.timefmt import clock, long_date
 from practipal_app.models import (
     Appointment,
     AppointmentStatus,
@@ -131,7 +131,7 @@ def _agenda(session: Session, therapist: User, tz: str, now: datetime, base_url:
     lines = [f"  {clock(start, tz):>8}  {initials(name)}  {MODE_LABELS.get(mode, mode)}"
              for start, mode, name in sessions]
     count = len(lines)
-    heading = f"{day:%A} {day.day} {day:%B %Y}"
+    heading = long_date(day)
     body = (
         f"Hello {therapist.name},\n\n"
         + (f"Your sessions today, {heading} ({tz}):\n\n" + "\n".join(lines) if lines

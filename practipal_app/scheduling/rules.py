@@ -13,7 +13,6 @@ from practipal_app.content import resources
 from practipal_app.core import audit, money
 from practipal_app.core.errors import InvalidInput, NotFound, PermissionDenied
 from practipal_app.core.identity import Actor
-from practipal_app.core.timefmt import clock, day_label
 from practipal_app.models import (
     ACTIVE_STATUSES,
     Appointment,
@@ -238,6 +237,36 @@ MAX_HELD = timedelta(hours=6)
 # Leave -------------------------------------------------------------------------------------------
 
 
+def _whole_number(form: dict, name: str, errors: dict[str, str], message: str) -> int:
+    text = str(form.get(name) or "0").strip()
+    if not text.isdigit():
+        errors[name] = message
+        return 0
+    return int(text)
+
+
+def save_session_type_form(session: Session, actor: Actor, type_id: int | None, form: dict) -> int:
+    """The session-type form as the page submits it (strings): refused field by field when unreadable."""
+    errors: dict[str, str] = {}
+    duration = _whole_number(form, "duration_minutes", errors, "Use whole minutes.")
+    buffer = _whole_number(form, "buffer_minutes", errors, "Use whole minutes.")
+    if errors:
+        raise InvalidInput(errors)
+    return save_session_type(session, actor, type_id, SessionTypeForm(
+        name=str(form.get("name", "")), duration_minutes=duration, fee_rupees=str(form.get("fee_rupees", "")),
+        mode=str(form.get("mode", "video")), buffer_minutes=buffer))
+
+
+def add_leave_form(session: Session, actor: Actor, form: dict) -> int:
+    """Leave as the page submits it: ISO days; the last day defaults to the first."""
+    try:
+        first = date.fromisoformat(str(form.get("first_day", "")))
+        last = date.fromisoformat(str(form.get("last_day", "")) or str(form.get("first_day", "")))
+    except ValueError as exc:
+        raise InvalidInput({"first_day": "Choose the first and last day of your leave."}) from exc
+    return add_time_off(session, actor, first, last, str(form.get("note", "")))
+
+
 def add_time_off(session: Session, actor: Actor, first_day: date, last_day: date, note: str = "") -> int:
     """Leave from the start of `first_day` to the end of `last_day`, in the practice's timezone."""
     _require_clinician(actor)
@@ -299,11 +328,6 @@ def appointments_during_leave(session: Session, actor: Actor, now: datetime | No
 DAY_NAMES = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
 
 
-def hours_text(ranges: list[tuple[int, int]]) -> str:
-    """[(600, 780), (840, 1080)] -> '10:00-13:00, 14:00-18:00'."""
-    return ", ".join(f"{format_minutes(a)}-{format_minutes(b)}" for a, b in ranges)
-
-
 def parse_hours_text(text: str) -> list[tuple[str, str]]:
     """'10:00-13:00, 14:00-18:00' -> [('10:00', '13:00'), ('14:00', '18:00')]; '' -> a day off."""
     ranges = []
@@ -330,38 +354,26 @@ def set_hours_from_text(session: Session, actor: Actor, texts: dict[int, str]) -
 
 
 @dataclass(frozen=True)
-class AvailabilityView:
-    hours: dict[str, str]
-    policies: dict[str, str]
-    types: list[dict[str, str]]
-    leave: list[dict[str, str]]
-    affected: list[dict[str, str]]
+class Availability:
+    """What the availability page shows, as data: `scheduling.views` shapes it."""
+
+    timezone: str
+    week: dict[int, list[tuple[int, int]]]
+    settings: SchedulingSettings
+    types: list[SessionType]
+    leave: list[TimeOff]
+    affected: list[Appointment]
+    client_names: dict[int, str]
 
 
-def availability_view(session: Session, actor: Actor, now: datetime | None = None) -> AvailabilityView:
+def availability(session: Session, actor: Actor, now: datetime | None = None) -> Availability:
     _require_clinician(actor)
     now = now or utcnow()
-    tz = practice_timezone(session, actor.practice_id)
-    s = settings_for(session, actor.user_id)
-    week = weekly_hours(session, actor.user_id)
     affected = appointments_during_leave(session, actor, now)
     client_names = dict(session.exec(select(User.id, User.name).where(
         col(User.id).in_([a.client_id for a in affected] or [-1]))).all())
-    return AvailabilityView(
-        hours={str(d): hours_text(week.get(d, [])) for d in range(7)},
-        policies={
-            "min_notice_hours": str(s.min_notice_hours), "horizon_days": str(s.horizon_days),
-            "cancellation_window_hours": str(s.cancellation_window_hours), "daily_cap": str(s.daily_cap),
-            "weekly_cap": str(s.weekly_cap), "video_room_url": s.video_room_url, "office_address": s.office_address,
-            "reminder_hours": ", ".join(str(h) for h in s.reminder_hours),
-            "daily_agenda_email": "1" if s.daily_agenda_email else "",
-        },
-        types=[{"id": str(t.id), "name": t.name, "duration": str(t.duration_minutes),
-                "fee": f"{t.fee_paise // 100}" + (f".{t.fee_paise % 100:02d}" if t.fee_paise % 100 else ""),
-                "mode": t.mode, "buffer": str(t.buffer_minutes)} for t in session_types(session, actor.user_id)],
-        leave=[{"id": str(t.id), "from": day_label(t.starts_at, tz),
-                "to": day_label(t.ends_at - timedelta(minutes=1), tz), "note": t.note}
-               for t in upcoming_time_off(session, actor.user_id, now)],
-        affected=[{"id": str(a.id), "client": client_names.get(a.client_id, ""), "client_id": str(a.client_id),
-                   "when": f"{day_label(a.starts_at, tz)}, {clock(a.starts_at, tz)}"} for a in affected],
+    return Availability(
+        timezone=practice_timezone(session, actor.practice_id), week=weekly_hours(session, actor.user_id),
+        settings=settings_for(session, actor.user_id), types=session_types(session, actor.user_id),
+        leave=upcoming_time_off(session, actor.user_id, now), affected=affected, client_names=client_names,
     )

@@ -2,116 +2,99 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 import reflex as rx
 
 from practipal_app import db
 from practipal_app.core.errors import DomainError, InvalidInput
+from practipal_app.core.identity import Actor
 from practipal_app.scheduling import feeds as calendar_feeds
 from practipal_app.scheduling import rules as scheduling
-from practipal_app.state.session import CLINICIANS, require
+from practipal_app.scheduling.views import (
+    AffectedRow,
+    LeaveRow,
+    PolicyValues,
+    SessionTypeRow,
+    availability_page,
+)
+from practipal_app.state.guard import guarded
+from practipal_app.state.session import CLINICIANS, ticked
+
+NEW_TYPE = -1
 
 
 class AvailabilityState(rx.State):
-    hours: dict[str, str] = {}
-    policies: dict[str, str] = {}
-    types: list[dict[str, str]] = []
-    leave: list[dict[str, str]] = []
-    affected: list[dict[str, str]] = []
+    hours: list[str] = [""] * 7
+    policies: PolicyValues | None = None
+    types: list[SessionTypeRow] = []
+    leave: list[LeaveRow] = []
+    affected: list[AffectedRow] = []
     feed_active: bool = False
     feed_full_names: bool = False
     errors: dict[str, str] = {}
     notice: str = ""
-    editing_type: str = ""
+    #: The session type being edited: its id, NEW_TYPE for a new one, 0 for none.
+    editing_type: int = 0
     form_key: int = 0
     loaded: bool = False
 
     async def _refresh(self, actor) -> None:
-        view = await db.acall(scheduling.availability_view, actor)
-        self.hours, self.policies, self.types = view.hours, view.policies, view.types
-        self.leave, self.affected = view.leave, view.affected
+        page = availability_page(await db.aread(scheduling.availability, actor))
+        self.hours, self.policies, self.types = page.hours, page.policies, page.types
+        self.leave, self.affected = page.leave, page.affected
         feed = await db.acall(calendar_feeds.feed_status, actor)
         self.feed_active, self.feed_full_names = feed.active, feed.show_full_names
         self.form_key += 1
         self.loaded = True
 
-    async def _run(self, notice: str, fn, *args):
-        actor, away = await require(self, CLINICIANS)
-        if away:
-            return away
+    async def _run(self, actor: Actor, notice: str, fn, *args):
         self.errors, self.notice = {}, ""
         try:
             await db.acall(fn, actor, *args)
         except InvalidInput as exc:
             self.errors = exc.errors
             return
-        except (DomainError, ValueError) as exc:
-            self.errors = {"form": getattr(exc, "message", None) or str(exc)}
+        except DomainError as exc:
+            self.errors = {"form": exc.message}
             return
         self.notice = notice
         await self._refresh(actor)
 
-    @rx.event
-    async def load(self):
-        actor, away = await require(self, CLINICIANS)
-        if away:
-            return away
+    @guarded(CLINICIANS)
+    async def load(self, actor: Actor):
         self.errors, self.notice, self.editing_type = {}, "", ""
         await self._refresh(actor)
 
-    @rx.event
-    async def save_hours(self, form: dict):
+    @guarded(CLINICIANS)
+    async def save_hours(self, actor: Actor, form: dict):
         texts = {d: str(form.get(f"day_{d}", "")) for d in range(7)}
-        return await self._run("Working hours saved.", scheduling.set_hours_from_text, texts)
+        return await self._run(actor, "Working hours saved.", scheduling.set_hours_from_text, texts)
 
-    @rx.event
-    async def save_policies(self, form: dict):
+    @guarded(CLINICIANS)
+    async def save_policies(self, actor: Actor, form: dict):
         values = {k: form.get(k, "") for k in (*scheduling.POLICY_LIMITS, "video_room_url", "office_address",
                                                  "reminder_hours")}
-        values["daily_agenda_email"] = form.get("daily_agenda_email") in (True, "on", "true")
-        return await self._run("Policies saved.", scheduling.save_policies, values)
+        values["daily_agenda_email"] = ticked(form, "daily_agenda_email")
+        return await self._run(actor, "Policies saved.", scheduling.save_policies, values)
 
-    @rx.event
-    def edit_type(self, type_id: str):
-        self.editing_type, self.errors = str(type_id), {}
+    @guarded(CLINICIANS)
+    async def edit_type(self, actor: Actor, type_id: int):
+        self.editing_type, self.errors = int(type_id), {}
 
-    @rx.event
-    async def save_type(self, form: dict):
-        _actor, away = await require(self, CLINICIANS)  # before reading the form: strangers get nothing back
-        if away:
-            return away
-        try:
-            type_form = scheduling.SessionTypeForm(
-                name=str(form.get("name", "")), duration_minutes=int(form.get("duration_minutes") or 0),
-                fee_rupees=str(form.get("fee_rupees", "")), mode=str(form.get("mode", "video")),
-                buffer_minutes=int(form.get("buffer_minutes") or 0))
-        except ValueError:
-            self.errors = {"duration_minutes": "Use whole minutes."}
-            return
-        type_id = int(self.editing_type) if self.editing_type.isdigit() else None
-        self.editing_type = ""
-        return await self._run("Session type saved.", scheduling.save_session_type, type_id, type_form)
+    @guarded(CLINICIANS)
+    async def save_type(self, actor: Actor, form: dict):
+        type_id, self.editing_type = (self.editing_type if self.editing_type > 0 else None), 0
+        return await self._run(actor, "Session type saved.", scheduling.save_session_type_form, type_id, form)
 
-    @rx.event
-    async def archive_type(self, type_id: str):
-        return await self._run("Session type removed. Booked sessions keep it.", scheduling.archive_session_type,
-                               int(type_id))
+    @guarded(CLINICIANS)
+    async def archive_type(self, actor: Actor, type_id: int):
+        return await self._run(actor, "Session type removed. Booked sessions keep it.",
+                               scheduling.archive_session_type, int(type_id))
 
-    @rx.event
-    async def add_leave(self, form: dict):
-        _actor, away = await require(self, CLINICIANS)
-        if away:
-            return away
-        try:
-            first = date.fromisoformat(str(form.get("first_day", "")))
-            last = date.fromisoformat(str(form.get("last_day", "")) or str(form.get("first_day", "")))
-        except ValueError:
-            self.errors = {"first_day": "Choose the first and last day of your leave."}
-            return
-        return await self._run("Leave added. Clients cannot book those days.", scheduling.add_time_off, first, last,
-                               str(form.get("note", "")))
+    @guarded(CLINICIANS)
+    async def add_leave(self, actor: Actor, form: dict):
+        return await self._run(actor, "Leave added. Clients cannot book those days.", scheduling.add_leave_form,
+                               {k: str(form.get(k, "")) for k in ("first_day", "last_day", "note")})
 
-    @rx.event
-    async def remove_leave(self, leave_id: str):
-        return await self._run("Leave removed.", scheduling.remove_time_off, int(leave_id))
+    @guarded(CLINICIANS)
+    async def remove_leave(self, actor: Actor, leave_id: int):
+        return await self._run(actor, "Leave removed.", scheduling.remove_time_off, int(leave_id))

@@ -6,17 +6,17 @@ from practipal_app.state.viewer import ViewerState
 
 
 def _slot_button(slot) -> rx.Component:
-    selected = S.chosen == slot["value"]
+    selected = S.chosen == slot.value
     return rx.button(
-        slot["label"], size="3", variant=rx.cond(selected, "solid", "outline"),
-        on_click=S.choose(slot["value"], slot["full"]), aria_pressed=selected,
+        slot.label, size="3", variant=rx.cond(selected, "solid", "outline"),
+        on_click=S.choose(slot.value, slot.full), aria_pressed=selected,
     )
 
 
 def _day(day) -> rx.Component:
     return rx.vstack(
-        rx.heading(day["day"], size="3", as_="h3"),
-        rx.flex(rx.foreach(day["slots"].to(list[dict[str, str]]), _slot_button), wrap="wrap", gap="8px"),
+        rx.heading(day.day, size="3", as_="h3"),
+        rx.flex(rx.foreach(day.slots, _slot_button), wrap="wrap", gap="8px"),
         spacing="2", width="100%",
     )
 
@@ -26,13 +26,13 @@ def _confirm_bar() -> rx.Component:
         S.chosen != "",
         rx.box(
             rx.vstack(
-                rx.text(rx.cond(S.moving_id != "", "Move to ", "Book "), rx.text.strong(S.chosen_label), "?"),
+                rx.text(rx.cond(S.moving_id != 0, "Move to ", "Book "), rx.text.strong(S.chosen_label), "?"),
                 rx.text(S.policy, size="1", color_scheme="gray"),
                 rx.cond(S.needs_late_confirm != "",
                         rx.callout(S.needs_late_confirm, icon="triangle_alert", color_scheme="orange", width="100%")),
                 rx.hstack(
                     rx.button(rx.cond(S.needs_late_confirm != "", "Yes, go ahead",
-                                      rx.cond(S.moving_id != "", "Confirm move", "Confirm booking")),
+                                      rx.cond(S.moving_id != 0, "Confirm move", "Confirm booking")),
                               size="3", on_click=S.confirm),
                     rx.button("Change", variant="soft", color_scheme="gray", size="3", on_click=S.clear_choice),
                 ),
@@ -48,8 +48,8 @@ def _confirm_bar() -> rx.Component:
 @rx.page(route="/portal/book", title="Book a session · PractiPal", on_load=[ViewerState.guard_client, S.load])
 def portal_book() -> rx.Component:
     return portal_shell(
-        rx.heading(rx.cond(S.moving_id != "", "Move your session", "Book a session"), size="7", as_="h1"),
-        rx.cond(S.moving_id != "", rx.text("Now booked: ", S.moving_label, ". Pick a new time.")),
+        rx.heading(rx.cond(S.moving_id != 0, "Move your session", "Book a session"), size="7", as_="h1"),
+        rx.cond(S.moving_id != 0, rx.text("Now booked: ", S.moving_label, ". Pick a new time.")),
         rx.cond(
             S.error != "",
             rx.callout(
@@ -65,12 +65,12 @@ def portal_book() -> rx.Component:
             S.types.length() > 1,
             rx.vstack(
                 rx.el.label("Session type", html_for="field-type", style={"fontWeight": "500", "fontSize": "14px"}),
-                rx.el.select(rx.foreach(S.types, lambda t: rx.el.option(t["label"], value=t["id"])),
+                rx.el.select(rx.foreach(S.types, lambda t: rx.el.option(t.label, value=t.value)),
                              id="field-type", value=S.type_id, on_change=S.pick_type,
                              style={"height": "44px", "fontSize": "16px", "width": "100%"}),
                 width="100%", spacing="1",
             ),
-            rx.foreach(S.types, lambda t: rx.text(t["label"], size="2", color_scheme="gray")),
+            rx.foreach(S.types, lambda t: rx.text(t.label, size="2", color_scheme="gray")),
         ),
         rx.text(S.zone_note, size="2", color_scheme="gray"),
         rx.cond(

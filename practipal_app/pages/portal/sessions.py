@@ -9,11 +9,11 @@ from practipal_app.state.viewer import ViewerState
 def _actions(s) -> rx.Component:
     return rx.vstack(
         rx.cond(
-            S.confirm_id == s["id"],
+            S.confirm_id == s.id,
             rx.callout(
                 rx.vstack(
                     rx.text(S.confirm_text),
-                    rx.hstack(rx.button("Yes, cancel it", color_scheme="red", on_click=S.cancel(s["id"])),
+                    rx.hstack(rx.button("Yes, cancel it", color_scheme="red", on_click=S.cancel(s.id)),
                               rx.button("Keep the session", variant="soft", on_click=S.keep), wrap="wrap"),
                     spacing="2",
                 ),
@@ -21,10 +21,10 @@ def _actions(s) -> rx.Component:
             ),
         ),
         rx.hstack(
-            rx.link(rx.button("Move", variant="soft", size="3"), href="/portal/book?move=" + s["id"]),
-            rx.button("Cancel", variant="soft", color_scheme="red", size="3", on_click=S.cancel(s["id"])),
+            rx.link(rx.button("Move", variant="soft", size="3"), href="/portal/book?move=" + s.id.to_string()),
+            rx.button("Cancel", variant="soft", color_scheme="red", size="3", on_click=S.cancel(s.id)),
             rx.el.a(rx.button(rx.icon("calendar-plus", size=16), "Add to calendar", variant="ghost", size="3"),
-                    href="/api/appointments/" + s["id"] + ".ics", reload_document=True),
+                    href="/api/appointments/" + s.id.to_string() + ".ics", reload_document=True),
             spacing="2", wrap="wrap",
         ),
         width="100%",
@@ -33,10 +33,10 @@ def _actions(s) -> rx.Component:
 
 def _history_row(s) -> rx.Component:
     return rx.hstack(
-        rx.vstack(rx.text(s["day"], weight="medium"), rx.text(s["title"], size="1", color_scheme="gray"),
+        rx.vstack(rx.text(s.day, weight="medium"), rx.text(s.title, size="1", color_scheme="gray"),
                   spacing="0", align="start"),
         rx.spacer(),
-        rx.badge(s["status_label"], color_scheme=rx.match(s["status"], ("completed", "green"), ("scheduled", "blue"),
+        rx.badge(s.status_label, color_scheme=rx.match(s.status, ("completed", "green"), ("scheduled", "blue"),
                                                           "gray")),
         width="100%", padding_y="8px", border_bottom=f"1px solid {rx.color('gray', 4)}", align="center",
     )

@@ -3,6 +3,7 @@ import reflex as rx
 from practipal_app.components.forms import field, form_error, select_field
 from practipal_app.components.layout import workspace_shell
 from practipal_app.scheduling.rules import DAY_NAMES
+from practipal_app.state.availability import NEW_TYPE
 from practipal_app.state.availability import AvailabilityState as S
 from practipal_app.state.viewer import ViewerState
 
@@ -23,7 +24,7 @@ def _hours() -> rx.Component:
         "Weekly hours",
         rx.form(
             rx.vstack(
-                rx.grid(*[field(f"{name} hours", f"day_{i}", default_value=S.hours[str(i)],
+                rx.grid(*[field(f"{name} hours", f"day_{i}", default_value=S.hours[i],
                                 error=S.errors.get(f"day_{i}", ""), placeholder="Day off")
                           for i, name in enumerate(DAY_NAMES)], columns="4", spacing="3", width="100%"),
                 rx.button("Save hours", type="submit", size="3"),
@@ -42,27 +43,27 @@ def _policies() -> rx.Component:
         rx.form(
             rx.vstack(
                 rx.grid(
-                    field("Minimum notice (hours)", "min_notice_hours", type="number", default_value=p["min_notice_hours"],
+                    field("Minimum notice (hours)", "min_notice_hours", type="number", default_value=p.min_notice_hours,
                           error=e.get("min_notice_hours", "")),
-                    field("Booking horizon (days)", "horizon_days", type="number", default_value=p["horizon_days"],
+                    field("Booking horizon (days)", "horizon_days", type="number", default_value=p.horizon_days,
                           error=e.get("horizon_days", "")),
                     field("Cancellation window (hours)", "cancellation_window_hours", type="number",
-                          default_value=p["cancellation_window_hours"], error=e.get("cancellation_window_hours", "")),
-                    field("At most sessions a day", "daily_cap", type="number", default_value=p["daily_cap"],
+                          default_value=p.cancellation_window_hours, error=e.get("cancellation_window_hours", "")),
+                    field("At most sessions a day", "daily_cap", type="number", default_value=p.daily_cap,
                           error=e.get("daily_cap", ""), hint="Self-booking never goes past your caps."),
-                    field("At most sessions a week", "weekly_cap", type="number", default_value=p["weekly_cap"],
+                    field("At most sessions a week", "weekly_cap", type="number", default_value=p.weekly_cap,
                           error=e.get("weekly_cap", "")),
-                    field("Reminder emails (hours before)", "reminder_hours", default_value=p["reminder_hours"],
+                    field("Reminder emails (hours before)", "reminder_hours", default_value=p.reminder_hours,
                           error=e.get("reminder_hours", ""), hint="For example 24, 1"),
                     columns="3", spacing="3", width="100%",
                 ),
-                field("Your video room link (optional)", "video_room_url", default_value=p["video_room_url"],
+                field("Your video room link (optional)", "video_room_url", default_value=p.video_room_url,
                       error=e.get("video_room_url", ""),
                       hint="Without one, each video session gets its own private Jitsi Meet room."),
-                field("Address for in-person sessions", "office_address", default_value=p["office_address"]),
+                field("Address for in-person sessions", "office_address", default_value=p.office_address),
                 rx.el.label(
                     rx.hstack(rx.el.input(type="checkbox", name="daily_agenda_email", id="field-daily_agenda_email",
-                                          default_checked=p["daily_agenda_email"] == "1"),
+                                          default_checked=p.daily_agenda_email),
                               rx.text("Email me my day's agenda each morning", size="2"), spacing="2", align="center"),
                     html_for="field-daily_agenda_email",
                 ),
@@ -78,14 +79,14 @@ def _type_form(t=None) -> rx.Component:
     e = S.errors
     return rx.form(
         rx.grid(
-            field("Name", "name", default_value=t["name"] if t is not None else "", error=e.get("name", "")),
-            field("Minutes", "duration_minutes", type="number", default_value=t["duration"] if t is not None else "50",
+            field("Name", "name", default_value=t.name if t is not None else "", error=e.get("name", "")),
+            field("Minutes", "duration_minutes", type="number", default_value=t.duration if t is not None else "50",
                   error=e.get("duration_minutes", "")),
-            field("Fee (₹)", "fee_rupees", default_value=t["fee"] if t is not None else "", error=e.get("fee_rupees", "")),
+            field("Fee (₹)", "fee_rupees", default_value=t.fee if t is not None else "", error=e.get("fee_rupees", "")),
             select_field("Mode", "mode", [rx.el.option(label, value=v) for v, label in MODES],
-                         default_value=t["mode"] if t is not None else "video"),
+                         default_value=t.mode if t is not None else "video"),
             field("Buffer after (minutes)", "buffer_minutes", type="number",
-                  default_value=t["buffer"] if t is not None else "10", error=e.get("buffer_minutes", "")),
+                  default_value=t.buffer if t is not None else "10", error=e.get("buffer_minutes", "")),
             rx.box(rx.button("Save type", type="submit", size="3"), align_self="end"),
             columns="6", spacing="3", width="100%",
         ),
@@ -95,14 +96,14 @@ def _type_form(t=None) -> rx.Component:
 
 def _type_row(t) -> rx.Component:
     return rx.cond(
-        S.editing_type == t["id"],
+        S.editing_type == t.id,
         _type_form(t),
         rx.hstack(
-            rx.text(t["name"], weight="medium"), rx.text(t["duration"], " min · ₹", t["fee"], " · ", t["mode"],
-                                                         " · buffer ", t["buffer"], " min", size="2", color_scheme="gray"),
+            rx.text(t.name, weight="medium"), rx.text(t.duration, " min · ₹", t.fee, " · ", t.mode,
+                                                         " · buffer ", t.buffer, " min", size="2", color_scheme="gray"),
             rx.spacer(),
-            rx.button("Edit", variant="soft", size="1", on_click=S.edit_type(t["id"])),
-            rx.button("Remove", variant="soft", color_scheme="red", size="1", on_click=S.archive_type(t["id"])),
+            rx.button("Edit", variant="soft", size="1", on_click=S.edit_type(t.id)),
+            rx.button("Remove", variant="soft", color_scheme="red", size="1", on_click=S.archive_type(t.id)),
             width="100%", align="center",
         ),
     )
@@ -112,8 +113,8 @@ def _types() -> rx.Component:
     return _section(
         "Session types",
         rx.foreach(S.types, _type_row),
-        rx.cond(S.editing_type == "new", _type_form(),
-                rx.button(rx.icon("plus", size=16), "Add a session type", variant="soft", on_click=S.edit_type("new"))),
+        rx.cond(S.editing_type == NEW_TYPE, _type_form(),
+                rx.button(rx.icon("plus", size=16), "Add a session type", variant="soft", on_click=S.edit_type(NEW_TYPE))),
     )
 
 
@@ -121,17 +122,17 @@ def _leave() -> rx.Component:
     return _section(
         "Leave",
         rx.foreach(S.leave, lambda t: rx.hstack(
-            rx.icon("plane", size=16), rx.text(t["from"], " – ", t["to"], weight="medium"),
-            rx.text(t["note"], size="2", color_scheme="gray"), rx.spacer(),
-            rx.button("Remove", size="1", variant="soft", color_scheme="red", on_click=S.remove_leave(t["id"])),
+            rx.icon("plane", size=16), rx.text(t.first, " – ", t.last, weight="medium"),
+            rx.text(t.note, size="2", color_scheme="gray"), rx.spacer(),
+            rx.button("Remove", size="1", variant="soft", color_scheme="red", on_click=S.remove_leave(t.id)),
             width="100%", align="center")),
         rx.cond(
             S.affected.length() > 0,
             rx.callout(
                 rx.vstack(
                     rx.text("These sessions fall in your leave. Move or cancel them from the calendar:", weight="bold"),
-                    rx.foreach(S.affected, lambda a: rx.link(a["when"], " — ", a["client"],
-                                                             href="/app/clients/" + a["client_id"], size="2")),
+                    rx.foreach(S.affected, lambda a: rx.link(a.when, " — ", a.client,
+                                                             href="/app/clients/" + a.client_id.to_string(), size="2")),
                     spacing="1",
                 ),
                 icon="triangle_alert", color_scheme="amber", width="100%",

@@ -10,16 +10,16 @@ STATUS_COLORS = (("scheduled", "blue"), ("completed", "green"), ("no_show", "red
 
 def _session_chip(s) -> rx.Component:
     return rx.box(
-        rx.text(s["time"], size="1", weight="bold"),
-        rx.text(s["client"], size="2", trim="both"),
-        rx.badge(s["status_label"], size="1", color_scheme=rx.match(s["status"], *STATUS_COLORS, "gray")),
-        on_click=S.select(s),
+        rx.text(s.time, size="1", weight="bold"),
+        rx.text(s.client, size="2", trim="both"),
+        rx.badge(s.status_label, size="1", color_scheme=rx.match(s.status, *STATUS_COLORS, "gray")),
+        on_click=S.select(s.id),
         role="button",
-        aria_label="Session with " + s["client"] + " at " + s["time"],
+        aria_label="Session with " + s.client + " at " + s.time,
         tab_index=0,
         padding="6px 8px",
         border_radius="8px",
-        background=rx.cond(s["status"] == "scheduled", rx.color("teal", 3), rx.color("gray", 3)),
+        background=rx.cond(s.status == "scheduled", rx.color("teal", 3), rx.color("gray", 3)),
         cursor="pointer",
         width="100%",
         _hover={"background": rx.color("teal", 4)},
@@ -29,48 +29,50 @@ def _session_chip(s) -> rx.Component:
 def _day_column(day) -> rx.Component:
     return rx.vstack(
         rx.hstack(
-            rx.link(day["label"], on_click=S.open_day(day["iso"]), weight=rx.cond(day["today"] == "1", "bold", "medium"),
+            rx.link(day.label, on_click=S.open_day(day.iso), weight=rx.cond(day.today, "bold", "medium"),
                     size="2", href="#"),
-            rx.cond(day["leave"] == "1", rx.badge("Leave", color_scheme="amber", size="1")),
+            rx.cond(day.leave, rx.badge("Leave", color_scheme="amber", size="1")),
             align="center", spacing="1",
         ),
-        rx.text(day["hours"], size="1", color_scheme="gray"),
-        rx.foreach(day["sessions"].to(list[dict[str, str]]), _session_chip),
+        rx.text(day.hours, size="1", color_scheme="gray"),
+        rx.foreach(day.sessions, _session_chip),
         spacing="2",
         padding="8px",
         min_height="320px",
         border_radius="10px",
-        background=rx.cond(day["leave"] == "1", rx.color("amber", 2),
-                           rx.cond(day["today"] == "1", rx.color("teal", 2), rx.color("gray", 1))),
+        background=rx.cond(day.leave, rx.color("amber", 2),
+                           rx.cond(day.today, rx.color("teal", 2), rx.color("gray", 1))),
         border=f"1px solid {rx.color('gray', 4)}",
         width="100%",
+        role="group",
+        aria_label=day.label,
     )
 
 
 def _detail() -> rx.Component:
     s = S.selected
     return rx.cond(
-        s.contains("id"),
+        S.selected.is_not_none(),
         rx.card(
             rx.vstack(
-                rx.hstack(rx.heading(s["client"], size="4", as_="h2"), rx.spacer(),
+                rx.hstack(rx.heading(s.client, size="4", as_="h2"), rx.spacer(),
                           rx.icon_button(rx.icon("x", size=16), variant="ghost", aria_label="Close",
                                          on_click=S.close_detail), width="100%"),
-                rx.text(s["title"], " · ", s["time"], " · ", s["mode"]),
-                rx.badge(s["status_label"]),
-                rx.cond(s["link"] != "", rx.link("Video room link", href=s["link"], is_external=True)),
-                rx.cond(s["agenda"] != "", rx.text("Agenda: ", s["agenda"], size="2")),
-                rx.link("Client page", href="/app/clients/" + s["client_id"], size="2"),
+                rx.text(s.title, " · ", s.time, " · ", s.mode),
+                rx.badge(s.status_label),
+                rx.cond(s.link != "", rx.link("Video room link", href=s.link, is_external=True)),
+                rx.cond(s.agenda != "", rx.text("Agenda: ", s.agenda, size="2")),
+                rx.link("Client page", href="/app/clients/" + s.client_id.to_string(), size="2"),
                 rx.cond(
-                    s["status"] == "scheduled",
+                    s.status == "scheduled",
                     rx.flex(
-                        rx.cond(s["past"] == "1", rx.fragment(
-                            rx.button("Completed", on_click=S.mark(s["id"], "completed"), color_scheme="green"),
-                            rx.button("No-show", on_click=S.mark(s["id"], "no_show"), variant="soft", color_scheme="red"),
+                        rx.cond(s.past, rx.fragment(
+                            rx.button("Completed", on_click=S.mark(s.id, "completed"), color_scheme="green"),
+                            rx.button("No-show", on_click=S.mark(s.id, "no_show"), variant="soft", color_scheme="red"),
                         )),
-                        rx.button("Late cancellation", on_click=S.mark(s["id"], "late_cancelled"), variant="soft",
+                        rx.button("Late cancellation", on_click=S.mark(s.id, "late_cancelled"), variant="soft",
                                   color_scheme="orange"),
-                        rx.button("Cancel session", on_click=S.mark(s["id"], "cancelled_by_therapist"), variant="soft",
+                        rx.button("Cancel session", on_click=S.mark(s.id, "cancelled_by_therapist"), variant="soft",
                                   color_scheme="gray"),
                         gap="8px", wrap="wrap",
                     ),
@@ -89,10 +91,10 @@ def _book_form() -> rx.Component:
                 rx.heading("Book a session", size="4", as_="h2"),
                 rx.grid(
                     select_field("Client", "client_id",
-                                 rx.foreach(S.clients, lambda c: rx.el.option(c[1], value=c[0])),
+                                 rx.foreach(S.clients, lambda c: rx.el.option(c.label, value=c.value)),
                                  default_value=S.preset_client),
                     select_field("Session type", "session_type_id",
-                                 rx.foreach(S.types, lambda t: rx.el.option(t[1], value=t[0]))),
+                                 rx.foreach(S.types, lambda t: rx.el.option(t.label, value=t.value))),
                     field("Date", "date", type="date", required=True),
                     field("Start time", "time", type="time", required=True),
                     select_field("Repeat", "repeat", [rx.el.option("Does not repeat", value="none"),

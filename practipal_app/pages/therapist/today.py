@@ -27,12 +27,12 @@ def _tile(title: str, text, href: str, icon: str, button: str) -> rx.Component:
 
 def _session_row(s) -> rx.Component:
     return rx.hstack(
-        rx.text(s["time"], weight="bold", min_width="150px"),
-        rx.link(s["client"], href="/app/clients/" + s["client_id"]),
-        rx.badge(s["mode"]),
-        rx.badge(s["status_label"], color_scheme="gray"),
+        rx.text(s.time, weight="bold", min_width="150px"),
+        rx.link(s.client, href="/app/clients/" + s.client_id.to_string()),
+        rx.badge(s.mode),
+        rx.badge(s.status_label, color_scheme="gray"),
         rx.spacer(),
-        rx.cond(s["link"] != "", rx.el.a(rx.button(rx.icon("video", size=16), "Join", size="2"), href=s["link"],
+        rx.cond(s.link != "", rx.el.a(rx.button(rx.icon("video", size=16), "Join", size="2"), href=s.link,
                                          target="_blank", rel="noopener noreferrer")),
         width="100%", align="center", padding_y="6px", border_bottom=f"1px solid {rx.color('gray', 4)}",
     )
