@@ -42,6 +42,11 @@ UNGUARDED: dict[str, str] = {
     "ResetState.choose_password": "public reset form: checks the link's token",
     "InviteState.load": "public invite page: checks the link's token",
     "InviteState.submit": "public invite form: checks the link's token",
+    "ClientsState.toggle_form": "shows or hides the add-client form",
+    "CalendarState.close_detail": "closes the session panel",
+    "CalendarState.toggle_form": "shows or hides the booking form",
+    "SessionsState.keep": "withdraws the late-cancellation question (nothing is changed)",
+    "BookState.clear_choice": "withdraws the chosen time before confirming",
 }
 
 
