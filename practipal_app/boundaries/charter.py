@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from sqlmodel import Session, col, select
@@ -110,6 +111,42 @@ def generate_statement(s: CharterSettings) -> str:
     if s.extra_text.strip():
         parts.append(s.extra_text.strip())
     return " ".join(parts)
+
+
+def draft(
+    *, whatsapp_for: Iterable[str], whatsapp_not_for: Iterable[str], working_days: Iterable[int],
+    check_time: str, response_days: int, own_contacts: Iterable[tuple[str, str]], extra_text: str,
+) -> CharterSettings:
+    """The settings as the charter page holds them: choices in the page's order, the national lines
+    first, and contact rows left blank dropped."""
+    chosen_for, chosen_not_for = set(whatsapp_for), set(whatsapp_not_for)
+    own = [{"label": label.strip(), "phone": phone.strip()} for label, phone in own_contacts
+           if label.strip() or phone.strip()]
+    return CharterSettings(
+        whatsapp_for=tuple(k for k in WHATSAPP_FOR if k in chosen_for),
+        whatsapp_not_for=tuple(k for k in WHATSAPP_NOT_FOR if k in chosen_not_for),
+        working_days=tuple(sorted(set(working_days))),
+        check_time=check_time,
+        response_days=response_days,
+        crisis_contacts=(*(dict(c) for c in DEFAULT_CRISIS_CONTACTS), *own),
+        extra_text=extra_text,
+    )
+
+
+def preview(s: CharterSettings) -> str:
+    """The statement these settings make; "" while the check time is not a time yet."""
+    try:
+        return generate_statement(s)
+    except ValueError:
+        return ""
+
+
+def parse_response_days(value: object) -> int:
+    """The reply promise's number of working days, as the page's select sends it."""
+    text = str(value).strip()
+    if not text.isdigit():
+        raise InvalidInput({"response_days": "Choose a number of days."})
+    return int(text)
 
 
 def validate(s: CharterSettings, statement: str | None) -> dict[str, str]:

@@ -12,7 +12,7 @@ from practipal_app.boundaries import charter
 from practipal_app.core import audit
 from practipal_app.core.errors import InvalidInput, PermissionDenied
 from practipal_app.core.identity import Actor
-from practipal_app.core.phones import display_phone, parse_phone
+from practipal_app.core.phones import parse_phone
 from practipal_app.models import ClientProfile, Role, TherapistProfile
 
 
@@ -21,6 +21,7 @@ class Kit:
     away_message: str
     greeting: str
     quick_replies: list[tuple[str, str]]
+    #: As stored (E.164), or "" when none is saved.
     whatsapp_number: str
     click_to_chat: bool
 
@@ -51,7 +52,7 @@ def kit(session: Session, actor: Actor, base_url: str) -> Kit:
         raise PermissionDenied()
     profile = session.get(TherapistProfile, actor.user_id) or TherapistProfile(user_id=actor.user_id)
     away, greeting, quick = texts(charter.current_for_therapist(session, actor.user_id), actor.name, base_url)
-    return Kit(away, greeting, quick, display_phone(profile.whatsapp_number), profile.click_to_chat)
+    return Kit(away, greeting, quick, profile.whatsapp_number, profile.click_to_chat)
 
 
 def save_number(session: Session, actor: Actor, number: str, click_to_chat: bool) -> None:

@@ -53,7 +53,7 @@ def crisis_card(own_contacts) -> rx.Component:
             rx.text("If you are in danger, call Tele-MANAS 14416 or 112 now."),
             tel_link("Tele-MANAS (free, 24×7)", "14416"),
             tel_link("Emergency", "112"),
-            rx.foreach(own_contacts, lambda c: tel_link(c["label"], c["phone"])),
+            rx.foreach(own_contacts, lambda c: tel_link(c.label, c.phone)),
             spacing="2", width="100%",
         ),
         role="alert",

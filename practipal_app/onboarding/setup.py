@@ -42,11 +42,14 @@ def _person_errors(session: Session, name: str, email: str, password: str | None
 def create_practice(
     session: Session, *, practice_name: str, timezone: str, owner_name: str, email: str, password: str,
 ) -> User:
-    """Create the practice and its owner (who is also its first therapist). Only once."""
+    """Create the practice and its owner (who is also its first therapist). Only once. Errors are
+    keyed by the setup form's fields."""
     if not needs_setup(session):
         raise DomainError("This practice is already set up. Sign in instead.")
     email = normalize_email(email)
     errors = _person_errors(session, owner_name, email, password)
+    if "name" in errors:  # keyed by the setup form's field
+        errors["owner_name"] = errors.pop("name")
     if not practice_name.strip():
         errors["practice_name"] = "Enter the practice's name."
     if timezone not in available_timezones():

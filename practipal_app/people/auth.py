@@ -293,8 +293,12 @@ def _valid_token(session: Session, token: str, purpose: TokenPurpose, now: datet
 
 
 def request_reset(session: Session, email: str, base_url: str, now: datetime | None = None) -> None:
-    """Email a reset link when the account exists. Says nothing either way to the caller."""
+    """Email a reset link when the account exists. Says nothing either way to the caller; an
+    address that is not one is InvalidInput."""
     now = now or utcnow()
+    email = normalize_email(email)
+    if problem := email_problem(email):
+        raise InvalidInput({"email": problem})
     user = find_user(session, email)
     if user is None or not user.active:
         return

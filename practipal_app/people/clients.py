@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, fields
+from datetime import datetime
 from zoneinfo import available_timezones
 
 from sqlalchemy import or_
@@ -12,8 +13,7 @@ from sqlmodel import Session, col, func, select
 from practipal_app.core import audit
 from practipal_app.core.errors import InvalidInput, NotFound, PermissionDenied
 from practipal_app.core.identity import Actor
-from practipal_app.core.phones import display_phone, parse_phone
-from practipal_app.core.timefmt import format_local
+from practipal_app.core.phones import parse_phone
 from practipal_app.models import (
     CLINICIAN_ROLES,
     ClientProfile,
@@ -57,35 +57,28 @@ class ClientForm:
 
 
 @dataclass(frozen=True)
-class ClientRow:
-    id: int
-    name: str
-    email: str
-    phone: str
-    status: str
-    portal: str
-    therapist_name: str
+class ClientRecord:
+    """One client as stored: account, profile and therapist. Phones are E.164 (or ""), times UTC;
+    `people.views` shapes them for a page."""
 
-
-@dataclass(frozen=True)
-class ClientDetail:
     id: int
     name: str
     preferred_name: str
     email: str
     phone: str
-    phone_display: str
     timezone: str
     emergency_contact_name: str
     emergency_contact_phone: str
-    emergency_contact_phone_display: str
     emergency_contact_relation: str
     status: str
+    #: "Active", "Invited" or "Not invited": whether the client has joined the portal.
     portal: str
-    invited_at: str
-    accepted_at: str
+    invited_at: datetime | None
+    accepted_at: datetime | None
     therapist_id: int
     therapist_name: str
+    #: The practice's zone, in which the invite and join times are shown.
+    practice_timezone: str
 
 
 def portal_status(profile: ClientProfile) -> str:
@@ -132,7 +125,7 @@ def options(session: Session, actor: Actor) -> list[dict[str, str]]:
 
 def list_clients(
     session: Session, actor: Actor, query: str = "", status: str = "", page: int = 0,
-) -> tuple[list[ClientRow], int]:
+) -> tuple[list[ClientRecord], int]:
     therapist = aliased(User)
     where = [_scope(actor)]
     if status in {s.value for s in ClientStatus}:
@@ -158,28 +151,32 @@ def list_clients(
     rows = session.exec(
         base.order_by(func.lower(User.name), User.id).offset(max(page, 0) * PAGE_SIZE).limit(PAGE_SIZE)
     ).all()
-    return [
-        ClientRow(u.id, u.name, u.email, display_phone(u.phone), p.status, portal_status(p), t_name)
-        for u, p, t_name in rows
-    ], total
+    tz = session.get(Practice, actor.practice_id).timezone
+    return [_record(u, p, t_name, tz) for u, p, t_name in rows], total
 
 
-def get_client(session: Session, actor: Actor, client_id: int) -> ClientDetail:
+def _record(
+    user: User, profile: ClientProfile, therapist_name: str, practice_timezone: str,
+) -> ClientRecord:
+    return ClientRecord(
+        id=user.id, name=user.name, preferred_name=profile.preferred_name, email=user.email,
+        phone=user.phone, timezone=profile.timezone,
+        emergency_contact_name=profile.emergency_contact_name,
+        emergency_contact_phone=profile.emergency_contact_phone,
+        emergency_contact_relation=profile.emergency_contact_relation,
+        status=profile.status, portal=portal_status(profile),
+        invited_at=profile.invited_at, accepted_at=profile.accepted_at,
+        therapist_id=profile.therapist_id, therapist_name=therapist_name,
+        practice_timezone=practice_timezone,
+    )
+
+
+def get_client(session: Session, actor: Actor, client_id: int) -> ClientRecord:
     profile = scoped_profile(session, actor, client_id)
     user = session.get(User, client_id)
     therapist = session.get(User, profile.therapist_id)
     tz = session.get(Practice, profile.practice_id).timezone
-    return ClientDetail(
-        id=user.id, name=user.name, preferred_name=profile.preferred_name, email=user.email,
-        phone=user.phone, phone_display=display_phone(user.phone), timezone=profile.timezone,
-        emergency_contact_name=profile.emergency_contact_name,
-        emergency_contact_phone=profile.emergency_contact_phone,
-        emergency_contact_phone_display=display_phone(profile.emergency_contact_phone),
-        emergency_contact_relation=profile.emergency_contact_relation,
-        status=profile.status, portal=portal_status(profile),
-        invited_at=format_local(profile.invited_at, tz), accepted_at=format_local(profile.accepted_at, tz),
-        therapist_id=profile.therapist_id, therapist_name=therapist.name,
-    )
+    return _record(user, profile, therapist.name, tz)
 
 
 def therapists(session: Session, actor: Actor) -> list[tuple[int, str]]:
@@ -252,7 +249,7 @@ def add_client(session: Session, actor: Actor, form: ClientForm) -> int:
     return user.id
 
 
-def update_client(session: Session, actor: Actor, client_id: int, form: ClientForm) -> ClientDetail:
+def update_client(session: Session, actor: Actor, client_id: int, form: ClientForm) -> ClientRecord:
     profile = scoped_profile(session, actor, client_id)
     phones = _validate(session, actor, form, editing=client_id)
     user = session.get(User, client_id)

@@ -6,9 +6,16 @@ import reflex as rx
 
 from practipal_app import db
 from practipal_app.boundaries import charter, whatsapp_kit
+from practipal_app.boundaries import views as boundary_views
+from practipal_app.boundaries.views import CrisisContact, QuickReply
 from practipal_app.config import get_settings
-from practipal_app.core.errors import InvalidInput
-from practipal_app.state.session import CLINICIANS, require
+from practipal_app.core.errors import DomainError, InvalidInput
+from practipal_app.core.identity import Actor
+from practipal_app.state.guard import guarded
+from practipal_app.state.session import CLINICIANS, as_id, ticked
+
+#: The therapist's own contacts the page offers rows for.
+MAX_CONTACTS = 5
 
 
 class CharterState(rx.State):
@@ -17,7 +24,7 @@ class CharterState(rx.State):
     working_days: list[int] = []
     check_time: str = "18:00"
     response_days: int = 1
-    contacts: list[dict[str, str]] = []
+    contacts: list[CrisisContact] = []
     extra_text: str = ""
     custom_statement: str = ""
     use_custom: bool = False
@@ -27,21 +34,12 @@ class CharterState(rx.State):
     loaded: bool = False
 
     def _settings(self) -> charter.CharterSettings:
-        national = [dict(c) for c in charter.DEFAULT_CRISIS_CONTACTS]
-        # Plain dicts: state lists hand out change-tracking proxies that must not reach a service.
-        own = [
-            {"label": str(c.get("label", "")).strip(), "phone": str(c.get("phone", "")).strip()}
-            for c in self.contacts
-            if str(c.get("label", "")).strip() or str(c.get("phone", "")).strip()
-        ]
-        return charter.CharterSettings(
-            whatsapp_for=tuple(k for k in charter.WHATSAPP_FOR if k in self.whatsapp_for),
-            whatsapp_not_for=tuple(k for k in charter.WHATSAPP_NOT_FOR if k in self.whatsapp_not_for),
-            working_days=tuple(sorted(set(self.working_days))),
-            check_time=self.check_time,
+        # Plain values: state lists hand out change-tracking proxies that must not reach a service.
+        return charter.draft(
+            whatsapp_for=list(self.whatsapp_for), whatsapp_not_for=list(self.whatsapp_not_for),
+            working_days=list(self.working_days), check_time=self.check_time,
             response_days=self.response_days,
-            crisis_contacts=tuple(national + own),
-            extra_text=self.extra_text,
+            own_contacts=[(c.label, c.phone) for c in self.contacts], extra_text=self.extra_text,
         )
 
     def _show(self, view: charter.CharterView) -> None:
@@ -49,88 +47,94 @@ class CharterState(rx.State):
         self.whatsapp_for, self.whatsapp_not_for = list(s.whatsapp_for), list(s.whatsapp_not_for)
         self.working_days, self.check_time = list(s.working_days), s.check_time
         self.response_days, self.extra_text = s.response_days, s.extra_text
-        self.contacts = [{"label": c["label"], "phone": c["phone"]} for c in view.own_contacts]
+        self.contacts = boundary_views.crisis_contacts(view.own_contacts)
         self.version = view.version
-        generated = charter.generate_statement(s)
-        self.use_custom = view.statement != generated
+        self.use_custom = view.statement != charter.generate_statement(s)
         self.custom_statement = view.statement
 
-    @rx.event
-    async def load(self):
-        actor, away = await require(self, CLINICIANS)
-        if away:
-            return away
+    @guarded(CLINICIANS)
+    async def load(self, actor: Actor):
         self.errors, self.notice = {}, ""
         self._show(await db.acall(charter.my_charter, actor))
         self.loaded = True
 
     @rx.var
     def preview(self) -> str:
-        if self.use_custom:
-            return self.custom_statement
-        try:
-            return charter.generate_statement(self._settings())
-        except ValueError:
-            return ""
+        return self.custom_statement if self.use_custom else charter.preview(self._settings())
 
-    @rx.event
-    def toggle_list(self, field: str, key: str):
-        if field not in ("whatsapp_for", "whatsapp_not_for"):
+    @guarded(CLINICIANS)
+    def toggle_list(self, actor: Actor, field: str, key: str):
+        choices = {"whatsapp_for": charter.WHATSAPP_FOR,
+                   "whatsapp_not_for": charter.WHATSAPP_NOT_FOR}
+        if field not in choices or key not in choices[field]:
             return
         values = list(getattr(self, field))
         setattr(self, field, [v for v in values if v != key] if key in values else values + [key])
 
-    @rx.event
-    def toggle_day(self, day: int):
-        day = int(day)
+    @guarded(CLINICIANS)
+    def toggle_day(self, actor: Actor, day: int):
+        try:
+            day = as_id(day)
+        except DomainError:
+            return
         if 0 <= day <= 6:
             self.working_days = sorted(set(self.working_days) ^ {day})
 
-    @rx.event
-    def set_check_time(self, value: str):
+    @guarded(CLINICIANS)
+    def set_check_time(self, actor: Actor, value: str):
         self.check_time = str(value)[:5]
 
-    @rx.event
-    def set_response_days(self, value: str):
+    @guarded(CLINICIANS)
+    def set_response_days(self, actor: Actor, value: str):
         try:
-            self.response_days = int(value)
-        except ValueError:
-            self.errors = {**self.errors, "response_days": "Choose a number of days."}
+            self.response_days = charter.parse_response_days(value)
+        except InvalidInput as exc:
+            self.errors = {**self.errors, **exc.errors}
 
-    @rx.event
-    def set_extra_text(self, value: str):
+    @guarded(CLINICIANS)
+    def set_extra_text(self, actor: Actor, value: str):
         self.extra_text = str(value)[:2000]
 
-    @rx.event
-    def set_use_custom(self, value: bool):
+    @guarded(CLINICIANS)
+    def set_use_custom(self, actor: Actor, value: bool):
         self.use_custom = bool(value)
         if self.use_custom and not self.custom_statement.strip():
-            self.custom_statement = charter.generate_statement(self._settings())
+            self.custom_statement = charter.preview(self._settings())
 
-    @rx.event
-    def set_custom_statement(self, value: str):
+    @guarded(CLINICIANS)
+    def set_custom_statement(self, actor: Actor, value: str):
         self.custom_statement = str(value)[:4000]
 
-    @rx.event
-    def add_contact(self):
-        if len(self.contacts) < 5:
-            self.contacts = self.contacts + [{"label": "", "phone": ""}]
+    @guarded(CLINICIANS)
+    def add_contact(self, actor: Actor):
+        if len(self.contacts) < MAX_CONTACTS:
+            self.contacts = [*self.contacts, CrisisContact()]
 
-    @rx.event
-    def remove_contact(self, index: int):
-        self.contacts = [c for i, c in enumerate(self.contacts) if i != int(index)]
+    @guarded(CLINICIANS)
+    def remove_contact(self, actor: Actor, index: int):
+        try:
+            index = as_id(index)
+        except DomainError:
+            return
+        self.contacts = [c for i, c in enumerate(self.contacts) if i != index]
 
-    @rx.event
-    def set_contact(self, index: int, key: str, value: str):
+    @guarded(CLINICIANS)
+    def set_contact(self, actor: Actor, index: int, key: str, value: str):
+        try:
+            index = as_id(index)
+        except DomainError:
+            return
         if key not in ("label", "phone"):
             return
-        self.contacts = [{**c, key: str(value)[:80]} if i == int(index) else c for i, c in enumerate(self.contacts)]
+        text = str(value)[:80]
+        self.contacts = [
+            CrisisContact(text if key == "label" else c.label, text if key == "phone" else c.phone)
+            if i == index else c
+            for i, c in enumerate(self.contacts)
+        ]
 
-    @rx.event
-    async def save(self):
-        actor, away = await require(self, CLINICIANS)
-        if away:
-            return away
+    @guarded(CLINICIANS)
+    async def save(self, actor: Actor):
         self.errors, self.notice = {}, ""
         statement = self.custom_statement if self.use_custom else None
         try:
@@ -139,48 +143,43 @@ class CharterState(rx.State):
             self.errors = exc.errors
             return
         self._show(view)
-        self.notice = f"Saved as version {view.version}. Clients will be asked to read it on their next visit."
+        self.notice = (f"Saved as version {view.version}. "
+                       "Clients will be asked to read it on their next visit.")
 
 
 class WhatsAppKitState(rx.State):
     away: str = ""
     greeting: str = ""
-    quick: list[list[str]] = []
+    quick: list[QuickReply] = []
     number: str = ""
     click_to_chat: bool = False
     error: str = ""
     notice: str = ""
     form_key: int = 0
 
-    async def _refresh(self, actor) -> None:
+    async def _refresh(self, actor: Actor) -> None:
         kit = await db.acall(whatsapp_kit.kit, actor, get_settings().base_url)
-        self.away, self.greeting = kit.away_message, kit.greeting
-        self.quick = [[k, v] for k, v in kit.quick_replies]
-        self.number, self.click_to_chat = kit.whatsapp_number, kit.click_to_chat
+        kit = boundary_views.kit_view(kit)
+        self.away, self.greeting, self.quick = kit.away, kit.greeting, kit.quick
+        self.number, self.click_to_chat = kit.number, kit.click_to_chat
         self.form_key += 1
 
-    @rx.event
-    async def load(self):
-        actor, away = await require(self, CLINICIANS)
-        if away:
-            return away
+    @guarded(CLINICIANS)
+    async def load(self, actor: Actor):
         self.error, self.notice = "", ""
         await self._refresh(actor)
 
-    @rx.event
-    async def save(self, form: dict):
-        actor, away = await require(self, CLINICIANS)
-        if away:
-            return away
+    @guarded(CLINICIANS)
+    async def save(self, actor: Actor, form: dict):
         try:
-            await db.acall(whatsapp_kit.save_number, actor, str(form.get("whatsapp_number", "")),
-                           form.get("click_to_chat") in (True, "on", "true"))
-        except InvalidInput as exc:
-            self.error = " ".join(exc.errors.values())
+            await db.acall(whatsapp_kit.save_number, actor,
+                           str(form.get("whatsapp_number", ""))[:40], ticked(form, "click_to_chat"))
+        except DomainError as exc:
+            self.error = exc.message
             return
         self.error, self.notice = "", "Saved."
         await self._refresh(actor)
 
-    @rx.event
-    def copy(self, text: str):
-        return [rx.set_clipboard(text), rx.toast("Copied")]
+    @guarded(CLINICIANS)
+    def copy(self, actor: Actor, text: str):
+        return [rx.set_clipboard(str(text)[:4000]), rx.toast("Copied")]

@@ -2,26 +2,30 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict
-
 import reflex as rx
 
 from practipal_app import db
 from practipal_app.config import get_settings
 from practipal_app.core.errors import DomainError, InvalidInput
+from practipal_app.core.identity import Actor
+from practipal_app.core.views import Option
 from practipal_app.onboarding import invites
 from practipal_app.people import clients
+from practipal_app.people import views as people_views
+from practipal_app.people.views import ClientCard, ClientRow
 from practipal_app.scheduling import workspace_views as workspace_schedule
-from practipal_app.state.session import STAFF, page_id, require
+from practipal_app.scheduling.views import StaffSession, staff_sessions
+from practipal_app.state.guard import guarded
+from practipal_app.state.session import STAFF, as_id, page_id
 
 
 class ClientsState(rx.State):
-    rows: list[dict[str, str]] = []
+    rows: list[ClientRow] = []
     total: int = 0
     page: int = 0
     query: str = ""
     status: str = ""
-    therapist_options: list[list[str]] = []
+    therapist_options: list[Option] = []
     show_form: bool = False
     errors: dict[str, str] = {}
     form_error: str = ""
@@ -29,35 +33,30 @@ class ClientsState(rx.State):
 
     async def _refresh(self, actor) -> None:
         rows, self.total = await db.acall(clients.list_clients, actor, self.query, self.status, self.page)
-        self.rows = [{k: str(v) for k, v in asdict(r).items()} for r in rows]
+        self.rows = people_views.client_rows(rows)
 
-    @rx.event
-    async def load(self):
-        actor, away = await require(self, STAFF)
-        if away:
-            return away
+    @guarded(STAFF)
+    async def load(self, actor: Actor):
         self.page = 0
-        options = await db.acall(clients.therapists, actor)
-        self.therapist_options = [[str(i), name] for i, name in options]
+        therapists = await db.acall(clients.therapists, actor)
+        self.therapist_options = people_views.therapist_options(therapists)
         await self._refresh(actor)
 
-    @rx.event
-    async def search(self, form: dict):
-        actor, away = await require(self, STAFF)
-        if away:
-            return away
+    @guarded(STAFF)
+    async def search(self, actor: Actor, form: dict):
         self.query = str(form.get("query", ""))[:100]
-        self.status = str(form.get("status", ""))
+        self.status = str(form.get("status", ""))[:20]
         self.page = 0
         await self._refresh(actor)
 
-    @rx.event
-    async def go_to_page(self, page: int):
-        actor, away = await require(self, STAFF)
-        if away:
-            return away
+    @guarded(STAFF)
+    async def go_to_page(self, actor: Actor, page: int):
         last = max((self.total - 1) // clients.PAGE_SIZE, 0)
-        self.page = min(max(int(page), 0), last)
+        try:
+            wanted = as_id(page)
+        except DomainError:  # not a page number (or below the first): the first page
+            wanted = 0
+        self.page = min(wanted, last)
         await self._refresh(actor)
 
     @rx.event
@@ -65,11 +64,8 @@ class ClientsState(rx.State):
         self.show_form = not self.show_form
         self.errors, self.form_error = {}, ""
 
-    @rx.event
-    async def add(self, form: dict):
-        actor, away = await require(self, STAFF)
-        if away:
-            return away
+    @guarded(STAFF)
+    async def add(self, actor: Actor, form: dict):
         self.errors, self.form_error = {}, ""
         try:
             client_id = await db.acall(clients.add_client, actor, clients.ClientForm.from_dict(form))
@@ -97,47 +93,42 @@ class ClientsState(rx.State):
 
 
 class ClientDetailState(rx.State):
-    client: dict[str, str] = {}
-    sessions: list[dict[str, str]] = []
+    client: ClientCard = ClientCard()
+    sessions: list[StaffSession] = []
     missing: bool = False
     editing: bool = False
     errors: dict[str, str] = {}
     notice: str = ""
     action_error: str = ""
-    therapist_options: list[list[str]] = []
+    therapist_options: list[Option] = []
 
     def _client_id(self) -> int:
         return page_id(self, "client_id")
 
-    def _show(self, detail: clients.ClientDetail) -> None:
-        self.client = {k: str(v) for k, v in asdict(detail).items()}
+    def _show(self, record: clients.ClientRecord) -> None:
+        self.client = people_views.client_card(record)
 
-    @rx.event
-    async def load(self):
-        actor, away = await require(self, STAFF)
-        if away:
-            return away
+    @guarded(STAFF)
+    async def load(self, actor: Actor):
         self.editing, self.errors, self.notice, self.action_error = False, {}, "", ""
         try:
             detail = await db.acall(clients.get_client, actor, self._client_id())
         except DomainError:
-            self.client, self.missing = {}, True
+            self.client, self.missing = ClientCard(), True
             return
         self.missing = False
         self._show(detail)
-        self.sessions = await db.acall(workspace_schedule.client_sessions, actor, self._client_id())
-        options = await db.acall(clients.therapists, actor)
-        self.therapist_options = [[str(i), name] for i, name in options]
+        upcoming = await db.acall(workspace_schedule.client_sessions, actor, self._client_id())
+        self.sessions = staff_sessions(upcoming)
+        therapists = await db.acall(clients.therapists, actor)
+        self.therapist_options = people_views.therapist_options(therapists)
 
-    @rx.event
-    def set_editing(self, value: bool):
+    @guarded(STAFF)
+    def set_editing(self, actor: Actor, value: bool):
         self.editing, self.errors = bool(value), {}
 
-    @rx.event
-    async def save(self, form: dict):
-        actor, away = await require(self, STAFF)
-        if away:
-            return away
+    @guarded(STAFF)
+    async def save(self, actor: Actor, form: dict):
         self.errors = {}
         try:
             detail = await db.acall(clients.update_client, actor, self._client_id(),
@@ -151,11 +142,8 @@ class ClientDetailState(rx.State):
         self._show(detail)
         self.editing, self.notice = False, "Saved."
 
-    @rx.event
-    async def invite(self):
-        actor, away = await require(self, STAFF)
-        if away:
-            return away
+    @guarded(STAFF)
+    async def invite(self, actor: Actor):
         self.notice, self.action_error = "", ""
         try:
             await db.acall(invites.send_invite, actor, self._client_id(), get_settings().base_url)

@@ -5,13 +5,25 @@ from __future__ import annotations
 import reflex as rx
 
 from practipal_app import db
+from practipal_app.boundaries import views as boundary_views
+from practipal_app.boundaries.views import CrisisContact
 from practipal_app.config import get_settings
 from practipal_app.core.errors import DomainError, InvalidInput, LinkInvalid
 from practipal_app.onboarding import invites
 from practipal_app.onboarding import setup as practice
-from practipal_app.people import auth
+from practipal_app.people import auth, passwords
 from practipal_app.state.navigation import collect_session
-from practipal_app.state.session import cookie_value, page_params, signed_in
+from practipal_app.state.session import cookie_value, page_params, signed_in, ticked
+
+#: The longest text a public form field may carry: one past each limit, so that "too long" is
+#: still reported.
+NAME_MAX, EMAIL_MAX, PASSWORD_MAX = 200, 320, passwords.MAX_LENGTH + 1
+
+
+def _text(form: dict, name: str, limit: int = NAME_MAX) -> str:
+    """A text field of a public form, cut to a bounded length."""
+    return str(form.get(name, ""))[:limit]
+
 
 TIMEZONES = ["Asia/Kolkata", "Asia/Dubai", "Asia/Singapore", "Europe/London", "America/New_York",
              "America/Los_Angeles", "Australia/Sydney", "UTC"]
@@ -35,15 +47,15 @@ class SetupState(rx.State):
             await db.acall(
                 practice.set_up,
                 client_token=self.router.session.client_token,
-                practice_name=str(form.get("practice_name", "")),
-                timezone=str(form.get("timezone", "")),
-                owner_name=str(form.get("owner_name", "")),
-                email=str(form.get("email", "")),
-                password=str(form.get("password", "")),
-                starter_library=str(form.get("starter_library", "")) in ("on", "true", "1"),
+                practice_name=_text(form, "practice_name"),
+                timezone=_text(form, "timezone", 64),
+                owner_name=_text(form, "owner_name"),
+                email=_text(form, "email", EMAIL_MAX),
+                password=_text(form, "password", PASSWORD_MAX),
+                starter_library=ticked(form, "starter_library"),
             )
         except InvalidInput as exc:
-            self.errors = {("owner_name" if k == "name" else k): v for k, v in exc.errors.items()}
+            self.errors = exc.errors
         except DomainError as exc:
             self.form_error = exc.message
         else:
@@ -74,7 +86,8 @@ class LoginState(rx.State):
         yield
         try:
             await db.acall(
-                auth.sign_in, str(form.get("email", "")), str(form.get("password", "")),
+                auth.sign_in, _text(form, "email", EMAIL_MAX),
+                _text(form, "password", PASSWORD_MAX),
                 self.router.session.client_token, str(page_params(self).get("next", "")),
             )
         except DomainError as exc:
@@ -111,11 +124,12 @@ class ResetState(rx.State):
 
     @rx.event
     async def request_link(self, form: dict):
-        email = auth.normalize_email(str(form.get("email", "")))
-        if problem := auth.email_problem(email):
-            self.error = problem
+        try:
+            await db.acall(auth.request_reset, _text(form, "email", EMAIL_MAX),
+                           get_settings().base_url)
+        except InvalidInput as exc:
+            self.error = exc.errors.get("email", exc.message)
             return
-        await db.acall(auth.request_reset, email, get_settings().base_url)
         self.error, self.sent = "", True
 
     @rx.event
@@ -123,7 +137,8 @@ class ResetState(rx.State):
         self.busy, self.error = True, ""
         yield
         try:
-            await db.acall(auth.reset_password, self._token(), str(form.get("password", "")),
+            await db.acall(auth.reset_password, self._token(),
+                           _text(form, "password", PASSWORD_MAX),
                            self.router.session.client_token)
         except InvalidInput as exc:
             self.error = exc.errors.get("password", exc.message)
@@ -141,7 +156,7 @@ class InviteState(rx.State):
     practice_name: str = ""
     statement: str = ""
     charter_version: int = 0
-    own_contacts: list[dict[str, str]] = []
+    own_contacts: list[CrisisContact] = []
     invalid: str = ""
     errors: dict[str, str] = {}
     busy: bool = False
@@ -162,7 +177,7 @@ class InviteState(rx.State):
         self.client_name, self.therapist_name = view.client_name, view.therapist_name
         self.practice_name = view.practice_name
         self.statement, self.charter_version = view.charter.statement, view.charter.version
-        self.own_contacts = [{"label": c["label"], "phone": c["phone"]} for c in view.charter.own_contacts]
+        self.own_contacts = boundary_views.crisis_contacts(view.charter.own_contacts)
 
     @rx.event
     async def submit(self, form: dict):
@@ -170,8 +185,8 @@ class InviteState(rx.State):
         yield
         try:
             await db.acall(
-                invites.accept, self._token(), str(form.get("password", "")),
-                form.get("acknowledged") in (True, "on", "true"), self.charter_version,
+                invites.accept, self._token(), _text(form, "password", PASSWORD_MAX),
+                ticked(form, "acknowledged"), self.charter_version,
                 self.router.session.client_token,
             )
         except InvalidInput as exc:

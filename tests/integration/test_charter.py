@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import pytest
+from reflex.istate.data import RouterData
+from reflex.state import State
 from sqlmodel import select
 
 from practipal_app import db
 from practipal_app.boundaries import charter
+from practipal_app.boundaries.views import CrisisContact
 from practipal_app.core.errors import InvalidInput, PermissionDenied
 from practipal_app.models import Charter, Role
 from practipal_app.onboarding import setup as practice
 from practipal_app.people import auth
+from practipal_app.state.charter import CharterState
 
 DEFAULT_STATEMENT = charter.generate_statement(charter.CharterSettings())
 
@@ -96,3 +100,65 @@ def test_assistants_have_no_charter(owner):
         db.call(charter.save, auth.actor_for(assistant), charter.CharterSettings())
     with pytest.raises(PermissionDenied):
         db.call(charter.my_charter, auth.actor_for(assistant))
+
+
+def _charter_page(owner) -> CharterState:
+    """The charter page's state in a tab signed in as `owner`."""
+    cookie = db.call(auth.start_session, owner, "pytest")
+    path = "/app/settings/charter"
+    router = RouterData.from_router_data({"headers": {"cookie": f"{auth.SESSION_COOKIE}={cookie}"},
+                                          "pathname": path, "asPath": path, "query": {}})
+    root = State(_reflex_internal_init=True)
+    root.router = router
+    page = root.get_substate(CharterState.get_full_name().split(".")[1:])
+    page.router = router
+    return page
+
+
+def _run(page, name: str, *args):
+    return page.event_handlers[name].fn(page, *args)
+
+
+async def test_the_charter_page_edits_contacts_by_row_and_saves_them(owner):
+    page = _charter_page(owner)
+    await _run(page, "load")
+    assert page.contacts == [] and page.version == 0
+    for _ in range(6):
+        await _run(page, "add_contact")
+    assert page.contacts == [CrisisContact()] * 5
+    await _run(page, "set_contact", 1, "label", "Dr. Rao's clinic")
+    await _run(page, "set_contact", "1", "phone", "+91 80 1234 5678")
+    await _run(page, "set_contact", 1, "owner", "x")
+    await _run(page, "set_contact", "first", "label", "x")
+    for index in (4, 3, 2, 0):
+        await _run(page, "remove_contact", index)
+    await _run(page, "remove_contact", "last")
+    assert page.contacts == [CrisisContact("Dr. Rao's clinic", "+91 80 1234 5678")]
+
+    await _run(page, "toggle_day", 5)
+    await _run(page, "toggle_day", "0")
+    await _run(page, "toggle_day", "Sunday")
+    await _run(page, "toggle_list", "whatsapp_for", "payments")
+    await _run(page, "toggle_list", "whatsapp_for", "anything at all")
+    await _run(page, "set_response_days", "two")
+    assert page.errors == {"response_days": "Choose a number of days."}
+    await _run(page, "set_response_days", "2")
+    await _run(page, "save")
+
+    assert (page.errors, page.version) == ({}, 1)
+    assert page.contacts == [CrisisContact("Dr. Rao's clinic", "+91 80 1234 5678")]
+    view = db.call(charter.my_charter, auth.actor_for(owner))
+    assert view.settings.working_days == (1, 2, 3, 4, 5)
+    assert view.settings.whatsapp_for == ("scheduling", "tech", "payments")
+    assert view.settings.response_days == 2
+    assert view.own_contacts == ({"label": "Dr. Rao's clinic", "phone": "+91 80 1234 5678"},)
+
+
+async def test_the_charter_page_refuses_a_half_filled_contact_on_its_field(owner):
+    page = _charter_page(owner)
+    await _run(page, "load")
+    await _run(page, "add_contact")
+    await _run(page, "set_contact", 0, "label", "Clinic")
+    await _run(page, "save")
+    assert page.errors == {"crisis_contacts": "Each contact needs a name and a phone number."}
+    assert _versions(owner.id) == []

@@ -8,7 +8,7 @@ from practipal_app import db
 from practipal_app.core.errors import InvalidInput, NotFound, PermissionDenied
 from practipal_app.models import Role
 from practipal_app.onboarding import setup as practice
-from practipal_app.people import auth, clients
+from practipal_app.people import auth, clients, views
 from practipal_app.people.clients import PAGE_SIZE, ClientForm
 
 
@@ -110,8 +110,10 @@ def test_paging_twenty_five_at_a_time_in_name_order(owner_actor, add_client):
 
 
 def test_list_shows_portal_status_and_readable_phone(caseload, owner_actor):
-    rows, _ = db.call(clients.list_clients, owner_actor, query="riya")
-    assert (rows[0].phone, rows[0].portal, rows[0].status) == ("+91 98765 43210", "Not invited", "active")
+    records, _ = db.call(clients.list_clients, owner_actor, query="riya")
+    rows = views.client_rows(records)
+    assert (rows[0].id, rows[0].phone, rows[0].portal, rows[0].status) == (
+        caseload["riya"], "+91 98765 43210", "Not invited", "active")
 
 
 def test_invalid_form_reports_every_field_and_saves_nothing(owner_actor):
@@ -180,9 +182,12 @@ def test_update_changes_what_was_typed(caseload, owner_actor):
                    emergency_contact_phone="98111 22333", emergency_contact_relation="Father",
                    timezone="Europe/London", status="paused"),
     )
-    assert (detail.name, detail.email, detail.phone, detail.phone_display) == (
+    card = views.client_card(detail)
+    assert (card.name, card.email, card.phone, card.phone_display) == (
         "Riya S. Sharma", "riya.s@example.com", "+919876500000", "+91 98765 00000")
-    assert (detail.emergency_contact_phone, detail.timezone, detail.status) == ("+919811122333", "Europe/London", "paused")
+    assert (card.emergency_contact_phone, card.emergency_contact_phone_display) == (
+        "+919811122333", "+91 98111 22333")
+    assert (card.timezone, card.status) == ("Europe/London", "paused")
     assert db.call(clients.get_client, owner_actor, riya) == detail
     assert _names(owner_actor, query="riya.s@") == (["Riya S. Sharma"], 1)
 

@@ -21,7 +21,7 @@ from practipal_app.core.tokens import new_token
 from practipal_app.models import CharterAcknowledgement
 from practipal_app.notifications import outbox as outbox_service
 from practipal_app.onboarding import invites
-from practipal_app.people import auth, clients
+from practipal_app.people import auth, clients, views
 
 EXPIRED = "This invite link has expired — ask your therapist to send a new one."
 RIYA_PASSWORD = "Quiet-Lantern-Sky-7"
@@ -60,9 +60,9 @@ def test_invite_email_names_therapist_and_practice(invite, outbox, owner_actor, 
     assert mail.subject == "Asha Rao invited you to the Sunrise Counselling client portal"
     assert f"{base_url}/invite/{token}" in mail.body_text
     assert "Hello Riya Sharma" in mail.body_text
-    detail = db.call(clients.get_client, owner_actor, riya)
+    detail = views.client_card(db.call(clients.get_client, owner_actor, riya))
     # Shown in the practice's zone: 04:30 UTC is 10:00 in Kolkata.
-    assert detail.portal == "Invited"
+    assert (detail.portal, detail.invited, detail.on_portal) == ("Invited", True, False)
     assert detail.invited_at == format_local(t0, "Asia/Kolkata") and "Mar 2026, 10:00 am" in detail.invited_at
 
 
@@ -86,8 +86,9 @@ def test_accepting_sets_the_password_records_the_acknowledgement_and_signs_in(in
     [ack] = _acks(riya)
     assert ack.charter_version == shown == 1
     assert db.call(charter.needs_acknowledgement, riya) is False
-    detail = db.call(clients.get_client, owner_actor, riya)
-    assert (detail.portal, detail.accepted_at) == ("Active", format_local(t0 + timedelta(days=2), "Asia/Kolkata"))
+    detail = views.client_card(db.call(clients.get_client, owner_actor, riya))
+    assert (detail.portal, detail.on_portal, detail.invited) == ("Active", True, False)
+    assert detail.accepted_at == format_local(t0 + timedelta(days=2), "Asia/Kolkata")
 
 
 def test_invite_link_works_once(invite, t0):

@@ -36,6 +36,15 @@ def test_request_for_an_unknown_email_sends_nothing_and_says_nothing(owner, outb
     assert outbox("password_reset") == []
 
 
+@pytest.mark.parametrize("typed", ["", "   ", "asha-at-example.com"])
+def test_request_for_something_that_is_not_an_email_asks_for_one(owner, outbox, base_url, typed):
+    with pytest.raises(InvalidInput) as caught:
+        db.call(auth.request_reset, typed, base_url)
+    assert list(caught.value.errors) == ["email"]
+    assert caught.value.errors["email"].startswith("Enter an email address")
+    assert outbox("password_reset") == []
+
+
 def test_reset_sets_the_password_signs_this_tab_in_and_ends_other_sessions(
     reset_token, owner, owner_password, t0,
 ):

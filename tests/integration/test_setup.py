@@ -42,7 +42,8 @@ def test_setup_form_errors_are_keyed_by_field_and_nothing_is_saved(engine):
     with pytest.raises(InvalidInput) as caught:
         db.call(practice.create_practice, practice_name=" ", timezone="Mars/Olympus", owner_name="",
                 email="asha-at-example", password="password123")
-    assert set(caught.value.errors) == {"practice_name", "timezone", "name", "email", "password"}
+    assert set(caught.value.errors) == {"practice_name", "timezone", "owner_name", "email", "password"}
+    assert caught.value.errors["owner_name"] == "Enter a name."
     assert caught.value.errors["email"] == "Enter an email address like name@example.com."
     assert caught.value.errors["timezone"] == "Choose a timezone from the list."
     assert db.call(practice.needs_setup) is True

@@ -10,13 +10,18 @@ from hypothesis import strategies as st
 
 from practipal_app.boundaries.charter import (
     DAY_NAMES,
+    DEFAULT_CRISIS_CONTACTS,
     CharterSettings,
+    draft,
     format_clock,
     format_days,
     generate_statement,
+    parse_response_days,
+    preview,
     response_promise,
     validate,
 )
+from practipal_app.core.errors import InvalidInput
 
 WHATSAPP_DEFAULT = (
     "WhatsApp is only for scheduling issues and tech problems before a session — not for "
@@ -157,3 +162,43 @@ def test_any_valid_settings_give_a_statement_with_the_crisis_line(days, hour, mi
     assert CRISIS in text
     assert format_clock(settings.check_time) in text
     assert len(text) <= 4000
+
+
+def _draft(**changes) -> CharterSettings:
+    page = {"whatsapp_for": ["scheduling", "tech"], "whatsapp_not_for": ["emotional"],
+            "working_days": [0, 1], "check_time": "18:00", "response_days": 1, "own_contacts": [],
+            "extra_text": ""}
+    return draft(**{**page, **changes})
+
+
+def test_the_pages_draft_keeps_the_settings_order_and_drops_what_is_not_a_choice():
+    s = _draft(whatsapp_for=["tech", "gossip", "scheduling"],
+               whatsapp_not_for=["therapy", "emotional"], working_days=[4, 0, 4, 2])
+    assert s.whatsapp_for == ("scheduling", "tech")
+    assert s.whatsapp_not_for == ("emotional", "therapy")
+    assert s.working_days == (0, 2, 4)
+
+
+def test_the_pages_draft_puts_the_national_lines_first_and_drops_blank_contact_rows():
+    s = _draft(own_contacts=[("  Clinic ", " 080 1234 "), ("", "  "), ("", "999")])
+    assert s.crisis_contacts == (*DEFAULT_CRISIS_CONTACTS, {"label": "Clinic", "phone": "080 1234"},
+                                 {"label": "", "phone": "999"})
+    assert validate(s, None) == {"crisis_contacts": "Each contact needs a name and a phone number."}
+
+
+def test_preview_is_the_statement_and_empty_while_the_time_is_not_one_yet():
+    assert preview(CharterSettings()) == generate_statement(CharterSettings())
+    assert preview(_draft(check_time="")) == ""
+    assert preview(_draft(check_time="7:")) == ""
+
+
+@pytest.mark.parametrize(("sent", "days"), [("1", 1), ("5", 5), (3, 3), (" 2 ", 2)])
+def test_response_days_as_the_select_sends_them(sent, days):
+    assert parse_response_days(sent) == days
+
+
+@pytest.mark.parametrize("sent", ["", "two", "-1", "1.5", None])
+def test_response_days_that_are_not_a_number_are_refused_on_their_field(sent):
+    with pytest.raises(InvalidInput) as caught:
+        parse_response_days(sent)
+    assert caught.value.errors == {"response_days": "Choose a number of days."}

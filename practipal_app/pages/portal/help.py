@@ -20,7 +20,7 @@ def portal_help() -> rx.Component:
             PortalState.own_contacts.length() > 0,
             rx.vstack(
                 rx.heading("Contacts from your therapist", size="4", as_="h2"),
-                rx.foreach(PortalState.own_contacts, lambda c: tel_link(c["label"], c["phone"])),
+                rx.foreach(PortalState.own_contacts, lambda c: tel_link(c.label, c.phone)),
                 spacing="2", width="100%",
             ),
         ),

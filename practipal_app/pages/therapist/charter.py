@@ -56,9 +56,9 @@ def _hours() -> rx.Component:
 
 def _contact_row(contact, index) -> rx.Component:
     return rx.hstack(
-        rx.input(value=contact["label"], placeholder="Who (e.g. Local psychiatric emergency)",
+        rx.input(value=contact.label, placeholder="Who (e.g. Local psychiatric emergency)",
                  aria_label="Contact name", on_change=lambda v: S.set_contact(index, "label", v), flex="2"),
-        rx.input(value=contact["phone"], placeholder="Phone", aria_label="Contact phone", type="tel",
+        rx.input(value=contact.phone, placeholder="Phone", aria_label="Contact phone", type="tel",
                  on_change=lambda v: S.set_contact(index, "phone", v), flex="1"),
         rx.icon_button(rx.icon("x", size=16), aria_label="Remove contact", variant="soft", color_scheme="gray",
                        on_click=S.remove_contact(index)),
@@ -145,7 +145,7 @@ def whatsapp_kit() -> rx.Component:
                     "portal, so WhatsApp stays for scheduling and tech problems.", size="2", color_scheme="gray"),
             _kit_text("Away message", K.away),
             _kit_text("Greeting message", K.greeting),
-            rx.foreach(K.quick, lambda q: _kit_text("Quick reply " + q[0], q[1])),
+            rx.foreach(K.quick, lambda q: _kit_text("Quick reply " + q.shortcut, q.text)),
             rx.divider(),
             rx.form(
                 rx.hstack(

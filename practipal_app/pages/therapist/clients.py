@@ -11,9 +11,9 @@ STATUS_OPTIONS = [("", "All statuses"), ("active", "Active"), ("paused", "Paused
 
 
 def client_fields(state, values=None) -> list[rx.Component]:
-    """The add/edit fields. `values` holds current values when editing."""
+    """The add/edit fields. `values` (a ClientCard var) holds current values when editing."""
     def v(key: str, default=None):
-        return default if values is None else values[key]
+        return default if values is None else getattr(values, key)
 
     err = state.errors
     return [
@@ -27,8 +27,9 @@ def client_fields(state, values=None) -> list[rx.Component]:
             select_field("Timezone", "timezone", [rx.el.option(tz, value=tz) for tz in TIMEZONES],
                          error=err.get("timezone", ""), default_value=v("timezone", "Asia/Kolkata")),
             select_field("Therapist", "therapist_id",
-                         rx.foreach(state.therapist_options, lambda o: rx.el.option(o[1], value=o[0])),
-                         error=err.get("therapist_id", ""), default_value=v("therapist_id")),
+                         rx.foreach(state.therapist_options, lambda o: rx.el.option(o.label, value=o.value)),
+                         error=err.get("therapist_id", ""),
+                         default_value=None if values is None else values.therapist_id.to_string()),
             columns="2", spacing="4", width="100%",
         ),
         rx.heading("Emergency contact", size="3", as_="h3"),
@@ -64,13 +65,13 @@ def _add_form() -> rx.Component:
 
 def _row(row) -> rx.Component:
     return rx.table.row(
-        rx.table.cell(rx.link(row["name"], href="/app/clients/" + row["id"], weight="medium")),
-        rx.table.cell(row["email"]),
-        rx.table.cell(row["phone"]),
-        rx.table.cell(rx.badge(row["status"], color_scheme="gray")),
-        rx.table.cell(rx.badge(row["portal"], color_scheme=rx.match(row["portal"], ("Active", "green"),
-                                                                    ("Invited", "amber"), "gray"))),
-        rx.table.cell(row["therapist_name"]),
+        rx.table.cell(rx.link(row.name, href="/app/clients/" + row.id.to_string(), weight="medium")),
+        rx.table.cell(row.email),
+        rx.table.cell(row.phone),
+        rx.table.cell(rx.badge(row.status, color_scheme="gray")),
+        rx.table.cell(rx.badge(row.portal, color_scheme=rx.match(row.portal, ("Active", "green"),
+                                                                 ("Invited", "amber"), "gray"))),
+        rx.table.cell(row.therapist_name),
     )
 
 
