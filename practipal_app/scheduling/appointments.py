@@ -23,6 +23,7 @@ from practipal_app.content import resources
 from practipal_app.core import audit
 from practipal_app.core.errors import DomainError, NotFound, PermissionDenied
 from practipal_app.core.identity import Actor
+from practipal_app.core.timefmt import session_label
 from practipal_app.models import (
     ACTIVE_STATUSES,
     Appointment,
@@ -480,8 +481,9 @@ def book_series(session: Session, actor: Actor, *, client_id: int, session_type_
                        first_start=first_start, every_weeks=every_weeks, count=count, until=until)
     conflicts = [o for o in plan if o.conflict]
     if conflicts and not skip_conflicts:
-        raise NeedsConfirmation(f"{len(conflicts)} of {len(plan)} sessions conflict.",
-                                [f"{o.starts_at.isoformat()}: {o.conflict}" for o in conflicts])
+        tz = scheduling.practice_timezone(session, actor.practice_id)
+        reasons = [f"{session_label(o.starts_at, tz)}: {o.conflict}" for o in conflicts]
+        raise NeedsConfirmation(f"{len(conflicts)} of {len(plan)} sessions conflict.", reasons)
     profile = _profile_for(session, actor, client_id)
     kind = scheduling.session_type_for(session, profile.therapist_id, session_type_id)
     series_id = uuid.uuid4().hex

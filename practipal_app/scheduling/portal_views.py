@@ -1,69 +1,139 @@
-"""What the portal reads of a client's sessions; `scheduling.views` shapes them in the client's zone."""
+"""What the portal reads of a client's sessions, and the booking page's confirm step, as data;
+`scheduling.views` shapes it in the client's zone."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 
 from sqlmodel import Session
 
-from practipal_app.core.errors import PermissionDenied
+from practipal_app.core.errors import DomainError, InvalidInput, PermissionDenied
 from practipal_app.core.identity import Actor
 from practipal_app.models import ClientProfile, Practice, Role
 from practipal_app.models.base import utcnow
 from practipal_app.scheduling import appointments
 from practipal_app.scheduling import rules as scheduling
-from practipal_app.scheduling.views import PortalSession, Zones, leave_notice, portal_session
+from practipal_app.scheduling.views import BookingPage, ClientSessions, FreeTimes, Zones
+
+
+def _profile(session: Session, actor: Actor) -> ClientProfile:
+    if actor.role != Role.CLIENT:
+        raise PermissionDenied()
+    return session.get(ClientProfile, actor.user_id)
 
 
 def zones(session: Session, actor: Actor) -> Zones:
-    if actor.role != Role.CLIENT:
-        raise PermissionDenied()
-    profile = session.get(ClientProfile, actor.user_id)
+    profile = _profile(session, actor)
     return Zones(profile.timezone, session.get(Practice, profile.practice_id).timezone)
 
 
 def cancellation_window(session: Session, actor: Actor) -> int:
     """Hours before a session inside which cancelling counts as late, for this client."""
-    if actor.role != Role.CLIENT:
-        raise PermissionDenied()
-    profile = session.get(ClientProfile, actor.user_id)
-    return scheduling.settings_for(session, profile.therapist_id).cancellation_window_hours
+    return scheduling.settings_for(
+        session, _profile(session, actor).therapist_id
+    ).cancellation_window_hours
 
 
-@dataclass(frozen=True)
-class SessionsPage:
-    upcoming: list[PortalSession]
-    history: list[PortalSession]
-    leave_notices: list[str]
-    window_hours: int
+def _on_leave(
+    session: Session, profile: ClientProfile, upcoming: list[appointments.AppointmentView]
+) -> list[appointments.AppointmentView]:
+    """The client's sessions that fall in the therapist's leave."""
+    return [
+        view
+        for view in upcoming
+        if scheduling.time_off(session, profile.therapist_id, view.starts_at, view.ends_at)
+    ]
 
 
-def sessions_page(session: Session, actor: Actor, now: datetime | None = None) -> SessionsPage:
+def sessions_page(session: Session, actor: Actor, now: datetime | None = None) -> ClientSessions:
+    """The client's upcoming sessions and history, those in the therapist's leave, and the
+    cancellation window."""
     now = now or utcnow()
-    z = zones(session, actor)
+    profile = _profile(session, actor)
     upcoming = appointments.for_client(session, actor, actor.user_id, upcoming=True, now=now)
-    history = appointments.for_client(session, actor, actor.user_id, upcoming=False, now=now)
-    profile = session.get(ClientProfile, actor.user_id)
-    return SessionsPage(
-        upcoming=[portal_session(v, z, now) for v in upcoming],
-        history=[portal_session(v, z, now) for v in history],
-        leave_notices=leave_notices(session, profile, upcoming, z),
+    return ClientSessions(
+        zones=zones(session, actor),
+        now=now,
+        upcoming=upcoming,
+        history=appointments.for_client(session, actor, actor.user_id, upcoming=False, now=now),
+        on_leave=_on_leave(session, profile, upcoming),
         window_hours=cancellation_window(session, actor),
     )
 
 
-def leave_notices(session: Session, profile: ClientProfile, upcoming: list[appointments.AppointmentView],
-                  z: Zones) -> list[str]:
-    """A notice for each of the client's sessions that falls in the therapist's leave."""
-    return [leave_notice(view, z) for view in upcoming
-            if scheduling.time_off(session, profile.therapist_id, view.starts_at, view.ends_at)]
-
-
-def next_session(session: Session, actor: Actor, now: datetime | None = None) -> tuple[PortalSession | None, list[str]]:
-    """The client's next session (None when none) and leave notices, for the portal home."""
+def next_session(session: Session, actor: Actor, now: datetime | None = None) -> ClientSessions:
+    """The client's next few sessions and those in the therapist's leave, for the portal home."""
     now = now or utcnow()
-    z = zones(session, actor)
-    upcoming = appointments.for_client(session, actor, actor.user_id, upcoming=True, now=now, limit=5)
-    profile = session.get(ClientProfile, actor.user_id)
-    return (portal_session(upcoming[0], z, now) if upcoming else None), leave_notices(session, profile, upcoming, z)
+    profile = _profile(session, actor)
+    upcoming = appointments.for_client(
+        session, actor, actor.user_id, upcoming=True, now=now, limit=5
+    )
+    return ClientSessions(
+        zones=zones(session, actor),
+        now=now,
+        upcoming=upcoming,
+        on_leave=_on_leave(session, profile, upcoming),
+    )
+
+
+def booking_page(session: Session, actor: Actor, moving_id: int = 0) -> BookingPage:
+    """The types the client can book, and the session they are moving (`moving_id`; 0 for none).
+    A session that is not theirs is not moved: the page books a new one instead."""
+    types = appointments.bookable_types(session, actor)
+    moving, moving_type_id = None, 0
+    if moving_id > 0:
+        try:
+            moving = appointments.get(session, actor, moving_id)
+        except DomainError:
+            moving = None
+        else:
+            moving_type_id = next((t.id for t in types if t.name == moving.title), 0)
+    return BookingPage(
+        zones=zones(session, actor),
+        types=types,
+        window_hours=cancellation_window(session, actor),
+        moving=moving,
+        moving_type_id=moving_type_id,
+    )
+
+
+def free_times(session: Session, actor: Actor, session_type_id: int) -> FreeTimes:
+    return FreeTimes(
+        zones(session, actor), appointments.available_slots(session, actor, session_type_id)
+    )
+
+
+def instant(text: str) -> datetime:
+    """A time the page sent back (an ISO instant with its offset)."""
+    try:
+        start = datetime.fromisoformat(str(text))
+    except ValueError:
+        start = None
+    if start is None or start.tzinfo is None:
+        raise InvalidInput({"form": "Please pick one of the times shown."})
+    return start
+
+
+def book_or_move(
+    session: Session,
+    actor: Actor,
+    *,
+    chosen: str,
+    session_type_id: int,
+    moving_id: int = 0,
+    confirmed: bool = False,
+    now: datetime | None = None,
+) -> None:
+    """The client's chosen time: moves session `moving_id`, or books a new session of the type."""
+    start = instant(chosen)
+    if moving_id:
+        appointments.reschedule(session, actor, moving_id, start, confirmed=confirmed, now=now)
+    else:
+        appointments.book(
+            session,
+            actor,
+            client_id=actor.user_id,
+            session_type_id=session_type_id,
+            starts_at=start,
+            now=now,
+        )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -14,6 +14,7 @@ from practipal_app.core.timefmt import (
     weekday_label,
     zone_label,
 )
+from practipal_app.core.views import Option
 from practipal_app.models import SessionType, TimeOff
 from practipal_app.scheduling.appointments import AppointmentView
 from practipal_app.scheduling.rules import Availability, format_minutes
@@ -159,6 +160,45 @@ def portal_session(view: AppointmentView, z: Zones, now: datetime) -> PortalSess
 
 
 @dataclass(frozen=True)
+class ClientSessions:
+    """A client's sessions as data, for the portal: shaped in the client's zone."""
+
+    zones: Zones
+    now: datetime
+    upcoming: list[AppointmentView]
+    history: list[AppointmentView] = field(default_factory=list)
+    #: The upcoming sessions that fall in the therapist's leave.
+    on_leave: list[AppointmentView] = field(default_factory=list)
+    window_hours: int = 0
+
+
+@dataclass(frozen=True)
+class SessionsPage:
+    upcoming: list[PortalSession]
+    history: list[PortalSession]
+    leave_notices: list[str]
+    window_hours: int
+
+
+def sessions_page(data: ClientSessions) -> SessionsPage:
+    return SessionsPage(
+        upcoming=[portal_session(v, data.zones, data.now) for v in data.upcoming],
+        history=[portal_session(v, data.zones, data.now) for v in data.history],
+        leave_notices=leave_notices(data), window_hours=data.window_hours,
+    )
+
+
+def next_session(data: ClientSessions) -> PortalSession | None:
+    """The first upcoming session, for the portal home; None when none is booked."""
+    return portal_session(data.upcoming[0], data.zones, data.now) if data.upcoming else None
+
+
+def leave_notices(data: ClientSessions) -> list[str]:
+    """A notice for each upcoming session that falls in the therapist's leave."""
+    return [leave_notice(view, data.zones) for view in data.on_leave]
+
+
+@dataclass(frozen=True)
 class StaffSession:
     """One session as the therapist's calendar, Today and the client's page show it."""
 
@@ -186,6 +226,19 @@ def staff_session(view: AppointmentView, tz: str, now: datetime) -> StaffSession
         mode=MODE_LABELS.get(view.mode, view.mode), join_url=view.join_url if view.can_join(now) else "",
         link=view.join_url, location=view.location, agenda=view.agenda, past=view.starts_at <= now,
     )
+
+
+@dataclass(frozen=True)
+class StaffSessions:
+    """Sessions as data, for the workspace: shaped in the practice's zone."""
+
+    timezone: str
+    now: datetime
+    views: list[AppointmentView]
+
+
+def staff_sessions(data: StaffSessions) -> list[StaffSession]:
+    return [staff_session(v, data.timezone, data.now) for v in data.views]
 
 
 @dataclass(frozen=True)
@@ -230,6 +283,28 @@ def day_columns(data: CalendarDays) -> list[DayColumn]:
     return columns
 
 
+def today_sessions(data: CalendarDays | None) -> list[StaffSession]:
+    """The sessions starting today, for the Today page; none for someone without a calendar."""
+    return day_columns(data)[0].sessions if data is not None else []
+
+
+@dataclass(frozen=True)
+class BookingChoices:
+    """Whom and what a therapist can book, as data: (client id, name) pairs and session types."""
+
+    clients: list[tuple[int, str]]
+    types: list[SessionType]
+
+
+def client_options(choices: BookingChoices) -> list[Option]:
+    return [Option(str(client_id), name) for client_id, name in choices.clients]
+
+
+def staff_type_options(choices: BookingChoices) -> list[Option]:
+    """'Therapy session · 50 min'."""
+    return [Option(str(t.id), f"{t.name} · {t.duration_minutes} min") for t in choices.types]
+
+
 # Booking -----------------------------------------------------------------------------------------
 
 
@@ -246,14 +321,6 @@ class Slot:
 class SlotDay:
     day: str
     slots: list[Slot]
-
-
-@dataclass(frozen=True)
-class Option:
-    """One choice of a select: the value sent back and the label shown."""
-
-    value: str
-    label: str
 
 
 def slot_days(starts: list[datetime], z: Zones) -> list[SlotDay]:
@@ -284,3 +351,43 @@ def type_options(types: list[SessionType]) -> list[Option]:
 def leave_notice(view: AppointmentView, z: Zones) -> str:
     return (f"Your therapist is on leave on {day_label(view.starts_at, z.client)}. "
             "They will contact you to move this session; you can also pick a new time.")
+
+
+@dataclass(frozen=True)
+class BookingPage:
+    """What the portal's booking page starts from, as data. `moving` is the session being moved
+    (None when booking a new one), `moving_type_id` its session type (0 when no longer offered)."""
+
+    zones: Zones
+    types: list[SessionType]
+    window_hours: int
+    moving: AppointmentView | None = None
+    moving_type_id: int = 0
+
+
+@dataclass(frozen=True)
+class FreeTimes:
+    zones: Zones
+    starts: list[datetime]
+
+
+def moving_label(data: BookingPage) -> str:
+    """When the session being moved is booked now, in the client's zone; '' when none is moved."""
+    if data.moving is None:
+        return ""
+    return session_label(data.moving.starts_at, data.zones.client)
+
+
+def chosen_type(data: BookingPage, current: str) -> str:
+    """The session type to offer times for: the moved session's, else the one chosen before, else
+    the first offered."""
+    if data.moving is not None:
+        current = str(data.moving_type_id) if data.moving_type_id else ""
+    if not current and data.types:
+        current = str(data.types[0].id)
+    return current
+
+
+def policy_text(window_hours: int) -> str:
+    return (f"Cancelling or moving within {window_hours} hours of a session counts as a late "
+            "cancellation under your therapist's policy.")

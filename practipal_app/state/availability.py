@@ -17,7 +17,7 @@ from practipal_app.scheduling.views import (
     availability_page,
 )
 from practipal_app.state.guard import guarded
-from practipal_app.state.session import CLINICIANS, ticked
+from practipal_app.state.session import CLINICIANS, as_id, ticked
 
 NEW_TYPE = -1
 
@@ -37,7 +37,7 @@ class AvailabilityState(rx.State):
     form_key: int = 0
     loaded: bool = False
 
-    async def _refresh(self, actor) -> None:
+    async def _refresh(self, actor: Actor) -> None:
         page = availability_page(await db.aread(scheduling.availability, actor))
         self.hours, self.policies, self.types = page.hours, page.policies, page.types
         self.leave, self.affected = page.leave, page.affected
@@ -59,9 +59,18 @@ class AvailabilityState(rx.State):
         self.notice = notice
         await self._refresh(actor)
 
+    async def _run_on(self, actor: Actor, notice: str, fn, raw_id: object):
+        """`_run` on the id the page sent: refused as not found when it is not one."""
+        try:
+            target = as_id(raw_id)
+        except DomainError as exc:
+            self.errors, self.notice = {"form": exc.message}, ""
+            return
+        return await self._run(actor, notice, fn, target)
+
     @guarded(CLINICIANS)
     async def load(self, actor: Actor):
-        self.errors, self.notice, self.editing_type = {}, "", ""
+        self.errors, self.notice, self.editing_type = {}, "", 0
         await self._refresh(actor)
 
     @guarded(CLINICIANS)
@@ -78,7 +87,13 @@ class AvailabilityState(rx.State):
 
     @guarded(CLINICIANS)
     async def edit_type(self, actor: Actor, type_id: int):
-        self.editing_type, self.errors = int(type_id), {}
+        """Open the form for session type `type_id`, or for a new one (NEW_TYPE)."""
+        self.errors = {}
+        try:
+            new = str(type_id).strip() == str(NEW_TYPE)
+            self.editing_type = NEW_TYPE if new else as_id(type_id)
+        except DomainError:
+            self.editing_type = 0
 
     @guarded(CLINICIANS)
     async def save_type(self, actor: Actor, form: dict):
@@ -87,8 +102,8 @@ class AvailabilityState(rx.State):
 
     @guarded(CLINICIANS)
     async def archive_type(self, actor: Actor, type_id: int):
-        return await self._run(actor, "Session type removed. Booked sessions keep it.",
-                               scheduling.archive_session_type, int(type_id))
+        return await self._run_on(actor, "Session type removed. Booked sessions keep it.",
+                                  scheduling.archive_session_type, type_id)
 
     @guarded(CLINICIANS)
     async def add_leave(self, actor: Actor, form: dict):
@@ -97,4 +112,4 @@ class AvailabilityState(rx.State):
 
     @guarded(CLINICIANS)
     async def remove_leave(self, actor: Actor, leave_id: int):
-        return await self._run(actor, "Leave removed.", scheduling.remove_time_off, int(leave_id))
+        return await self._run_on(actor, "Leave removed.", scheduling.remove_time_off, leave_id)

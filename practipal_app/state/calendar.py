@@ -9,9 +9,18 @@ import reflex as rx
 from practipal_app import db
 from practipal_app.core.errors import DomainError
 from practipal_app.core.identity import Actor
+from practipal_app.core.views import Option
 from practipal_app.scheduling import appointments
 from practipal_app.scheduling import workspace_views as workspace_schedule
-from practipal_app.scheduling.views import DayColumn, Option, StaffSession, day_columns
+from practipal_app.scheduling.views import (
+    DayColumn,
+    StaffSession,
+    alternatives,
+    client_options,
+    day_columns,
+    staff_type_options,
+)
+from practipal_app.scheduling.workspace_views import BookingRequest
 from practipal_app.state.guard import guarded
 from practipal_app.state.session import CLINICIANS, as_id, page_params
 
@@ -31,8 +40,8 @@ class CalendarState(rx.State):
     alternatives: list[str] = []
     notice: str = ""
     form_key: int = 0
-    #: The booking form waiting for "Book anyway", as the page sent it.
-    _pending: dict = {}
+    #: The booking waiting for "Book anyway", as read from the form.
+    _pending: BookingRequest | None = None
 
     def _first_day(self) -> date:
         anchor = date.fromisoformat(self.anchor)
@@ -42,6 +51,8 @@ class CalendarState(rx.State):
         return next((s for d in self.days for s in d.sessions if s.id == appointment_id), None)
 
     async def _refresh(self, actor: Actor) -> None:
+        if not self.anchor:
+            self.anchor = (await db.aread(workspace_schedule.local_today, actor)).isoformat()
         count = 7 if self.view == "week" else 1
         self.days = day_columns(await db.aread(workspace_schedule.days, actor, self._first_day(), count))
         if self.selected is not None:
@@ -49,20 +60,18 @@ class CalendarState(rx.State):
 
     @guarded(CLINICIANS)
     async def load(self, actor: Actor):
-        self.anchor = self.anchor or (await db.aread(workspace_schedule.local_today, actor)).isoformat()
         self.error, self.notice, self.warnings, self.alternatives = "", "", [], []
-        clients, types = await db.aread(workspace_schedule.booking_options, actor)
-        self.clients = [Option(str(i), n) for i, n in clients]
-        self.types = [Option(str(i), n) for i, n in types]
+        choices = await db.aread(workspace_schedule.booking_options, actor)
+        self.clients, self.types = client_options(choices), staff_type_options(choices)
         self.preset_client = str(page_params(self).get("client", ""))[:20]
         self.show_form = bool(self.preset_client)
         await self._refresh(actor)
 
     @guarded(CLINICIANS)
     async def move(self, actor: Actor, step: int):
-        delta = timedelta(days=7 if self.view == "week" else 1) * int(step)
         today = await db.aread(workspace_schedule.local_today, actor)
-        self.anchor = (date.fromisoformat(self.anchor) + delta).isoformat() if step else today.isoformat()
+        anchor = date.fromisoformat(self.anchor) if self.anchor else today
+        self.anchor = workspace_schedule.shifted(anchor, self.view, step, today).isoformat()
         await self._refresh(actor)
 
     @guarded(CLINICIANS)
@@ -73,14 +82,18 @@ class CalendarState(rx.State):
     @guarded(CLINICIANS)
     async def open_day(self, actor: Actor, iso: str):
         try:
-            self.view, self.anchor = "day", date.fromisoformat(str(iso)).isoformat()
-        except ValueError:
+            day = workspace_schedule.parse_day(iso)
+        except DomainError:
             return
+        self.view, self.anchor = "day", day.isoformat()
         await self._refresh(actor)
 
     @guarded(CLINICIANS)
     async def select(self, actor: Actor, appointment_id: int):
-        self.selected = self._session(int(appointment_id))
+        try:
+            self.selected = self._session(as_id(appointment_id))
+        except DomainError:
+            self.selected = None
 
     @rx.event
     def close_detail(self):
@@ -101,37 +114,43 @@ class CalendarState(rx.State):
         self.notice = "Saved."
         await self._refresh(actor)
 
-    async def _submit(self, actor: Actor, form: dict, confirmed: bool, skip_conflicts: bool):
-        self.error, self.notice, self.alternatives = "", "", []
+    async def _submit(self, actor: Actor, request: BookingRequest, confirmed: bool,
+                      skip_conflicts: bool):
         try:
-            booked = await db.acall(workspace_schedule.book_from_form, actor, form, confirmed, skip_conflicts)
+            booked = await db.acall(workspace_schedule.book_request, actor, request, confirmed,
+                                    skip_conflicts)
         except appointments.NeedsConfirmation as exc:
-            self._pending, self.warnings = dict(form), exc.reasons
-            self.series_conflicts = str(form.get("repeat", "none")) in ("1", "2")
+            self._pending, self.warnings = request, exc.reasons
+            self.series_conflicts = request.is_series
             return
         except appointments.SlotTaken as exc:
-            self.error = exc.message
-            slots = await db.aread(workspace_schedule.describe_times, actor, exc.alternatives)
-            self.alternatives = [slot.label for slot in slots]
-            self.warnings = []
+            self.error, self.warnings = exc.message, []
+            zone = await db.aread(workspace_schedule.practice_zone, actor)
+            self.alternatives = [slot.label for slot in alternatives(exc.alternatives, zone)]
             return
         except DomainError as exc:
             self.error, self.warnings = exc.message, []
             return
-        self._pending, self.warnings, self.series_conflicts = {}, [], False
+        self._pending, self.warnings, self.series_conflicts = None, [], False
         self.show_form, self.form_key = False, self.form_key + 1
         self.notice = f"Booked {booked} session{'s' if booked != 1 else ''}. The client has been emailed."
-        if day := workspace_schedule.form_day(form):
-            self.anchor = day.isoformat()
+        self.anchor = request.day.isoformat()
         await self._refresh(actor)
 
     @guarded(CLINICIANS)
     async def book(self, actor: Actor, form: dict):
-        return await self._submit(actor, form, confirmed=False, skip_conflicts=False)
+        self.error, self.notice, self.alternatives = "", "", []
+        try:
+            request = await db.aread(workspace_schedule.read_booking_form, actor, form)
+        except DomainError as exc:
+            self.error, self.warnings = exc.message, []
+            return
+        return await self._submit(actor, request, confirmed=False, skip_conflicts=False)
 
     @guarded(CLINICIANS)
     async def book_anyway(self, actor: Actor):
-        if not self._pending:
+        self.error, self.notice, self.alternatives = "", "", []
+        if self._pending is None:
             self.error = "Fill in the booking form first."
             return
         return await self._submit(actor, self._pending, confirmed=True, skip_conflicts=self.series_conflicts)

@@ -2,22 +2,23 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
 import reflex as rx
 
 from practipal_app import db
-from practipal_app.core.errors import DomainError, InvalidInput
+from practipal_app.core.errors import DomainError
 from practipal_app.core.identity import Actor
-from practipal_app.core.timefmt import session_label
+from practipal_app.core.views import Option
 from practipal_app.scheduling import appointments
 from practipal_app.scheduling import portal_views as portal_schedule
 from practipal_app.scheduling.views import (
-    Option,
     PortalSession,
     Slot,
     SlotDay,
     alternatives,
+    chosen_type,
+    moving_label,
+    policy_text,
+    sessions_page,
     slot_days,
     type_options,
     zone_note,
@@ -38,7 +39,7 @@ class SessionsState(rx.State):
     loaded: bool = False
 
     async def _refresh(self, actor: Actor) -> None:
-        page = await db.aread(portal_schedule.sessions_page, actor)
+        page = sessions_page(await db.aread(portal_schedule.sessions_page, actor))
         self.upcoming, self.history = page.upcoming, page.history
         self.leave_notices, self.window_hours = page.leave_notices, page.window_hours
         self.loaded = True
@@ -90,40 +91,25 @@ class BookState(rx.State):
     loaded: bool = False
 
     async def _load_slots(self, actor: Actor) -> None:
-        z = await db.aread(portal_schedule.zones, actor)
-        self.zone_note = zone_note(z)
         if not self.type_id:
             self.days = []
             return
         try:
-            starts = await db.aread(appointments.available_slots, actor, as_id(self.type_id))
+            free = await db.aread(portal_schedule.free_times, actor, as_id(self.type_id))
         except DomainError:
             self.days, self.error = [], "That session type is not offered."
             return
-        self.days = slot_days(starts, z)
+        self.zone_note, self.days = zone_note(free.zones), slot_days(free.starts, free.zones)
 
     @guarded(CLIENTS)
     async def load(self, actor: Actor):
         self.chosen, self.chosen_label, self.error, self.alternatives = "", "", "", []
         self.needs_late_confirm = ""
-        types = await db.aread(appointments.bookable_types, actor)
-        self.types = type_options(types)
-        self.moving_id, self.moving_label = max(page_id(self, "move"), 0), ""
-        if self.moving_id:
-            try:
-                view = await db.aread(appointments.get, actor, self.moving_id)
-            except DomainError:
-                self.moving_id = 0
-            else:
-                z = await db.aread(portal_schedule.zones, actor)
-                self.moving_label = session_label(view.starts_at, z.client)
-                match = [t for t in types if t.name == view.title]
-                self.type_id = str(match[0].id) if match else ""
-        if not self.type_id and types:
-            self.type_id = str(types[0].id)
-        hours = await db.aread(portal_schedule.cancellation_window, actor)
-        self.policy = (f"Cancelling or moving within {hours} hours of a session counts as a late "
-                       "cancellation under your therapist's policy.")
+        page = await db.aread(portal_schedule.booking_page, actor, max(page_id(self, "move"), 0))
+        self.types, self.policy = type_options(page.types), policy_text(page.window_hours)
+        self.zone_note = zone_note(page.zones)
+        self.moving_id = page.moving.id if page.moving is not None else 0
+        self.moving_label, self.type_id = moving_label(page), chosen_type(page, self.type_id)
         await self._load_slots(actor)
         self.loaded = True
 
@@ -143,13 +129,9 @@ class BookState(rx.State):
     @guarded(CLIENTS)
     async def confirm(self, actor: Actor):
         try:
-            start = _instant(self.chosen)
-            if self.moving_id:
-                await db.acall(appointments.reschedule, actor, self.moving_id, start,
-                               confirmed=bool(self.needs_late_confirm))
-            else:
-                await db.acall(appointments.book, actor, client_id=actor.user_id,
-                               session_type_id=as_id(self.type_id), starts_at=start)
+            await db.acall(portal_schedule.book_or_move, actor, chosen=self.chosen,
+                           session_type_id=0 if self.moving_id else as_id(self.type_id),
+                           moving_id=self.moving_id, confirmed=bool(self.needs_late_confirm))
         except appointments.SlotTaken as exc:
             z = await db.aread(portal_schedule.zones, actor)
             self.error = exc.message
@@ -164,14 +146,3 @@ class BookState(rx.State):
             self.error = exc.message
             return
         return rx.redirect("/portal/sessions?booked=1")
-
-
-def _instant(text: str) -> datetime:
-    """The chosen time as the page sent it back (an ISO instant with its offset)."""
-    try:
-        start = datetime.fromisoformat(text)
-    except ValueError:
-        start = None
-    if start is None or start.tzinfo is None:
-        raise InvalidInput({"form": "Please pick one of the times shown."})
-    return start

@@ -9,7 +9,7 @@ from practipal_app.boundaries import charter
 from practipal_app.core.identity import Actor
 from practipal_app.people import clients
 from practipal_app.scheduling import workspace_views as workspace_schedule
-from practipal_app.scheduling.views import StaffSession
+from practipal_app.scheduling.views import StaffSession, today_sessions
 from practipal_app.state.guard import guarded
 from practipal_app.state.session import STAFF
 
@@ -27,6 +27,6 @@ class TodayState(rx.State):
         counts = await db.aread(clients.overview, actor)
         self.clients, self.on_portal, self.invited = counts.clients, counts.on_portal, counts.invited
         self.is_clinician = actor.is_clinician
-        self.sessions = await db.aread(workspace_schedule.today, actor)
+        self.sessions = today_sessions(await db.aread(workspace_schedule.today, actor))
         if actor.is_clinician:
             self.charter_version = (await db.aread(charter.my_charter, actor)).version

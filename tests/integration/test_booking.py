@@ -26,11 +26,14 @@ from scheduling_helpers import (
 )
 
 from practipal_app import db
-from practipal_app.core.errors import NotFound, PermissionDenied
+from practipal_app.core.errors import InvalidInput, NotFound, PermissionDenied
 from practipal_app.models import Appointment, AppointmentStatus
 from practipal_app.scheduling import appointments
 from practipal_app.scheduling import feeds as calendar_feeds
+from practipal_app.scheduling import portal_views as portal_schedule
 from practipal_app.scheduling import rules as scheduling
+from practipal_app.scheduling import views as schedule_views
+from practipal_app.scheduling import workspace_views as workspace_schedule
 from practipal_app.scheduling.appointments import NeedsConfirmation, SlotTaken
 
 WED_11 = ist(3, 4, 11)  # Wednesday 4 March, 11:00: 49 hours after T0
@@ -120,8 +123,9 @@ def test_a_series_lists_each_conflict_and_books_only_what_it_is_told(owner_actor
     with pytest.raises(NeedsConfirmation) as caught:
         db.call(appointments.book_series, owner_actor, **series, now=T0)
     assert caught.value.message == "2 of 4 sessions conflict."
-    assert caught.value.reasons == [f"{ist(3, 11, 11).isoformat()}: Another session is booked at this time.",
-                                    f"{ist(3, 18, 11).isoformat()}: You are on leave."]
+    # Each conflict is named by its day and time in the practice's zone, as the therapist reads it.
+    assert caught.value.reasons == ["Wed 11 Mar, 11:00 am: Another session is booked at this time.",
+                                    "Wed 18 Mar, 11:00 am: You are on leave."]
     assert appointments_of(riya) == []  # nothing was booked
 
     ids = db.call(appointments.book_series, owner_actor, **series, skip_conflicts=True, now=T0)
@@ -315,3 +319,219 @@ def test_a_therapist_cannot_read_or_mark_a_colleagues_sessions(owner, owner_acto
     # Vikram marks his own session once it has started.
     db.call(appointments.mark, therapist_actor, vikrams, AppointmentStatus.COMPLETED, now=WED_11 + timedelta(minutes=5))
     assert appointment(vikrams).status == AppointmentStatus.COMPLETED
+
+
+# What the pages send and read -----------------------------------------------------------------
+
+
+def test_the_calendar_form_is_read_in_the_practice_zone_and_books_one_or_a_series(
+    owner_actor, add_client, therapy
+):
+    riya = add_client(owner_actor, "Riya Sharma", "riya@example.com")
+    form = {
+        "client_id": str(riya),
+        "session_type_id": str(therapy),
+        "date": "2026-03-04",
+        "time": "11:00",
+        "repeat": "none",
+        "count": "6",
+        "until": "",
+        "agenda": "Sleep diary",
+    }
+
+    one = db.read(workspace_schedule.read_booking_form, owner_actor, form)
+    assert (one.starts_at, one.day, one.is_series, one.agenda) == (
+        WED_11,
+        date(2026, 3, 4),
+        False,
+        "Sleep diary",
+    )
+    assert db.call(workspace_schedule.book_request, owner_actor, one, False, False, now=T0) == 1
+    [row] = appointments_of(riya)
+    assert (row.starts_at, row.agenda) == (WED_11, "Sleep diary")
+
+    fortnightly = db.read(
+        workspace_schedule.read_booking_form,
+        owner_actor,
+        {**form, "date": "2026-03-05", "repeat": "2", "count": "3"},
+    )
+    assert (fortnightly.is_series, fortnightly.every_weeks, fortnightly.count) == (True, 2, 3)
+    assert (
+        db.call(workspace_schedule.book_request, owner_actor, fortnightly, False, False, now=T0)
+        == 3
+    )
+    assert [r.starts_at for r in appointments_of(riya)] == [
+        WED_11,
+        ist(3, 5, 11),
+        ist(3, 19, 11),
+        ist(4, 2, 11),
+    ]
+
+    # "Until a date" wins over a count, and runs to the end of that day in the practice's zone.
+    until = db.read(
+        workspace_schedule.read_booking_form,
+        owner_actor,
+        {**form, "repeat": "1", "until": "2026-03-18"},
+    )
+    assert (until.every_weeks, until.count, until.until) == (1, None, ist(3, 18, 23, 59))
+
+
+def test_an_unreadable_calendar_form_is_refused_in_plain_words_and_books_nothing(
+    owner_actor, add_client, therapy
+):
+    riya = add_client(owner_actor)
+    form = {
+        "client_id": str(riya),
+        "session_type_id": str(therapy),
+        "date": "2026-03-04",
+        "time": "11:00",
+        "repeat": "1",
+        "count": "4",
+        "until": "",
+    }
+    for change, message in (
+        ({"date": "4 March"}, "Choose a date and a time."),
+        ({"time": "eleven"}, "Choose a date and a time."),
+        ({"client_id": "riya"}, "Use whole numbers."),
+        ({"count": "six"}, "Use whole numbers."),
+        ({"until": "soon"}, "Choose a date and a time."),
+    ):
+        with pytest.raises(InvalidInput) as caught:
+            db.read(workspace_schedule.read_booking_form, owner_actor, {**form, **change})
+        assert caught.value.errors == {"form": message}, change
+    with pytest.raises(InvalidInput):
+        workspace_schedule.parse_day("2026-13-01")
+    assert workspace_schedule.parse_day(" 2026-03-04 ") == date(2026, 3, 4)
+    assert appointments_of() == []
+
+
+def test_the_calendar_steps_a_week_or_a_day_and_anything_else_returns_to_today():
+    anchor, today = date(2026, 3, 4), date(2026, 3, 2)
+    assert workspace_schedule.shifted(anchor, "week", -1, today) == date(2026, 2, 25)
+    assert workspace_schedule.shifted(anchor, "week", "1", today) == date(2026, 3, 11)
+    assert workspace_schedule.shifted(anchor, "day", 1, today) == date(2026, 3, 5)
+    for step in (0, "0", 5, "back", None):
+        assert workspace_schedule.shifted(anchor, "week", step, today) == today
+
+
+def test_the_portal_moves_only_the_clients_own_session_at_the_time_it_sent_back(
+    owner_actor, add_client, therapy
+):
+    riya = actor(add_client(owner_actor, "Riya Sharma", "riya@example.com"))
+    meera = actor(add_client(owner_actor, "Meera Iyer", "meera@example.com"))
+    rias = book(riya, riya.user_id, therapy, ist(3, 5, 11))
+    meeras = book(meera, meera.user_id, therapy, WED_11)
+
+    page = db.read(portal_schedule.booking_page, riya, rias)
+    assert (page.moving.id, page.moving_type_id, page.window_hours) == (rias, therapy, 24)
+    assert schedule_views.moving_label(page) == "Thu 5 Mar, 11:00 am"
+    assert schedule_views.chosen_type(page, "") == str(therapy)
+    # Someone else's session is not moved: the page books a new one instead.
+    other = db.read(portal_schedule.booking_page, riya, meeras)
+    assert other.moving is None and schedule_views.moving_label(other) == ""
+
+    for unreadable in ("2026-03-06T12:00", "Friday noon", ""):  # no offset, no time at all
+        with pytest.raises(InvalidInput) as caught:
+            db.call(
+                portal_schedule.book_or_move,
+                riya,
+                chosen=unreadable,
+                session_type_id=0,
+                moving_id=rias,
+                now=T0,
+            )
+        assert caught.value.errors == {"form": "Please pick one of the times shown."}
+    with pytest.raises(NotFound):
+        db.call(
+            portal_schedule.book_or_move,
+            riya,
+            chosen=ist(3, 6, 12).isoformat(),
+            session_type_id=0,
+            moving_id=meeras,
+            now=T0,
+        )
+    db.call(
+        portal_schedule.book_or_move,
+        riya,
+        chosen=ist(3, 6, 12).isoformat(),
+        session_type_id=0,
+        moving_id=rias,
+        now=T0,
+    )
+    db.call(
+        portal_schedule.book_or_move,
+        riya,
+        chosen=ist(3, 9, 11).isoformat(),
+        session_type_id=therapy,
+        now=T0,
+    )
+
+    assert [(r.id == rias, r.starts_at) for r in appointments_of(riya.user_id)] == [
+        (True, ist(3, 6, 12)),
+        (False, ist(3, 9, 11)),
+    ]
+    assert appointment(meeras).starts_at == WED_11
+
+
+def test_the_portal_lists_upcoming_and_past_sessions_and_warns_of_leave(
+    owner_actor, add_client, therapy
+):
+    riya = actor(add_client(owner_actor, "Riya Sharma", "riya@example.com"))
+    cancelled = book(riya, riya.user_id, therapy, ist(3, 5, 11))
+    in_leave = book(riya, riya.user_id, therapy, ist(3, 18, 11))
+    later = book(riya, riya.user_id, therapy, ist(3, 23, 11))
+    db.call(appointments.cancel, riya, cancelled, now=T0)
+    db.call(scheduling.add_time_off, owner_actor, date(2026, 3, 18), date(2026, 3, 18), "Training")
+
+    page = schedule_views.sessions_page(db.read(portal_schedule.sessions_page, riya, now=T0))
+
+    assert [(s.id, s.day, s.status_label) for s in page.upcoming] == [
+        (in_leave, "Wed 18 Mar", "Scheduled"),
+        (later, "Mon 23 Mar", "Scheduled"),
+    ]
+    assert [(s.id, s.status_label, s.upcoming) for s in page.history] == [
+        (cancelled, "Cancelled by you", False)
+    ]
+    assert page.leave_notices == [
+        "Your therapist is on leave on Wed 18 Mar. They will contact you to move this session; "
+        "you can also pick a new time."
+    ]
+    assert page.window_hours == 24
+    home = db.read(portal_schedule.next_session, riya, now=T0)
+    assert schedule_views.next_session(home).id == in_leave
+    assert schedule_views.leave_notices(home) == page.leave_notices
+    # With nothing booked, the home page has no next session.
+    db.call(appointments.cancel, riya, in_leave, now=T0)
+    db.call(appointments.cancel, riya, later, now=T0)
+    assert schedule_views.next_session(db.read(portal_schedule.next_session, riya, now=T0)) is None
+
+
+def test_the_workspace_shows_today_and_a_clients_upcoming_sessions_in_the_practice_zone(
+    owner_actor, add_client, therapy
+):
+    riya = add_client(owner_actor, "Riya Sharma", "riya@example.com")
+    arjun = add_client(owner_actor, "Arjun Mehta", "arjun@example.com")
+    today_at_3 = book(owner_actor, riya, therapy, ist(3, 2, 15), confirmed=True)
+    book(owner_actor, arjun, therapy, ist(3, 3, 11), confirmed=True)
+    wednesday = book(owner_actor, riya, therapy, WED_11, confirmed=True)
+
+    today = schedule_views.today_sessions(db.read(workspace_schedule.today, owner_actor, now=T0))
+    assert [(s.id, s.client, s.time, s.past) for s in today] == [
+        (today_at_3, "Riya Sharma", "3:00 pm–3:50 pm", False)
+    ]
+    upcoming = schedule_views.staff_sessions(
+        db.read(workspace_schedule.client_sessions, owner_actor, riya, now=T0)
+    )
+    assert [(s.id, s.day) for s in upcoming] == [
+        (today_at_3, "Mon 2 Mar"),
+        (wednesday, "Wed 4 Mar"),
+    ]
+
+    choices = db.read(workspace_schedule.booking_options, owner_actor)
+    assert [(o.value, o.label) for o in schedule_views.client_options(choices)] == [
+        (str(arjun), "Arjun Mehta"),
+        (str(riya), "Riya Sharma"),
+    ]
+    assert [(o.value, o.label) for o in schedule_views.staff_type_options(choices)] == [
+        (str(therapy), "Therapy session · 50 min")
+    ]
