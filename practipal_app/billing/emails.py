@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlmodel import Session
 
 from practipal_app.core import money
+from practipal_app.core.timefmt import date_label
 from practipal_app.models import ClientProfile, Invoice, Payment, User
 from practipal_app.notifications import outbox
 from practipal_app.notifications.templates import Email
@@ -20,7 +21,7 @@ def invoice_issued(session: Session, invoice: Invoice, base_url: str) -> None:
     body = (
         f"Hello {name},\n\n"
         f"Invoice {invoice.number} for {money.format_inr(invoice.total_paise)} is ready"
-        f"{f', due by {invoice.due_date:%d %b %Y}' if invoice.due_date else ''}.\n\n"
+        f"{f', due by {date_label(invoice.due_date)}' if invoice.due_date else ''}.\n\n"
         f"View it, download the PDF or pay with UPI in your portal: {base_url}/portal/invoices\n"
     )
     outbox.enqueue(session, practice_id=invoice.practice_id, kind="invoice_issued", to=email,
@@ -34,7 +35,7 @@ def payment_recorded(session: Session, payment: Payment, invoice: Invoice, base_
     owing = f"{money.format_inr(balance)} is still due on it." if balance else "It is now paid in full."
     body = (
         f"Hello {name},\n\n"
-        f"Thank you: {money.format_inr(payment.amount_paise)} was received on {payment.paid_on:%d %b %Y} "
+        f"Thank you: {money.format_inr(payment.amount_paise)} was received on {date_label(payment.paid_on)} "
         f"against invoice {invoice.number}. {owing}\n\n"
         f"Your receipt {payment.receipt_number} is in your portal: {base_url}/portal/invoices\n"
     )

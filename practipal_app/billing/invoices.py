@@ -19,12 +19,13 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, col, select
 
 from practipal_app.billing import emails as billing_emails
-from practipal_app.billing import gst
+from practipal_app.billing import gst, upi
 from practipal_app.billing import settings as billing_settings
 from practipal_app.config import get_settings
-from practipal_app.core import audit
+from practipal_app.core import audit, money
 from practipal_app.core.errors import DomainError, InvalidInput, NotFound, PermissionDenied
 from practipal_app.core.identity import Actor
+from practipal_app.core.timefmt import format_local
 from practipal_app.models import (
     Appointment,
     AppointmentStatus,
@@ -43,6 +44,8 @@ from practipal_app.models.base import utcnow
 from practipal_app.people import clients
 
 MAX_LINES = 50
+#: Rows of the new-invoice form in the workspace.
+FORM_LINES = 8
 OPEN_STATUSES = (InvoiceStatus.ISSUED, InvoiceStatus.PARTLY_PAID)
 BILLABLE_SESSIONS = (AppointmentStatus.COMPLETED, AppointmentStatus.LATE_CANCELLED)
 
@@ -53,6 +56,16 @@ class LineInput:
     quantity: int
     unit_paise: int
     appointment_id: int | None = None
+
+
+@dataclass(frozen=True)
+class InvoiceForm:
+    """The new-invoice form, read: who, what, and whether to issue it now or keep a draft."""
+
+    client_id: int
+    lines: list[LineInput]
+    issue_now: bool
+    note: str
 
 
 def local_today(session: Session, practice_id: int, now: datetime | None = None) -> date:
@@ -109,6 +122,21 @@ def _staff_invoice(session: Session, actor: Actor, invoice_id: int) -> Invoice:
 def lines_of(session: Session, invoice_id: int) -> list[InvoiceLine]:
     return list(session.exec(select(InvoiceLine).where(InvoiceLine.invoice_id == invoice_id)
                              .order_by(InvoiceLine.position, InvoiceLine.id)).all())
+
+
+def balance(invoice: Invoice) -> int:
+    """What is still due on an invoice, in paise (0 for drafts, paid and void invoices)."""
+    if invoice.status not in OPEN_STATUSES:
+        return 0
+    return invoice.total_paise - invoice.paid_paise
+
+
+def payment_link(invoice: Invoice, upi_id: str) -> str:
+    """The UPI link for what is still due, or '' (nothing due, or no UPI ID in billing settings)."""
+    due = balance(invoice)
+    if not upi_id or due <= 0:
+        return ""
+    return upi.payment_link(upi_id, invoice.seller.get("name", ""), due, invoice.number)
 
 
 # Drafts and issuing ------------------------------------------------------------------------------
@@ -247,9 +275,7 @@ def _billed_appointments(session: Session, appointment_ids: list[int]) -> set[in
 
 
 def session_line(session: Session, appt: Appointment, tz: str) -> LineInput:
-    local = appt.starts_at.astimezone(ZoneInfo(tz))
-    hour = local.hour % 12 or 12
-    when = f"{local.day} {local:%b %Y}, {hour}:{local:%M} {'am' if local.hour < 12 else 'pm'}"
+    when = format_local(appt.starts_at, tz)
     what = f"Late cancellation: {appt.title}" if appt.status == AppointmentStatus.LATE_CANCELLED else appt.title
     fee = billing_settings.fee_for(session, appt.client_id, appt.session_type_id, appt.fee_paise)
     return LineInput(f"{what} — {when}", 1, fee, appt.id)
@@ -296,8 +322,73 @@ def monthly(session: Session, actor: Actor, client_id: int, year: int, month: in
         raise InvalidInput({"month": "Choose a month."})
     sessions = unbilled_sessions(session, actor, client_id, year, month)
     if not sessions:
-        raise DomainError(f"No unbilled sessions for this client in {date(year, month, 1):%B %Y}.")
+        raise DomainError(f"No unbilled sessions for this client in {_month_name(year, month)}.")
     tz = session.get(Practice, actor.practice_id).timezone
     lines = [session_line(session, appt, tz) for appt in sessions]
     return create(session, actor, client_id, lines, issue_now=issue_now,
-                  note=f"Sessions in {date(year, month, 1):%B %Y}.", now=now)
+                  note=f"Sessions in {_month_name(year, month)}.", now=now)
+
+
+# The workspace's forms ---------------------------------------------------------------------------
+
+
+def _month_name(year: int, month: int) -> str:
+    """'March 2026' (core.timefmt has only the short 'Mar 2026')."""
+    return f"{date(year, month, 1):%B %Y}"
+
+
+def chosen_client(form: dict) -> int:
+    """The client picked in an invoice form."""
+    raw = str(form.get("client_id", "")).strip()
+    if not (raw.isascii() and raw.isdigit()):
+        raise DomainError("Choose a client.")
+    return int(raw)
+
+
+def form_lines(form: dict, rows: int = FORM_LINES) -> list[LineInput]:
+    """The filled rows of the new-invoice form (description_<i>, quantity_<i>, rate_<i>); a row with
+    neither a description nor a rate is skipped."""
+    lines = []
+    for i in range(rows):
+        description = str(form.get(f"description_{i}", "")).strip()
+        rate = str(form.get(f"rate_{i}", "")).strip()
+        if not description and not rate:
+            continue
+        try:
+            quantity = int(str(form.get(f"quantity_{i}", "1")).strip() or "1")
+        except ValueError as exc:
+            raise InvalidInput({"lines": "Quantities are whole numbers."}) from exc
+        try:
+            unit = money.parse_rupees(rate)
+        except ValueError as exc:
+            raise InvalidInput({"lines": str(exc)}) from exc
+        lines.append(LineInput(description, quantity, unit))
+    return lines
+
+
+def read_form(form: dict) -> InvoiceForm:
+    """The new-invoice form as the workspace submits it (the button pressed is `action`)."""
+    return InvoiceForm(client_id=chosen_client(form), lines=form_lines(form),
+                       issue_now=str(form.get("action", "issue")) != "draft", note=str(form.get("note", "")))
+
+
+def create_from_form(session: Session, actor: Actor, form: dict, now: datetime | None = None) -> InvoiceForm:
+    """A new invoice from the workspace's form; returns the form as read (was it issued?)."""
+    wanted = read_form(form)
+    create(session, actor, wanted.client_id, wanted.lines, issue_now=wanted.issue_now, note=wanted.note, now=now)
+    return wanted
+
+
+def read_month(text: str) -> tuple[int, int]:
+    """'2026-03' (an <input type=month>) -> (2026, 3)."""
+    year, _, month = str(text).strip().partition("-")
+    if not (year.isascii() and year.isdigit() and month.isascii() and month.isdigit()
+            and 1 <= int(year) <= 9998 and 1 <= int(month) <= 12):
+        raise InvalidInput({"month": "Choose a client and a month."})
+    return int(year), int(month)
+
+
+def monthly_from_form(session: Session, actor: Actor, form: dict, now: datetime | None = None) -> int:
+    """The monthly invoice of the workspace's form (client_id, month), issued at once."""
+    year, month = read_month(str(form.get("month", "")))
+    return monthly(session, actor, chosen_client(form), year, month, now=now)

@@ -31,6 +31,16 @@ def status_after(invoice: Invoice) -> str:
     return InvoiceStatus.PARTLY_PAID if invoice.paid_paise else InvoiceStatus.ISSUED
 
 
+def _day(value: date | str) -> date | None:
+    """A date as given, or as typed in ISO form ('2026-03-05'); None when it is not one."""
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value).strip())
+    except ValueError:
+        return None
+
+
 def record(session: Session, actor: Actor, invoice_id: int, *, amount: str, paid_on: date | str, method: str,
            reference: str = "", now: datetime | None = None) -> int:
     """Record money received against an issued invoice; returns the payment id (its receipt)."""
@@ -45,19 +55,18 @@ def record(session: Session, actor: Actor, invoice_id: int, *, amount: str, paid
     balance = invoice.total_paise - invoice.paid_paise
     try:
         amount_paise = money.parse_rupees(amount)
-        if amount_paise <= 0:
-            raise ValueError("Enter the amount received.")
-        if amount_paise > balance:
-            raise ValueError(f"That is more than the balance of {money.format_inr(balance)}.")
     except ValueError as exc:
         errors["amount"], amount_paise = str(exc), 0
-    try:
-        day = paid_on if isinstance(paid_on, date) else date.fromisoformat(str(paid_on).strip())
-        if day > today:
-            raise ValueError("The payment date cannot be in the future.")
-    except ValueError as exc:
-        errors["paid_on"] = str(exc) if "future" in str(exc) else "Choose the date the money arrived."
-        day = today
+    else:
+        if amount_paise <= 0:
+            errors["amount"] = "Enter the amount received."
+        elif amount_paise > balance:
+            errors["amount"] = f"That is more than the balance of {money.format_inr(balance)}."
+    day = _day(paid_on)
+    if day is None:
+        errors["paid_on"], day = "Choose the date the money arrived.", today
+    elif day > today:
+        errors["paid_on"] = "The payment date cannot be in the future."
     if method not in METHOD_LABELS:
         errors["method"] = "Choose how it was paid."
     if errors:

@@ -20,9 +20,9 @@ from fpdf.fonts import FontFace
 from practipal_app.billing.upi import qr_png
 from practipal_app.core.money import amount_in_words, format_inr
 from practipal_app.core.pdf import FONT, FONT_DIR
+from practipal_app.core.timefmt import date_label
 
 _ZONE = ZoneInfo("Asia/Kolkata")
-_MONTHS = "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split()
 
 _INK = (33, 37, 41)
 _MUTED = (108, 117, 125)
@@ -96,11 +96,6 @@ class ReceiptDocument:
 
 
 # Small pieces ------------------------------------------------------------------------------------
-
-
-def long_date(day: date) -> str:
-    """date(2026, 11, 29) -> '29 Nov 2026', whatever the process locale."""
-    return f"{day.day} {_MONTHS[day.month - 1]} {day.year}"
 
 
 def percent(bp: int | Decimal) -> str:
@@ -226,7 +221,7 @@ def _title_block(pdf: _Pdf, title: str, number: str, when: date, status: str = "
     pdf.line_text(title, w=width, h=8, size=17, style="B", align="R")
     pdf.down(1)
     pdf.line_text(f"No. {number}", w=width, h=5, size=9.5, style="B", align="R")
-    pdf.line_text(f"Date: {long_date(when)}", w=width, h=5, size=9.5, align="R")
+    pdf.line_text(f"Date: {date_label(when)}", w=width, h=5, size=9.5, align="R")
     if status in _STATUS_LABELS:
         label, color = _STATUS_LABELS[status]
         pdf.down(1)

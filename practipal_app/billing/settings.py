@@ -14,6 +14,8 @@ from practipal_app.models import BillingSettings, ClientFee, Practice, Role, Ses
 from practipal_app.people import clients
 
 TRUE_WORDS = (True, "on", "true", "1", "yes")
+#: The settings form's checkboxes: an unticked box is not sent at all, so the form reads them itself.
+FLAGS = ("taxable", "invoice_on_completed", "invoice_on_late_cancel")
 
 
 def settings_for(session: Session, practice_id: int) -> BillingSettings:
@@ -178,3 +180,19 @@ def save_client_billing(session: Session, actor: Actor, client_id: int, address:
         set_client_fee(session, actor, client_id, type_id, text)
     audit.record(session, "client.billing_details_changed", practice_id=actor.practice_id, actor_id=actor.user_id,
                  subject_type="client", subject_id=client_id)
+
+
+def fee_fields(form: dict) -> dict[int, str]:
+    """The client billing form's own fees: its `fee_<session type id>` fields, type id -> as typed."""
+    fees = {}
+    for key, value in form.items():
+        type_id = str(key).removeprefix("fee_")
+        if str(key).startswith("fee_") and type_id.isascii() and type_id.isdigit() and len(type_id) <= 18:
+            fees[int(type_id)] = str(value)
+    return fees
+
+
+def save_client_billing_form(session: Session, actor: Actor, client_id: int, form: dict) -> None:
+    """The billing card of a client's page as submitted: address, state_code and fee_<type id>."""
+    save_client_billing(session, actor, client_id, str(form.get("address", "")), str(form.get("state_code", "")),
+                        fee_fields(form))

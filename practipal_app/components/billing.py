@@ -4,27 +4,27 @@ from __future__ import annotations
 
 import reflex as rx
 
+from practipal_app.billing.views import STATE_OPTIONS
 from practipal_app.components.forms import (
     error_text,
     form_error,
     select_field,
     textarea_field,
 )
-from practipal_app.state.billing import STATE_OPTIONS
 from practipal_app.state.billing import ClientBillingState as B
 from practipal_app.state.clients import ClientDetailState
 
 
 def _fee_row(fee) -> rx.Component:
     return rx.hstack(
-        rx.vstack(rx.text(fee["name"], weight="medium"), rx.text("Standard fee ", fee["standard"], size="1",
+        rx.vstack(rx.text(fee.name, weight="medium"), rx.text("Standard fee ", fee.standard, size="1",
                                                                   color_scheme="gray"), spacing="0", flex="1"),
         rx.box(
-            rx.el.label("Fee for this client (₹)", html_for="fee-" + fee["type_id"], class_name="rt-r-size-1",
+            rx.el.label("Fee for this client (₹)", html_for="fee-" + fee.type_id.to_string(), class_name="rt-r-size-1",
                         style={"fontSize": "12px"}),
-            rx.input(id="fee-" + fee["type_id"], name="fee_" + fee["type_id"], default_value=fee["own"],
+            rx.input(id="fee-" + fee.type_id.to_string(), name="fee_" + fee.type_id.to_string(), default_value=fee.own,
                      placeholder="Standard", input_mode="decimal", size="2"),
-            error_text(B.errors.get("fee_" + fee["type_id"], "")),
+            error_text(B.errors.get("fee_" + fee.type_id.to_string(), "")),
             width="200px",
         ),
         width="100%", align="center",
@@ -32,7 +32,7 @@ def _fee_row(fee) -> rx.Component:
 
 
 def billing_card() -> rx.Component:
-    client_id = ClientDetailState.client["id"].to(str)
+    client_id = ClientDetailState.client.id.to_string()
     return rx.card(
         rx.form(
             rx.vstack(
@@ -45,7 +45,7 @@ def billing_card() -> rx.Component:
                 rx.hstack(
                     rx.box(textarea_field("Billing address", "address", default_value=B.address, rows="2"), flex="2"),
                     rx.box(select_field("State (place of supply)", "state_code",
-                                        [rx.el.option(label, value=code) for code, label in STATE_OPTIONS],
+                                        [rx.el.option(o.label, value=o.value) for o in STATE_OPTIONS],
                                         default_value=B.state_code, error=B.errors.get("state_code", "")), flex="1"),
                     spacing="4", width="100%", align="start",
                 ),

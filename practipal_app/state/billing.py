@@ -6,70 +6,44 @@ what the page shows.
 
 from __future__ import annotations
 
-from datetime import date
-
 import reflex as rx
 
 from practipal_app import db
-from practipal_app.billing import gst, invoices, payments
+from practipal_app.billing import invoices, payments, reports
 from practipal_app.billing import settings as billing_settings
 from practipal_app.billing import views as billing_views
-from practipal_app.billing.invoices import LineInput
-from practipal_app.core import money
+from practipal_app.billing.views import (
+    FeeFormRow,
+    InvoiceRow,
+    PortalInvoices,
+    SettingsValues,
+)
 from practipal_app.core.errors import DomainError, InvalidInput
+from practipal_app.core.identity import Actor
+from practipal_app.core.views import Option
 from practipal_app.people import clients
-from practipal_app.state.session import CLIENTS, OWNER, STAFF, page_id, page_params, require
-
-MAX_FORM_LINES = 8
-STATE_OPTIONS = [["", "Not set"], *[[code, f"{name} ({code})"] for code, name in
-                                      sorted(gst.STATES.items(), key=lambda kv: kv[1])]]
-
-
-def _lines(form: dict) -> list[LineInput]:
-    """The filled rows of the new-invoice form; a row with nothing typed is skipped."""
-    lines = []
-    for i in range(MAX_FORM_LINES):
-        description = str(form.get(f"description_{i}", "")).strip()
-        rate = str(form.get(f"rate_{i}", "")).strip()
-        if not description and not rate:
-            continue
-        try:
-            quantity = int(str(form.get(f"quantity_{i}", "1")).strip() or "1")
-        except ValueError as exc:
-            raise InvalidInput({"lines": "Quantities are whole numbers."}) from exc
-        try:
-            unit = money.parse_rupees(rate)
-        except ValueError as exc:
-            raise InvalidInput({"lines": str(exc)}) from exc
-        lines.append(LineInput(description, quantity, unit))
-    return lines
-
-
-def _chosen_client(form: dict) -> int:
-    raw = str(form.get("client_id", "")).strip()
-    if not raw.isdigit():
-        raise DomainError("Choose a client.")
-    return int(raw)
+from practipal_app.state.guard import guarded
+from practipal_app.state.session import CLIENTS, OWNER, STAFF, as_id, page_id, page_params, ticked
 
 
 class BillingState(rx.State):
     outstanding: str = ""
-    ageing: list[dict[str, str]] = []
-    by_client: list[dict[str, str]] = []
-    revenue: list[dict[str, str]] = []
-    invoices: list[dict[str, str]] = []
-    client_options: list[dict[str, str]] = []
+    ageing: list[billing_views.AgeingRow] = []
+    by_client: list[billing_views.OwedRow] = []
+    revenue: list[billing_views.RevenueRow] = []
+    invoices: list[InvoiceRow] = []
+    client_options: list[Option] = []
     status_filter: str = ""
     client_filter: str = ""
     notice: str = ""
     error: str = ""
-    # Recording a payment against one invoice.
-    paying: dict[str, str] = {}
+    # Recording a payment against one invoice (the blank row: no panel).
+    paying: InvoiceRow = InvoiceRow()
     pay_errors: dict[str, str] = {}
     today: str = ""
     last_month: str = ""
     # Voiding one invoice (asks for a reason).
-    voiding: dict[str, str] = {}
+    voiding: InvoiceRow = InvoiceRow()
     void_error: str = ""
     # New invoices.
     show_new: bool = False
@@ -77,121 +51,119 @@ class BillingState(rx.State):
     new_errors: dict[str, str] = {}
     loaded: bool = False
 
-    async def _refresh(self, actor) -> None:
-        client_id = int(self.client_filter) if self.client_filter.isdigit() else None
-        view = await db.aread(billing_views.overview, actor, self.status_filter, client_id)
-        self.outstanding, self.ageing, self.by_client = view.outstanding, view.ageing, view.by_client
-        self.revenue, self.invoices = view.revenue, view.invoices
-        today = await db.aread(invoices.local_today, actor.practice_id)
-        self.today, self.last_month = today.isoformat(), month_value(today)
+    async def _refresh(self, actor: Actor) -> None:
+        wanted = self.client_filter
+        client_id = (
+            int(wanted) if wanted.isascii() and wanted.isdigit() and len(wanted) <= 18 else None
+        )
+        view = billing_views.workspace_billing(
+            await db.aread(reports.overview, actor, self.status_filter, client_id)
+        )
+        self.outstanding, self.ageing = view.outstanding, view.ageing
+        self.by_client, self.revenue, self.invoices = view.by_client, view.revenue, view.invoices
+        self.today, self.last_month = view.today, view.last_month
         self.loaded = True
 
-    @rx.event
-    async def load(self):
-        actor, away = await require(self, STAFF)
-        if away:
-            return away
-        self.notice, self.error, self.paying, self.voiding, self.show_new = "", "", {}, {}, False
-        self.client_filter = str(page_params(self).get("client", ""))
-        self.client_options = await db.aread(clients.options, actor)
+    @guarded(STAFF)
+    async def load(self, actor: Actor):
+        self.notice, self.error, self.show_new = "", "", False
+        self.paying, self.voiding = InvoiceRow(), InvoiceRow()
+        self.client_filter = str(page_params(self).get("client", ""))[:20]
+        self.client_options = billing_views.client_options(await db.aread(clients.names, actor))
         await self._refresh(actor)
 
-    @rx.event
-    async def filter_status(self, value: str | list[str]):
-        return await self._filter(status=str(value))
-
-    @rx.event
-    async def filter_client(self, value: str):
-        return await self._filter(client=str(value))
-
-    async def _filter(self, status: str | None = None, client: str | None = None):
-        actor, away = await require(self, STAFF)
-        if away:
-            return away
-        if status is not None:
-            self.status_filter = "" if status == "all" else status
-        if client is not None:
-            self.client_filter = "" if client == "all" else client
+    @guarded(STAFF)
+    async def filter_status(self, actor: Actor, value: str | list[str]):
+        self.status_filter = "" if value == "all" else str(value)[:20]
         await self._refresh(actor)
-        return None
+
+    @guarded(STAFF)
+    async def filter_client(self, actor: Actor, value: str):
+        self.client_filter = "" if value == "all" else str(value)[:20]
+        await self._refresh(actor)
 
     # Payments
 
-    @rx.event
-    def start_payment(self, row: dict):
-        self.paying = {"id": str(row["id"]), "number": str(row["number"]), "client": str(row["client"]),
-                       "balance": str(row["balance"]), "amount": str(row["balance_rupees"])}
-        self.pay_errors, self.voiding, self.notice, self.error = {}, {}, "", ""
+    @guarded(STAFF)
+    def start_payment(self, actor: Actor, invoice_id: int):
+        """Open the payment form for a listed invoice (an id not listed opens nothing)."""
+        try:
+            self.paying = billing_views.find(self.invoices, as_id(invoice_id))
+        except DomainError:
+            self.paying = InvoiceRow()
+        self.pay_errors, self.voiding, self.notice, self.error = {}, InvoiceRow(), "", ""
 
     @rx.event
     def cancel_payment(self):
-        self.paying, self.pay_errors = {}, {}
+        self.paying, self.pay_errors = InvoiceRow(), {}
 
-    @rx.event
-    async def record_payment(self, form: dict):
-        actor, away = await require(self, STAFF)
-        if away:
-            return away
+    @guarded(STAFF)
+    async def record_payment(self, actor: Actor, form: dict):
         self.pay_errors = {}
         try:
-            await db.acall(payments.record, actor, int(self.paying.get("id", "0")),
-                                        amount=str(form.get("amount", "")), paid_on=str(form.get("paid_on", "")),
-                                        method=str(form.get("method", "")), reference=str(form.get("reference", "")))
+            await db.acall(
+                payments.record,
+                actor,
+                self.paying.id,
+                amount=str(form.get("amount", "")),
+                paid_on=str(form.get("paid_on", "")),
+                method=str(form.get("method", "")),
+                reference=str(form.get("reference", "")),
+            )
         except InvalidInput as exc:
             self.pay_errors = exc.errors
             return
-        except (DomainError, ValueError) as exc:
-            self.pay_errors = {"form": getattr(exc, "message", "That payment could not be recorded.")}
+        except DomainError as exc:
+            self.pay_errors = {"form": exc.message}
             return
-        self.notice = f"Payment recorded against {self.paying['number']}. The client has been emailed a receipt."
-        self.paying = {}
+        self.notice = (
+            f"Payment recorded against {self.paying.number}. The client has been emailed a receipt."
+        )
+        self.paying = InvoiceRow()
         await self._refresh(actor)
 
     # Drafts and voids
 
-    async def _act(self, fn, *args, done: str):
-        actor, away = await require(self, STAFF)
-        if away:
-            return away
+    async def _act(self, actor: Actor, fn, invoice_id: int, done: str) -> None:
         self.notice, self.error = "", ""
         try:
-            await db.acall(fn, actor, *args)
-        except (DomainError, ValueError) as exc:
-            self.error = getattr(exc, "message", "That change is not possible.")
-            return None
+            await db.acall(fn, actor, as_id(invoice_id))
+        except DomainError as exc:
+            self.error = exc.message
+            return
         self.notice = done
         await self._refresh(actor)
-        return None
 
-    @rx.event
-    async def issue(self, invoice_id: str):
-        return await self._act(invoices.issue, int(invoice_id), done="Issued. The client has been emailed.")
+    @guarded(STAFF)
+    async def issue(self, actor: Actor, invoice_id: int):
+        await self._act(actor, invoices.issue, invoice_id, "Issued. The client has been emailed.")
 
-    @rx.event
-    async def discard(self, invoice_id: str):
-        return await self._act(invoices.discard_draft, int(invoice_id), done="Draft discarded.")
+    @guarded(STAFF)
+    async def discard(self, actor: Actor, invoice_id: int):
+        await self._act(actor, invoices.discard_draft, invoice_id, "Draft discarded.")
 
-    @rx.event
-    def start_void(self, row: dict):
-        self.voiding = {"id": str(row["id"]), "number": str(row["number"])}
-        self.void_error, self.paying = "", {}
+    @guarded(STAFF)
+    def start_void(self, actor: Actor, invoice_id: int):
+        """Ask for the reason to void a listed invoice (an id not listed opens nothing)."""
+        try:
+            self.voiding = billing_views.find(self.invoices, as_id(invoice_id))
+        except DomainError:
+            self.voiding = InvoiceRow()
+        self.void_error, self.paying = "", InvoiceRow()
 
     @rx.event
     def cancel_void(self):
-        self.voiding, self.void_error = {}, ""
+        self.voiding, self.void_error = InvoiceRow(), ""
 
-    @rx.event
-    async def void(self, form: dict):
-        actor, away = await require(self, STAFF)
-        if away:
-            return away
+    @guarded(STAFF)
+    async def void(self, actor: Actor, form: dict):
         try:
-            await db.acall(invoices.void, actor, int(self.voiding.get("id", "0")), str(form.get("reason", "")))
-        except (DomainError, ValueError) as exc:
-            self.void_error = getattr(exc, "message", "That invoice cannot be voided.")
+            await db.acall(invoices.void, actor, self.voiding.id, str(form.get("reason", "")))
+        except DomainError as exc:
+            self.void_error = exc.message
             return
-        self.notice = f"{self.voiding['number']} is void. It keeps its number on record."
-        self.voiding = {}
+        self.notice = f"{self.voiding.number} is void. It keeps its number on record."
+        self.voiding = InvoiceRow()
         await self._refresh(actor)
 
     # New invoices
@@ -202,90 +174,66 @@ class BillingState(rx.State):
 
     @rx.event
     def add_line(self):
-        self.line_count = min(self.line_count + 1, MAX_FORM_LINES)
+        self.line_count = min(self.line_count + 1, invoices.FORM_LINES)
 
-    @rx.event
-    async def create(self, form: dict):
-        actor, away = await require(self, STAFF)
-        if away:
-            return away
+    @guarded(STAFF)
+    async def create(self, actor: Actor, form: dict):
         self.new_errors = {}
         try:
-            client_id = _chosen_client(form)
-            lines = _lines(form)
-            issue_now = str(form.get("action", "issue")) != "draft"
-            await db.acall(invoices.create, actor, client_id, lines, issue_now=issue_now,
-                           note=str(form.get("note", "")))
+            created = await db.acall(invoices.create_from_form, actor, form)
         except InvalidInput as exc:
             self.new_errors = exc.errors
             return
-        except (DomainError, ValueError) as exc:
-            self.new_errors = {"form": getattr(exc, "message", "Choose a client.")}
+        except DomainError as exc:
+            self.new_errors = {"form": exc.message}
             return
-        self.show_new, self.notice = False, ("Invoice issued. The client has been emailed." if issue_now
-                                             else "Draft saved. Issue it when it is ready.")
+        self.show_new, self.notice = (
+            False,
+            (
+                "Invoice issued. The client has been emailed."
+                if created.issue_now
+                else "Draft saved. Issue it when it is ready."
+            ),
+        )
         await self._refresh(actor)
 
-    @rx.event
-    async def create_monthly(self, form: dict):
-        actor, away = await require(self, STAFF)
-        if away:
-            return away
+    @guarded(STAFF)
+    async def create_monthly(self, actor: Actor, form: dict):
         self.new_errors = {}
         try:
-            year, month = (int(p) for p in str(form.get("month", "")).split("-"))
-            await db.acall(invoices.monthly, actor, _chosen_client(form), year, month)
-        except (DomainError, ValueError) as exc:
-            self.new_errors = {"monthly": getattr(exc, "message", "Choose a client and a month.")}
+            await db.acall(invoices.monthly_from_form, actor, form)
+        except DomainError as exc:
+            self.new_errors = {"monthly": exc.message}
             return
         self.show_new, self.notice = False, "Monthly invoice issued. The client has been emailed."
         await self._refresh(actor)
 
 
 class BillingSettingsState(rx.State):
-    values: dict[str, str] = {}
+    values: SettingsValues = SettingsValues()
     errors: dict[str, str] = {}
     notice: str = ""
     loaded: bool = False
 
-    def _show(self, row) -> None:
-        self.values = {
-            "legal_name": row.legal_name, "address": row.address, "state_code": row.state_code, "gstin": row.gstin,
-            "upi_id": row.upi_id, "invoice_prefix": row.invoice_prefix, "sac_code": row.sac_code,
-            "taxable": "1" if row.taxable else "0",
-            "tax_rate": f"{row.tax_rate_bp // 100}" + (f".{row.tax_rate_bp % 100:02d}" if row.tax_rate_bp % 100 else ""),
-            "invoice_on_completed": "1" if row.invoice_on_completed else "0",
-            "invoice_on_late_cancel": "1" if row.invoice_on_late_cancel else "0",
-            "payment_terms_days": str(row.payment_terms_days),
-        }
-
-    @rx.event
-    async def load(self):
-        actor, away = await require(self, OWNER)
-        if away:
-            return away
+    @guarded(OWNER)
+    async def load(self, actor: Actor):
         self.errors, self.notice = {}, ""
-        self._show(await db.aread(billing_settings.read, actor))
+        self.values = billing_views.settings_values(await db.aread(billing_settings.read, actor))
         self.loaded = True
 
-    @rx.event
-    async def save(self, form: dict):
-        actor, away = await require(self, OWNER)
-        if away:
-            return away
+    @guarded(OWNER)
+    async def save(self, actor: Actor, form: dict):
         self.errors, self.notice = {}, ""
-        values = {k: str(v) for k, v in form.items()}
-        for flag in ("taxable", "invoice_on_completed", "invoice_on_late_cancel"):
-            values[flag] = "1" if values.get(flag) in ("on", "1", "true") else "0"
+        flags = {name: ticked(form, name) for name in billing_settings.FLAGS}
         try:
-            row = await db.acall(billing_settings.save, actor, values)
+            row = await db.acall(billing_settings.save, actor, {**form, **flags})
         except InvalidInput as exc:
             self.errors = exc.errors
             return
         except DomainError as exc:
             self.errors = {"form": exc.message}
             return
-        self._show(row)
+        self.values = billing_views.settings_values(row)
         self.notice = "Billing settings saved. New invoices use them; issued ones keep what they were issued with."
 
 
@@ -294,41 +242,36 @@ class ClientBillingState(rx.State):
 
     address: str = ""
     state_code: str = ""
-    fees: list[dict[str, str]] = []
+    fees: list[FeeFormRow] = []
     errors: dict[str, str] = {}
     notice: str = ""
 
     def _client_id(self) -> int:
         return page_id(self, "client_id")
 
-    async def _refresh(self, actor) -> None:
-        self.address, self.state_code = await db.aread(billing_settings.client_billing, actor, self._client_id())
-        rows = await db.aread(billing_settings.client_fees, actor, self._client_id())
-        self.fees = [{"type_id": str(r.session_type_id), "name": r.name, "standard": money.format_inr(r.standard_paise),
-                      "own": "" if r.client_paise is None else money.plain_rupees(r.client_paise)} for r in rows]
+    async def _refresh(self, actor: Actor) -> None:
+        self.address, self.state_code = await db.aread(
+            billing_settings.client_billing, actor, self._client_id()
+        )
+        self.fees = billing_views.fee_rows(
+            await db.aread(billing_settings.client_fees, actor, self._client_id())
+        )
 
-    @rx.event
-    async def load(self):
-        actor, away = await require(self, STAFF)
-        if away:
-            return away
+    @guarded(STAFF)
+    async def load(self, actor: Actor):
         self.errors, self.notice = {}, ""
         try:
             await self._refresh(actor)
         except DomainError:
             self.fees = []
 
-    @rx.event
-    async def save(self, form: dict):
-        actor, away = await require(self, STAFF)
-        if away:
-            return away
+    @guarded(STAFF)
+    async def save(self, actor: Actor, form: dict):
         self.errors, self.notice = {}, ""
-        client_id = self._client_id()
-        fees = {int(fee["type_id"]): str(form.get(f"fee_{fee['type_id']}", "")) for fee in self.fees}
         try:
-            await db.acall(billing_settings.save_client_billing, actor, client_id, str(form.get("address", "")),
-                           str(form.get("state_code", "")), fees)
+            await db.acall(
+                billing_settings.save_client_billing_form, actor, self._client_id(), form
+            )
         except InvalidInput as exc:
             self.errors = exc.errors
             return
@@ -342,27 +285,25 @@ class ClientBillingState(rx.State):
 class PortalInvoicesState(rx.State):
     outstanding: str = ""
     has_outstanding: bool = False
-    invoices: list[dict[str, str]] = []
-    receipts: list[dict[str, str]] = []
-    qr_for: str = ""
+    invoices: list[InvoiceRow] = []
+    receipts: list[billing_views.ReceiptRow] = []
+    #: The invoice whose QR code is open on a phone (0: none).
+    qr_for: int = 0
     loaded: bool = False
 
-    @rx.event
-    async def load(self):
-        actor, away = await require(self, CLIENTS)
-        if away:
-            return away
-        page = await db.aread(billing_views.for_client, actor)
-        self.outstanding, self.has_outstanding = page.outstanding, page.outstanding_paise > 0
+    def _show(self, page: PortalInvoices) -> None:
+        self.outstanding, self.has_outstanding = page.outstanding, page.has_outstanding
         self.invoices, self.receipts = page.invoices, page.receipts
-        self.qr_for, self.loaded = "", True
 
-    @rx.event
-    def toggle_qr(self, invoice_id: str):
-        self.qr_for = "" if self.qr_for == invoice_id else str(invoice_id)
+    @guarded(CLIENTS)
+    async def load(self, actor: Actor):
+        self._show(billing_views.portal_invoices(await db.aread(reports.for_client, actor)))
+        self.qr_for, self.loaded = 0, True
 
-
-def month_value(day: date) -> str:
-    """The previous month as <input type=month> wants it: the usual month to bill."""
-    first = day.replace(day=1)
-    return f"{first.year - (first.month == 1)}-{(first.month - 2) % 12 + 1:02d}"
+    @guarded(CLIENTS)
+    def toggle_qr(self, actor: Actor, invoice_id: int):
+        try:
+            wanted = as_id(invoice_id)
+        except DomainError:
+            return
+        self.qr_for = 0 if self.qr_for == wanted else wanted

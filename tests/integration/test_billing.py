@@ -17,11 +17,12 @@ from scheduling_helpers import T0, actor, ist
 from sqlmodel import select
 
 from practipal_app import db
-from practipal_app.billing import invoices, payments
+from practipal_app.billing import documents, invoices, payments, reports
 from practipal_app.billing import settings as billing_settings
 from practipal_app.billing import views as billing_views
 from practipal_app.billing.invoices import LineInput
 from practipal_app.core.errors import DomainError, InvalidInput, NotFound, PermissionDenied
+from practipal_app.core.views import Option
 from practipal_app.models import (
     Appointment,
     Invoice,
@@ -29,8 +30,17 @@ from practipal_app.models import (
     InvoiceStatus,
     OutboxEmail,
     Payment,
+    User,
 )
 from practipal_app.scheduling import appointments
+
+# At import, not inside a test: Reflex registers states in the context that imports them.
+from practipal_app.state.billing import (
+    BillingSettingsState,
+    BillingState,
+    ClientBillingState,
+    PortalInvoicesState,
+)
 
 GSTIN_MH = "27AAPFU0939F1ZV"  # a Maharashtra GSTIN with a valid check character
 TUE_11 = ist(3, 3, 11)
@@ -149,6 +159,64 @@ def test_a_monthly_invoice_gathers_the_months_unbilled_sessions(owner_actor, riy
     assert (len(_lines(invoice_id)), inv.total_paise, inv.note) == (3, 600000, "Sessions in March 2026.")
     with pytest.raises(DomainError, match="No unbilled sessions"):
         db.call(invoices.monthly, owner_actor, riya, 2026, 3, now=ist(3, 31, 18))
+    with pytest.raises(DomainError, match="No unbilled sessions for this client in March 2026."):
+        db.call(invoices.monthly_from_form, owner_actor, {"client_id": str(riya), "month": "2026-03"})
+    for month in ("March", "2026-13", "2026-03-01", ""):
+        with pytest.raises(InvalidInput) as refused:
+            db.call(invoices.monthly_from_form, owner_actor, {"client_id": str(riya), "month": month})
+        assert refused.value.message == "Choose a client and a month."
+    with pytest.raises(DomainError, match="Choose a client."):
+        db.call(invoices.monthly_from_form, owner_actor, {"client_id": "", "month": "2026-03"})
+
+
+def test_the_new_invoice_form_is_read_by_the_service(owner_actor, riya):
+    form = {"client_id": str(riya), "description_0": "Assessment report", "quantity_0": "2", "rate_0": "1,750",
+            "description_1": "", "quantity_1": "1", "rate_1": "", "description_2": "Letter", "rate_2": "500.50",
+            "note": "With thanks", "action": "draft"}
+    created = db.call(invoices.create_from_form, owner_actor, form, now=AFTER)
+    assert (created.client_id, created.issue_now, created.note) == (riya, False, "With thanks")
+    [draft] = _invoices_of(riya)
+    assert (draft.status, draft.number, draft.total_paise) == ("draft", None, 2 * 175000 + 50050)
+    assert [(line.description, line.quantity, line.unit_paise) for line in _lines(draft.id)] == [
+        ("Assessment report", 2, 175000), ("Letter", 1, 50050)]
+    issued = db.call(invoices.create_from_form, owner_actor, {**form, "action": "issue"}, now=AFTER)
+    assert issued.issue_now and _invoices_of(riya)[-1].number == "INV/25-26/0001"
+    refusals = [
+        ({**form, "client_id": "Riya"}, DomainError, "Choose a client."),
+        ({**form, "quantity_0": "two"}, InvalidInput, "Quantities are whole numbers."),
+        ({**form, "rate_0": "lots"}, InvalidInput, "Enter the amount in rupees, like 2000 or 1500.50."),
+        ({"client_id": str(riya)}, InvalidInput, "Add at least one line."),
+    ]
+    for wrong, error, message in refusals:
+        with pytest.raises(error) as refused:
+            db.call(invoices.create_from_form, owner_actor, wrong, now=AFTER)
+        assert refused.value.message == message
+    assert len(_invoices_of(riya)) == 2
+
+
+def test_a_clients_billing_card_is_saved_from_its_form(owner_actor, riya, therapy):
+    db.call(billing_settings.save_client_billing_form, owner_actor, riya,
+            {"address": " 22 MG Road, Pune ", "state_code": "27", f"fee_{therapy}": "1,200"})
+    assert db.call(billing_settings.client_billing, owner_actor, riya) == ("22 MG Road, Pune", "27")
+    assert db.call(billing_settings.client_fees, owner_actor, riya)[0].client_paise == 120000
+    with pytest.raises(InvalidInput) as refused:
+        db.call(billing_settings.save_client_billing_form, owner_actor, riya,
+                {"address": "", "state_code": "99", f"fee_{therapy}": "a lot"})
+    assert set(refused.value.errors) == {"state_code", f"fee_{therapy}"}
+    with pytest.raises(NotFound):
+        db.call(billing_settings.save_client_billing_form, owner_actor, riya,
+                {"address": "", "state_code": "27", "fee_987654": "100"})
+    db.call(billing_settings.save_client_billing_form, owner_actor, riya,
+            {"address": "22 MG Road, Pune", "state_code": "27", f"fee_{therapy}": ""})
+    assert db.call(billing_settings.client_fees, owner_actor, riya)[0].client_paise is None
+
+
+def test_billing_emails_write_their_dates_like_every_page(owner_actor, riya):
+    inv = _manual(owner_actor, riya)
+    db.call(payments.record, owner_actor, inv, amount="500", paid_on="2026-03-03", method="upi", now=AFTER)
+    bodies = dict(db.call(lambda s: s.exec(select(OutboxEmail.kind, OutboxEmail.body_text)).all()))
+    assert "Invoice INV/25-26/0001 for ₹2,000.00 is ready, due by 10 Mar 2026." in bodies["invoice_issued"]
+    assert "₹500.00 was received on 3 Mar 2026 against invoice INV/25-26/0001." in bodies["payment_receipt"]
 
 
 # Numbers -----------------------------------------------------------------------------------------
@@ -299,17 +367,20 @@ def test_the_portal_shows_the_upi_link_for_what_is_due(owner_actor, riya, browse
     db.call(billing_settings.save, owner_actor, {"upi_id": "asha.rao@okhdfcbank"})
     inv = _manual(owner_actor, riya)
     db.call(payments.record, owner_actor, inv, amount="500", paid_on="2026-03-03", method="cash", now=AFTER)
-    page = db.call(billing_views.for_client, actor(riya))
+    page = billing_views.portal_invoices(db.call(reports.for_client, actor(riya)))
     [row] = page.invoices
-    assert page.outstanding == "₹1,500.00" and row["balance"] == "₹1,500.00"
-    assert db.call(billing_views.client_outstanding, actor(riya)) == 150000
-    assert row["upi_link"] == ("upi://pay?pa=asha.rao@okhdfcbank&pn=Sunrise%20Counselling&am=1500.00&cu=INR"
-                               "&tn=INV%2F25-26%2F0001&tr=INV%2F25-26%2F0001")
-    assert [r["number"] for r in page.receipts] == ["RCT/25-26/0001"]
+    assert page.outstanding == "₹1,500.00" and page.has_outstanding
+    assert (row.id, row.balance, row.has_balance, row.can_pay, row.can_void) == (inv, "₹1,500.00", True, True, False)
+    assert (row.status, row.status_label) == ("overdue", "Overdue")  # due 10 Mar 2026, read later
+    assert db.call(reports.client_outstanding, actor(riya)) == 150000
+    assert row.upi_link == ("upi://pay?pa=asha.rao@okhdfcbank&pn=Sunrise%20Counselling&am=1500.00&cu=INR"
+                            "&tn=INV%2F25-26%2F0001&tr=INV%2F25-26%2F0001")
+    assert [(r.number, r.amount, r.method, r.invoice) for r in page.receipts] == [
+        ("RCT/25-26/0001", "₹500.00", "Cash", "INV/25-26/0001")]
     qr = browser(riya).get(f"/api/invoices/{inv}/upi.svg")
     assert qr.status_code == 200 and "<svg" in qr.text
     with pytest.raises(PermissionDenied):
-        db.call(billing_views.for_client, owner_actor)
+        db.call(reports.for_client, owner_actor)
 
 
 # Reports -----------------------------------------------------------------------------------------
@@ -322,15 +393,17 @@ def test_outstanding_ageing_and_the_csv_agree_with_the_invoices(owner_actor, riy
     paid = _manual(owner_actor, karan, 1500, now=ist(3, 2, 12))
     db.call(payments.record, owner_actor, paid, amount="1500", paid_on="2026-03-02", method="bank_transfer",
             reference="NEFT 88", now=ist(3, 2, 13))
-    view = db.call(billing_views.overview, owner_actor, today=date(2026, 3, 10))
+    view = billing_views.workspace_billing(db.call(reports.overview, owner_actor, today=date(2026, 3, 10)))
     assert view.outstanding == "₹3,000.00"
-    assert [a["amount"] for a in view.ageing] == ["₹2,000.00", "₹0.00", "₹1,000.00"]
-    assert view.by_client == [{"client_id": str(riya), "client": "Riya Sharma", "amount": "₹3,000.00"}]
-    assert {r["month"]: r["received"] for r in view.revenue}["Mar 2026"] == "₹1,500.00"
+    assert [(a.label, a.amount) for a in view.ageing] == [
+        ("0–30 days", "₹2,000.00"), ("31–60 days", "₹0.00"), ("Over 60 days", "₹1,000.00")]
+    assert view.by_client == [billing_views.OwedRow(riya, "Riya Sharma", "₹3,000.00")]
+    assert {r.month: r.received for r in view.revenue}["Mar 2026"] == "₹1,500.00"
+    assert (view.today, view.last_month) == ("2026-03-10", "2026-02")
     assert _invoice(old).number == "INV/25-26/0001"
     response = browser(owner.id).get("/api/billing/invoices.csv")
     rows = list(csv.DictReader(io.StringIO(response.text)))
-    assert list(rows[0]) == billing_views.INVOICE_COLUMNS
+    assert list(rows[0]) == documents.INVOICE_COLUMNS
     assert [(r["Invoice number"], r["Client"], r["Taxable value"], r["Total"], r["Status"]) for r in rows] == [
         ("INV/25-26/0001", "Riya Sharma", "1000.00", "1000.00", "Due"),
         ("INV/25-26/0002", "Riya Sharma", "2000.00", "2000.00", "Due"),
@@ -345,16 +418,113 @@ def test_a_therapist_sees_only_their_own_clients_invoices(owner_actor, therapist
     dev = add_client(therapist_actor, "Dev Kumar", "dev@example.com")
     _manual(owner_actor, riya)
     _manual(therapist_actor, dev)
-    assert [r["client"] for r in db.call(billing_views.overview, therapist_actor).invoices] == ["Dev Kumar"]
-    assert sorted(r["client"] for r in db.call(billing_views.overview, owner_actor).invoices) == [
+    assert [name for _, name in db.call(reports.overview, therapist_actor).invoices] == ["Dev Kumar"]
+    assert sorted(name for _, name in db.call(reports.overview, owner_actor).invoices) == [
         "Dev Kumar", "Riya Sharma"]
     with pytest.raises(NotFound):
         _manual(therapist_actor, riya)
     with pytest.raises(PermissionDenied):
-        db.call(billing_views.overview, actor(riya))
+        db.call(reports.overview, actor(riya))
 
 
 def test_an_appointment_row_is_untouched_by_billing(owner_actor, riya, therapy):
     appt = _book(owner_actor, riya, therapy, TUE_11)
     db.call(appointments.mark, owner_actor, appt, "completed", now=AFTER)
     assert db.call(lambda s: s.get(Appointment, appt)).fee_paise == 200000
+
+
+# The pages' states -------------------------------------------------------------------------------
+
+
+def _tab(person, state_class, path: str, params: dict | None = None):
+    from reflex.istate.data import RouterData
+    from reflex.state import State
+
+    from practipal_app.people import auth
+
+    cookie = db.call(auth.start_session, person, "pytest")
+    router = RouterData.from_router_data({"headers": {"cookie": f"{auth.SESSION_COOKIE}={cookie}"},
+                                          "pathname": path, "asPath": path, "query": params or {}})
+    root = State(_reflex_internal_init=True)
+    root.router = router
+    page = root.get_substate(state_class.get_full_name().split(".")[1:])
+    page.router = router
+    return page
+
+
+async def test_the_billing_page_bills_takes_a_payment_and_voids_by_invoice_id(owner, riya):
+    page = _tab(owner, BillingState, "/app/billing")
+    run = page.event_handlers
+    await run["load"].fn(page)
+    assert page.client_options == [Option(str(riya), "Riya Sharma")] and page.invoices == []
+    await run["create"].fn(page, {"client_id": str(riya), "description_0": "Therapy session", "rate_0": "2000"})
+    assert page.notice == "Invoice issued. The client has been emailed."
+    await run["create"].fn(page, {"client_id": str(riya), "description_0": "Letter", "rate_0": "500",
+                                  "action": "draft"})
+    assert page.notice == "Draft saved. Issue it when it is ready."
+    draft, issued = page.invoices
+    assert (draft.can_issue, issued.can_pay, issued.can_void, issued.client) == (True, True, True, "Riya Sharma")
+    await run["create"].fn(page, {"client_id": str(riya), "description_0": "x", "quantity_0": "two",
+                                  "rate_0": "1"})
+    assert page.new_errors == {"lines": "Quantities are whole numbers."}
+    await run["create_monthly"].fn(page, {"client_id": str(riya), "month": "soon"})
+    assert page.new_errors == {"monthly": "Choose a client and a month."}
+
+    await run["start_payment"].fn(page, 987654)  # not listed: no panel, and nothing to pay against
+    assert page.paying.id == 0
+    await run["record_payment"].fn(page, {"amount": "1", "paid_on": page.today, "method": "cash"})
+    assert page.pay_errors == {"form": "No such invoice."}
+    await run["start_payment"].fn(page, str(issued.id))
+    assert (page.paying.number, page.paying.balance_rupees) == (issued.number, "2000.00")
+    await run["record_payment"].fn(page, {"amount": "2001", "paid_on": page.today, "method": "cash"})
+    assert page.pay_errors == {"amount": "That is more than the balance of ₹2,000.00."}
+    await run["record_payment"].fn(page, {"amount": "500", "paid_on": page.today, "method": "upi"})
+    assert page.notice == (f"Payment recorded against {issued.number}. The client has been emailed a receipt.")
+    assert page.paying.id == 0 and page.invoices[1].balance == "₹1,500.00" and not page.invoices[1].can_void
+
+    await run["start_void"].fn(page, issued.id)
+    await run["void"].fn(page, {"reason": "Wrong fee"})
+    assert page.void_error == "This invoice has payments recorded against it, so it cannot be voided."
+    await run["issue"].fn(page, draft.id)
+    assert page.notice == "Issued. The client has been emailed." and page.invoices[0].number.endswith("/0002")
+    await run["discard"].fn(page, page.invoices[0].id)
+    assert page.error == "Only a draft can be discarded; an issued invoice can be voided."
+    await run["filter_status"].fn(page, "paid")
+    assert page.invoices == []
+    await run["filter_status"].fn(page, "all")
+    await run["filter_client"].fn(page, "abc")
+    assert len(page.invoices) == 2
+
+
+async def test_the_settings_card_and_portal_states_read_and_save_typed_values(owner, owner_actor, riya, therapy):
+    settings = _tab(owner, BillingSettingsState, "/app/settings/billing")
+    await settings.event_handlers["load"].fn(settings)
+    assert (settings.values.taxable, settings.values.invoice_on_completed) == (False, True)
+    await settings.event_handlers["save"].fn(settings, {"legal_name": "Sunrise Counselling", "upi_id": "asha@ybl",
+                                                        "invoice_prefix": "INV", "sac_code": "999312",
+                                                        "tax_rate": "18", "payment_terms_days": "7",
+                                                        "invoice_on_late_cancel": "on"})
+    assert settings.errors == {} and settings.notice.startswith("Billing settings saved.")
+    assert (settings.values.upi_id, settings.values.invoice_on_completed,
+            settings.values.invoice_on_late_cancel) == ("asha@ybl", False, True)
+    await settings.event_handlers["save"].fn(settings, {"legal_name": "", "taxable": "on"})
+    assert set(settings.errors) >= {"legal_name", "gstin"}
+
+    card = _tab(owner, ClientBillingState, f"/app/clients/{riya}", {"client_id": str(riya)})
+    await card.event_handlers["load"].fn(card)
+    [fee] = card.fees
+    assert (fee.type_id, fee.standard, fee.own) == (therapy, "₹2,000.00", "")
+    await card.event_handlers["save"].fn(card, {"address": "Pune", "state_code": "27", f"fee_{therapy}": "1500"})
+    assert card.notice == "Billing details saved." and card.fees[0].own == "1500.00"
+
+    _manual(owner_actor, riya)
+    client = db.call(lambda s: s.get(User, riya))
+    portal = _tab(client, PortalInvoicesState, "/portal/invoices")
+    await portal.event_handlers["load"].fn(portal)
+    [row] = portal.invoices
+    assert (portal.outstanding, portal.has_outstanding, row.has_balance) == ("₹2,000.00", True, True)
+    assert row.upi_link.startswith("upi://pay?pa=asha@ybl&")
+    await portal.event_handlers["toggle_qr"].fn(portal, row.id)
+    assert portal.qr_for == row.id
+    await portal.event_handlers["toggle_qr"].fn(portal, str(row.id))
+    assert portal.qr_for == 0

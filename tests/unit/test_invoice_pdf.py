@@ -14,12 +14,12 @@ from practipal_app.billing.pdf import (
     InvoiceDocument,
     Party,
     ReceiptDocument,
-    long_date,
     percent,
     render_invoice,
     render_receipt,
 )
 from practipal_app.core.money import amount_in_words
+from practipal_app.core.timefmt import date_label
 
 SELLER = Party("Asha Rao Counselling", "14 Carter Road, Bandra West\nMumbai 400050", "Maharashtra",
                email="asha@example.com", phone="+91 98200 12345")
@@ -133,6 +133,6 @@ def test_receipt_holds_number_invoice_amount_and_method() -> None:
         assert expected in text[0], expected
 
 
-def test_long_date_ignores_the_locale() -> None:
-    assert long_date(date(2026, 11, 29)) == "29 Nov 2026"
-    assert long_date(date(2027, 1, 5)) == "5 Jan 2027"
+def test_documents_are_dated_like_every_page() -> None:
+    assert date_label(date(2026, 11, 29)) == "29 Nov 2026"
+    assert date_label(date(2027, 1, 5)) == "5 Jan 2027"

@@ -16,27 +16,27 @@ def _download(label: str, href) -> rx.Component:
 
 def _qr(inv) -> rx.Component:
     return rx.vstack(
-        rx.image(src="/api/invoices/" + inv["id"] + "/upi.svg", alt="UPI QR code for " + inv["number"],
+        rx.image(src="/api/invoices/" + inv.id.to_string() + "/upi.svg", alt="UPI QR code for " + inv.number,
                  width="180px", height="180px"),
-        rx.text("Scan with any UPI app (Google Pay, PhonePe, Paytm, BHIM) to pay ", inv["balance"], ".",
+        rx.text("Scan with any UPI app (Google Pay, PhonePe, Paytm, BHIM) to pay ", inv.balance, ".",
                 size="2", color_scheme="gray"),
         spacing="1", align="start",
     )
 
 
 def _pay(inv) -> rx.Component:
-    pay_button = rx.el.a(rx.button(rx.icon("smartphone", size=16), "Pay ", inv["balance"], " with UPI", size="3",
+    pay_button = rx.el.a(rx.button(rx.icon("smartphone", size=16), "Pay ", inv.balance, " with UPI", size="3",
                                    width="100%"),
-                         href=inv["upi_link"], style={"width": "100%"})
+                         href=inv.upi_link, style={"width": "100%"})
     return rx.cond(
-        inv["upi_link"] != "",
+        inv.upi_link != "",
         rx.vstack(
             rx.mobile_only(
                 rx.vstack(
                     pay_button,
-                    rx.button(rx.cond(S.qr_for == inv["id"], "Hide QR code", "Show QR code"), variant="ghost",
-                              size="2", on_click=S.toggle_qr(inv["id"])),
-                    rx.cond(S.qr_for == inv["id"], _qr(inv)),
+                    rx.button(rx.cond(S.qr_for == inv.id, "Hide QR code", "Show QR code"), variant="ghost",
+                              size="2", on_click=S.toggle_qr(inv.id)),
+                    rx.cond(S.qr_for == inv.id, _qr(inv)),
                     spacing="2", width="100%",
                 ),
                 width="100%",
@@ -51,20 +51,20 @@ def _invoice_card(inv) -> rx.Component:
     return rx.card(
         rx.vstack(
             rx.hstack(
-                rx.vstack(rx.text(inv["number"], weight="bold", size="4"),
-                          rx.text(inv["title"], " · ", inv["date"], size="2", color_scheme="gray"),
+                rx.vstack(rx.text(inv.number, weight="bold", size="4"),
+                          rx.text(inv.title, " · ", inv.issued_on, size="2", color_scheme="gray"),
                           spacing="0", align="start"),
                 rx.spacer(),
-                rx.badge(inv["status_label"], size="2", color_scheme=rx.match(inv["status"], *STATUS_COLOURS)),
+                rx.badge(inv.status_label, size="2", color_scheme=rx.match(inv.status, *STATUS_COLOURS)),
                 width="100%", align="start",
             ),
-            rx.hstack(rx.text("Total ", rx.text.strong(inv["total"])),
-                      rx.cond(inv["balance"] != "₹0.00", rx.text("Due ", rx.text.strong(inv["balance"]))),
+            rx.hstack(rx.text("Total ", rx.text.strong(inv.total)),
+                      rx.cond(inv.has_balance, rx.text("Due ", rx.text.strong(inv.balance))),
                       spacing="4", wrap="wrap"),
-            rx.cond(inv["due_date"] != "", rx.cond(inv["balance"] != "₹0.00",
-                                                   rx.text("Due by ", inv["due_date"], size="2", color_scheme="gray"))),
+            rx.cond(inv.due_by != "", rx.cond(inv.has_balance,
+                                              rx.text("Due by ", inv.due_by, size="2", color_scheme="gray"))),
             _pay(inv),
-            _download("Invoice PDF", "/api/invoices/" + inv["id"] + ".pdf?download=1"),
+            _download("Invoice PDF", "/api/invoices/" + inv.id.to_string() + ".pdf?download=1"),
             spacing="3", width="100%",
         ),
         width="100%",
@@ -73,13 +73,13 @@ def _invoice_card(inv) -> rx.Component:
 
 def _receipt_row(r) -> rx.Component:
     return rx.hstack(
-        rx.vstack(rx.text(r["number"], weight="medium"),
-                  rx.text(r["date"], " · ", r["method"], " · for ", r["invoice"], size="1", color_scheme="gray"),
+        rx.vstack(rx.text(r.number, weight="medium"),
+                  rx.text(r.paid_on, " · ", r.method, " · for ", r.invoice, size="1", color_scheme="gray"),
                   spacing="0", align="start"),
         rx.spacer(),
-        rx.text(r["amount"], weight="medium"),
-        rx.el.a(rx.icon("download", size=18), href="/api/receipts/" + r["id"] + ".pdf?download=1",
-                reload_document=True, aria_label="Download receipt " + r["number"],
+        rx.text(r.amount, weight="medium"),
+        rx.el.a(rx.icon("download", size=18), href="/api/receipts/" + r.id.to_string() + ".pdf?download=1",
+                reload_document=True, aria_label="Download receipt " + r.number,
                 style={"padding": "8px", "color": "var(--accent-11)"}),
         width="100%", align="center", padding_y="8px", border_bottom=f"1px solid {rx.color('gray', 4)}",
     )

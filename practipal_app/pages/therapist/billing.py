@@ -2,7 +2,8 @@
 
 import reflex as rx
 
-from practipal_app.billing.payments import METHOD_LABELS
+from practipal_app.billing.invoices import FORM_LINES
+from practipal_app.billing.views import METHOD_OPTIONS, STATE_OPTIONS
 from practipal_app.components.forms import (
     checkbox,
     error_text,
@@ -12,13 +13,7 @@ from practipal_app.components.forms import (
     textarea_field,
 )
 from practipal_app.components.layout import workspace_shell
-from practipal_app.models import PaymentMethod
-from practipal_app.state.billing import (
-    MAX_FORM_LINES,
-    STATE_OPTIONS,
-    BillingSettingsState,
-    BillingState,
-)
+from practipal_app.state.billing import BillingSettingsState, BillingState
 from practipal_app.state.viewer import ViewerState
 
 S = BillingState
@@ -36,7 +31,7 @@ def _figure(label: str, value, hint: str = "") -> rx.Component:
 def _summary() -> rx.Component:
     return rx.hstack(
         _figure("Outstanding", S.outstanding, "Issued and not yet paid"),
-        rx.foreach(S.ageing, lambda a: _figure(a["label"], a["amount"], "by invoice date")),
+        rx.foreach(S.ageing, lambda a: _figure(a.label, a.amount, "by invoice date")),
         spacing="3", width="100%", wrap="wrap",
     )
 
@@ -61,10 +56,10 @@ def _money_table(title: str, headers: list[str], rows, cells) -> rx.Component:
 def _reports() -> rx.Component:
     return rx.hstack(
         _money_table("Outstanding by client", ["Client", "Owes"], S.by_client, lambda r: [
-            rx.table.cell(rx.link(r["client"], href="/app/billing?client=" + r["client_id"])),
-            rx.table.cell(r["amount"])]),
+            rx.table.cell(rx.link(r.client, href="/app/billing?client=" + r.client_id.to_string())),
+            rx.table.cell(r.amount)]),
         _money_table("Revenue by month", ["Month", "Invoiced", "Received"], S.revenue, lambda r: [
-            rx.table.cell(r["month"]), rx.table.cell(r["invoiced"]), rx.table.cell(r["received"])]),
+            rx.table.cell(r.month), rx.table.cell(r.invoiced), rx.table.cell(r.received)]),
         spacing="3", width="100%", wrap="wrap", align="start",
     )
 
@@ -72,19 +67,19 @@ def _reports() -> rx.Component:
 def _payment_panel() -> rx.Component:
     p = S.paying
     return rx.cond(
-        p.contains("id"),
+        p.id > 0,
         rx.card(
             rx.form(
                 rx.vstack(
-                    rx.heading("Record a payment for ", p["number"].to(str), size="4", as_="h2"),
-                    rx.text(p["client"].to(str), " · balance ", p["balance"].to(str), color_scheme="gray"),
+                    rx.heading("Record a payment for ", p.number, size="4", as_="h2"),
+                    rx.text(p.client, " · balance ", p.balance, color_scheme="gray"),
                     rx.hstack(
-                        field("Amount (₹)", "amount", default_value=p["amount"].to(str), error=S.pay_errors.get("amount", ""),
+                        field("Amount (₹)", "amount", default_value=p.balance_rupees, error=S.pay_errors.get("amount", ""),
                               input_mode="decimal"),
                         field("Date received", "paid_on", type="date", default_value=S.today,
                               error=S.pay_errors.get("paid_on", "")),
-                        select_field("Method", "method", [rx.el.option(METHOD_LABELS[m], value=m.value)
-                                                          for m in PaymentMethod],
+                        select_field("Method", "method", [rx.el.option(o.label, value=o.value)
+                                                          for o in METHOD_OPTIONS],
                                      default_value="upi", error=S.pay_errors.get("method", "")),
                         field("Reference", "reference", hint="UPI transaction ID, cheque number…"),
                         spacing="3", width="100%", align="start",
@@ -94,7 +89,7 @@ def _payment_panel() -> rx.Component:
                               rx.button("Cancel", type="button", variant="soft", size="3", on_click=S.cancel_payment)),
                     spacing="3", width="100%",
                 ),
-                on_submit=S.record_payment, reset_on_submit=False, key=p["id"].to(str),
+                on_submit=S.record_payment, reset_on_submit=False, key=p.id.to_string(),
             ),
             width="100%",
         ),
@@ -104,11 +99,11 @@ def _payment_panel() -> rx.Component:
 def _void_panel() -> rx.Component:
     v = S.voiding
     return rx.cond(
-        v.contains("id"),
+        v.id > 0,
         rx.card(
             rx.form(
                 rx.vstack(
-                    rx.heading("Void ", v["number"].to(str), size="4", as_="h2"),
+                    rx.heading("Void ", v.number, size="4", as_="h2"),
                     rx.text("A void invoice keeps its number and stays on record; its sessions can be billed "
                             "again.", color_scheme="gray"),
                     field("Reason", "reason", error=S.void_error),
@@ -125,8 +120,8 @@ def _void_panel() -> rx.Component:
 
 def _client_select(name: str) -> rx.Component:
     return select_field("Client", name, [rx.el.option("Choose a client", value=""),
-                                         rx.foreach(S.client_options, lambda c: rx.el.option(c["name"],
-                                                                                             value=c["id"]))],
+                                         rx.foreach(S.client_options, lambda c: rx.el.option(c.label,
+                                                                                             value=c.value))],
                         default_value=S.client_filter)
 
 
@@ -148,8 +143,8 @@ def _new_invoice() -> rx.Component:
         rx.vstack(
             rx.heading("New invoice", size="4", as_="h2"),
             rx.box(_client_select("client_id"), max_width="360px", width="100%"),
-            *[_line_row(i) for i in range(MAX_FORM_LINES)],
-            rx.cond(S.line_count < MAX_FORM_LINES,
+            *[_line_row(i) for i in range(FORM_LINES)],
+            rx.cond(S.line_count < FORM_LINES,
                     rx.button(rx.icon("plus", size=14), "Add a line", type="button", variant="ghost",
                               on_click=S.add_line)),
             textarea_field("Note on the invoice (optional)", "note", rows="2"),
@@ -183,28 +178,27 @@ def _new_invoice() -> rx.Component:
 def _actions(r) -> rx.Component:
     return rx.hstack(
         rx.el.a(rx.button(rx.icon("file-text", size=14), "PDF", variant="ghost", size="1"),
-                href="/api/invoices/" + r["id"] + ".pdf", target="_blank", reload_document=True,
-                aria_label="PDF of " + r["number"]),
-        rx.cond((r["status"] == "issued") | (r["status"] == "partly_paid") | (r["status"] == "overdue"),
-                rx.button("Record payment", size="1", on_click=S.start_payment(r))),
-        rx.cond(r["status"] == "draft",
-                rx.hstack(rx.button("Issue", size="1", on_click=S.issue(r["id"])),
+                href="/api/invoices/" + r.id.to_string() + ".pdf", target="_blank", reload_document=True,
+                aria_label="PDF of " + r.number),
+        rx.cond(r.can_pay, rx.button("Record payment", size="1", on_click=S.start_payment(r.id))),
+        rx.cond(r.can_issue,
+                rx.hstack(rx.button("Issue", size="1", on_click=S.issue(r.id)),
                           rx.button("Discard", size="1", variant="soft", color_scheme="gray",
-                                    on_click=S.discard(r["id"])), spacing="2")),
-        rx.cond(((r["status"] == "issued") | (r["status"] == "overdue")) & (r["paid"] == "₹0.00"),
-                rx.button("Void", size="1", variant="soft", color_scheme="red", on_click=S.start_void(r))),
+                                    on_click=S.discard(r.id)), spacing="2")),
+        rx.cond(r.can_void,
+                rx.button("Void", size="1", variant="soft", color_scheme="red", on_click=S.start_void(r.id))),
         spacing="2", align="center",
     )
 
 
 def _invoice_row(r) -> rx.Component:
     return rx.table.row(
-        rx.table.cell(rx.text(r["number"], weight="medium"), rx.text(r["title"], size="1", color_scheme="gray")),
-        rx.table.cell(r["date"]),
-        rx.table.cell(r["client"]),
-        rx.table.cell(r["total"]),
-        rx.table.cell(r["balance"]),
-        rx.table.cell(rx.badge(r["status_label"], color_scheme=rx.match(r["status"], *STATUS_COLOURS))),
+        rx.table.cell(rx.text(r.number, weight="medium"), rx.text(r.title, size="1", color_scheme="gray")),
+        rx.table.cell(r.issued_on),
+        rx.table.cell(r.client),
+        rx.table.cell(r.total),
+        rx.table.cell(r.balance),
+        rx.table.cell(rx.badge(r.status_label, color_scheme=rx.match(r.status, *STATUS_COLOURS))),
         rx.table.cell(_actions(r)),
         align="center",
     )
@@ -217,7 +211,7 @@ def _invoice_list() -> rx.Component:
                 rx.heading("Invoices", size="4", as_="h2"),
                 rx.spacer(),
                 rx.el.select(rx.el.option("All clients", value="all"),
-                             rx.foreach(S.client_options, lambda c: rx.el.option(c["name"], value=c["id"])),
+                             rx.foreach(S.client_options, lambda c: rx.el.option(c.label, value=c.value)),
                              value=rx.cond(S.client_filter == "", "all", S.client_filter),
                              on_change=S.filter_client, aria_label="Client",
                              style={"height": "32px", "borderRadius": "6px", "padding": "0 8px"}),
@@ -287,16 +281,16 @@ def _settings_form() -> rx.Component:
     return rx.form(
         rx.vstack(
             rx.heading("On every invoice", size="4", as_="h2"),
-            field("Legal name", "legal_name", default_value=v["legal_name"], error=e.get("legal_name", "")),
-            textarea_field("Address", "address", default_value=v["address"], rows="3"),
-            select_field("State", "state_code", [rx.el.option(label, value=code) for code, label in STATE_OPTIONS],
-                         default_value=v["state_code"], error=e.get("state_code", "")),
-            field("UPI ID", "upi_id", default_value=v["upi_id"], error=e.get("upi_id", ""),
+            field("Legal name", "legal_name", default_value=v.legal_name, error=e.get("legal_name", "")),
+            textarea_field("Address", "address", default_value=v.address, rows="3"),
+            select_field("State", "state_code", [rx.el.option(o.label, value=o.value) for o in STATE_OPTIONS],
+                         default_value=v.state_code, error=e.get("state_code", "")),
+            field("UPI ID", "upi_id", default_value=v.upi_id, error=e.get("upi_id", ""),
                   hint="Clients pay with a link or QR code to this ID, e.g. asha.rao@okhdfcbank."),
             rx.hstack(
-                field("Invoice prefix", "invoice_prefix", default_value=v["invoice_prefix"],
+                field("Invoice prefix", "invoice_prefix", default_value=v.invoice_prefix,
                       error=e.get("invoice_prefix", ""), hint="Numbers look like INV/26-27/0001."),
-                field("Payment due after (days)", "payment_terms_days", default_value=v["payment_terms_days"],
+                field("Payment due after (days)", "payment_terms_days", default_value=v.payment_terms_days,
                       error=e.get("payment_terms_days", ""), input_mode="numeric"),
                 spacing="4", width="100%", align="start",
             ),
@@ -304,21 +298,21 @@ def _settings_form() -> rx.Component:
             rx.text("Most therapy is exempt from GST: invoices are then a Bill of Supply. If you are registered "
                     "and charge GST, tick the box: invoices become Tax Invoices with CGST and SGST for clients in "
                     "your state and IGST for others.", size="2", color_scheme="gray"),
-            checkbox("I charge GST (Tax Invoice)", "taxable", v["taxable"] == "1"),
+            checkbox("I charge GST (Tax Invoice)", "taxable", v.taxable),
             rx.hstack(
-                field("GSTIN", "gstin", default_value=v["gstin"], error=e.get("gstin", ""),
+                field("GSTIN", "gstin", default_value=v.gstin, error=e.get("gstin", ""),
                       hint="15 characters, e.g. 27ABCDE1234F1Z5."),
-                field("GST rate (%)", "tax_rate", default_value=v["tax_rate"], error=e.get("tax_rate", ""),
+                field("GST rate (%)", "tax_rate", default_value=v.tax_rate, error=e.get("tax_rate", ""),
                       input_mode="decimal"),
-                field("SAC code", "sac_code", default_value=v["sac_code"], error=e.get("sac_code", ""),
+                field("SAC code", "sac_code", default_value=v.sac_code, error=e.get("sac_code", ""),
                       input_mode="numeric"),
                 spacing="4", width="100%", align="start",
             ),
             rx.heading("Automatic invoices", size="4", as_="h2"),
             checkbox("Issue an invoice when I mark a session completed", "invoice_on_completed",
-                      v["invoice_on_completed"] == "1"),
+                      v.invoice_on_completed),
             checkbox("Issue an invoice for a late cancellation", "invoice_on_late_cancel",
-                      v["invoice_on_late_cancel"] == "1"),
+                      v.invoice_on_late_cancel),
             form_error(e.get("form", "")),
             rx.cond(B.notice != "", rx.callout(B.notice, icon="check", color_scheme="green", width="100%")),
             rx.button("Save billing settings", type="submit", size="3"),
@@ -333,6 +327,6 @@ def _settings_form() -> rx.Component:
 def billing_settings_page() -> rx.Component:
     return workspace_shell(
         "Billing settings",
-        rx.cond(B.loaded, rx.card(rx.box(_settings_form(), key=B.values["legal_name"].to(str)), width="100%"),
+        rx.cond(B.loaded, rx.card(rx.box(_settings_form(), key=B.values.legal_name), width="100%"),
                 rx.text("Only the practice owner can change billing settings.", color_scheme="gray")),
     )
