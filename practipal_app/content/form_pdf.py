@@ -1,11 +1,14 @@
-"""A submitted form as an A4 PDF (fpdf2, the bundled DejaVu fonts), from `forms.response_detail`'s dict:
-no database here. Long answers wrap and run onto further pages."""
+"""A submitted form as an A4 PDF (fpdf2, the bundled DejaVu fonts), from `forms.response_detail`, shown
+as its page shows it (`views.response_view`): no database here. Long answers wrap and run onto
+further pages."""
 
 from __future__ import annotations
 
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 
+from practipal_app.content.forms import ResponseDetail
+from practipal_app.content.views import AnswerRow, ResponseView, response_view
 from practipal_app.core.pdf import FONT, FONT_DIR
 
 _INK = (33, 37, 41)
@@ -43,8 +46,14 @@ class _Pdf(FPDF):
         self.cell(0, 5, f"Page {self.page_no()} of {{nb}}", align="R")
         self.set_text_color(*_INK)
 
-    def text_block(self, text: str, size: float = 10, style: str = "", h: float = 5,
-                   color: tuple[int, int, int] = _INK) -> None:
+    def text_block(
+        self,
+        text: str,
+        size: float = 10,
+        style: str = "",
+        h: float = 5,
+        color: tuple[int, int, int] = _INK,
+    ) -> None:
         """Wrapped text across the page width, then the next line at the left margin."""
         self.set_x(self.l_margin)
         self.set_font(FONT, style, size)
@@ -58,39 +67,46 @@ class _Pdf(FPDF):
         self.ln(gap)
 
 
-def _heading(pdf: _Pdf, detail: dict) -> None:
-    pdf.text_block(detail["title"], size=17, style="B", h=8)
+def _heading(pdf: _Pdf, view: ResponseView) -> None:
+    pdf.text_block(view.title, size=17, style="B", h=8)
     pdf.ln(1)
-    pdf.text_block(f"Client: {detail['client']}", size=10.5, style="B", h=5.5)
-    pdf.text_block(f"Form version {detail['version']} · submitted {detail['submitted']}", size=9, color=_MUTED)
+    pdf.text_block(f"Client: {view.client}", size=10.5, style="B", h=5.5)
+    pdf.text_block(
+        f"Form version {view.version} · submitted {view.submitted}", size=9, color=_MUTED
+    )
     pdf.rule()
 
 
-def _item(pdf: _Pdf, item: dict) -> None:
-    if pdf.will_page_break(24 if item["type"] == "info" else 14):  # keep a heading or question with what follows
+def _item(pdf: _Pdf, item: AnswerRow) -> None:
+    if pdf.will_page_break(
+        24 if item.is_heading else 14
+    ):  # keep a heading or question with what follows
         pdf.add_page()
-    if item["type"] == "info":
+    if item.is_heading:
         pdf.ln(2)
-        pdf.text_block(item["label"], size=12, style="B", h=6)
+        pdf.text_block(item.label, size=12, style="B", h=6)
         pdf.ln(1)
         return
-    pdf.text_block(item["label"], size=9, style="B", h=4.6, color=_MUTED)
-    pdf.text_block(item["answer"], size=10.5, h=5.4)
+    pdf.text_block(item.label, size=9, style="B", h=4.6, color=_MUTED)
+    pdf.text_block(item.answer, size=10.5, h=5.4)
     pdf.ln(2.5)
 
 
-def _closing(pdf: _Pdf, detail: dict) -> None:
+def _closing(pdf: _Pdf, view: ResponseView) -> None:
     pdf.rule()
-    if detail.get("charter_version"):
-        pdf.text_block(f"Communication charter acknowledged: version {detail['charter_version']}.", size=9.5)
+    if view.charter_version:
+        pdf.text_block(
+            f"Communication charter acknowledged: version {view.charter_version}.", size=9.5
+        )
 
 
-def render_response(detail: dict) -> bytes:
+def render_response(detail: ResponseDetail) -> bytes:
     """The submitted form as A4 PDF bytes."""
-    pdf = _Pdf(detail["title"])
+    view = response_view(detail)
+    pdf = _Pdf(view.title)
     pdf.add_page()
-    _heading(pdf, detail)
-    for item in detail["items"]:
+    _heading(pdf, view)
+    for item in view.answers:
         _item(pdf, item)
-    _closing(pdf, detail)
+    _closing(pdf, view)
     return bytes(pdf.output())

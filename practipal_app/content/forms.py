@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
@@ -22,8 +23,7 @@ from practipal_app.content import form_emails, intake, resources
 from practipal_app.core import audit
 from practipal_app.core.errors import DomainError, InvalidInput, NotFound, PermissionDenied
 from practipal_app.core.identity import Actor
-from practipal_app.core.phones import display_phone, parse_phone
-from practipal_app.core.timefmt import format_local
+from practipal_app.core.phones import parse_phone
 from practipal_app.models import (
     ClientProfile,
     Form,
@@ -71,7 +71,6 @@ LIST_LIMIT = 100
 
 _NOT_KEY = re.compile(r"[^a-z0-9_]+")
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-_MONTHS = "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split()
 _REQUIRED = {
     "consent": "Tick the box to agree.",
     "charter": "Tick the box to confirm you have read this.",
@@ -81,11 +80,89 @@ _REQUIRED = {
     "yes_no": "Choose yes or no.",
     "scale": "Choose a number from 0 to 10.",
 }
-STATUS_LABELS = {
-    FormResponseStatus.SENT: "Not started",
-    FormResponseStatus.DRAFT: "In progress",
-    FormResponseStatus.SUBMITTED: "Submitted",
-}
+#: What a ticked box (consent, charter, a multiple-choice option) is in the page's strings.
+TICKED = "1"
+
+
+@dataclass(frozen=True)
+class FormSummary:
+    """One form of the list, with its current version and how often it was sent and answered."""
+
+    id: int
+    title: str
+    is_intake: bool
+    owner: str
+    version: int
+    questions: int
+    sent: int
+    answered: int
+
+
+@dataclass(frozen=True)
+class FormDefinition:
+    """A form as the builder edits it: its current version's fields (plain dicts, see
+    clean_fields)."""
+
+    id: int
+    title: str
+    is_intake: bool
+    version: int
+    fields: list[dict]
+    has_answers: bool
+
+
+@dataclass(frozen=True)
+class SentForm:
+    """One form sent to one client."""
+
+    id: int
+    title: str
+    status: FormResponseStatus
+    version: int
+    sent_at: datetime
+    submitted_at: datetime | None
+
+
+@dataclass(frozen=True)
+class SentForms:
+    """Forms sent to a client, newest first, and the practice's zone their dates are shown in."""
+
+    items: list[SentForm]
+    timezone: str
+
+
+@dataclass(frozen=True)
+class OpenForm:
+    """A form as its client fills it in (or reads it back): the questions of the version sent, the
+    answers so far, and the therapist's charter and crisis contacts ({"label", "phone"})."""
+
+    id: int
+    title: str
+    fields: list[dict]
+    answers: dict
+    status: FormResponseStatus
+    charter_statement: str
+    charter_version: int
+    crisis_lines: list[dict]
+
+
+@dataclass(frozen=True)
+class ResponseDetail:
+    """A submitted form, with the questions of the version its client was sent."""
+
+    id: int
+    title: str
+    client: str
+    version: int
+    fields: list[dict]
+    answers: dict
+    sent_at: datetime
+    submitted_at: datetime
+    timezone: str
+    charter_version: int | None
+    profile_update: dict
+    profile_update_applied: bool
+    risk_flag: bool
 
 
 # Definitions -------------------------------------------------------------------------------------
@@ -198,7 +275,7 @@ def clean_fields(raw: list[dict]) -> list[dict]:
 # Answers -----------------------------------------------------------------------------------------
 
 
-def _iso_date(value: object) -> date | None:
+def iso_date(value: object) -> date | None:
     if not isinstance(value, str) or not _ISO_DATE.match(value.strip()):
         return None
     try:
@@ -208,7 +285,7 @@ def _iso_date(value: object) -> date | None:
     return day if 1900 <= day.year <= 2100 else None
 
 
-def _is_empty(value: object) -> bool:
+def is_empty(value: object) -> bool:
     if isinstance(value, Mapping):
         return not str(value.get("name", "")).strip()
     if isinstance(value, str):
@@ -219,7 +296,9 @@ def _is_empty(value: object) -> bool:
 def _text_problem(field: dict, value: object) -> str | None:
     if not isinstance(value, str):
         return "This answer could not be read."
-    limit = PROFILE_TARGETS[field["profile"]][1] if field.get("profile") else TEXT_LIMITS[field["type"]]
+    limit = (
+        PROFILE_TARGETS[field["profile"]][1] if field.get("profile") else TEXT_LIMITS[field["type"]]
+    )
     return f"Keep this under {limit:,} characters." if len(value.strip()) > limit else None
 
 
@@ -240,7 +319,9 @@ def _choice_problem(field: dict, value: object) -> str | None:
 
 
 def _scale_problem(value: object) -> str | None:
-    text = str(value).strip() if isinstance(value, str | int) and not isinstance(value, bool) else ""
+    text = (
+        str(value).strip() if isinstance(value, str | int) and not isinstance(value, bool) else ""
+    )
     return None if text.isdigit() and 0 <= int(text) <= 10 else "Choose a number from 0 to 10."
 
 
@@ -249,7 +330,7 @@ def _signature_problem(value: object) -> str | None:
         return "Type your name to sign."
     if len(str(value.get("name", "")).strip()) > 200:
         return "Keep your name under 200 characters."
-    if value.get("date") and _iso_date(value.get("date")) is None:
+    if value.get("date") and iso_date(value.get("date")) is None:
         return "Use a real date."
     return None
 
@@ -265,9 +346,11 @@ def _type_problem(field: dict, value: object) -> str | None:
         return None if isinstance(value, bool) else "Tick the box, or leave it empty."
     checks = {
         "yes_no": lambda v: None if v in ("yes", "no") else "Choose yes or no.",
-        "date": lambda v: None if _iso_date(v) else "Enter a real date.",
+        "date": lambda v: None if iso_date(v) else "Enter a real date.",
         "phone": _phone_problem,
-        "email": lambda v: email_problem(normalize_email(v)) if isinstance(v, str) else "Enter an email address.",
+        "email": lambda v: (
+            email_problem(normalize_email(v)) if isinstance(v, str) else "Enter an email address."
+        ),
         "scale": _scale_problem,
         "signature": _signature_problem,
     }
@@ -281,7 +364,7 @@ def validate_answers(fields: list[dict], answers: dict, *, final: bool) -> dict[
         if field["type"] == "info":
             continue
         value = answers.get(field["key"])
-        if _is_empty(value):
+        if is_empty(value):
             if final and field.get("required"):
                 errors[field["key"]] = _REQUIRED.get(field["type"], "Please answer this question.")
             continue
@@ -297,16 +380,23 @@ def _bounded(value: object) -> object:
     if isinstance(value, int):
         return str(value)
     if isinstance(value, Mapping):
-        return {"name": str(value.get("name") or "")[:300], "date": str(value.get("date") or "")[:20]}
+        return {
+            "name": str(value.get("name") or "")[:300],
+            "date": str(value.get("date") or "")[:20],
+        }
     if isinstance(value, list | tuple):
         return [str(v)[:300] for v in value[:MAX_OPTIONS]]
-    return str(value)[:TEXT_LIMITS["long_text"] + 100]
+    return str(value)[: TEXT_LIMITS["long_text"] + 100]
 
 
 def _kept(fields: list[dict], answers: object) -> dict:
     """The answers to this version's questions; anything else is dropped."""
     given = answers if isinstance(answers, Mapping) else {}
-    return {f["key"]: _bounded(given[f["key"]]) for f in fields if f["type"] != "info" and f["key"] in given}
+    return {
+        f["key"]: _bounded(given[f["key"]])
+        for f in fields
+        if f["type"] != "info" and f["key"] in given
+    }
 
 
 # Access ------------------------------------------------------------------------------------------
@@ -365,7 +455,9 @@ def _readable_response(session: Session, actor: Actor, response_id: int) -> Form
 
 def current_version(session: Session, form_id: int) -> FormVersion:
     return session.exec(
-        select(FormVersion).where(FormVersion.form_id == form_id).order_by(col(FormVersion.version).desc())
+        select(FormVersion)
+        .where(FormVersion.form_id == form_id)
+        .order_by(col(FormVersion.version).desc())
     ).first()
 
 
@@ -377,11 +469,9 @@ def _timezone(session: Session, practice_id: int) -> str:
     return session.get(Practice, practice_id).timezone
 
 
-def _day(dt: datetime | None, tz: str) -> str:
-    if dt is None:
-        return ""
-    local = dt.astimezone(ZoneInfo(tz))
-    return f"{local.day} {_MONTHS[local.month - 1]} {local.year}"
+def practice_today(session: Session, practice_id: int, now: datetime | None = None) -> date:
+    """Today's date where the practice is (its timezone), not where the server is."""
+    return (now or utcnow()).astimezone(ZoneInfo(_timezone(session, practice_id))).date()
 
 
 # Forms (staff) -----------------------------------------------------------------------------------
@@ -390,10 +480,16 @@ def _day(dt: datetime | None, tz: str) -> str:
 def _current_versions(session: Session, form_ids: list[int]) -> dict[int, FormVersion]:
     latest = (
         select(FormVersion.form_id, func.max(FormVersion.version).label("latest"))
-        .where(col(FormVersion.form_id).in_(form_ids)).group_by(FormVersion.form_id).subquery()
+        .where(col(FormVersion.form_id).in_(form_ids))
+        .group_by(FormVersion.form_id)
+        .subquery()
     )
-    rows = session.exec(select(FormVersion).join(
-        latest, (FormVersion.form_id == latest.c.form_id) & (FormVersion.version == latest.c.latest))).all()
+    rows = session.exec(
+        select(FormVersion).join(
+            latest,
+            (FormVersion.form_id == latest.c.form_id) & (FormVersion.version == latest.c.latest),
+        )
+    ).all()
     return {row.form_id: row for row in rows}
 
 
@@ -401,34 +497,54 @@ def _response_counts(session: Session, form_ids: list[int]) -> dict[int, tuple[i
     submitted = case((FormResponse.status == FormResponseStatus.SUBMITTED, 1))
     rows = session.exec(
         select(FormResponse.form_id, func.count(), func.count(submitted))
-        .where(col(FormResponse.form_id).in_(form_ids)).group_by(FormResponse.form_id)
+        .where(col(FormResponse.form_id).in_(form_ids))
+        .group_by(FormResponse.form_id)
     ).all()
     return {form_id: (sent, answered) for form_id, sent, answered in rows}
 
 
-def list_forms(session: Session, actor: Actor) -> list[dict[str, str]]:
+def list_forms(session: Session, actor: Actor) -> list[FormSummary]:
     """The actor's forms (the practice's for owner and assistant), the intake first."""
     rows = session.exec(
-        select(Form, User.name).join(User, User.id == Form.owner_id).where(_form_scope(actor))
-        .order_by(col(Form.is_intake).desc(), func.lower(Form.title), Form.id).limit(LIST_LIMIT)
+        select(Form, User.name)
+        .join(User, User.id == Form.owner_id)
+        .where(_form_scope(actor))
+        .order_by(col(Form.is_intake).desc(), func.lower(Form.title), Form.id)
+        .limit(LIST_LIMIT)
     ).all()
     ids = [f.id for f, _ in rows]
     versions, counts = _current_versions(session, ids), _response_counts(session, ids)
     return [
-        {"id": str(f.id), "title": f.title, "is_intake": "1" if f.is_intake else "", "owner": owner,
-         "version": str(versions[f.id].version), "fields": str(len(versions[f.id].fields)),
-         "sent": str(counts.get(f.id, (0, 0))[0]), "answered": str(counts.get(f.id, (0, 0))[1])}
+        FormSummary(
+            f.id,
+            f.title,
+            bool(f.is_intake),
+            owner,
+            versions[f.id].version,
+            len(versions[f.id].fields),
+            *counts.get(f.id, (0, 0)),
+        )
         for f, owner in rows
     ]
 
 
-def _new_form(session: Session, actor: Actor, title: str, fields: list[dict], is_intake: bool = False) -> int:
-    form = Form(practice_id=actor.practice_id, owner_id=actor.user_id, title=title, is_intake=is_intake)
+def _new_form(
+    session: Session, actor: Actor, title: str, fields: list[dict], is_intake: bool = False
+) -> int:
+    form = Form(
+        practice_id=actor.practice_id, owner_id=actor.user_id, title=title, is_intake=is_intake
+    )
     session.add(form)
     session.flush()
     session.add(FormVersion(form_id=form.id, version=1, fields=fields))
-    audit.record(session, "form.created", practice_id=actor.practice_id, actor_id=actor.user_id,
-                 subject_type="form", subject_id=form.id)
+    audit.record(
+        session,
+        "form.created",
+        practice_id=actor.practice_id,
+        actor_id=actor.user_id,
+        subject_type="form",
+        subject_id=form.id,
+    )
     session.flush()
     return form.id
 
@@ -444,7 +560,9 @@ def ensure_intake(session: Session, actor: Actor) -> int:
     if not actor.is_clinician:
         raise PermissionDenied("Only therapists have an intake form.")
     existing = session.exec(
-        select(Form.id).where(Form.owner_id == actor.user_id, col(Form.is_intake).is_(True)).order_by(Form.id)
+        select(Form.id)
+        .where(Form.owner_id == actor.user_id, col(Form.is_intake).is_(True))
+        .order_by(Form.id)
     ).first()
     if existing is not None:
         return existing
@@ -469,14 +587,25 @@ def create_form(session: Session, actor: Actor, title: str) -> int:
 
 
 def _has_responses(session: Session, version_id: int) -> bool:
-    return session.exec(select(FormResponse.id).where(FormResponse.form_version_id == version_id)).first() is not None
+    return (
+        session.exec(
+            select(FormResponse.id).where(FormResponse.form_version_id == version_id)
+        ).first()
+        is not None
+    )
 
 
-def form_for_edit(session: Session, actor: Actor, form_id: int) -> dict:
+def form_for_edit(session: Session, actor: Actor, form_id: int) -> FormDefinition:
     form = _staff_form(session, actor, form_id)
     version = current_version(session, form.id)
-    return {"id": form.id, "title": form.title, "is_intake": form.is_intake, "version": version.version,
-            "fields": list(version.fields), "has_answers": _has_responses(session, version.id)}
+    return FormDefinition(
+        form.id,
+        form.title,
+        bool(form.is_intake),
+        version.version,
+        list(version.fields),
+        _has_responses(session, version.id),
+    )
 
 
 def _checked_definition(title: str, fields: list[dict]) -> tuple[str, list[dict]]:
@@ -509,8 +638,15 @@ def save_form(session: Session, actor: Actor, form_id: int, title: str, fields: 
         else:
             version.fields = cleaned
         session.add(version)
-    audit.record(session, "form.saved", practice_id=actor.practice_id, actor_id=actor.user_id,
-                 subject_type="form", subject_id=form.id, version=version.version)
+    audit.record(
+        session,
+        "form.saved",
+        practice_id=actor.practice_id,
+        actor_id=actor.user_id,
+        subject_type="form",
+        subject_id=form.id,
+        version=version.version,
+    )
     session.flush()
     return version.version
 
@@ -520,8 +656,14 @@ def archive_form(session: Session, actor: Actor, form_id: int) -> None:
     form = _staff_form(session, actor, form_id)
     form.archived = True
     session.add(form)
-    audit.record(session, "form.archived", practice_id=actor.practice_id, actor_id=actor.user_id,
-                 subject_type="form", subject_id=form.id)
+    audit.record(
+        session,
+        "form.archived",
+        practice_id=actor.practice_id,
+        actor_id=actor.user_id,
+        subject_type="form",
+        subject_id=form.id,
+    )
 
 
 # Sending -----------------------------------------------------------------------------------------
@@ -529,9 +671,15 @@ def archive_form(session: Session, actor: Actor, form_id: int) -> None:
 
 def _waiting(session: Session, form_id: int, client_ids: list[int]) -> set[int]:
     """Clients who already have this form to fill in."""
-    return set(session.exec(select(FormResponse.client_id).where(
-        FormResponse.form_id == form_id, col(FormResponse.client_id).in_(client_ids),
-        FormResponse.status != FormResponseStatus.SUBMITTED)).all())
+    return set(
+        session.exec(
+            select(FormResponse.client_id).where(
+                FormResponse.form_id == form_id,
+                col(FormResponse.client_id).in_(client_ids),
+                FormResponse.status != FormResponseStatus.SUBMITTED,
+            )
+        ).all()
+    )
 
 
 def _client_ids(raw: list[int]) -> list[int]:
@@ -546,7 +694,9 @@ def _client_ids(raw: list[int]) -> list[int]:
     return ids
 
 
-def send(session: Session, actor: Actor, form_id: int, client_ids: list[int], now: datetime | None = None) -> int:
+def send(
+    session: Session, actor: Actor, form_id: int, client_ids: list[int], now: datetime | None = None
+) -> int:
     """Send the form's current version to each client (not again to one who has it waiting), with one
     email each. Returns how many were sent."""
     form = _staff_form(session, actor, form_id)
@@ -555,48 +705,78 @@ def send(session: Session, actor: Actor, form_id: int, client_ids: list[int], no
         raise DomainError("Add at least one question before sending this form.")
     ids = _client_ids(client_ids)
     profiles = [clients.scoped_profile(session, actor, client_id) for client_id in ids]
-    waiting, now, base_url = _waiting(session, form.id, ids), now or utcnow(), get_settings().base_url
+    waiting, now, base_url = (
+        _waiting(session, form.id, ids),
+        now or utcnow(),
+        get_settings().base_url,
+    )
     sent = 0
     for profile in profiles:
         if profile.user_id in waiting:
             continue
-        response = FormResponse(practice_id=profile.practice_id, form_id=form.id, form_version_id=version.id,
-                                client_id=profile.user_id, sent_by=actor.user_id, sent_at=now, updated_at=now)
+        response = FormResponse(
+            practice_id=profile.practice_id,
+            form_id=form.id,
+            form_version_id=version.id,
+            client_id=profile.user_id,
+            sent_by=actor.user_id,
+            sent_at=now,
+            updated_at=now,
+        )
         session.add(response)
         session.flush()
         form_emails.form_sent(session, response, base_url)
         sent += 1
-    audit.record(session, "form.sent", practice_id=actor.practice_id, actor_id=actor.user_id,
-                 subject_type="form", subject_id=form.id, version=version.version, clients=sent)
+    audit.record(
+        session,
+        "form.sent",
+        practice_id=actor.practice_id,
+        actor_id=actor.user_id,
+        subject_type="form",
+        subject_id=form.id,
+        version=version.version,
+        clients=sent,
+    )
     return sent
 
 
 # Client side -------------------------------------------------------------------------------------
 
 
-def _client_rows(session: Session, actor: Actor, submitted: bool) -> list[tuple[FormResponse, str]]:
+def _sent_form(response: FormResponse, title: str, version: int) -> SentForm:
+    return SentForm(
+        response.id,
+        title,
+        FormResponseStatus(response.status),
+        version,
+        response.sent_at,
+        response.submitted_at,
+    )
+
+
+def _client_rows(session: Session, actor: Actor, submitted: bool) -> SentForms:
     _require_client(actor)
     done = FormResponse.status == FormResponseStatus.SUBMITTED
     order = col(FormResponse.submitted_at).desc() if submitted else col(FormResponse.sent_at).desc()
-    return list(session.exec(
-        select(FormResponse, Form.title).join(Form, Form.id == FormResponse.form_id)
+    rows = session.exec(
+        select(FormResponse, Form.title, FormVersion.version)
+        .join(Form, Form.id == FormResponse.form_id)
+        .join(FormVersion, FormVersion.id == FormResponse.form_version_id)
         .where(FormResponse.client_id == actor.user_id, done if submitted else ~done)
-        .order_by(order, col(FormResponse.id).desc()).limit(LIST_LIMIT)
-    ).all())
+        .order_by(order, col(FormResponse.id).desc())
+        .limit(LIST_LIMIT)
+    ).all()
+    return SentForms([_sent_form(*row) for row in rows], _timezone(session, actor.practice_id))
 
 
-def todo_for_client(session: Session, actor: Actor) -> list[dict[str, str]]:
+def todo_for_client(session: Session, actor: Actor) -> SentForms:
     """The forms the signed-in client still has to fill in, newest first."""
-    tz = _timezone(session, actor.practice_id)
-    return [{"id": str(r.id), "title": title, "status": r.status, "status_label": STATUS_LABELS[r.status],
-             "sent": _day(r.sent_at, tz)} for r, title in _client_rows(session, actor, submitted=False)]
+    return _client_rows(session, actor, submitted=False)
 
 
-def done_for_client(session: Session, actor: Actor) -> list[dict[str, str]]:
+def done_for_client(session: Session, actor: Actor) -> SentForms:
     """The forms the signed-in client has submitted, newest first."""
-    tz = _timezone(session, actor.practice_id)
-    return [{"id": str(r.id), "title": title, "submitted": _day(r.submitted_at, tz)}
-            for r, title in _client_rows(session, actor, submitted=True)]
+    return _client_rows(session, actor, submitted=True)
 
 
 def crisis_lines(view: charter.CharterView) -> list[dict[str, str]]:
@@ -605,15 +785,81 @@ def crisis_lines(view: charter.CharterView) -> list[dict[str, str]]:
     return [{"label": str(c.get("label", "")), "phone": str(c.get("phone", ""))} for c in contacts]
 
 
-def open_for_client(session: Session, actor: Actor, response_id: int) -> dict:
+def open_for_client(session: Session, actor: Actor, response_id: int) -> OpenForm:
     """A form to fill in (or read back), with what was typed so far and the therapist's charter."""
     response = _client_response(session, actor, response_id)
     view = charter.for_client(session, actor.user_id)
-    fields = [{**f, "text": view.statement} if f["type"] == "charter" else dict(f)
-              for f in _fields_of(session, response)]
-    return {"id": response.id, "title": session.get(Form, response.form_id).title, "fields": fields,
-            "answers": dict(response.answers), "status": response.status, "charter_statement": view.statement,
-            "charter_version": view.version, "crisis_lines": crisis_lines(view)}
+    fields = [
+        {**f, "text": view.statement} if f["type"] == "charter" else dict(f)
+        for f in _fields_of(session, response)
+    ]
+    return OpenForm(
+        response.id,
+        session.get(Form, response.form_id).title,
+        fields,
+        dict(response.answers),
+        FormResponseStatus(response.status),
+        view.statement,
+        view.version,
+        crisis_lines(view),
+    )
+
+
+def to_answers(fields: list[dict], values: Mapping[str, str], today: date) -> dict:
+    """The page's strings (key -> text; a ticked box is TICKED, the options of a multiple choice one
+    per line) as typed answers; a typed signature is dated `today`."""
+    answers: dict = {}
+    for f in fields:
+        key, kind = f["key"], f["type"]
+        raw = str(values.get(key, "") or "")
+        if kind == "info":
+            continue
+        if kind == "multiple_choice":
+            answers[key] = [line for line in raw.split("\n") if line]
+        elif kind in TICK_TYPES:
+            answers[key] = raw == TICKED
+        elif kind == "signature":
+            answers[key] = {"name": raw.strip(), "date": today.isoformat()} if raw.strip() else {}
+        elif raw != "":
+            answers[key] = raw
+    return answers
+
+
+def _typed(
+    session: Session, response: FormResponse, values: Mapping[str, str], now: datetime | None
+) -> dict:
+    return to_answers(
+        _fields_of(session, response), values, practice_today(session, response.practice_id, now)
+    )
+
+
+def save_draft_values(
+    session: Session,
+    actor: Actor,
+    response_id: int,
+    values: Mapping[str, str],
+    now: datetime | None = None,
+) -> dict[str, str]:
+    """`save_draft` from the page's strings (see `to_answers`)."""
+    answers = _typed(session, _open_response(session, actor, response_id), values, now)
+    return save_draft(session, actor, response_id, answers, now)
+
+
+def submit_values(
+    session: Session,
+    actor: Actor,
+    response_id: int,
+    values: Mapping[str, str],
+    now: datetime | None = None,
+) -> None:
+    """`submit` from the page's strings (see `to_answers`)."""
+    submit(
+        session,
+        actor,
+        response_id,
+        _typed(session, _open_response(session, actor, response_id), values, now),
+        now,
+    )
 
 
 def _open_response(session: Session, actor: Actor, response_id: int) -> FormResponse:
@@ -623,8 +869,9 @@ def _open_response(session: Session, actor: Actor, response_id: int) -> FormResp
     return response
 
 
-def save_draft(session: Session, actor: Actor, response_id: int, answers: dict,
-               now: datetime | None = None) -> dict[str, str]:
+def save_draft(
+    session: Session, actor: Actor, response_id: int, answers: dict, now: datetime | None = None
+) -> dict[str, str]:
     """Keep what was typed, even if some of it is not right yet; returns those problems by field key."""
     response = _open_response(session, actor, response_id)
     fields = _fields_of(session, response)
@@ -647,7 +894,9 @@ def _finished(fields: list[dict], answers: dict, today: date) -> dict:
     return done
 
 
-def _acknowledged_charter(session: Session, profile: ClientProfile, fields: list[dict], answers: dict) -> int | None:
+def _acknowledged_charter(
+    session: Session, profile: ClientProfile, fields: list[dict], answers: dict
+) -> int | None:
     """Record the charter acknowledgement when a charter box is ticked; the version acknowledged."""
     if not any(f["type"] == "charter" and answers.get(f["key"]) is True for f in fields):
         return None
@@ -671,7 +920,9 @@ def _profile_offer(fields: list[dict], answers: dict, profile: ClientProfile) ->
     return offer
 
 
-def submit(session: Session, actor: Actor, response_id: int, answers: dict, now: datetime | None = None) -> None:
+def submit(
+    session: Session, actor: Actor, response_id: int, answers: dict, now: datetime | None = None
+) -> None:
     """Send the answers to the therapist. InvalidInput (errors by field key) leaves the response as it
     was: save the draft first so nothing typed is lost."""
     response = _open_response(session, actor, response_id)
@@ -681,9 +932,13 @@ def submit(session: Session, actor: Actor, response_id: int, answers: dict, now:
         raise InvalidInput(errors)
     now = now or utcnow()
     profile = session.get(ClientProfile, actor.user_id)
-    today = now.astimezone(ZoneInfo(_timezone(session, response.practice_id))).date()
+    today = practice_today(session, response.practice_id, now)
     response.answers = _finished(fields, kept, today)
-    response.status, response.submitted_at, response.updated_at = FormResponseStatus.SUBMITTED, now, now
+    response.status, response.submitted_at, response.updated_at = (
+        FormResponseStatus.SUBMITTED,
+        now,
+        now,
+    )
     response.charter_version = _acknowledged_charter(session, profile, fields, response.answers)
     response.profile_update = _profile_offer(fields, response.answers, profile)
     session.add(response)
@@ -691,95 +946,63 @@ def submit(session: Session, actor: Actor, response_id: int, answers: dict, now:
     if session.get(Form, response.form_id).is_intake:
         resources.on_trigger(session, actor.user_id, ShareTrigger.INTAKE_SUBMITTED, actor.user_id)
     form_emails.form_submitted(session, response, profile.therapist_id, get_settings().base_url)
-    audit.record(session, "form.submitted", practice_id=response.practice_id, actor_id=actor.user_id,
-                 subject_type="form_response", subject_id=response.id)
+    audit.record(
+        session,
+        "form.submitted",
+        practice_id=response.practice_id,
+        actor_id=actor.user_id,
+        subject_type="form_response",
+        subject_id=response.id,
+    )
 
 
 # Therapist side ----------------------------------------------------------------------------------
 
 
-def responses_for_client(session: Session, actor: Actor, client_id: int) -> list[dict[str, str]]:
+def responses_for_client(session: Session, actor: Actor, client_id: int) -> SentForms:
     """Every form sent to the client, newest first."""
     clients.scoped_profile(session, actor, client_id)
-    tz = _timezone(session, actor.practice_id)
     rows = session.exec(
         select(FormResponse, Form.title, FormVersion.version)
-        .join(Form, Form.id == FormResponse.form_id).join(FormVersion, FormVersion.id == FormResponse.form_version_id)
+        .join(Form, Form.id == FormResponse.form_id)
+        .join(FormVersion, FormVersion.id == FormResponse.form_version_id)
         .where(FormResponse.client_id == client_id)
-        .order_by(col(FormResponse.sent_at).desc(), col(FormResponse.id).desc()).limit(LIST_LIMIT)
+        .order_by(col(FormResponse.sent_at).desc(), col(FormResponse.id).desc())
+        .limit(LIST_LIMIT)
     ).all()
-    return [{"id": str(r.id), "title": title, "status": r.status, "status_label": STATUS_LABELS[r.status],
-             "version": str(version), "sent": _day(r.sent_at, tz), "submitted": _day(r.submitted_at, tz)}
-            for r, title, version in rows]
-
-
-def _date_text(value: object) -> str:
-    day = _iso_date(value)
-    return f"{day.day} {_MONTHS[day.month - 1]} {day.year}" if day else str(value or "")
-
-
-def _phone_text(value: str) -> str:
-    try:
-        return display_phone(parse_phone(value))
-    except ValueError:
-        return value
-
-
-def answer_text(field: dict, value: object) -> str:
-    """An answer as a person reads it."""
-    kind = field["type"]
-    if kind in TICK_TYPES:
-        return "Agreed" if value is True else "Not agreed"
-    if _is_empty(value):
-        return "Not answered"
-    if kind == "signature":
-        return f"{value['name']}, {_date_text(value.get('date'))}".rstrip(", ")
-    renderers = {
-        "yes_no": lambda v: {"yes": "Yes", "no": "No"}.get(v, str(v)),
-        "multiple_choice": lambda v: ", ".join(v) if isinstance(v, list) else str(v),
-        "date": _date_text,
-        "phone": _phone_text,
-        "scale": lambda v: f"{v} / 10",
-    }
-    return renderers[kind](value) if kind in renderers else str(value)
-
-
-def _items(fields: list[dict], answers: dict) -> list[dict[str, str]]:
-    items = []
-    for field in fields:
-        if field["type"] == "info":
-            if field["label"]:
-                items.append({"key": field["key"], "label": field["label"], "answer": "", "type": "info"})
-            continue
-        items.append({"key": field["key"], "label": field["label"], "type": field["type"],
-                      "answer": answer_text(field, answers.get(field["key"]))})
-    return items
+    return SentForms([_sent_form(*row) for row in rows], _timezone(session, actor.practice_id))
 
 
 def _risk_flag(fields: list[dict], answers: dict) -> bool:
     return any(f.get("risk") and answers.get(f["key"]) == "yes" for f in fields)
 
 
-def response_detail(session: Session, actor: Actor, response_id: int) -> dict:
+def response_detail(session: Session, actor: Actor, response_id: int) -> ResponseDetail:
     """A submitted form as its client answered it, in the questions of the version they were sent."""
     response = _readable_response(session, actor, response_id)
     if response.status != FormResponseStatus.SUBMITTED:
         raise DomainError("This form has not been submitted yet.")
     version = session.get(FormVersion, response.form_version_id)
-    tz = _timezone(session, response.practice_id)
-    return {
-        "id": response.id, "title": session.get(Form, response.form_id).title,
-        "client": session.get(User, response.client_id).name, "version": str(version.version),
-        "sent": _day(response.sent_at, tz), "submitted": format_local(response.submitted_at, tz),
-        "items": _items(version.fields, response.answers),
-        "charter_version": str(response.charter_version or ""),
-        "profile_update": dict(response.profile_update),
-        "profile_update_applied": response.profile_update_applied_at is not None,
-        "risk_flag": _risk_flag(version.fields, response.answers),
-    }
+    return ResponseDetail(
+        id=response.id,
+        title=session.get(Form, response.form_id).title,
+        client=session.get(User, response.client_id).name,
+        version=version.version,
+        fields=list(version.fields),
+        answers=dict(response.answers),
+        sent_at=response.sent_at,
+        submitted_at=response.submitted_at,
+        timezone=_timezone(session, response.practice_id),
+        charter_version=response.charter_version,
+        profile_update=dict(response.profile_update),
+        profile_update_applied=response.profile_update_applied_at is not None,
+        risk_flag=_risk_flag(version.fields, response.answers),
+    )
 
 
-def apply_profile_update(session: Session, actor: Actor, response_id: int, now: datetime | None = None) -> None:
+def apply_profile_update(
+    session: Session, actor: Actor, response_id: int, now: datetime | None = None
+) -> None:
     """Copy the emergency contact the client gave into their profile, once the therapist confirms."""
     response = _staff_response(session, actor, response_id)
     if response.status != FormResponseStatus.SUBMITTED or not response.profile_update:
@@ -794,9 +1017,16 @@ def apply_profile_update(session: Session, actor: Actor, response_id: int, now: 
             value = parse_phone(value) if target == "emergency_contact_phone" else str(value)
         except ValueError as exc:
             raise InvalidInput({target: str(exc)}) from None
-        setattr(profile, target, value[:PROFILE_TARGETS[target][1]])
+        setattr(profile, target, value[: PROFILE_TARGETS[target][1]])
     response.profile_update_applied_at = now or utcnow()
     session.add_all([profile, response])
-    audit.record(session, "client.changed", practice_id=actor.practice_id, actor_id=actor.user_id,
-                 subject_type="client", subject_id=response.client_id, fields=sorted(response.profile_update),
-                 source="form")
+    audit.record(
+        session,
+        "client.changed",
+        practice_id=actor.practice_id,
+        actor_id=actor.user_id,
+        subject_type="client",
+        subject_id=response.client_id,
+        fields=sorted(response.profile_update),
+        source="form",
+    )

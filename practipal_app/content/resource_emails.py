@@ -23,5 +23,11 @@ def shared(session: Session, client_id: int, base_url: str) -> None:
         f"You can open it in your portal: {base_url}/portal/resources\n"
     )
     # A share can be undone and made again, so the key carries a random part to stay unique.
-    outbox.enqueue(session, practice_id=profile.practice_id, kind="resource_shared", to=user.email,
-                   email=Email(SUBJECT, body), key=f"resource_shared:{client_id}:{secrets.token_hex(8)}")
+    outbox.enqueue(
+        session,
+        practice_id=profile.practice_id,
+        kind="resource_shared",
+        to=user.email,
+        email=Email(SUBJECT, body),
+        key=f"resource_shared:{client_id}:{secrets.token_hex(8)}",
+    )

@@ -16,6 +16,7 @@ import math
 import os
 import re
 import secrets
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -33,7 +34,6 @@ from practipal_app.content import resource_emails
 from practipal_app.core import audit
 from practipal_app.core.errors import InvalidInput, NotFound, PermissionDenied
 from practipal_app.core.identity import Actor
-from practipal_app.core.timefmt import format_local, local
 from practipal_app.models import (
     AutoShareRule,
     ClientProfile,
@@ -82,6 +82,81 @@ NOT_ALLOWED = "This file is not a PDF, PNG, JPEG, MP3 or M4A, whatever its name 
 M4A_BRANDS = {b"M4A ", b"M4B ", b"mp42", b"isom"}
 
 
+@dataclass(frozen=True)
+class LibraryItem:
+    """A resource of the library (its body not loaded), with how many of the actor's clients have it
+    and how many of those opened it."""
+
+    resource: Resource
+    shared_with: int
+    opened_by: int
+
+
+@dataclass(frozen=True)
+class ClientShare:
+    """One client a resource is shared with."""
+
+    client_id: int
+    client: str
+    shared_at: datetime
+    first_opened_at: datetime | None
+    note: str
+
+
+@dataclass(frozen=True)
+class Shares:
+    """Who has a resource, newest share first, and the practice's zone their dates are shown in."""
+
+    items: list[ClientShare]
+    timezone: str
+
+
+@dataclass(frozen=True)
+class SharedResource:
+    """A resource as shared with the signed-in client."""
+
+    id: int
+    title: str
+    kind: ResourceKind
+    category: str
+    note: str
+    shared_at: datetime
+    opened: bool
+    file_name: str
+    content_type: str
+
+
+@dataclass(frozen=True)
+class SharedWithClient:
+    items: list[SharedResource]
+    timezone: str
+
+
+@dataclass(frozen=True)
+class ResourceContent:
+    """One resource opened: a text as sanitized HTML, a link's address, or whether it is a file
+    (served by /api/resources/{id}/file); `note` is the share's note when a client opens it."""
+
+    id: int
+    title: str
+    kind: ResourceKind
+    html: str
+    url: str
+    is_file: bool
+    content_type: str
+    note: str
+
+
+@dataclass(frozen=True)
+class RuleEntry:
+    """An automatic sharing rule: share `resource_id` on `trigger`."""
+
+    trigger: ShareTrigger
+    resource_id: int
+    title: str
+    enabled: bool
+
+
 # Content -----------------------------------------------------------------------------------------
 
 
@@ -114,17 +189,46 @@ def _safe_link(url: str) -> bool:
     return urlsplit(url.strip()).scheme.lower() in {"http", "https", "mailto"}
 
 
-_MARKDOWN = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False}).enable("table")
+_MARKDOWN = MarkdownIt(
+    "commonmark", {"html": False, "linkify": False, "typographer": False}
+).enable("table")
 _MARKDOWN.validateLink = _safe_link  # relative and other-scheme links stay plain text
-ALLOWED_TAGS = {"p", "br", "h1", "h2", "h3", "h4", "ul", "ol", "li", "strong", "em", "blockquote", "code", "pre",
-                "a", "hr", "table", "thead", "tbody", "tr", "th", "td"}
+ALLOWED_TAGS = {
+    "p",
+    "br",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "ul",
+    "ol",
+    "li",
+    "strong",
+    "em",
+    "blockquote",
+    "code",
+    "pre",
+    "a",
+    "hr",
+    "table",
+    "thead",
+    "tbody",
+    "tr",
+    "th",
+    "td",
+}
 
 
 def render_markdown(text: str) -> str:
     """A text resource as HTML safe to show: raw HTML is escaped by the parser, then an allow-list
     sanitizer keeps only simple tags and http/https/mailto links."""
-    return nh3.clean(_MARKDOWN.render(text), tags=ALLOWED_TAGS, attributes={"a": {"href"}, "ol": {"start"}},
-                     url_schemes={"http", "https", "mailto"}, link_rel="noopener noreferrer")
+    return nh3.clean(
+        _MARKDOWN.render(text),
+        tags=ALLOWED_TAGS,
+        attributes={"a": {"href"}, "ol": {"start"}},
+        url_schemes={"http", "https", "mailto"},
+        link_rel="noopener noreferrer",
+    )
 
 
 def _megabytes(size: int) -> str:
@@ -135,6 +239,15 @@ def _megabytes(size: int) -> str:
 def size_label(size: int) -> str:
     """'1.2 MB', '340 KB'."""
     return _megabytes(size) if size >= MEGABYTE else f"{max(1, round(size / 1000))} KB"
+
+
+def check_upload_size(size: int | None) -> None:
+    """InvalidInput (keyed "file") for an upload over the limit, before its bytes are read."""
+    limit = get_settings().max_upload_bytes
+    if (size or 0) > limit:
+        raise InvalidInput(
+            {"file": f"This file is {size_label(size)}; the limit is {size_label(limit)}."}
+        )
 
 
 # Checking what was typed -------------------------------------------------------------------------
@@ -154,7 +267,9 @@ def _tags(tags: list[str] | str) -> tuple[list[str], str]:
     return list(found.values()), ""
 
 
-def _details(title: str, category: str, tags: list[str] | str, language: str) -> tuple[dict, dict[str, str]]:
+def _details(
+    title: str, category: str, tags: list[str] | str, language: str
+) -> tuple[dict, dict[str, str]]:
     """(the cleaned values, an error per field)."""
     errors: dict[str, str] = {}
     title, language = title.strip(), language.strip() or "English"
@@ -203,7 +318,9 @@ def _raise_if(errors: dict[str, str]) -> None:
 
 def _display_name(file_name: str) -> str:
     """The uploaded file's own name (no folders, no control characters), as shown and downloaded."""
-    name = re.sub(r"[\x00-\x1f\x7f\"\\]", "", file_name.replace("\\", "/").rsplit("/", 1)[-1]).strip()
+    name = re.sub(
+        r"[\x00-\x1f\x7f\"\\]", "", file_name.replace("\\", "/").rsplit("/", 1)[-1]
+    ).strip()
     stem, dot, ext = name.rpartition(".")
     return (stem[:190] + dot + ext[:8] if dot else name[:200]) or "file"
 
@@ -236,7 +353,9 @@ def _committed(session: Session) -> None:
 def _ended(session: Session, transaction) -> None:
     if transaction.parent is not None:
         return
-    files = session.info[_FILES]  # after a commit both lists are empty: what is left was rolled back
+    files = session.info[
+        _FILES
+    ]  # after a commit both lists are empty: what is left was rolled back
     for path in files["new"]:
         path.unlink(missing_ok=True)
     files["new"].clear()
@@ -275,8 +394,9 @@ def _visible(actor: Actor):
     """The resources a staff member may see: the practice library and their own."""
     if not actor.is_staff:
         raise PermissionDenied()
-    return (Resource.practice_id == actor.practice_id) & or_(col(Resource.practice_wide),
-                                                              Resource.owner_id == actor.user_id)
+    return (Resource.practice_id == actor.practice_id) & or_(
+        col(Resource.practice_wide), Resource.owner_id == actor.user_id
+    )
 
 
 def _resource_for(session: Session, actor: Actor, resource_id: int) -> Resource:
@@ -296,31 +416,61 @@ def _editable(session: Session, actor: Actor, resource_id: int) -> Resource:
     _require_clinician(actor)
     row = _resource_for(session, actor, resource_id)
     if row.owner_id != actor.user_id and not (row.practice_wide and actor.role == Role.OWNER):
-        raise PermissionDenied("Only the person who added it (or the practice owner, in the practice library) "
-                               "can change it.")
+        raise PermissionDenied(
+            "Only the person who added it (or the practice owner, in the practice library) "
+            "can change it."
+        )
     return row
 
 
 def _share_of(session: Session, resource_id: int, client_id: int) -> ResourceShare | None:
-    return session.exec(select(ResourceShare).where(ResourceShare.resource_id == resource_id,
-                                                    ResourceShare.client_id == client_id)).first()
+    return session.exec(
+        select(ResourceShare).where(
+            ResourceShare.resource_id == resource_id, ResourceShare.client_id == client_id
+        )
+    ).first()
 
 
 # Adding, changing, deleting ----------------------------------------------------------------------
 
 
-def _insert(session: Session, actor: Actor, kind: str, values: dict, practice_wide: bool, **fields) -> int:
-    row = Resource(practice_id=actor.practice_id, owner_id=actor.user_id, practice_wide=bool(practice_wide),
-                   kind=kind, **values, **fields)
+def _insert(
+    session: Session, actor: Actor, kind: str, values: dict, practice_wide: bool, **fields
+) -> int:
+    row = Resource(
+        practice_id=actor.practice_id,
+        owner_id=actor.user_id,
+        practice_wide=bool(practice_wide),
+        kind=kind,
+        **values,
+        **fields,
+    )
     session.add(row)
     session.flush()
-    audit.record(session, "resource.added", practice_id=actor.practice_id, actor_id=actor.user_id,
-                 subject_type="resource", subject_id=row.id, resource_kind=kind)
+    audit.record(
+        session,
+        "resource.added",
+        practice_id=actor.practice_id,
+        actor_id=actor.user_id,
+        subject_type="resource",
+        subject_id=row.id,
+        resource_kind=kind,
+    )
     return row.id
 
 
-def add_file(session: Session, actor: Actor, *, title: str, category: str, tags: list[str] | str, language: str,
-             practice_wide: bool, file_name: str, data: bytes) -> int:
+def add_file(
+    session: Session,
+    actor: Actor,
+    *,
+    title: str,
+    category: str,
+    tags: list[str] | str,
+    language: str,
+    practice_wide: bool,
+    file_name: str,
+    data: bytes,
+) -> int:
     _require_clinician(actor)
     values, errors = _details(title, category, tags, language)
     if problem := _file_problem(data):
@@ -328,23 +478,58 @@ def add_file(session: Session, actor: Actor, *, title: str, category: str, tags:
     _raise_if(errors)
     content_type = sniff(data)
     stored = _store(session, data, ALLOWED_TYPES[content_type])
-    return _insert(session, actor, ResourceKind.FILE, values, practice_wide, file_name=_display_name(file_name),
-                   stored_name=stored, content_type=content_type, size_bytes=len(data))
+    return _insert(
+        session,
+        actor,
+        ResourceKind.FILE,
+        values,
+        practice_wide,
+        file_name=_display_name(file_name),
+        stored_name=stored,
+        content_type=content_type,
+        size_bytes=len(data),
+    )
 
 
-def add_text(session: Session, actor: Actor, *, title: str, category: str, tags: list[str] | str, language: str,
-             practice_wide: bool, body: str, starter_key: str = "") -> int:
+def add_text(
+    session: Session,
+    actor: Actor,
+    *,
+    title: str,
+    category: str,
+    tags: list[str] | str,
+    language: str,
+    practice_wide: bool,
+    body: str,
+    starter_key: str = "",
+) -> int:
     _require_clinician(actor)
     values, errors = _details(title, category, tags, language)
     if problem := _body_problem(body):
         errors["body"] = problem
     _raise_if(errors)
-    return _insert(session, actor, ResourceKind.TEXT, values, practice_wide, body=body.strip(),
-                   starter_key=starter_key)
+    return _insert(
+        session,
+        actor,
+        ResourceKind.TEXT,
+        values,
+        practice_wide,
+        body=body.strip(),
+        starter_key=starter_key,
+    )
 
 
-def add_link(session: Session, actor: Actor, *, title: str, category: str, tags: list[str] | str, language: str,
-             practice_wide: bool, url: str) -> int:
+def add_link(
+    session: Session,
+    actor: Actor,
+    *,
+    title: str,
+    category: str,
+    tags: list[str] | str,
+    language: str,
+    practice_wide: bool,
+    url: str,
+) -> int:
     _require_clinician(actor)
     values, errors = _details(title, category, tags, language)
     if problem := _url_problem(url):
@@ -353,8 +538,52 @@ def add_link(session: Session, actor: Actor, *, title: str, category: str, tags:
     return _insert(session, actor, ResourceKind.LINK, values, practice_wide, url=url.strip())
 
 
-def update(session: Session, actor: Actor, resource_id: int, *, title: str, category: str, tags: list[str] | str,
-           language: str, practice_wide: bool, body: str | None = None, url: str | None = None) -> None:
+def add(
+    session: Session,
+    actor: Actor,
+    kind: str,
+    *,
+    title: str,
+    category: str,
+    tags: list[str] | str,
+    language: str,
+    practice_wide: bool,
+    body: str = "",
+    url: str = "",
+    file_name: str = "",
+    data: bytes | None = None,
+) -> int:
+    """Add a file (`data` read from the upload, None when none was chosen), a text or a link."""
+    details = {
+        "title": title,
+        "category": category,
+        "tags": tags,
+        "language": language,
+        "practice_wide": practice_wide,
+    }
+    if kind == ResourceKind.FILE:
+        if data is None:
+            _require_clinician(actor)
+            raise InvalidInput({"file": "Choose a file to upload."})
+        return add_file(session, actor, file_name=file_name, data=data, **details)
+    if kind == ResourceKind.TEXT:
+        return add_text(session, actor, body=body, **details)
+    return add_link(session, actor, url=url, **details)
+
+
+def update(
+    session: Session,
+    actor: Actor,
+    resource_id: int,
+    *,
+    title: str,
+    category: str,
+    tags: list[str] | str,
+    language: str,
+    practice_wide: bool,
+    body: str | None = None,
+    url: str | None = None,
+) -> None:
     """Change a resource's details (and a text's body or a link's address, when given)."""
     row = _editable(session, actor, resource_id)
     values, errors = _details(title, category, tags, language)
@@ -371,8 +600,14 @@ def update(session: Session, actor: Actor, resource_id: int, *, title: str, cate
     if row.kind == ResourceKind.LINK and url is not None:
         row.url = url.strip()
     session.add(row)
-    audit.record(session, "resource.changed", practice_id=actor.practice_id, actor_id=actor.user_id,
-                 subject_type="resource", subject_id=row.id)
+    audit.record(
+        session,
+        "resource.changed",
+        practice_id=actor.practice_id,
+        actor_id=actor.user_id,
+        subject_type="resource",
+        subject_id=row.id,
+    )
 
 
 def delete(session: Session, actor: Actor, resource_id: int) -> None:
@@ -384,8 +619,14 @@ def delete(session: Session, actor: Actor, resource_id: int) -> None:
     session.flush()
     if row.stored_name:
         _pending_files(session)["removed"].append(get_settings().resources_dir / row.stored_name)
-    audit.record(session, "resource.deleted", practice_id=actor.practice_id, actor_id=actor.user_id,
-                 subject_type="resource", subject_id=resource_id)
+    audit.record(
+        session,
+        "resource.deleted",
+        practice_id=actor.practice_id,
+        actor_id=actor.user_id,
+        subject_type="resource",
+        subject_id=resource_id,
+    )
 
 
 # The library -------------------------------------------------------------------------------------
@@ -399,8 +640,11 @@ def _matches(query: str):
     """The title or a tag contains the query. Tags are JSON text, where non-ASCII letters may be
     written as \\u escapes, so the query is also matched as JSON writes it."""
     tags = func.lower(cast(Resource.tags, Text))
-    return or_(func.lower(Resource.title).like(_like(query), escape="\\"),
-               tags.like(_like(query), escape="\\"), tags.like(_like(json.dumps(query)[1:-1]), escape="\\"))
+    return or_(
+        func.lower(Resource.title).like(_like(query), escape="\\"),
+        tags.like(_like(query), escape="\\"),
+        tags.like(_like(json.dumps(query)[1:-1]), escape="\\"),
+    )
 
 
 def _share_counts(session: Session, actor: Actor, ids: list[int]) -> dict[int, tuple[int, int]]:
@@ -416,36 +660,27 @@ def _share_counts(session: Session, actor: Actor, ids: list[int]) -> dict[int, t
     return {rid: (shared, opened) for rid, shared, opened in rows}
 
 
-def _library_row(row: Resource, actor: Actor, counts: tuple[int, int]) -> dict[str, str]:
-    return {
-        "id": str(row.id), "title": row.title, "kind": row.kind, "category": row.category,
-        "category_label": CATEGORY_LABELS.get(row.category, "Other"), "tags": ", ".join(row.tags),
-        "language": row.language, "scope": "Practice library" if row.practice_wide else "Mine",
-        "file_name": row.file_name, "size": size_label(row.size_bytes) if row.kind == ResourceKind.FILE else "",
-        "shared_count": str(counts[0]), "opened_count": str(counts[1]),
-        "mine": "1" if row.owner_id == actor.user_id else "", "starter": "1" if row.starter_key else "",
-    }
-
-
-def library(session: Session, actor: Actor, query: str = "", category: str = "") -> list[dict[str, str]]:
+def library(
+    session: Session, actor: Actor, query: str = "", category: str = ""
+) -> list[LibraryItem]:
     """What the staff member may see, newest first (at most LIST_LIMIT rows)."""
     where = [_visible(actor)]
     if category in CATEGORY_LABELS:
         where.append(Resource.category == category)
     if text := query.strip().lower():
         where.append(_matches(text))
-    rows = session.exec(select(Resource).options(defer(Resource.body)).where(*where)
-                        .order_by(col(Resource.created_at).desc(), col(Resource.id).desc()).limit(LIST_LIMIT)).all()
+    rows = session.exec(
+        select(Resource)
+        .options(defer(Resource.body))
+        .where(*where)
+        .order_by(col(Resource.created_at).desc(), col(Resource.id).desc())
+        .limit(LIST_LIMIT)
+    ).all()
     counts = _share_counts(session, actor, [row.id for row in rows])
-    return [_library_row(row, actor, counts.get(row.id, (0, 0))) for row in rows]
+    return [LibraryItem(row, *counts.get(row.id, (0, 0))) for row in rows]
 
 
-def _day(dt: datetime, tz: str) -> str:
-    t = local(dt, tz)
-    return f"{t.day} {t:%b %Y}"
-
-
-def shares_of(session: Session, actor: Actor, resource_id: int) -> list[dict[str, str]]:
+def shares_of(session: Session, actor: Actor, resource_id: int) -> Shares:
     """Who has this resource, among the staff member's clients (owner and assistant: the practice's)."""
     if not actor.is_staff:
         raise PermissionDenied()
@@ -458,29 +693,38 @@ def shares_of(session: Session, actor: Actor, resource_id: int) -> list[dict[str
         .where(ResourceShare.resource_id == resource_id, clients._scope(actor))
         .order_by(col(ResourceShare.shared_at).desc(), col(ResourceShare.id).desc())
     ).all()
-    return [{
-        "client_id": str(share.client_id), "client": name, "shared": _day(share.shared_at, tz),
-        "opened": f"opened on {format_local(share.first_opened_at, tz)}" if share.first_opened_at
-        else "not opened yet",
-        "note": share.note,
-    } for share, name in rows]
+    return Shares(
+        [
+            ClientShare(share.client_id, name, share.shared_at, share.first_opened_at, share.note)
+            for share, name in rows
+        ],
+        tz,
+    )
 
 
 # Sharing -----------------------------------------------------------------------------------------
 
 
-def _add_share(session: Session, resource_id: int, client_id: int, shared_by: int, note: str) -> bool:
+def _add_share(
+    session: Session, resource_id: int, client_id: int, shared_by: int, note: str
+) -> bool:
     """Share once; False when it already was (including by a concurrent request)."""
     try:
         with session.begin_nested():
-            session.add(ResourceShare(resource_id=resource_id, client_id=client_id, shared_by=shared_by, note=note))
+            session.add(
+                ResourceShare(
+                    resource_id=resource_id, client_id=client_id, shared_by=shared_by, note=note
+                )
+            )
             session.flush()
     except IntegrityError:
         return False
     return True
 
 
-def share(session: Session, actor: Actor, resource_id: int, client_ids: list[int], note: str = "") -> int:
+def share(
+    session: Session, actor: Actor, resource_id: int, client_ids: list[int], note: str = ""
+) -> int:
     """Share with each client; how many did not have it yet. Sharing again changes the note only."""
     _require_clinician(actor)
     row = _resource_for(session, actor, resource_id)
@@ -491,7 +735,9 @@ def share(session: Session, actor: Actor, resource_id: int, client_ids: list[int
     if len(note) > MAX_NOTE:
         raise InvalidInput({"note": f"Keep the note under {MAX_NOTE} characters."})
     for client_id in ids:
-        clients.scoped_profile(session, actor, client_id)  # one client out of reach refuses them all
+        clients.scoped_profile(
+            session, actor, client_id
+        )  # one client out of reach refuses them all
     added = 0
     for client_id in ids:
         existing = _share_of(session, row.id, client_id)
@@ -501,8 +747,15 @@ def share(session: Session, actor: Actor, resource_id: int, client_ids: list[int
         elif _add_share(session, row.id, client_id, actor.user_id, note):
             resource_emails.shared(session, client_id, get_settings().base_url)
             added += 1
-    audit.record(session, "resource.shared", practice_id=actor.practice_id, actor_id=actor.user_id,
-                 subject_type="resource", subject_id=row.id, clients=ids)
+    audit.record(
+        session,
+        "resource.shared",
+        practice_id=actor.practice_id,
+        actor_id=actor.user_id,
+        subject_type="resource",
+        subject_id=row.id,
+        clients=ids,
+    )
     return added
 
 
@@ -513,8 +766,15 @@ def unshare(session: Session, actor: Actor, resource_id: int, client_id: int) ->
     existing = _share_of(session, row.id, client_id)
     if existing is not None:
         session.delete(existing)
-        audit.record(session, "resource.unshared", practice_id=actor.practice_id, actor_id=actor.user_id,
-                     subject_type="resource", subject_id=row.id, client=client_id)
+        audit.record(
+            session,
+            "resource.unshared",
+            practice_id=actor.practice_id,
+            actor_id=actor.user_id,
+            subject_type="resource",
+            subject_id=row.id,
+            client=client_id,
+        )
 
 
 # The client's side -------------------------------------------------------------------------------
@@ -525,22 +785,50 @@ def _require_client(actor: Actor) -> None:
         raise PermissionDenied()
 
 
-def for_client(session: Session, actor: Actor) -> list[dict[str, str]]:
+def for_client(session: Session, actor: Actor) -> SharedWithClient:
     """What was shared with the signed-in client, newest share first."""
     _require_client(actor)
     tz = session.get(Practice, actor.practice_id).timezone
     rows = session.exec(
-        select(Resource, ResourceShare).options(defer(Resource.body))
+        select(Resource, ResourceShare)
+        .options(defer(Resource.body))
         .join(ResourceShare, ResourceShare.resource_id == Resource.id)
         .where(ResourceShare.client_id == actor.user_id, Resource.practice_id == actor.practice_id)
-        .order_by(col(ResourceShare.shared_at).desc(), col(ResourceShare.id).desc()).limit(LIST_LIMIT)
+        .order_by(col(ResourceShare.shared_at).desc(), col(ResourceShare.id).desc())
+        .limit(LIST_LIMIT)
     ).all()
-    return [{
-        "id": str(row.id), "title": row.title, "kind": row.kind,
-        "category_label": CATEGORY_LABELS.get(row.category, "Other"), "note": share.note,
-        "shared": _day(share.shared_at, tz), "new": "" if share.first_opened_at else "1",
-        "file_name": row.file_name, "content_type": row.content_type,
-    } for row, share in rows]
+    return SharedWithClient(
+        [
+            SharedResource(
+                row.id,
+                row.title,
+                ResourceKind(row.kind),
+                row.category,
+                share.note,
+                share.shared_at,
+                share.first_opened_at is not None,
+                row.file_name,
+                row.content_type,
+            )
+            for row, share in rows
+        ],
+        tz,
+    )
+
+
+def unopened_count(session: Session, actor: Actor) -> int:
+    """How many resources shared with the signed-in client they have not opened yet."""
+    _require_client(actor)
+    return session.exec(
+        select(func.count())
+        .select_from(ResourceShare)
+        .join(Resource, Resource.id == ResourceShare.resource_id)
+        .where(
+            ResourceShare.client_id == actor.user_id,
+            Resource.practice_id == actor.practice_id,
+            col(ResourceShare.first_opened_at).is_(None),
+        )
+    ).one()
 
 
 def _opened(session: Session, actor: Actor, resource_id: int, now: datetime | None) -> str:
@@ -555,21 +843,23 @@ def _opened(session: Session, actor: Actor, resource_id: int, now: datetime | No
     return share_row.note
 
 
-def file_url(resource_id: int) -> str:
-    return f"/api/resources/{resource_id}/file"
-
-
-def open_for_client(session: Session, actor: Actor, resource_id: int, now: datetime | None = None) -> dict[str, str]:
-    """What the portal shows of one resource: a text as sanitized HTML, a link, or the file's address."""
+def open_for_client(
+    session: Session, actor: Actor, resource_id: int, now: datetime | None = None
+) -> ResourceContent:
+    """What the portal shows of one resource: a text as sanitized HTML, a link, or whether it is
+    a file."""
     row = _resource_for(session, actor, resource_id)
     note = _opened(session, actor, row.id, now)
-    return {
-        "title": row.title, "kind": row.kind,
-        "html": render_markdown(row.body) if row.kind == ResourceKind.TEXT else "",
-        "url": row.url if row.kind == ResourceKind.LINK else "",
-        "file_url": file_url(row.id) if row.kind == ResourceKind.FILE else "",
-        "content_type": row.content_type, "note": note,
-    }
+    return ResourceContent(
+        id=row.id,
+        title=row.title,
+        kind=ResourceKind(row.kind),
+        html=render_markdown(row.body) if row.kind == ResourceKind.TEXT else "",
+        url=row.url if row.kind == ResourceKind.LINK else "",
+        is_file=row.kind == ResourceKind.FILE,
+        content_type=row.content_type,
+        note=note,
+    )
 
 
 def _download_name(row: Resource) -> str:
@@ -581,8 +871,9 @@ def _download_name(row: Resource) -> str:
     return name + extension
 
 
-def file_for(session: Session, actor: Actor, resource_id: int,
-             now: datetime | None = None) -> tuple[Path, str, str]:
+def file_for(
+    session: Session, actor: Actor, resource_id: int, now: datetime | None = None
+) -> tuple[Path, str, str]:
     """(path, content type, download name) of a file resource; a client fetching it has opened it."""
     row = _resource_for(session, actor, resource_id)
     path = get_settings().resources_dir / row.stored_name
@@ -595,18 +886,20 @@ def file_for(session: Session, actor: Actor, resource_id: int,
 # Automatic sharing -------------------------------------------------------------------------------
 
 
-def rules(session: Session, actor: Actor) -> list[dict[str, str]]:
+def rules(session: Session, actor: Actor) -> list[RuleEntry]:
     """The clinician's automatic sharing rules (none for assistants)."""
     if not actor.is_clinician:
         return []
     rows = session.exec(
-        select(AutoShareRule, Resource.title).join(Resource, Resource.id == AutoShareRule.resource_id)
+        select(AutoShareRule, Resource.title)
+        .join(Resource, Resource.id == AutoShareRule.resource_id)
         .where(AutoShareRule.therapist_id == actor.user_id, _visible(actor))
         .order_by(AutoShareRule.trigger, func.lower(Resource.title), AutoShareRule.id)
     ).all()
-    return [{"trigger": rule.trigger, "trigger_label": TRIGGER_LABELS.get(rule.trigger, rule.trigger),
-             "resource_id": str(rule.resource_id), "title": title, "enabled": "1" if rule.enabled else ""}
-            for rule, title in rows]
+    return [
+        RuleEntry(ShareTrigger(rule.trigger), rule.resource_id, title, bool(rule.enabled))
+        for rule, title in rows
+    ]
 
 
 def set_rule(session: Session, actor: Actor, trigger: str, resource_id: int, enabled: bool) -> None:
@@ -615,14 +908,26 @@ def set_rule(session: Session, actor: Actor, trigger: str, resource_id: int, ena
     if trigger not in TRIGGER_LABELS:
         raise InvalidInput({"trigger": "Choose when to share it."})
     row = _resource_for(session, actor, resource_id)
-    rule = session.exec(select(AutoShareRule).where(AutoShareRule.therapist_id == actor.user_id,
-                                                    AutoShareRule.trigger == trigger,
-                                                    AutoShareRule.resource_id == row.id)).first()
+    rule = session.exec(
+        select(AutoShareRule).where(
+            AutoShareRule.therapist_id == actor.user_id,
+            AutoShareRule.trigger == trigger,
+            AutoShareRule.resource_id == row.id,
+        )
+    ).first()
     rule = rule or AutoShareRule(therapist_id=actor.user_id, trigger=trigger, resource_id=row.id)
     rule.enabled = bool(enabled)
     session.add(rule)
-    audit.record(session, "resource.rule_set", practice_id=actor.practice_id, actor_id=actor.user_id,
-                 subject_type="resource", subject_id=row.id, trigger=trigger, enabled=bool(enabled))
+    audit.record(
+        session,
+        "resource.rule_set",
+        practice_id=actor.practice_id,
+        actor_id=actor.user_id,
+        subject_type="resource",
+        subject_id=row.id,
+        trigger=trigger,
+        enabled=bool(enabled),
+    )
 
 
 def on_trigger(session: Session, client_id: int, trigger: str, actor_id: int | None = None) -> int:
@@ -632,23 +937,46 @@ def on_trigger(session: Session, client_id: int, trigger: str, actor_id: int | N
     if profile is None:
         return 0
     resource_ids = session.exec(
-        select(AutoShareRule.resource_id).join(Resource, Resource.id == AutoShareRule.resource_id).where(
-            AutoShareRule.therapist_id == profile.therapist_id, AutoShareRule.trigger == trigger,
-            col(AutoShareRule.enabled), Resource.practice_id == profile.practice_id,
-            or_(col(Resource.practice_wide), Resource.owner_id == profile.therapist_id))
+        select(AutoShareRule.resource_id)
+        .join(Resource, Resource.id == AutoShareRule.resource_id)
+        .where(
+            AutoShareRule.therapist_id == profile.therapist_id,
+            AutoShareRule.trigger == trigger,
+            col(AutoShareRule.enabled),
+            Resource.practice_id == profile.practice_id,
+            or_(col(Resource.practice_wide), Resource.owner_id == profile.therapist_id),
+        )
     ).all()
     shared_by = actor_id or profile.therapist_id
-    added = [rid for rid in resource_ids
-             if _share_of(session, rid, client_id) is None and _add_share(session, rid, client_id, shared_by, "")]
+    added = [
+        rid
+        for rid in resource_ids
+        if _share_of(session, rid, client_id) is None
+        and _add_share(session, rid, client_id, shared_by, "")
+    ]
     if added:
         resource_emails.shared(session, client_id, get_settings().base_url)
-        audit.record(session, "resource.shared", practice_id=profile.practice_id, actor_id=actor_id,
-                     subject_type="client", subject_id=client_id, trigger=trigger, resources=added)
+        audit.record(
+            session,
+            "resource.shared",
+            practice_id=profile.practice_id,
+            actor_id=actor_id,
+            subject_type="client",
+            subject_id=client_id,
+            trigger=trigger,
+            resources=added,
+        )
     return len(added)
 
 
 def on_leave(session: Session, therapist_id: int, actor_id: int | None = None) -> int:
     """Leave was added: share the therapist's 'before leave' resources with each active client."""
-    client_ids = session.exec(select(ClientProfile.user_id).where(
-        ClientProfile.therapist_id == therapist_id, ClientProfile.status == ClientStatus.ACTIVE)).all()
-    return sum(on_trigger(session, client_id, ShareTrigger.BEFORE_LEAVE, actor_id) for client_id in client_ids)
+    client_ids = session.exec(
+        select(ClientProfile.user_id).where(
+            ClientProfile.therapist_id == therapist_id, ClientProfile.status == ClientStatus.ACTIVE
+        )
+    ).all()
+    return sum(
+        on_trigger(session, client_id, ShareTrigger.BEFORE_LEAVE, actor_id)
+        for client_id in client_ids
+    )

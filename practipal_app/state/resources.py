@@ -1,39 +1,44 @@
 """The resource vault: /app/resources (library, sharing, automatic rules) and /portal/resources.
 
-Files come in through Reflex's upload handler, wait in the private pending folder until the form is
-saved, and are then kept by the resources service in its own private folder; files are served by
-the authorized route /api/resources/{id}/file, never by Reflex's public /_upload.
+Files come in through Reflex's upload handler, wait in the private pending folder (core.uploads)
+until the form is saved, and are then kept by the resources service in its own private
+folder; files are served by the authorized route /api/resources/{id}/file, never by Reflex's
+public /_upload.
 """
 
 from __future__ import annotations
 
 import asyncio
-import secrets
-from pathlib import Path
+import dataclasses
 
 import reflex as rx
 
 from practipal_app import db
-from practipal_app.config import get_settings
 from practipal_app.content import resources, starter_library
-from practipal_app.core.errors import DomainError, InvalidInput
+from practipal_app.content import views as content_views
+from practipal_app.content.views import (
+    OpenedResource,
+    PortalResourceRow,
+    ResourceRow,
+    RuleRow,
+    ShareRow,
+)
+from practipal_app.core import uploads
+from practipal_app.core.errors import DomainError, InvalidInput, NotFound
+from practipal_app.core.identity import Actor
+from practipal_app.core.views import Option
 from practipal_app.models import ResourceKind
 from practipal_app.people import clients
-from practipal_app.state.session import CLIENTS, CLINICIANS, STAFF, checked_ids, require
-
-
-def _pending_dir() -> Path:
-    path = get_settings().uploads_dir / "pending"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+from practipal_app.state.guard import guarded
+from practipal_app.state.session import CLIENTS, CLINICIANS, STAFF, as_id, checked_ids, ticked
 
 
 class ResourcesState(rx.State):
-    items: list[dict[str, str]] = []
+    items: list[ResourceRow] = []
     query: str = ""
     category: str = ""
-    client_options: list[dict[str, str]] = []
-    rules: list[dict[str, str]] = []
+    client_options: list[Option] = []
+    rules: list[RuleRow] = []
     has_starters: bool = True
     notice: str = ""
     error: str = ""
@@ -45,245 +50,253 @@ class ResourcesState(rx.State):
     _pending_path: str = ""
     _pending_name: str = ""
     # Sharing one resource
-    sharing: dict[str, str] = {}
-    shares: list[dict[str, str]] = []
+    sharing: ResourceRow | None = None
+    shares: list[ShareRow] = []
     share_error: str = ""
     # Reading one resource as the client will see it
-    previewing: dict[str, str] = {}
+    previewing: OpenedResource | None = None
     loaded: bool = False
 
-    async def _refresh(self, actor) -> None:
-        self.items = await db.aread(resources.library, actor, self.query, self.category)
-        self.rules = await db.aread(resources.rules, actor)
-        self.has_starters = any(item.get("starter") == "1" for item in self.items) or not actor.is_clinician
+    async def _refresh(self, actor: Actor) -> None:
+        items = await db.aread(resources.library, actor, self.query, self.category)
+        self.items = content_views.resource_rows(items, actor.user_id)
+        self.rules = content_views.rule_rows(await db.aread(resources.rules, actor))
+        self.has_starters = any(item.starter for item in self.items) or not actor.is_clinician
         self.loaded = True
 
-    @rx.event
-    async def load(self):
-        actor, away = await require(self, STAFF)
-        if away:
-            return away
-        self.notice, self.error, self.adding, self.sharing, self.shares = "", "", False, {}, []
-        self._discard()
-        self.client_options = await db.aread(clients.options, actor)
+    @guarded(STAFF)
+    async def load(self, actor: Actor):
+        self.notice, self.error, self.adding, self.sharing, self.shares = "", "", False, None, []
+        await self._discard()
+        self.client_options = content_views.client_options(await db.aread(clients.names, actor))
         await self._refresh(actor)
 
-    @rx.event
-    async def search(self, form: dict):
-        actor, away = await require(self, STAFF)
-        if away:
-            return away
-        self.query, self.category = str(form.get("query", "")).strip(), str(form.get("category", ""))
+    @guarded(STAFF)
+    async def search(self, actor: Actor, form: dict):
+        self.query, self.category = (
+            str(form.get("query", "")).strip(),
+            str(form.get("category", "")),
+        )
         await self._refresh(actor)
 
-    @rx.event
-    async def install_starters(self):
-        actor, away = await require(self, CLINICIANS)
-        if away:
-            return away
+    @guarded(CLINICIANS)
+    async def install_starters(self, actor: Actor):
         added = await db.acall(starter_library.install, actor)
-        self.notice = f"Added {added} starter resources to your library." if added else "The starter library is here."
+        self.notice = (
+            f"Added {added} starter resources to your library."
+            if added
+            else "The starter library is here."
+        )
         await self._refresh(actor)
 
     # Adding
 
-    def _discard(self) -> None:
+    async def _discard(self) -> None:
         if self._pending_path:
-            Path(self._pending_path).unlink(missing_ok=True)
+            await asyncio.to_thread(uploads.discard, self._pending_path)
         self._pending_path, self._pending_name, self.file_label = "", "", ""
 
-    @rx.event
-    def toggle_add(self):
+    @guarded(STAFF)
+    async def toggle_add(self, actor: Actor):
         self.adding, self.errors, self.notice = not self.adding, {}, ""
-        self._discard()
+        await self._discard()
 
-    @rx.event
-    def choose_kind(self, kind: str | list[str]):
+    @guarded(STAFF)
+    def choose_kind(self, actor: Actor, kind: str | list[str]):
         self.kind, self.errors = str(kind), {}
 
-    @rx.event
-    async def receive_file(self, files: list[rx.UploadFile]):
-        actor, away = await require(self, CLINICIANS)
-        if away:
-            return away
-        self._discard()
+    @guarded(CLINICIANS)
+    async def receive_file(self, actor: Actor, files: list[rx.UploadFile]):
+        await self._discard()
         self.errors = {}
         if not files:
             return
-        upload, limit = files[0], get_settings().max_upload_bytes
-        if (upload.size or 0) > limit:
-            self.errors = {"file": f"This file is {resources.size_label(upload.size)}; the limit is {resources.size_label(limit)}."}
+        upload = files[0]
+        try:
+            resources.check_upload_size(upload.size)
+        except InvalidInput as exc:
+            self.errors = exc.errors
             return
         data = await upload.read()
-        path = _pending_dir() / secrets.token_hex(16)
-        await asyncio.to_thread(path.write_bytes, data)
-        self._pending_path, self._pending_name = str(path), (upload.filename or "file")[:200]
-        self.file_label = f"{self._pending_name} ({resources.size_label(len(data))})"
+        self._pending_path = await asyncio.to_thread(uploads.stage, data)
+        self._pending_name = (upload.filename or "file")[:200]
+        self.file_label = content_views.file_label(self._pending_name, len(data))
 
-    @rx.event
-    async def add(self, form: dict):
-        actor, away = await require(self, CLINICIANS)
-        if away:
-            return away
+    @guarded(CLINICIANS)
+    async def add(self, actor: Actor, form: dict):
         self.errors = {}
-        details = {"title": str(form.get("title", "")), "category": str(form.get("category", "other")),
-                   "tags": str(form.get("tags", "")), "language": str(form.get("language", "English")),
-                   "practice_wide": str(form.get("practice_wide", "")) in ("on", "true", "1")}
+        title = str(form.get("title", ""))
+        data = None
+        if self.kind == ResourceKind.FILE and self._pending_path:
+            data = await asyncio.to_thread(uploads.read, self._pending_path)
         try:
-            if self.kind == ResourceKind.FILE:
-                if not self._pending_path:
-                    raise InvalidInput({"file": "Choose a file to upload."})
-                data = await asyncio.to_thread(Path(self._pending_path).read_bytes)
-                await db.acall(resources.add_file, actor, file_name=self._pending_name, data=data, **details)
-            elif self.kind == ResourceKind.TEXT:
-                await db.acall(resources.add_text, actor, body=str(form.get("body", "")), **details)
-            else:
-                await db.acall(resources.add_link, actor, url=str(form.get("url", "")), **details)
+            await db.acall(
+                resources.add,
+                actor,
+                self.kind,
+                title=title,
+                category=str(form.get("category", "other")),
+                tags=str(form.get("tags", "")),
+                language=str(form.get("language", "English")),
+                practice_wide=ticked(form, "practice_wide"),
+                body=str(form.get("body", "")),
+                url=str(form.get("url", "")),
+                file_name=self._pending_name,
+                data=data,
+            )
         except InvalidInput as exc:
             self.errors = exc.errors
             return
         except DomainError as exc:
             self.errors = {"form": exc.message}
             return
-        self._discard()
-        self.adding, self.notice = False, f"Added “{details['title'].strip()}” to the library."
+        await self._discard()
+        self.adding, self.notice = False, f"Added “{title.strip()}” to the library."
         await self._refresh(actor)
 
     # Sharing
 
-    async def _load_shares(self, actor) -> None:
-        self.shares = await db.aread(resources.shares_of, actor, int(self.sharing.get("id", "0")))
+    async def _load_shares(self, actor: Actor, resource_id: int) -> None:
+        self.shares = content_views.share_rows(
+            await db.aread(resources.shares_of, actor, resource_id)
+        )
 
-    @rx.event
-    async def open_sharing(self, item: dict):
-        actor, away = await require(self, STAFF)
-        if away:
-            return away
-        self.sharing, self.share_error, self.notice = {"id": str(item["id"]), "title": str(item["title"])}, "", ""
+    @guarded(STAFF)
+    async def open_sharing(self, actor: Actor, resource_id: str):
+        self.share_error, self.notice = "", ""
         try:
-            await self._load_shares(actor)
+            wanted = as_id(resource_id)
+            item = next((item for item in self.items if item.id == wanted), None)
+            if item is None:
+                raise NotFound("No such resource.")
+            await self._load_shares(actor, item.id)
         except DomainError as exc:
-            self.sharing, self.error = {}, exc.message
+            self.sharing, self.shares, self.error = None, [], exc.message
+            return
+        self.sharing = item
 
-    @rx.event
-    async def preview(self, resource_id: str):
-        actor, away = await require(self, STAFF)
-        if away:
-            return away
+    @guarded(STAFF)
+    async def preview(self, actor: Actor, resource_id: str):
         try:
-            self.previewing = await db.aread(resources.open_for_client, actor, int(resource_id))
-        except (DomainError, ValueError) as exc:
-            self.previewing, self.error = {}, getattr(exc, "message", "No such resource.")
+            content = await db.aread(resources.open_for_client, actor, as_id(resource_id))
+        except DomainError as exc:
+            self.previewing, self.error = None, exc.message
+            return
+        self.previewing = content_views.opened_resource(content)
 
     @rx.event
     def close_preview(self):
-        self.previewing = {}
+        self.previewing = None
 
     @rx.event
     def close_sharing(self):
-        self.sharing, self.shares, self.share_error = {}, [], ""
+        self.sharing, self.shares, self.share_error = None, [], ""
 
-    @rx.event
-    async def share(self, form: dict):
-        actor, away = await require(self, CLINICIANS)
-        if away:
-            return away
+    @guarded(CLINICIANS)
+    async def share(self, actor: Actor, form: dict):
         self.share_error = ""
+        if self.sharing is None:
+            self.share_error = "No such resource."
+            return
         client_ids = checked_ids(form)
         if not client_ids:
             self.share_error = "Choose at least one client."
             return
         try:
-            added = await db.acall(resources.share, actor, int(self.sharing.get("id", "0")), client_ids,
-                                   str(form.get("note", "")))
-            await self._load_shares(actor)
+            added = await db.acall(
+                resources.share, actor, self.sharing.id, client_ids, str(form.get("note", ""))
+            )
+            await self._load_shares(actor, self.sharing.id)
         except DomainError as exc:
             self.share_error = exc.message
             return
-        self.notice = f"Shared with {added} client{'s' if added != 1 else ''}." if added else "Already shared."
+        self.notice = (
+            f"Shared with {added} client{'s' if added != 1 else ''}."
+            if added
+            else "Already shared."
+        )
         await self._refresh(actor)
 
-    @rx.event
-    async def unshare(self, client_id: str):
-        actor, away = await require(self, CLINICIANS)
-        if away:
-            return away
+    @guarded(CLINICIANS)
+    async def unshare(self, actor: Actor, client_id: str):
         try:
-            await db.acall(resources.unshare, actor, int(self.sharing.get("id", "0")), int(client_id))
-            await self._load_shares(actor)
-        except (DomainError, ValueError) as exc:
-            self.share_error = getattr(exc, "message", "That could not be undone.")
+            if self.sharing is None:
+                raise NotFound("No such resource.")
+            await db.acall(resources.unshare, actor, self.sharing.id, as_id(client_id))
+            await self._load_shares(actor, self.sharing.id)
+        except DomainError as exc:
+            self.share_error = exc.message
             return
         await self._refresh(actor)
 
-    @rx.event
-    async def delete(self, resource_id: str):
-        actor, away = await require(self, CLINICIANS)
-        if away:
-            return away
+    @guarded(CLINICIANS)
+    async def delete(self, actor: Actor, resource_id: str):
         try:
-            await db.acall(resources.delete, actor, int(resource_id))
-        except (DomainError, ValueError) as exc:
-            self.error = getattr(exc, "message", "That resource cannot be deleted.")
+            await db.acall(resources.delete, actor, as_id(resource_id))
+        except DomainError as exc:
+            self.error = exc.message
             return
-        self.notice, self.sharing, self.shares = "Deleted, with its file and shares.", {}, []
+        self.notice, self.sharing, self.shares = "Deleted, with its file and shares.", None, []
         await self._refresh(actor)
 
     # Automatic sharing
 
-    @rx.event
-    async def add_rule(self, form: dict):
-        actor, away = await require(self, CLINICIANS)
-        if away:
-            return away
+    @guarded(CLINICIANS)
+    async def add_rule(self, actor: Actor, form: dict):
+        if not str(form.get("resource_id", "")).strip():
+            self.error = "Choose when and what to share."
+            return
         try:
-            await db.acall(resources.set_rule, actor, str(form.get("trigger", "")),
-                           int(str(form.get("resource_id", "")) or "0"), True)
-        except (DomainError, ValueError) as exc:
-            self.error = getattr(exc, "message", "Choose when and what to share.")
+            await db.acall(
+                resources.set_rule,
+                actor,
+                str(form.get("trigger", "")),
+                as_id(form.get("resource_id")),
+                True,
+            )
+        except DomainError as exc:
+            self.error = exc.message
             return
         self.notice = "Automatic sharing saved."
         await self._refresh(actor)
 
-    @rx.event
-    async def toggle_rule(self, trigger: str, resource_id: str, enabled: bool):
-        actor, away = await require(self, CLINICIANS)
-        if away:
-            return away
+    @guarded(CLINICIANS)
+    async def toggle_rule(self, actor: Actor, trigger: str, resource_id: str, enabled: bool):
         try:
-            await db.acall(resources.set_rule, actor, str(trigger), int(resource_id), bool(enabled))
-        except (DomainError, ValueError) as exc:
-            self.error = getattr(exc, "message", "That rule cannot be changed.")
+            await db.acall(
+                resources.set_rule, actor, str(trigger), as_id(resource_id), enabled is True
+            )
+        except DomainError as exc:
+            self.error = exc.message
             return
         await self._refresh(actor)
 
 
 class PortalResourcesState(rx.State):
-    items: list[dict[str, str]] = []
-    opened: dict[str, str] = {}
+    items: list[PortalResourceRow] = []
+    opened: OpenedResource | None = None
     error: str = ""
     loaded: bool = False
 
-    @rx.event
-    async def load(self):
-        actor, away = await require(self, CLIENTS)
-        if away:
-            return away
-        self.items, self.opened, self.error = await db.aread(resources.for_client, actor), {}, ""
+    @guarded(CLIENTS)
+    async def load(self, actor: Actor):
+        shared = await db.aread(resources.for_client, actor)
+        self.items, self.opened, self.error = content_views.portal_resource_rows(shared), None, ""
         self.loaded = True
 
-    @rx.event
-    async def open(self, resource_id: str):
-        actor, away = await require(self, CLIENTS)
-        if away:
-            return away
+    @guarded(CLIENTS)
+    async def open(self, actor: Actor, resource_id: str):
         try:
-            self.opened = {**await db.acall(resources.open_for_client, actor, int(resource_id)), "id": str(resource_id)}
-        except (DomainError, ValueError):
-            self.opened, self.error = {}, "That resource is no longer shared with you."
+            content = await db.acall(resources.open_for_client, actor, as_id(resource_id))
+        except DomainError:
+            self.opened, self.error = None, "That resource is no longer shared with you."
             return
-        self.items = [{**item, "new": ""} if item["id"] == str(resource_id) else item for item in self.items]
+        self.opened = content_views.opened_resource(content)
+        self.items = [
+            dataclasses.replace(item, is_new=False) if item.id == content.id else item
+            for item in self.items
+        ]
 
     @rx.event
     def close(self):
-        self.opened = {}
+        self.opened = None

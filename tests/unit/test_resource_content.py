@@ -49,28 +49,40 @@ ELF = b"\x7fELF\x02\x01\x01\x00" + bytes(56)
 PE = b"MZ\x90\x00\x03\x00\x00\x00" + bytes(52) + b"\x80\x00\x00\x00" + bytes(64) + b"PE\x00\x00"
 
 
-@pytest.mark.parametrize(("data", "expected"), [
-    (_pdf(), "application/pdf"),
-    (_image("PNG"), "image/png"),
-    (_image("JPEG"), "image/jpeg"),
-    (ID3_TAG + MP3_FRAME, "audio/mpeg"),
-    (MP3_FRAME * 3, "audio/mpeg"),
-    (_m4a(), "audio/mp4"),
-    (_m4a(b"M4B "), "audio/mp4"),
-], ids=["pdf", "png", "jpeg", "mp3-id3", "mp3-frames", "m4a", "m4b"])
+@pytest.mark.parametrize(
+    ("data", "expected"),
+    [
+        (_pdf(), "application/pdf"),
+        (_image("PNG"), "image/png"),
+        (_image("JPEG"), "image/jpeg"),
+        (ID3_TAG + MP3_FRAME, "audio/mpeg"),
+        (MP3_FRAME * 3, "audio/mpeg"),
+        (_m4a(), "audio/mp4"),
+        (_m4a(b"M4B "), "audio/mp4"),
+    ],
+    ids=["pdf", "png", "jpeg", "mp3-id3", "mp3-frames", "m4a", "m4b"],
+)
 def test_sniff_recognises_each_allowed_type_from_its_bytes(data, expected):
     assert sniff(data) == expected
     assert expected in ALLOWED_TYPES
 
 
-@pytest.mark.parametrize("data", [
-    ELF, PE, _zip(), b"Breathe in for four, hold for four.\n", "नमस्ते, कैसे हैं?".encode(),
-    b"<!doctype html><html><body><script>alert(1)</script></body></html>",
-    b"<svg xmlns='http://www.w3.org/2000/svg' onload='alert(1)'/>",
-    struct.pack(">I", 20) + b"ftypavc1" + bytes(8),  # a video, not audio
-    b"\xff\xfe" + "a UTF-16 text".encode("utf-16-le"),
-    b"",
-], ids=["elf", "pe", "zip", "text", "hindi-text", "html", "svg", "mp4-video", "utf16", "empty"])
+@pytest.mark.parametrize(
+    "data",
+    [
+        ELF,
+        PE,
+        _zip(),
+        b"Breathe in for four, hold for four.\n",
+        "नमस्ते, कैसे हैं?".encode(),
+        b"<!doctype html><html><body><script>alert(1)</script></body></html>",
+        b"<svg xmlns='http://www.w3.org/2000/svg' onload='alert(1)'/>",
+        struct.pack(">I", 20) + b"ftypavc1" + bytes(8),  # a video, not audio
+        b"\xff\xfe" + "a UTF-16 text".encode("utf-16-le"),
+        b"",
+    ],
+    ids=["elf", "pe", "zip", "text", "hindi-text", "html", "svg", "mp4-video", "utf16", "empty"],
+)
 def test_sniff_refuses_everything_else(data):
     assert sniff(data) is None
 
@@ -84,19 +96,33 @@ def test_the_name_plays_no_part():
 # Markdown ----------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("markdown", "dangerous"), [
-    ("<script>alert(1)</script>", "<script"),
-    ("Hello <img src=x onerror=alert(1)> there", "<img"),
-    ("[x](javascript:alert(1))", 'href="javascript'),
-    ("[x](JaVaScRiPt:alert(1))", "href="),
-    ("<javascript:alert(1)>", "href="),
-    ("[x](data:text/html;base64,PHNjcmlwdD4=)", "href="),
-    ('<iframe src="https://evil.example"></iframe>', "<iframe"),
-    ('<a href="https://example.in" onclick="steal()">hi</a>', "<a "),
-    ("<style>body{display:none}</style>", "<style"),
-    ("![tracker](https://evil.example/pixel.png)", "<img"),
-], ids=["script", "img-onerror", "javascript-link", "mixed-case", "autolink", "data-link", "iframe",
-        "raw-anchor", "style", "image"])
+@pytest.mark.parametrize(
+    ("markdown", "dangerous"),
+    [
+        ("<script>alert(1)</script>", "<script"),
+        ("Hello <img src=x onerror=alert(1)> there", "<img"),
+        ("[x](javascript:alert(1))", 'href="javascript'),
+        ("[x](JaVaScRiPt:alert(1))", "href="),
+        ("<javascript:alert(1)>", "href="),
+        ("[x](data:text/html;base64,PHNjcmlwdD4=)", "href="),
+        ('<iframe src="https://evil.example"></iframe>', "<iframe"),
+        ('<a href="https://example.in" onclick="steal()">hi</a>', "<a "),
+        ("<style>body{display:none}</style>", "<style"),
+        ("![tracker](https://evil.example/pixel.png)", "<img"),
+    ],
+    ids=[
+        "script",
+        "img-onerror",
+        "javascript-link",
+        "mixed-case",
+        "autolink",
+        "data-link",
+        "iframe",
+        "raw-anchor",
+        "style",
+        "image",
+    ],
+)
 def test_dangerous_markdown_never_becomes_live_html(markdown, dangerous):
     html = render_markdown(markdown)
     assert dangerous not in html.lower()
@@ -115,10 +141,20 @@ def test_ordinary_markdown_renders():
         "| Situation | Thought |\n|---|---|\n| Exam | I will fail |\n\n"
         "Read more at [Tele-MANAS](https://telemanas.mohfw.gov.in) or write to [me](mailto:asha@example.com).\n"
     )
-    for expected in ("<h1>Box breathing</h1>", "<h2>Steps</h2>", "<ol>", "<li>Breathe <strong>in</strong>",
-                     "<em>four</em>", "<ul>", "<blockquote>", "<table>", "<th>Situation</th>", "<td>Exam</td>",
-                     '<a href="https://telemanas.mohfw.gov.in" rel="noopener noreferrer">Tele-MANAS</a>',
-                     '<a href="mailto:asha@example.com" rel="noopener noreferrer">me</a>'):
+    for expected in (
+        "<h1>Box breathing</h1>",
+        "<h2>Steps</h2>",
+        "<ol>",
+        "<li>Breathe <strong>in</strong>",
+        "<em>four</em>",
+        "<ul>",
+        "<blockquote>",
+        "<table>",
+        "<th>Situation</th>",
+        "<td>Exam</td>",
+        '<a href="https://telemanas.mohfw.gov.in" rel="noopener noreferrer">Tele-MANAS</a>',
+        '<a href="mailto:asha@example.com" rel="noopener noreferrer">me</a>',
+    ):
         assert expected in html, expected
 
 

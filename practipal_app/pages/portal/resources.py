@@ -10,23 +10,50 @@ from practipal_app.state.viewer import ViewerState
 def _opened(item) -> rx.Component:
     o = S.opened
     return rx.cond(
-        o["id"].to(str) == item["id"],
+        o.is_not_none() & (o.id == item.id),
         rx.vstack(
-            rx.cond(o["html"].to(str) != "", rx.box(rx.html(o["html"].to(str)), style=PROSE, width="100%",
-                                                   overflow_x="auto")),
-            rx.cond(o["url"].to(str) != "",
-                    rx.el.a(rx.button(rx.icon("external-link", size=16), "Open the link", size="3", width="100%"),
-                            href=o["url"].to(str), target="_blank", rel="noopener noreferrer",
-                            style={"width": "100%"})),
-            rx.cond(o["file_url"].to(str) != "",
-                    rx.el.a(rx.button(rx.icon("file-down", size=16), "Open ", item["file_name"], size="3",
-                                      width="100%"),
-                            href=o["file_url"].to(str), target="_blank", reload_document=True,
-                            style={"width": "100%"})),
+            rx.cond(
+                o.html != "", rx.box(rx.html(o.html), style=PROSE, width="100%", overflow_x="auto")
+            ),
+            rx.cond(
+                o.url != "",
+                rx.el.a(
+                    rx.button(
+                        rx.icon("external-link", size=16), "Open the link", size="3", width="100%"
+                    ),
+                    href=o.url,
+                    target="_blank",
+                    rel="noopener noreferrer",
+                    style={"width": "100%"},
+                ),
+            ),
+            rx.cond(
+                o.file_url != "",
+                rx.el.a(
+                    rx.button(
+                        rx.icon("file-down", size=16),
+                        "Open ",
+                        item.file_name,
+                        size="3",
+                        width="100%",
+                    ),
+                    href=o.file_url,
+                    target="_blank",
+                    reload_document=True,
+                    style={"width": "100%"},
+                ),
+            ),
             rx.button("Close", variant="ghost", size="2", on_click=S.close),
-            spacing="3", width="100%",
+            spacing="3",
+            width="100%",
         ),
-        rx.button("Open", size="3", width="100%", on_click=S.open(item["id"]), aria_label="Open " + item["title"]),
+        rx.button(
+            "Open",
+            size="3",
+            width="100%",
+            on_click=S.open(item.id.to_string()),
+            aria_label="Open " + item.title,
+        ),
     )
 
 
@@ -34,31 +61,62 @@ def _card(item) -> rx.Component:
     return rx.card(
         rx.vstack(
             rx.hstack(
-                rx.vstack(rx.text(item["title"], weight="bold", size="4"),
-                          rx.text(item["category_label"], " · shared ", item["shared"], size="2", color_scheme="gray"),
-                          spacing="0", align="start"),
+                rx.vstack(
+                    rx.text(item.title, weight="bold", size="4"),
+                    rx.text(
+                        item.category_label,
+                        " · shared ",
+                        item.shared,
+                        size="2",
+                        color_scheme="gray",
+                    ),
+                    spacing="0",
+                    align="start",
+                ),
                 rx.spacer(),
-                rx.cond(item["new"] == "1", rx.badge("New", color_scheme="teal", size="2")),
-                width="100%", align="start",
+                rx.cond(item.is_new, rx.badge("New", color_scheme="teal", size="2")),
+                width="100%",
+                align="start",
             ),
-            rx.cond(item["note"] != "", rx.text("“", item["note"], "”", size="2", style={"fontStyle": "italic"})),
+            rx.cond(
+                item.note != "",
+                rx.text("“", item.note, "”", size="2", style={"fontStyle": "italic"}),
+            ),
             _opened(item),
-            spacing="3", width="100%",
+            spacing="3",
+            width="100%",
         ),
         width="100%",
     )
 
 
-@rx.page(route="/portal/resources", title="Resources · PractiPal", on_load=[ViewerState.guard_client, S.load])
+@rx.page(
+    route="/portal/resources",
+    title="Resources · PractiPal",
+    on_load=[ViewerState.guard_client, S.load],
+)
 def portal_resources() -> rx.Component:
     return portal_shell(
         rx.heading("Resources", size="7", as_="h1"),
-        rx.text("Worksheets, exercises and reading your therapist shared with you.", color_scheme="gray"),
-        rx.cond(S.error != "", rx.callout(S.error, icon="triangle_alert", color_scheme="red", width="100%")),
+        rx.text(
+            "Worksheets, exercises and reading your therapist shared with you.", color_scheme="gray"
+        ),
+        rx.cond(
+            S.error != "",
+            rx.callout(S.error, icon="triangle_alert", color_scheme="red", width="100%"),
+        ),
         rx.cond(
             S.items.length() > 0,
             rx.vstack(rx.foreach(S.items, _card), spacing="3", width="100%"),
-            rx.cond(S.loaded, rx.card(rx.text("Nothing shared yet. When your therapist shares a worksheet or an "
-                                              "exercise, it appears here."), width="100%")),
+            rx.cond(
+                S.loaded,
+                rx.card(
+                    rx.text(
+                        "Nothing shared yet. When your therapist shares a worksheet or an "
+                        "exercise, it appears here."
+                    ),
+                    width="100%",
+                ),
+            ),
         ),
     )
