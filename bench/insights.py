@@ -7,13 +7,15 @@ fresh temp-file database is created and seeded (~15 s); `--db PATH` reuses an ex
 For each of the page's ranges (the default quarter, and a year), interleaved (A, B, A, B, ...) after
 a warm-up, in one process:
 
-A. one therapist's whole dashboard, as the page computes it: `db.read(views.my_page, ...)` — the
+A. one therapist's whole dashboard, as the page computes it: `my_page` below (`dashboard.dashboard`
+   in the database thread, then `views.dashboard_view`) — the
    SQL aggregates, pandas shaping, the seven plotly figures, the weekly table and sentences —
    for each of the 10 therapists in turn, each timed on its own;
 B. the same SQL aggregates alone: `db.read(dashboard.aggregates, ...)` (every query A runs,
    rows fetched, nothing shaped);
 
-and the same pair for the owner's team view (`views.team_page` against `dashboard.team_aggregates`).
+and the same pair for the owner's team view (`team_page`: `dashboard.team` then `views.team_view`,
+against `dashboard.team_aggregates`).
 
 It prints medians and p90s in ms, the ratios A/B, and the size of the state update the page sends
 (the values the handler sets, serialized with Reflex's own JSON encoder). Goals: ≤ 300 ms a view,
@@ -49,7 +51,7 @@ from practipal_app.analytics import dashboard, views, wellbeing
 from practipal_app.demo import large as demo_large
 from practipal_app.models import Role, User
 from practipal_app.people import auth
-from practipal_app.state.insights import FIGURES, TEAM_FIGURES, TEXTS
+from practipal_app.state.insights import FIGURES, TEAM_FIGURES
 
 GOAL_MS, GOAL_RATIO, GOAL_BYTES = 300, 2.0, 150_000
 RANGES = {"quarter": 13, "year": 52}
@@ -66,13 +68,24 @@ def _timed(fn: Callable[[], object]) -> float:
     return time.perf_counter() - start
 
 
-def _state_update(page: dict, team: bool) -> dict:
+def my_page(actor, first, last) -> views.MyPage:
+    """What InsightsState computes for a therapist's figures."""
+    return views.dashboard_view(db.read(dashboard.dashboard, actor, first, last))
+
+
+def team_page(actor, first, last) -> views.TeamPage:
+    """What InsightsState computes for the owner's team view."""
+    return views.team_view(db.read(dashboard.team, actor, first, last))
+
+
+def _state_update(page: views.MyPage | views.TeamPage, team: bool) -> dict:
     """What InsightsState sends after a refresh: the vars its handler sets, by Reflex's names."""
     if team:
-        values = {f"team_{n}_fig": page["figures"][n] for n in TEAM_FIGURES} | {"team_summary": page["summary"]}
+        values = {f"team_{n}_fig": page.figures[n] for n in TEAM_FIGURES}
+        values["team_summary"] = page.summary
     else:
-        values = {f"{n}_fig": page["figures"][n] for n in FIGURES} | {"rows": page["rows"]}
-        values["texts"] = {n: page[n] for n in TEXTS}
+        values = {f"{n}_fig": page.figures[n] for n in FIGURES}
+        values |= {"rows": page.rows, "texts": page.texts}
     return {"practipal_app___state___insights____insights_state": {f"{k}_rx_state_": v for k, v in values.items()}}
 
 
@@ -131,15 +144,15 @@ def main() -> int:
     for name, weeks in RANGES.items():
         first = monday - timedelta(weeks=weeks - 1)
         print(f"\n{name} ({first} to {today}), {args.reps} rounds after {args.warmup} warm-up:")
-        _pair("a therapist's dashboard", [(partial(db.read, views.my_page, a, first, today),
+        _pair("a therapist's dashboard", [(partial(my_page, a, first, today),
                                            partial(db.read, dashboard.aggregates, a, first, today)) for a in actors],
               args.reps, args.warmup)
-        _pair("the owner's team view", [(partial(db.read, views.team_page, owner, first, today),
+        _pair("the owner's team view", [(partial(team_page, owner, first, today),
                                          partial(db.read, dashboard.team_aggregates, owner, first, today))],
               args.reps * len(actors), args.warmup)
-        mine = max(len(reflex_format.json_dumps(_state_update(db.read(views.my_page, a, first, today), False)))
+        mine = max(len(reflex_format.json_dumps(_state_update(my_page(a, first, today), False)))
                    for a in actors)
-        team = len(reflex_format.json_dumps(_state_update(db.read(views.team_page, owner, first, today), True)))
+        team = len(reflex_format.json_dumps(_state_update(team_page(owner, first, today), True)))
         print(f"  state update: largest therapist dashboard {mine / 1000:.1f} KB, team view {team / 1000:.1f} KB"
               f"   goal ≤ {GOAL_BYTES // 1000} KB {'met' if max(mine, team) <= GOAL_BYTES else 'MISSED'}")
     if args.profile:
@@ -147,7 +160,7 @@ def main() -> int:
         profiler = cProfile.Profile()
         profiler.enable()
         for a in actors:
-            db.read(views.my_page, a, first, today)
+            my_page(a, first, today)
         profiler.disable()
         out = io.StringIO()
         pstats.Stats(profiler, stream=out).sort_stats("cumulative").print_stats(30)

@@ -10,6 +10,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from practipal_app.analytics.dashboard import Dashboard, Team
+from practipal_app.core.timefmt import month_label
 
 TEAL, AMBER, SLATE, ROSE, VIOLET = "#0d9488", "#d97706", "#64748b", "#e11d48", "#7c3aed"
 PALETTE = [TEAL, AMBER, VIOLET, ROSE, SLATE, "#2563eb", "#65a30d", "#db2777", "#0891b2", "#a16207"]
@@ -104,7 +105,7 @@ def reclaimed(d: Dashboard) -> go.Figure:
 
 
 def cancellations(d: Dashboard) -> go.Figure:
-    x = [f"{pd.Timestamp(month + '-01'):%b %Y}" for month in d.monthly.index]
+    x = [month_label(date.fromisoformat(month + "-01")) for month in d.monthly.index]
     traces = [{"type": "bar", "x": x, "y": d.monthly[name].tolist(), "name": label, "marker": {"color": color}}
               for name, (label, color) in CANCELLATION_LABELS.items()]
     return _figure(traces, "Sessions", barmode="group", xaxis={"type": "category"})

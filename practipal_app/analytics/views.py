@@ -1,20 +1,23 @@
 """What the insights page shows, in words and rows: the weekly table (also the CSV), the sentences
-under each chart, the time-reclaimed formula with its numbers. Plain values for the state."""
+under each chart, the time-reclaimed formula with its numbers. Typed rows for the state, shaped
+from `dashboard.dashboard` / `dashboard.team`. Pure: no database, no reflex."""
 
 from __future__ import annotations
 
 import csv
 import io
+from dataclasses import asdict, dataclass, fields
 from datetime import date, timedelta
 
 import pandas as pd
-from sqlmodel import Session
+import plotly.graph_objects as go
 
-from practipal_app.analytics import charts, dashboard
+from practipal_app.analytics import charts
 from practipal_app.analytics.dashboard import Dashboard, Team
+from practipal_app.analytics.wellbeing import InsightInputs
 from practipal_app.boundaries.charter import format_days
 from practipal_app.core.errors import InvalidInput
-from practipal_app.core.identity import Actor
+from practipal_app.core.timefmt import date_label
 from practipal_app.scheduling.slots import week_start
 
 MAX_DAYS = 105 * 7  # the longest range the page and the CSVs offer: about two years
@@ -38,6 +41,76 @@ TEAM_TABLE = [
     ("portal_messages", "portal_messages"), ("outside_messages", "messages_outside_portal"),
     ("after_hours_share", "after_hours_percent"), ("replies", "replies"),
 ]
+
+
+@dataclass(frozen=True)
+class WeekRow:
+    """One week of the table under the charts; the CSV's row in the same words (field: header)."""
+
+    week: str  # the week's Monday, YYYY-MM-DD
+    sessions: str
+    weekly_cap: str
+    hours_in_session: str
+    portal_messages: str
+    whatsapp_imported: str
+    logged_calls_and_chats: str
+    after_hours_percent: str  # "25%"; "" when no client wrote that week
+    replies: str
+    minutes_on_messages: str
+    minutes_reclaimed: str
+    energy: str
+
+
+@dataclass(frozen=True)
+class TeamSummaryRow:
+    """One therapist over the range in the owner's team view: weekly averages, weeks over cap."""
+
+    name: str
+    sessions: str
+    over_cap: str  # "2 of 13"
+    hours: str
+    portal: str
+    outside: str
+    after_hours: str  # "12%"
+    replies: str
+
+
+@dataclass(frozen=True)
+class InsightTexts:
+    """The sentences beside the charts."""
+
+    load_text: str = ""
+    adoption_text: str = ""
+    after_hours_text: str = ""
+    replies_text: str = ""
+    formula_words: str = ""
+    formula_numbers: str = ""
+    cancellations_text: str = ""
+    days_off_text: str = ""
+    energy_text: str = ""
+
+
+@dataclass(frozen=True)
+class InputValues:
+    """The time-reclaimed inputs as the form shows them (what was typed, when it was refused)."""
+
+    minutes_per_reply: str = ""
+    minutes_per_message: str = ""
+    minutes_per_interruption: str = ""
+    adoption_date: str = ""  # YYYY-MM-DD; "" for automatic
+
+
+@dataclass(frozen=True)
+class MyPage:
+    figures: dict[str, go.Figure]
+    rows: list[WeekRow]
+    texts: InsightTexts
+
+
+@dataclass(frozen=True)
+class TeamPage:
+    figures: dict[str, go.Figure]
+    summary: list[TeamSummaryRow]
 
 
 def preset_range(key: str, today: date) -> tuple[date, date]:
@@ -65,8 +138,20 @@ def checked_range(first: str, last: str, today: date) -> tuple[date, date]:
     return days["first"], days["last"]
 
 
-def day_text(day: date) -> str:
-    return f"{day.day} {day:%b %Y}"
+def range_label(first: date, last: date) -> str:
+    """'2 Mar 2026 to 22 Mar 2026'."""
+    return f"{date_label(first)} to {date_label(last)}"
+
+
+def input_values(found: InsightInputs) -> InputValues:
+    return InputValues(str(found.minutes_per_reply), str(found.minutes_per_message),
+                       str(found.minutes_per_interruption),
+                       found.adoption_date.isoformat() if found.adoption_date else "")
+
+
+def typed_input_values(form: dict) -> InputValues:
+    """The inputs form as it was sent, to show it again next to its errors."""
+    return InputValues(**{f.name: str(form.get(f.name, "")) for f in fields(InputValues)})
 
 
 def _number(value, digits: int = 0) -> str:
@@ -83,14 +168,11 @@ def _cell(column: str, value) -> str:
     return _number(value)
 
 
-def weekly_rows(d: Dashboard) -> list[dict[str, str]]:
+def weekly_rows(d: Dashboard) -> list[WeekRow]:
     """The table under the charts: one row per week, the CSV's rows in the same words."""
-    rows = []
-    for week, values in d.weekly.iterrows():
-        row = {"week": f"{week:%Y-%m-%d}"}
-        row.update({header: _cell(column, values[column]) for column, header, _ in WEEKLY_TABLE})
-        rows.append(row)
-    return rows
+    return [WeekRow(week=f"{week:%Y-%m-%d}",
+                    **{header: _cell(column, values[column]) for column, header, _ in WEEKLY_TABLE})
+            for week, values in d.weekly.iterrows()]
 
 
 def _csv(rows: list[dict[str, str]]) -> str:
@@ -103,7 +185,7 @@ def _csv(rows: list[dict[str, str]]) -> str:
 
 
 def weekly_csv(d: Dashboard) -> str:
-    return _csv(weekly_rows(d))
+    return _csv([asdict(row) for row in weekly_rows(d)])
 
 
 def team_rows(t: Team) -> list[dict[str, str]]:
@@ -117,22 +199,23 @@ def team_csv(t: Team) -> str:
     return _csv(team_rows(t))
 
 
-def team_summary(t: Team) -> list[dict[str, str]]:
+def team_summary(t: Team) -> list[TeamSummaryRow]:
     """Per therapist, over the range: weekly averages and weeks over the cap."""
     rows = []
     for therapist_id, name in t.names.items():
         mine = t.weekly.xs(therapist_id, level="therapist_id")
         incoming = int(mine["incoming"].sum())
-        rows.append({
-            "name": name,
-            "sessions": _number(mine["sessions"].mean(), 1),
-            "over_cap": f"{int((mine['sessions'] > mine['weekly_cap']).sum())} of {len(mine)}",
-            "hours": _number(mine["hours_in_session"].mean(), 1),
-            "portal": _number(mine["portal_messages"].mean(), 1),
-            "outside": _number(mine["outside_messages"].mean(), 1),
-            "after_hours": _number(100 * mine["after_hours"].sum() / incoming if incoming else 0) + "%",
-            "replies": _number(mine["replies"].mean(), 1),
-        })
+        rows.append(TeamSummaryRow(
+            name=name,
+            sessions=_number(mine["sessions"].mean(), 1),
+            over_cap=f"{int((mine['sessions'] > mine['weekly_cap']).sum())} of {len(mine)}",
+            hours=_number(mine["hours_in_session"].mean(), 1),
+            portal=_number(mine["portal_messages"].mean(), 1),
+            outside=_number(mine["outside_messages"].mean(), 1),
+            after_hours=_number(100 * mine["after_hours"].sum() / incoming if incoming else 0)
+            + "%",
+            replies=_number(mine["replies"].mean(), 1),
+        ))
     return rows
 
 
@@ -160,7 +243,7 @@ def adoption_text(d: Dashboard) -> str:
         return ("No portal start yet: it is marked when your first client accepts an invite, or on a date you "
                 "set under Time reclaimed.")
     source = "the date you set" if a.chosen else "your first client accepted an invite"
-    text = f"Portal in use since {day_text(a.day)} ({source}). "
+    text = f"Portal in use since {date_label(a.day)} ({source}). "
     if a.weeks_after == 0:
         return text + "The weeks after it have not passed yet, so there is no change to show."
     return text + (f"Messages outside the portal: a median of {_number(a.outside_before)} a week in the "
@@ -213,7 +296,7 @@ def days_off_text(d: Dashboard) -> str:
         return "No sessions held and no messages answered in these weeks."
     run = (f"Longest run of days with client work (a session held or a message answered) and no day off: "
            f"{_plural(off.longest_run, 'day')} "
-           f"({day_text(off.run_start)} to {day_text(off.run_end)}). ")
+           f"({date_label(off.run_start)} to {date_label(off.run_end)}). ")
     if not off.sessions:
         return run + "No sessions on your days off."
     return run + (f"{_plural(off.sessions, 'session')} held on days off (outside your charter's working days or "
@@ -242,39 +325,22 @@ def energy_text(weekly: pd.DataFrame) -> str:
             f"{_link(with_messages, 'messages')}. Average energy: {rated['energy'].mean():.1f} of 5.")
 
 
-def dashboard_view(d: Dashboard) -> dict:
+def dashboard_view(d: Dashboard) -> MyPage:
     """Everything the page's state holds for one dashboard."""
     words, numbers = reclaimed_formula(d)
-    return {
-        "figures": charts.dashboard_figures(d),
-        "rows": weekly_rows(d),
-        "load_text": load_text(d),
-        "adoption_text": adoption_text(d),
-        "after_hours_text": after_hours_text(d),
-        "replies_text": replies_text(d),
-        "formula_words": words,
-        "formula_numbers": numbers,
-        "cancellations_text": cancellations_text(d),
-        "days_off_text": days_off_text(d),
-        "energy_text": energy_text(d.weekly),
-    }
+    texts = InsightTexts(
+        load_text=load_text(d),
+        adoption_text=adoption_text(d),
+        after_hours_text=after_hours_text(d),
+        replies_text=replies_text(d),
+        formula_words=words,
+        formula_numbers=numbers,
+        cancellations_text=cancellations_text(d),
+        days_off_text=days_off_text(d),
+        energy_text=energy_text(d.weekly),
+    )
+    return MyPage(charts.dashboard_figures(d), weekly_rows(d), texts)
 
 
-def team_view(t: Team) -> dict:
-    return {"figures": charts.team_figures(t), "summary": team_summary(t)}
-
-
-def my_csv(session: Session, actor: Actor, first: date, last: date) -> str:
-    return weekly_csv(dashboard.dashboard(session, actor, first, last))
-
-
-def team_csv_page(session: Session, actor: Actor, first: date, last: date) -> str:
-    return team_csv(dashboard.team(session, actor, first, last))
-
-
-def my_page(session: Session, actor: Actor, first: date, last: date) -> dict:
-    return dashboard_view(dashboard.dashboard(session, actor, first, last))
-
-
-def team_page(session: Session, actor: Actor, first: date, last: date) -> dict:
-    return team_view(dashboard.team(session, actor, first, last))
+def team_view(t: Team) -> TeamPage:
+    return TeamPage(charts.team_figures(t), team_summary(t))

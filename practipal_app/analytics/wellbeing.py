@@ -58,12 +58,21 @@ def this_week(session: Session, actor: Actor, now: datetime | None = None) -> Ch
     return CheckIn(week, row.level if row else None, row.note if row else "")
 
 
-def check_in(session: Session, actor: Actor, level: int, note: str = "", now: datetime | None = None) -> CheckIn:
+def energy_level(value: object) -> int:
+    """A level from 1 to 5 as the page sends it (a number or its digits); InvalidInput otherwise."""
+    readable = isinstance(value, int | str) and not isinstance(value, bool)
+    text = str(value).strip() if readable else ""
+    if text not in {str(level) for level in ENERGY_LEVELS}:
+        raise InvalidInput({"level": "Choose your energy from 1 to 5."})
+    return int(text)
+
+
+def check_in(session: Session, actor: Actor, level: int | str, note: str = "",
+             now: datetime | None = None) -> CheckIn:
     """Answer (or change) this week's check-in."""
     _clinician(actor)
-    if level not in ENERGY_LEVELS:
-        raise InvalidInput({"level": "Choose your energy from 1 to 5."})
-    note = note.strip()
+    level = energy_level(level)
+    note = str(note).strip()
     if len(note) > NOTE_MAX:
         raise InvalidInput({"note": f"Keep the note under {NOTE_MAX} characters."})
     now = now or utcnow()

@@ -57,13 +57,16 @@ def _import() -> rx.Component:
 
 def outside_portal_card() -> rx.Component:
     v = S.volume
+    counts = rx.hstack(_count("Imported WhatsApp", v.imported.to_string()),
+                       _count("Logged WhatsApp", v.whatsapp.to_string()),
+                       _count("Logged calls", v.phone.to_string()),
+                       _count("After hours", v.after_hours.to_string()), spacing="6")
     return rx.card(
         rx.vstack(
             rx.heading("Outside the portal", size="4", as_="h2"),
             rx.text("Counts only: when, which way, and whether after hours. Message text is never stored.",
                     size="2", color_scheme="gray"),
-            rx.hstack(_count("Imported WhatsApp", v["imported"]), _count("Logged WhatsApp", v["whatsapp"]),
-                      _count("Logged calls", v["phone"]), _count("After hours", v["after_hours"]), spacing="6"),
+            rx.cond(v.is_not_none(), counts),
             rx.cond(S.notice != "", rx.callout(S.notice, icon="check", color_scheme="green", width="100%")),
             rx.cond(S.error != "", rx.callout(S.error, icon="triangle_alert", color_scheme="red", width="100%",
                                               role="alert")),
@@ -79,15 +82,17 @@ def outside_portal_card() -> rx.Component:
 
 
 def _bulk_row(f, i) -> rx.Component:
-    name = f["name"].to(str)
+    name = f.name
     return rx.table.row(
         rx.table.cell(name),
         rx.table.cell(rx.el.select(rx.el.option("Choose…", value=""),
-                                   rx.foreach(B.clients, lambda c: rx.el.option(c[1], value=c[0])),
-                                   name="client_" + i.to_string(), default_value=f["client_id"].to(str),
+                                   rx.foreach(B.clients,
+                                              lambda c: rx.el.option(c.label, value=c.value)),
+                                   name="client_" + i.to_string(),
+                                   default_value=rx.cond(f.client_id > 0, f.client_id.to_string(), ""),
                                    aria_label="Client for " + name, style={"height": "36px"})),
-        rx.table.cell(rx.el.select(rx.foreach(f["senders"].to(list[str]), lambda n: rx.el.option(n, value=n)),
-                                   name="me_" + i.to_string(), default_value=f["me"].to(str),
+        rx.table.cell(rx.el.select(rx.foreach(f.senders, lambda n: rx.el.option(n, value=n)),
+                                   name="me_" + i.to_string(), default_value=f.me,
                                    aria_label="Your name in " + name, style={"height": "36px"})),
     )
 

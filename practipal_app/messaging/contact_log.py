@@ -119,6 +119,49 @@ def senders_in(filename: str, data: bytes) -> list[str]:
     return whatsapp_export.parse(whatsapp_export.read_upload(filename, data)).senders
 
 
+def check_size(filename: str, size: int | None, *, one_of_many: bool = False) -> None:
+    """Refuse an upload over 20 MB before it is read (its size as the browser reported it)."""
+    if (size or 0) > whatsapp_export.MAX_BYTES:
+        raise DomainError(
+            f"{filename} is larger than 20 MB." if one_of_many
+            else "That file is larger than 20 MB. Export the chat without media and try again.")
+
+
+@dataclass(frozen=True)
+class ChatMatch:
+    """One chat of a bulk import: its senders, the client it is guessed to be with (a sender with a
+    client's name; None when no name matches) and the therapist's own name in it (the sender with
+    the therapist's name, else the first sender)."""
+
+    filename: str
+    senders: list[str]
+    client_id: int | None
+    therapist_sender: str
+
+
+def match_chat(filename: str, senders: list[str], clients_by_name: list[tuple[int, str]],
+               therapist_name: str) -> ChatMatch:
+    by_name = {name.casefold(): client_id for client_id, name in clients_by_name}
+    client = next((by_name[s.casefold()] for s in senders if s.casefold() in by_name), None)
+    mine = next((s for s in senders if s.casefold() == therapist_name.casefold()),
+                senders[0] if senders else "")
+    return ChatMatch(filename, list(senders), client, mine)
+
+
+def import_chats(
+    session: Session, actor: Actor, chats: list[tuple[str, bytes]], form: dict,
+) -> list[ImportResult]:
+    """A bulk import as the form sends it: chat i (filename, data) goes to the client chosen in
+    `client_<i>`, with `me_<i>` the therapist's name in it. A missing or unreadable client choice
+    is refused like another therapist's client, naming the file."""
+    items = []
+    for index, (filename, data) in enumerate(chats):
+        raw = str(form.get(f"client_{index}") or "").strip()
+        client_id = int(raw) if raw.isdigit() and len(raw) < 12 else 0
+        items.append((client_id, filename, data, str(form.get(f"me_{index}", ""))))
+    return import_many(session, actor, items)
+
+
 def _prepare(
     session: Session, actor: Actor, client_id: int, filename: str, data: bytes, therapist_sender: str,
 ) -> _Prepared:

@@ -18,7 +18,7 @@ from practipal_app.config import get_settings
 from practipal_app.core import audit
 from practipal_app.core.errors import InvalidInput, NotFound, PermissionDenied
 from practipal_app.core.identity import Actor
-from practipal_app.core.timefmt import format_local
+from practipal_app.core.timefmt import date_label, local
 from practipal_app.models import (
     Appointment,
     AppointmentStatus,
@@ -56,6 +56,38 @@ class PostResult:
     risk: bool
     expectation: str
     auto_note: bool
+
+
+@dataclass(frozen=True)
+class Conversation:
+    """A thread's latest PAGE messages, oldest first, and the zone their times are shown in."""
+
+    messages: list[Message]
+    timezone: str
+
+
+@dataclass(frozen=True)
+class InboxEntry:
+    thread: MessageThread
+    client_name: str
+
+
+@dataclass(frozen=True)
+class Inbox:
+    """The therapist's threads in the order the inbox shows them, as of `now`."""
+
+    entries: list[InboxEntry]
+    timezone: str
+    now: datetime
+
+
+@dataclass(frozen=True)
+class OpenThread:
+    """One thread as its therapist reads it."""
+
+    thread: MessageThread
+    client_name: str
+    conversation: Conversation
 
 
 # Threads and who may see them -------------------------------------------------------------------
@@ -173,27 +205,25 @@ def post_client_message(session: Session, actor: Actor, topic: str, body: str, *
     return PostResult(risk=risk, expectation=said, auto_note=auto_note)
 
 
-def client_thread(session: Session, actor: Actor, now: datetime | None = None) -> list[dict[str, str]]:
+def client_thread(session: Session, actor: Actor, now: datetime | None = None) -> Conversation:
     """The client's conversation (latest PAGE messages, oldest first); marks replies as read."""
     thread = _client_thread(session, actor)
     thread.unread_for_client = 0
     session.add(thread)
     tz = session.get(ClientProfile, actor.user_id).timezone
-    return _messages(session, thread, tz)
+    return _conversation(session, thread, tz)
 
 
-def _messages(session: Session, thread: MessageThread, tz: str) -> list[dict[str, str]]:
+def _conversation(session: Session, thread: MessageThread, tz: str) -> Conversation:
     rows = session.exec(select(Message).where(Message.thread_id == thread.id)
                         .order_by(col(Message.created_at).desc(), col(Message.id).desc()).limit(PAGE)).all()
-    return [{"id": str(m.id), "kind": m.kind, "topic": TOPICS.get(m.topic, ""), "body": m.body,
-             "when": format_local(m.created_at, tz), "risk": "1" if m.risk else "",
-             "bring": "1" if m.bring_to_session else ""} for m in reversed(rows)]
+    return Conversation(list(reversed(rows)), tz)
 
 
 # Therapist side ----------------------------------------------------------------------------------
 
 
-def inbox(session: Session, actor: Actor, now: datetime | None = None) -> list[dict[str, str]]:
+def inbox(session: Session, actor: Actor, now: datetime | None = None) -> Inbox:
     """The therapist's threads: flagged first, then those waiting (soonest due), then the rest."""
     if not actor.is_clinician:
         raise PermissionDenied("Only therapists have an inbox.")
@@ -210,13 +240,7 @@ def inbox(session: Session, actor: Actor, now: datetime | None = None) -> list[d
         .limit(PAGE)
     ).all()
 
-    return [{
-        "id": str(t.id), "client": name, "client_id": str(t.client_id), "unread": str(t.unread_for_therapist),
-        "flagged": "1" if t.flagged_at else "",
-        "due": format_local(t.reply_due_at, tz) if t.reply_due_at else "",
-        "overdue": "1" if t.reply_due_at and t.reply_due_at < now else "",
-        "last": format_local(t.last_message_at, tz),
-    } for t, name in rows]
+    return Inbox([InboxEntry(thread, name) for thread, name in rows], tz, now)
 
 
 def waiting_count(session: Session, therapist_id: int, since_before: datetime | None = None) -> int:
@@ -229,16 +253,14 @@ def waiting_count(session: Session, therapist_id: int, since_before: datetime | 
     return session.exec(query).one()
 
 
-def therapist_thread(session: Session, actor: Actor, thread_id: int) -> tuple[dict[str, str], list[dict[str, str]]]:
+def therapist_thread(session: Session, actor: Actor, thread_id: int) -> OpenThread:
+    """The thread for its therapist, marked as read; NotFound for anyone else."""
     thread = _therapist_thread(session, actor, thread_id)
     thread.unread_for_therapist = 0
     session.add(thread)
     tz = scheduling.practice_timezone(session, actor.practice_id)
     client = session.get(User, thread.client_id)
-    head = {"id": str(thread.id), "client": client.name, "client_id": str(client.id),
-            "flagged": "1" if thread.flagged_at else "",
-            "due": format_local(thread.reply_due_at, tz) if thread.reply_due_at else ""}
-    return head, _messages(session, thread, tz)
+    return OpenThread(thread, client.name, _conversation(session, thread, tz))
 
 
 def reply(session: Session, actor: Actor, thread_id: int, body: str, *, bring_to_session: bool = False,
@@ -259,7 +281,7 @@ def reply(session: Session, actor: Actor, thread_id: int, body: str, *, bring_to
     session.add(thread)
     client = session.get(User, thread.client_id)
     tz = scheduling.practice_timezone(session, thread.practice_id)
-    day = format_local(now, tz).split(",")[0]
+    day = date_label(local(now, tz).date())
     key = f"reply:{thread.id}:{day}"
     if session.exec(select(func.count()).select_from(OutboxEmail).where(OutboxEmail.idempotency_key == key)).one() == 0:
         base = get_settings().base_url
@@ -282,7 +304,7 @@ def mark_done(session: Session, actor: Actor, thread_id: int) -> None:
 # Snippets ----------------------------------------------------------------------------------------
 
 
-def snippets(session: Session, actor: Actor) -> list[dict[str, str]]:
+def snippets(session: Session, actor: Actor) -> list[Snippet]:
     if not actor.is_clinician:
         raise PermissionDenied()
     rows = session.exec(select(Snippet).where(Snippet.therapist_id == actor.user_id).order_by(Snippet.id)).all()
@@ -291,8 +313,15 @@ def snippets(session: Session, actor: Actor) -> list[dict[str, str]]:
                 for t, b, bring in DEFAULT_SNIPPETS]
         session.add_all(rows)
         session.flush()
-    return [{"id": str(r.id), "title": r.title, "body": r.body, "bring": "1" if r.bring_to_session else ""}
-            for r in rows]
+    return list(rows)
+
+
+def snippet(session: Session, actor: Actor, snippet_id: int) -> Snippet:
+    """One of the therapist's own quick replies; NotFound for anyone else's."""
+    row = session.get(Snippet, snippet_id)
+    if row is None or row.therapist_id != actor.user_id:
+        raise NotFound("No such quick reply.")
+    return row
 
 
 def save_snippet(session: Session, actor: Actor, title: str, body: str, bring_to_session: bool = False) -> int:
@@ -308,7 +337,4 @@ def save_snippet(session: Session, actor: Actor, title: str, body: str, bring_to
 
 
 def delete_snippet(session: Session, actor: Actor, snippet_id: int) -> None:
-    row = session.get(Snippet, snippet_id)
-    if row is None or row.therapist_id != actor.user_id:
-        raise NotFound("No such quick reply.")
-    session.delete(row)
+    session.delete(snippet(session, actor, snippet_id))

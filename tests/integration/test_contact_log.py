@@ -253,6 +253,27 @@ def test_bulk_import_is_all_or_nothing(owner_actor, priya, add_client):
     assert (len(records(priya)), len(records(other)), count(WhatsAppImport)) == (9, 6, 3)
 
 
+def test_bulk_import_as_the_form_sends_it(owner_actor, priya, add_client):
+    """File i goes to the client chosen in client_<i>, with me_<i> the therapist's name in it; a
+    missing or unreadable choice is refused like a colleague's client, naming the file."""
+    other = add_client(owner_actor)
+    chats = [(FILENAME, CHAT), ("b.txt", LATER)]
+    for choice in ("", "not a number", "-3", str(other + 1000)):
+        with pytest.raises(ImportFileFailed) as failed:
+            db.call(contact_log.import_chats, owner_actor, chats,
+                    {"client_0": str(priya), "me_0": "Asha Rao", "client_1": choice,
+                     "me_1": "Asha Rao"})
+        assert failed.value.message == "b.txt: No such client. Nothing was imported."
+    assert count(ContactRecord) == 0
+    results = db.call(contact_log.import_chats, owner_actor, chats,
+                      {"client_0": str(priya), "me_0": "Asha Rao", "client_1": f" {other} ",
+                       "me_1": "Asha Rao"})
+    assert [(r.added, r.skipped) for r in results] == [(6, 0), (6, 0)]
+    assert (len(records(priya)), len(records(other))) == (6, 6)
+    with pytest.raises(InvalidInput):
+        db.call(contact_log.import_chats, owner_actor, [], {})
+
+
 def test_log_contact_in_two_taps(owner_actor, priya, audit_kinds):
     late = db.call(contact_log.log_contact, owner_actor, priya, "whatsapp_logged", "Scheduling",
                    at=ist(10, 12))
@@ -288,3 +309,74 @@ def test_volume_for_the_client_page(owner_actor, priya, add_client):
     assert volume == {"by_channel": {"whatsapp_import": 6, "whatsapp_logged": 0, "phone_logged": 1},
                       "incoming": 4, "outgoing": 3, "after_hours": 3, "total": 7}
     assert abs(last_import - datetime.now(UTC)) < timedelta(minutes=1)
+
+
+# The client page's card and the bulk import, driven as states ---------------------------------
+
+
+class _Upload:
+    """What Reflex hands an upload handler: a name, a size and the bytes."""
+
+    def __init__(self, filename: str, data: bytes):
+        self.filename, self.size, self._data = filename, len(data), data
+
+    async def read(self) -> bytes:
+        return self._data
+
+
+def _tab(owner, state_class, path: str, params: dict | None = None):
+    from reflex.istate.data import RouterData
+    from reflex.state import State
+
+    from practipal_app.people import auth
+
+    cookie = db.call(auth.start_session, owner, "pytest")
+    router = RouterData.from_router_data({"headers": {"cookie": f"{auth.SESSION_COOKIE}={cookie}"},
+                                          "pathname": path, "asPath": path, "query": params or {}})
+    root = State(_reflex_internal_init=True)
+    root.router = router
+    page = root.get_substate(state_class.get_full_name().split(".")[1:])
+    page.router = router
+    return page
+
+
+def _staged(data_dir) -> list:
+    from pathlib import Path
+
+    pending = Path(data_dir) / "uploads" / "pending"
+    return sorted(pending.iterdir()) if pending.exists() else []
+
+
+async def test_the_cards_log_and_import_through_staged_uploads(
+    owner, owner_actor, priya, add_client, data_dir,
+):
+    from practipal_app.core.views import Option
+    from practipal_app.messaging.views import ContactVolume, StagedChat
+    from practipal_app.state.contacts import BulkImportState, ContactsState
+
+    card = _tab(owner, ContactsState, f"/app/clients/{priya}", {"client_id": str(priya)})
+    await card.event_handlers["load"].fn(card)
+    assert card.volume == ContactVolume(imported=0, whatsapp=0, phone=0, after_hours=0, total=0)
+    await card.event_handlers["log"].fn(card, "phone_logged", "Scheduling")
+    assert card.notice == "Logged: Phone call · Scheduling." and card.volume.phone == 1
+    await card.event_handlers["read_chat"].fn(card, [_Upload("chat.pdf", b"%PDF")])
+    assert card.error.startswith("“chat.pdf”") and _staged(data_dir) == []
+    await card.event_handlers["read_chat"].fn(card, [_Upload(FILENAME, CHAT)])
+    assert (card.chat_file, card.chat_senders) == (FILENAME, ["Priya S", "Asha Rao"])
+    assert len(_staged(data_dir)) == 1 and SECRET_WORDS[0] not in str(card.dict())
+    await card.event_handlers["import_chat"].fn(card, {"therapist_sender": "Asha Rao"})
+    assert card.notice == "Imported 6 messages. No message text was kept."
+    assert (card.volume.imported, card.volume.total) == (6, 7) and _staged(data_dir) == []
+
+    other = add_client(owner_actor, "Client Two", "two@example.com")
+    bulk = _tab(owner, BulkImportState, "/app/clients")
+    two = [_Upload(FILENAME, CHAT), _Upload(FILENAME, LATER)]
+    await bulk.event_handlers["read_chats"].fn(bulk, two)
+    assert bulk.clients == [Option(str(other), "Client Two"), Option(str(priya), "Priya S")]
+    assert bulk.files == [StagedChat(FILENAME, ["Priya S", "Asha Rao"], priya, "Asha Rao"),
+                          StagedChat(FILENAME, ["Asha Rao", "Priya S"], priya, "Asha Rao")]
+    assert len(_staged(data_dir)) == 2  # two files of the same name are two chats
+    await bulk.event_handlers["import_all"].fn(bulk, {"client_0": str(other), "me_0": "Asha Rao",
+                                                      "client_1": str(priya), "me_1": "Asha Rao"})
+    assert bulk.notice == "Imported 9 messages from 2 chats. No message text was kept."
+    assert (len(records(other)), len(records(priya))) == (6, 10) and _staged(data_dir) == []

@@ -9,6 +9,7 @@ Monday is the 2nd.
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 import json
 import math
@@ -226,11 +227,12 @@ def test_the_team_view_counts_per_therapist_and_names_no_client(owner, therapist
     assert team.weekly.loc[(owner.id, "2026-03-02"), "sessions"] == 1
     assert team.weekly.loc[(therapist.id, "2026-03-02"), "sessions"] == 2
     assert team.weekly.loc[(therapist.id, "2026-03-02"), "portal_messages"] == 2
-    page = db.read(views.team_page, owner_actor, date(2026, 3, 2), date(2026, 3, 8))
-    vikram = next(row for row in page["summary"] if row["name"] == "Vikram Nair")
-    assert (vikram["sessions"], vikram["over_cap"], vikram["portal"], vikram["after_hours"]) == ("2.0", "0 of 1", "2.0",
-                                                                                                "50%")
-    shown = json.dumps(page["summary"]) + "".join(f.to_json() for f in page["figures"].values())
+    page = views.team_view(team)
+    vikram = next(row for row in page.summary if row.name == "Vikram Nair")
+    shown_row = (vikram.sessions, vikram.over_cap, vikram.portal, vikram.after_hours)
+    assert shown_row == ("2.0", "0 of 1", "2.0", "50%")
+    shown = (json.dumps([dataclasses.asdict(row) for row in page.summary])
+             + "".join(f.to_json() for f in page.figures.values()))
     exported = browser(owner.id).get("/api/insights/team.csv?first=2026-03-02&last=2026-03-08").text
     for text in (shown, exported):
         assert "Vikram Nair" in text and "Asha Rao" in text
@@ -246,13 +248,15 @@ def test_the_csv_is_the_table_on_the_page(owner, riya, browser):
     add_contacts(owner.id, riya, ist(3, 11, 23), 3, after_hours=True)
     db.call(messaging.post_client_message, actor(riya), "other", "Running late", now=ist(3, 12, 12))
     db.call(wellbeing.check_in, actor(owner.id), 4, now=ist(3, 10, 9))
-    page = db.read(views.my_page, actor(owner.id), date(2026, 3, 2), date(2026, 3, 22))
+    found = db.read(dashboard.dashboard, actor(owner.id), date(2026, 3, 2), date(2026, 3, 22))
+    page = views.dashboard_view(found)
     response = browser(owner.id).get("/api/insights/weekly.csv?first=2026-03-02&last=2026-03-22")
     assert response.status_code == 200
     assert response.headers["content-type"].startswith("text/csv")
     assert "no-store" in response.headers["cache-control"]
     exported = list(csv.DictReader(io.StringIO(response.text)))
-    shown = [{k: v.removesuffix("%") for k, v in row.items()} for row in page["rows"]]
+    shown = [{k: v.removesuffix("%") for k, v in dataclasses.asdict(row).items()}
+             for row in page.rows]
     assert exported == shown
     assert [r["week"] for r in exported] == ["2026-03-02", "2026-03-09", "2026-03-16"]
     assert exported[1]["hours_in_session"] == "1.5"
@@ -278,3 +282,54 @@ def test_time_reclaimed_inputs_are_checked_and_kept(owner):
     saved = db.call(wellbeing.save_inputs, me, {"minutes_per_reply": "7", "minutes_per_message": "6",
                                                 "minutes_per_interruption": "0", "adoption_date": ""}, now=NOW)
     assert saved == wellbeing.InsightInputs(7, 6, 0, None)
+
+
+# The page's states, driven directly --------------------------------------------------------------
+
+
+def _tab(user, state_class, path: str):
+    from reflex.istate.data import RouterData
+    from reflex.state import State
+
+    from practipal_app.people import auth
+
+    cookie = db.call(auth.start_session, user, "pytest")
+    router = RouterData.from_router_data({"headers": {"cookie": f"{auth.SESSION_COOKIE}={cookie}"},
+                                          "pathname": path, "asPath": path, "query": {}})
+    root = State(_reflex_internal_init=True)
+    root.router = router
+    page = root.get_substate(state_class.get_full_name().split(".")[1:])
+    page.router = router
+    return page
+
+
+async def test_the_insights_page_and_the_energy_card_hold_typed_rows(owner, riya):
+    from practipal_app.state.insights import EnergyState, InsightsState
+
+    page = _tab(owner, InsightsState, "/app/insights")
+    await page.event_handlers["load"].fn(page)
+    assert page.loaded and page.is_owner and page.error == ""
+    assert len(page.rows) == 13 and all(isinstance(row, views.WeekRow) for row in page.rows)
+    assert page.texts.load_text.endswith("of 13 weeks.")
+    assert page.inputs == views.InputValues("5", "4", "3", "")  # the defaults
+    await page.event_handlers["apply_custom"].fn(page, {"first": "soon", "last": "2026-03-01"})
+    assert page.range_errors == {"first": "Enter a date."}
+    await page.event_handlers["apply_custom"].fn(page, {"first": "2026-03-02",
+                                                        "last": "2026-03-15"})
+    assert (page.range_label, len(page.rows)) == ("2 Mar 2026 to 15 Mar 2026", 2)
+    typed = {"minutes_per_reply": "lots", "minutes_per_message": "3",
+             "minutes_per_interruption": "3", "adoption_date": ""}
+    await page.event_handlers["save_inputs"].fn(page, typed)
+    assert set(page.input_errors) == {"minutes_per_reply"}
+    assert page.inputs.minutes_per_reply == "lots"
+    await page.event_handlers["show_view"].fn(page, "team")
+    assert [row.name for row in page.team_summary] == ["Asha Rao"]
+
+    card = _tab(owner, EnergyState, "/app")
+    await card.event_handlers["load"].fn(card)
+    assert card.asked and card.level == 0
+    for unreadable in ("x", [3], None, 9):
+        await card.event_handlers["answer"].fn(card, unreadable)
+        assert (card.error, card.level) == ("Choose your energy from 1 to 5.", 0)
+    await card.event_handlers["answer"].fn(card, "4")
+    assert (card.error, card.level) == ("", 4)

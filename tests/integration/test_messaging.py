@@ -26,6 +26,7 @@ from practipal_app.boundaries.charter import CharterSettings
 from practipal_app.core.errors import InvalidInput, NotFound, PermissionDenied
 from practipal_app.messaging import digest as message_digest
 from practipal_app.messaging import threads as messaging
+from practipal_app.messaging import views
 from practipal_app.models import MessageThread, Role
 from practipal_app.onboarding import setup as practice
 from practipal_app.people import auth, clients
@@ -49,17 +50,28 @@ def reply(who, client_id: int, body: str = "Thank you for writing. Let's look at
     db.call(messaging.reply, who, thread_of(client_id), body, bring_to_session=bring, now=at)
 
 
-def inbox(who, now=MON_11) -> list[dict[str, str]]:
-    return db.call(messaging.inbox, who, now=now)
+def inbox(who, now=MON_11) -> list[views.ThreadRow]:
+    """What the therapist's inbox shows."""
+    return views.thread_rows(db.call(messaging.inbox, who, now=now))
 
 
-def conversation(client_id: int) -> list[dict[str, str]]:
+def conversation(client_id: int) -> list[views.MessageRow]:
     """What the client's Messages page shows."""
-    return db.call(messaging.client_thread, actor(client_id))
+    return views.message_rows(db.call(messaging.client_thread, actor(client_id)))
+
+
+def opened(who, thread_id: int) -> tuple[views.ThreadHead, list[views.MessageRow]]:
+    """What the inbox shows of a conversation its therapist opens."""
+    found = db.call(messaging.therapist_thread, who, thread_id)
+    return views.thread_head(found), views.message_rows(found.conversation)
+
+
+def snippets(who) -> list[views.SnippetRow]:
+    return views.snippet_rows(db.call(messaging.snippets, who))
 
 
 def kinds(client_id: int) -> list[str]:
-    return [m["kind"] for m in conversation(client_id)]
+    return [m.kind for m in conversation(client_id)]
 
 
 def thread_of(client_id: int) -> int:
@@ -88,8 +100,8 @@ def test_each_client_only_ever_gets_their_own_thread(owner_actor, riya, meera):
     post(riya, "Riya: the worksheet link does not open")
     post(meera, "Meera: can we talk about sleep?", at=MON_11 + timedelta(minutes=5))
 
-    assert [m["body"] for m in conversation(riya)] == ["Riya: the worksheet link does not open"]
-    assert [m["body"] for m in conversation(meera)] == ["Meera: can we talk about sleep?"]
+    assert [m.body for m in conversation(riya)] == ["Riya: the worksheet link does not open"]
+    assert [m.body for m in conversation(meera)] == ["Meera: can we talk about sleep?"]
     assert thread_of(riya) != thread_of(meera)
 
     # The client side takes no thread, client or therapist id: the thread is always the signed-in
@@ -108,9 +120,9 @@ def test_each_client_only_ever_gets_their_own_thread(owner_actor, riya, meera):
         db.call(messaging.mark_done, actor(riya), meeras)
     with pytest.raises(PermissionDenied):
         db.call(messaging.inbox, actor(riya))
-    assert [m["body"] for m in conversation(meera)] == ["Meera: can we talk about sleep?"]
-    assert [(t["client"], t["unread"], t["due"]) for t in inbox(owner_actor)] == [
-        ("Meera Iyer", "1", DUE_MON), ("Riya Sharma", "1", DUE_MON)]
+    assert [m.body for m in conversation(meera)] == ["Meera: can we talk about sleep?"]
+    assert [(t.client, t.unread, t.due) for t in inbox(owner_actor)] == [
+        ("Meera Iyer", 1, DUE_MON), ("Riya Sharma", 1, DUE_MON)]
 
 
 def test_staff_cannot_post_or_read_as_a_client(owner_actor, therapist_actor, riya):
@@ -127,8 +139,8 @@ def test_a_therapist_sees_only_their_own_clients_threads(owner, owner_actor, the
     post(riya, "Riya's message for Asha")
     post(kabir, "Kabir's message for Vikram")
 
-    assert [t["client"] for t in inbox(owner_actor)] == ["Riya Sharma"]
-    assert [t["client"] for t in inbox(therapist_actor)] == ["Kabir Das"]
+    assert [t.client for t in inbox(owner_actor)] == ["Riya Sharma"]
+    assert [t.client for t in inbox(therapist_actor)] == ["Kabir Das"]
 
     riyas, kabirs = thread_of(riya), thread_of(kabir)
     attempts = [
@@ -153,8 +165,8 @@ def test_a_therapist_sees_only_their_own_clients_threads(owner, owner_actor, the
         db.call(messaging.therapist_thread, neha, riyas)
 
     # Nothing was read or answered: both still wait, unread, with no reply and no email.
-    assert [(t["unread"], t["due"]) for t in inbox(owner_actor)] == [("1", DUE_MON)]
-    assert [(t["unread"], t["due"]) for t in inbox(therapist_actor)] == [("1", DUE_MON)]
+    assert [(t.unread, t.due) for t in inbox(owner_actor)] == [(1, DUE_MON)]
+    assert [(t.unread, t.due) for t in inbox(therapist_actor)] == [(1, DUE_MON)]
     assert kinds(riya) == ["client"] and kinds(kabir) == ["client"]
     assert outbox("reply_notice") == []
 
@@ -167,14 +179,14 @@ def test_when_a_client_moves_to_another_therapist_the_thread_moves_with_them(
             clients.ClientForm(name="Riya Sharma", email="riya@example.com", therapist_id=therapist.id))
 
     assert inbox(owner_actor) == []
-    assert [(t["client"], t["due"]) for t in inbox(therapist_actor)] == [("Riya Sharma", DUE_MON)]
+    assert [(t.client, t.due) for t in inbox(therapist_actor)] == [("Riya Sharma", DUE_MON)]
     with pytest.raises(NotFound):
         db.call(messaging.therapist_thread, owner_actor, thread_of(riya))
     assert waiting(owner_actor.user_id) == 0 and waiting(therapist.id) == 1
 
     reply(therapist_actor, riya, "Hello Riya, I am Vikram; I have read your message.")
     post(riya, "Thank you", at=MON_11 + timedelta(hours=1))
-    assert [t["client"] for t in inbox(therapist_actor)] == ["Riya Sharma"]
+    assert [t.client for t in inbox(therapist_actor)] == ["Riya Sharma"]
     assert inbox(owner_actor) == []
 
 
@@ -188,7 +200,7 @@ def test_the_out_of_hours_note_comes_at_most_once_in_12_hours_per_client(riya, m
 
     assert notes == [True, False, True]
     assert kinds(riya) == ["client", "note", "client", "client", "note"]
-    first, second = [m["body"] for m in conversation(riya) if m["kind"] == "note"]
+    first, second = [m.body for m in conversation(riya) if m.kind == "note"]
     assert first.startswith(
         "This message arrived outside working hours. Your therapist checks messages on working days "
         "(Mon–Fri) around 6 pm. You can expect a reply by Tuesday, 6 pm.")
@@ -208,7 +220,7 @@ def test_twelve_hours_is_the_edge_of_the_note_window(riya):
     assert post(riya, at=ist(3, 6, 23)).auto_note  # Friday night
     assert not post(riya, at=ist(3, 7, 10, 59)).auto_note  # Saturday, 11 h 59 min later
     assert post(riya, at=ist(3, 7, 11)).auto_note  # exactly 12 h later
-    saturday = [m["body"] for m in conversation(riya) if m["kind"] == "note"][-1]
+    saturday = [m.body for m in conversation(riya) if m.kind == "note"][-1]
     assert "You can expect a reply by Monday, 6 pm." in saturday
 
 
@@ -223,7 +235,7 @@ def test_leave_pushes_the_promise_past_it(owner_actor, riya):
     during = post(riya, "Are you away this week?", at=ist(3, 11, 11))  # a Wednesday during leave
     assert during.expectation.endswith("You can expect a reply by Monday, 6 pm.")
     assert during.auto_note  # a day of leave is not a working day: the client is told at once
-    assert [t["due"] for t in inbox(owner_actor, now=ist(3, 11, 12))] == ["16 Mar 2026, 6:00 pm"]
+    assert [t.due for t in inbox(owner_actor, now=ist(3, 11, 12))] == ["16 Mar 2026, 6:00 pm"]
     assert db.call(messaging.expectation, actor(riya), now=ist(3, 12, 9)).endswith(
         "You can expect a reply by Monday, 6 pm.")
     assert db.call(messaging.expectation, actor(riya), now=ist(3, 16, 9)).endswith(
@@ -238,7 +250,7 @@ def test_a_client_abroad_is_told_the_time_on_their_own_clock(owner_actor, add_cl
 
     assert result.expectation == ("Your therapist checks messages on working days (Mon–Fri) around "
                                   "6 pm Kolkata time. You can expect a reply by Monday, 8:30 am New York time.")
-    assert [t["due"] for t in inbox(owner_actor, now=ist(3, 6, 21))] == ["9 Mar 2026, 6:00 pm"]
+    assert [t.due for t in inbox(owner_actor, now=ist(3, 6, 21))] == ["9 Mar 2026, 6:00 pm"]
 
 
 def test_what_cannot_be_sent_is_refused_and_nothing_is_saved(riya, owner_actor):
@@ -250,7 +262,7 @@ def test_what_cannot_be_sent_is_refused_and_nothing_is_saved(riya, owner_actor):
 
     post(riya, "x" * 2000, topic="tech")
     [message] = conversation(riya)
-    assert len(message["body"]) == 2000 and message["topic"] == "Tech problem"
+    assert len(message.body) == 2000 and message.topic == "Tech problem"
 
 
 # Risk, due dates, replies ----------------------------------------------------------------------------
@@ -267,21 +279,21 @@ def test_a_risk_message_is_flagged_first_until_the_therapist_replies(owner_actor
 
     # Meera first, though Riya's reply is already overdue and was due sooner.
     rows = inbox(owner_actor, now=ist(3, 3, 11, 5))
-    assert [(t["client"], t["flagged"], t["overdue"]) for t in rows] == [
-        ("Meera Iyer", "1", ""), ("Riya Sharma", "", "1"), ("Arjun Mehta", "", "")]
+    assert [(t.client, t.flagged, t.overdue) for t in rows] == [
+        ("Meera Iyer", True, False), ("Riya Sharma", False, True), ("Arjun Mehta", False, False)]
     # No automatic reply about what she wrote: her message alone, marked for the therapist.
-    assert [(m["kind"], m["risk"]) for m in conversation(meera)] == [("client", "1")]
-    head, _ = db.call(messaging.therapist_thread, owner_actor, thread_of(meera))
-    assert head["flagged"] == "1"
+    assert [(m.kind, m.risk) for m in conversation(meera)] == [("client", True)]
+    head, _ = opened(owner_actor, thread_of(meera))
+    assert head.flagged is True and head.client == "Meera Iyer" and head.client_id == meera
 
     # A calmer message after it does not lower the flag; only the therapist's reply does.
     post(meera, "Sorry, I'm okay now", at=ist(3, 3, 11, 10))
-    assert inbox(owner_actor, now=ist(3, 3, 11, 15))[0]["flagged"] == "1"
+    assert inbox(owner_actor, now=ist(3, 3, 11, 15))[0].flagged is True
     reply(owner_actor, meera, "Thank you for telling me. I will call you at 12.", at=ist(3, 3, 11, 20))
 
     rows = inbox(owner_actor, now=ist(3, 3, 11, 25))
-    assert [(t["client"], t["flagged"], t["due"]) for t in rows] == [
-        ("Riya Sharma", "", DUE_MON), ("Meera Iyer", "", ""), ("Arjun Mehta", "", "")]
+    assert [(t.client, t.flagged, t.due) for t in rows] == [
+        ("Riya Sharma", False, DUE_MON), ("Meera Iyer", False, ""), ("Arjun Mehta", False, "")]
     assert waiting(owner_actor.user_id) == 1
 
 
@@ -296,41 +308,42 @@ def test_flagged_and_waiting_threads_are_not_pushed_off_the_page_by_newer_ones(o
         post(client, "Thank you for today", at=ist(3, 2, 15 + n))
         db.call(messaging.mark_done, owner_actor, thread_of(client))
 
-    assert [(t["client"], t["flagged"], t["due"]) for t in inbox(owner_actor, now=ist(3, 2, 17))] == [
-        ("Riya Sharma", "1", DUE_MON), ("Meera Iyer", "", DUE_MON)]
+    assert [(t.client, t.flagged, t.due) for t in inbox(owner_actor, now=ist(3, 2, 17))] == [
+        ("Riya Sharma", True, DUE_MON), ("Meera Iyer", False, DUE_MON)]
 
 
 def test_reply_due_and_overdue(owner_actor, riya):
     post(riya, "Friday night question", at=ist(3, 6, 20))
 
     [row] = inbox(owner_actor, now=ist(3, 9, 17, 59))
-    assert (row["due"], row["overdue"], row["unread"]) == ("9 Mar 2026, 6:00 pm", "", "1")
+    assert (row.due, row.overdue, row.unread) == ("9 Mar 2026, 6:00 pm", False, 1)
     [row] = inbox(owner_actor, now=ist(3, 9, 18, 1))
-    assert row["overdue"] == "1"
+    assert row.overdue is True
 
     # A second message does not move the promise: the oldest unanswered one set it.
     post(riya, "Any news?", at=ist(3, 9, 19))
     [row] = inbox(owner_actor, now=ist(3, 9, 19, 1))
-    assert (row["due"], row["overdue"], row["unread"]) == ("9 Mar 2026, 6:00 pm", "1", "2")
+    assert (row.due, row.overdue, row.unread) == ("9 Mar 2026, 6:00 pm", True, 2)
 
-    head, messages = db.call(messaging.therapist_thread, owner_actor, thread_of(riya))
-    assert head["due"] == "9 Mar 2026, 6:00 pm"
-    assert [m["body"] for m in messages if m["kind"] == "client"] == ["Friday night question", "Any news?"]
-    assert inbox(owner_actor, now=ist(3, 9, 19, 2))[0]["unread"] == "0"  # opening it reads it
+    head, messages = opened(owner_actor, thread_of(riya))
+    assert head.due == "9 Mar 2026, 6:00 pm"
+    assert [m.body for m in messages if m.kind == "client"] == [
+        "Friday night question", "Any news?"]
+    assert inbox(owner_actor, now=ist(3, 9, 19, 2))[0].unread == 0  # opening it reads it
 
     reply(owner_actor, riya, at=ist(3, 10, 18))
     [row] = inbox(owner_actor, now=ist(3, 10, 18, 1))
-    assert (row["due"], row["overdue"]) == ("", "")
+    assert (row.due, row.overdue) == ("", False)
     # The next message starts a new promise from its own time.
     post(riya, "One more thing", at=ist(3, 10, 18, 30))
-    assert inbox(owner_actor, now=ist(3, 10, 18, 31))[0]["due"] == "11 Mar 2026, 6:00 pm"
+    assert inbox(owner_actor, now=ist(3, 10, 18, 31))[0].due == "11 Mar 2026, 6:00 pm"
 
 
 def test_mark_done_stops_the_thread_waiting(owner_actor, riya):
     post(riya, "Can we talk about my homework?")
     db.call(messaging.mark_done, owner_actor, thread_of(riya))
     [row] = inbox(owner_actor, now=ist(3, 3, 19))
-    assert (row["due"], row["overdue"], row["unread"], row["flagged"]) == ("", "", "0", "")
+    assert (row.due, row.overdue, row.unread, row.flagged) == ("", False, 0, False)
     assert waiting(owner_actor.user_id) == 0
 
 
@@ -349,15 +362,15 @@ def test_bring_to_session_puts_it_on_the_next_agenda_and_needs_no_reply(owner_ac
     assert appointment(wednesday).agenda == "From messages: I'd like to talk about my sister's wedding"
     assert appointment(past).agenda == "" and appointment(next_week).agenda == ""
     [row] = inbox(owner_actor, now=ist(3, 3, 19))
-    assert (row["due"], row["overdue"], row["unread"]) == ("", "", "1")
+    assert (row.due, row.overdue, row.unread) == ("", False, 1)
     assert waiting(owner_actor.user_id) == 0
-    assert [(m["kind"], m["bring"]) for m in conversation(riya)] == [("client", "1")]
+    assert [(m.kind, m.bring) for m in conversation(riya)] == [("client", True)]
     assert db.call(message_digest.enqueue_digests, ist(3, 2, 18, 30), base_url) == 0
 
     # With no session booked, "bring it to the session" has nowhere to go: it waits for a reply.
     post(meera, "Something for our next session", at=ist(3, 2, 12), bring=True)
     assert waiting(owner_actor.user_id) == 1
-    assert [t["due"] for t in inbox(owner_actor) if t["client"] == "Meera Iyer"] == [DUE_MON]
+    assert [t.due for t in inbox(owner_actor) if t.client == "Meera Iyer"] == [DUE_MON]
 
     # The therapist's "Let's bring this to our next session" puts the client's last message there.
     post(riya, "Exams are stressing me out", at=ist(3, 2, 13))
@@ -396,29 +409,29 @@ def test_a_reply_sends_one_notice_a_day_without_any_message_text(owner_actor, ri
 
 
 def test_quick_replies(owner_actor, therapist_actor, riya):
-    defaults = db.call(messaging.snippets, owner_actor)
-    assert [s["title"] for s in defaults] == ["Bring to our session", "Seen, will reply",
+    defaults = snippets(owner_actor)
+    assert [s.title for s in defaults] == ["Bring to our session", "Seen, will reply",
                                               "Scheduling in the portal"]
-    assert [s["bring"] for s in defaults] == ["1", "", ""]
-    assert db.call(messaging.snippets, owner_actor) == defaults  # created once, not again on every visit
+    assert [s.bring for s in defaults] == [True, False, False]
+    assert snippets(owner_actor) == defaults  # created once, not again on every visit
 
     own = db.call(messaging.save_snippet, owner_actor, "  Running late  ", "I am running 10 minutes late.")
-    db.call(messaging.delete_snippet, owner_actor, int(defaults[2]["id"]))
-    assert [(s["id"], s["title"]) for s in db.call(messaging.snippets, owner_actor)] == [
-        (defaults[0]["id"], "Bring to our session"), (defaults[1]["id"], "Seen, will reply"),
-        (str(own), "Running late")]
+    db.call(messaging.delete_snippet, owner_actor, defaults[2].id)
+    assert [(s.id, s.title) for s in snippets(owner_actor)] == [
+        (defaults[0].id, "Bring to our session"), (defaults[1].id, "Seen, will reply"),
+        (own, "Running late")]
 
     # Vikram has his own set, and cannot delete Asha's.
-    vikrams = db.call(messaging.snippets, therapist_actor)
-    assert len(vikrams) == 3 and not {s["id"] for s in vikrams} & {s["id"] for s in defaults}
+    vikrams = snippets(therapist_actor)
+    assert len(vikrams) == 3 and not {s.id for s in vikrams} & {s.id for s in defaults}
     with pytest.raises(NotFound):
         db.call(messaging.delete_snippet, therapist_actor, own)
     with pytest.raises(NotFound):
         db.call(messaging.delete_snippet, actor(riya), own)
     with pytest.raises(NotFound):
-        db.call(messaging.delete_snippet, owner_actor, int(vikrams[0]["id"]))
-    assert str(own) in {s["id"] for s in db.call(messaging.snippets, owner_actor)}
-    assert len(db.call(messaging.snippets, therapist_actor)) == 3
+        db.call(messaging.delete_snippet, owner_actor, vikrams[0].id)
+    assert own in {s.id for s in snippets(owner_actor)}
+    assert len(snippets(therapist_actor)) == 3
 
     with pytest.raises(InvalidInput):
         db.call(messaging.save_snippet, owner_actor, "No text", "   ")
@@ -551,3 +564,80 @@ async def test_no_digest_while_the_therapist_is_on_leave(owner_actor, riya, smtp
     assert (await _tick(settings, base_url, ist(3, 5, 18)))[0] == 1
     assert outbox_keys("message_digest") == [f"digest:{owner_actor.user_id}:2026-03-05"]
     assert len(_digests(server)) == 1
+
+
+# The pages' states, driven directly ------------------------------------------------------------
+
+
+def _tab(user_id: int, state_class, path: str):
+    """`state_class` in a tab signed in as the user, on `path`."""
+    from reflex.istate.data import RouterData
+    from reflex.state import State
+
+    from practipal_app.models import User
+
+    user = db.call(lambda s: s.get(User, user_id))
+    cookie = db.call(auth.start_session, user, "pytest")
+    router = RouterData.from_router_data({"headers": {"cookie": f"{auth.SESSION_COOKIE}={cookie}"},
+                                          "pathname": path, "asPath": path, "query": {}})
+    root = State(_reflex_internal_init=True)
+    root.router = router
+    page = root.get_substate(state_class.get_full_name().split(".")[1:])
+    page.router = router
+    return page
+
+
+async def _run(page, name: str, *args):
+    return await page.event_handlers[name].fn(page, *args)
+
+
+async def test_the_inbox_page_opens_answers_and_closes_a_thread_by_its_id(
+    owner, therapist_actor, riya, kabir,
+):
+    from practipal_app.state.messages import InboxState, PortalMessagesState
+
+    portal = _tab(riya, PortalMessagesState, "/portal/messages")
+    await _run(portal, "load")
+    assert portal.loaded and portal.messages == [] and portal.next_session is None
+    await _run(portal, "choose_topic", ["tech"])  # not a topic: nothing chosen
+    assert portal.topic == ""
+    await _run(portal, "send")
+    assert portal.error == "Write a message first."
+    await _run(portal, "choose_topic", "tech")
+    await _run(portal, "set_draft", "The video link does not open")
+    await _run(portal, "send")
+    assert (portal.notice, portal.error, portal.draft) == ("Sent.", "", "")
+    assert [(m.kind, m.topic, m.body) for m in portal.messages][0] == (
+        "client", "Tech problem", "The video link does not open")
+    post(kabir, "Kabir's own words")
+
+    inbox = _tab(owner.id, InboxState, "/app/inbox")
+    await _run(inbox, "load")
+    assert [(t.client, t.unread) for t in inbox.threads] == [("Riya Sharma", 1)]
+    await _run(inbox, "send")
+    assert inbox.error == "Open a conversation first."
+    for foreign in (str(thread_of(kabir)), "nine", [1]):
+        await _run(inbox, "open", foreign)
+        assert (inbox.head, inbox.messages) == (None, [])
+        assert inbox.error == "That conversation is not yours."
+    await _run(inbox, "open", str(thread_of(riya)))
+    assert (inbox.head.client, inbox.head.client_id, inbox.error) == ("Riya Sharma", riya, "")
+    assert [m.body for m in inbox.messages] == ["The video link does not open"]
+    assert inbox.threads[0].unread == 0  # opening it reads it
+
+    kabirs_snippet = snippets(therapist_actor)[0].id
+    await _run(inbox, "use_snippet", kabirs_snippet)
+    assert (inbox.error, inbox.draft) == ("That quick reply is not yours.", "")
+    bring = next(s for s in inbox.snippets if s.bring)
+    await _run(inbox, "use_snippet", str(bring.id))
+    assert (inbox.draft, inbox.bring) == (bring.body, True)
+    await _run(inbox, "send")
+    assert inbox.notice.startswith("Sent.") and inbox.draft == ""
+    assert [m.kind for m in inbox.messages] == ["client", "therapist"]
+
+    await _run(inbox, "add_snippet", {"title": "Late", "body": "Running late", "bring": "on"})
+    assert [(s.title, s.bring) for s in inbox.snippets][-1] == ("Late", True)
+    await _run(inbox, "delete_snippet", str(kabirs_snippet))
+    assert inbox.error == "That quick reply is not yours."
+    await _run(inbox, "done")
+    assert (inbox.notice, inbox.head, inbox.messages) == ("Marked as done.", None, [])

@@ -113,8 +113,31 @@ def test_energy_sentence_says_how_energy_moves_with_load():
 
 
 def test_days_are_written_for_people():
-    assert views.day_text(date(2026, 3, 2)) == "2 Mar 2026"
+    assert views.range_label(date(2026, 3, 2), date(2026, 12, 31)) == "2 Mar 2026 to 31 Dec 2026"
     assert views._duration(139) == "2 h 19 min" and views._duration(-16) == "−16 min"
+
+
+def test_the_inputs_form_shows_saved_numbers_or_what_was_typed():
+    from practipal_app.analytics.wellbeing import InsightInputs
+
+    saved = views.input_values(InsightInputs(4, 3, 0, date(2026, 4, 1)))
+    assert saved == views.InputValues(minutes_per_reply="4", minutes_per_message="3",
+                                      minutes_per_interruption="0", adoption_date="2026-04-01")
+    assert views.input_values(InsightInputs(4, 3, 2, None)).adoption_date == ""
+    typed = views.typed_input_values({"minutes_per_reply": "lots", "adoption_date": "soon",
+                                      "extra": "x"})
+    assert typed == views.InputValues(minutes_per_reply="lots", adoption_date="soon")
+
+
+def test_an_energy_level_is_one_to_five_whatever_the_browser_sends():
+    from practipal_app.analytics.wellbeing import energy_level
+    from practipal_app.core.errors import InvalidInput
+
+    assert [energy_level(v) for v in (1, "5", " 3 ")] == [1, 5, 3]
+    for sent in (0, 6, "x", "", None, [], {"level": 2}, True, 2.0):
+        with pytest.raises(InvalidInput) as refused:
+            energy_level(sent)
+        assert refused.value.message == "Choose your energy from 1 to 5."
 
 
 def test_range_boundaries_of_the_page():

@@ -8,18 +8,19 @@ from practipal_app.state.viewer import ViewerState
 
 
 def _bubble(m) -> rx.Component:
-    mine = m["kind"] == "client"
+    mine = m.kind == "client"
     return rx.box(
-        rx.cond(m["kind"] == "note", rx.text("Automatic note", size="1", weight="bold", color_scheme="gray")),
-        rx.cond(m["topic"] != "", rx.text(m["topic"], size="1", color_scheme="gray")),
-        rx.text(m["body"], size="3", style={"whiteSpace": "pre-wrap"}),
-        rx.cond(m["bring"] == "1", rx.badge("For our next session", size="1")),
-        rx.text(m["when"], size="1", color_scheme="gray"),
+        rx.cond(m.kind == "note",
+                rx.text("Automatic note", size="1", weight="bold", color_scheme="gray")),
+        rx.cond(m.topic != "", rx.text(m.topic, size="1", color_scheme="gray")),
+        rx.text(m.body, size="3", style={"whiteSpace": "pre-wrap"}),
+        rx.cond(m.bring, rx.badge("For our next session", size="1")),
+        rx.text(m.when, size="1", color_scheme="gray"),
         align_self=rx.cond(mine, "flex-end", "flex-start"),
         max_width="85%",
         padding="10px 12px",
         border_radius="14px",
-        background=rx.match(m["kind"], ("client", rx.color("teal", 4)), ("note", rx.color("gray", 3)),
+        background=rx.match(m.kind, ("client", rx.color("teal", 4)), ("note", rx.color("gray", 3)),
                             rx.color("gray", 1)),
         border=f"1px solid {rx.color('gray', 5)}",
     )
@@ -27,12 +28,12 @@ def _bubble(m) -> rx.Component:
 
 def _scheduling_help() -> rx.Component:
     return rx.cond(
-        (S.topic == "scheduling") & S.next_session.contains("id"),
+        (S.topic == "scheduling") & S.next_session.is_not_none(),
         rx.callout(
             rx.vstack(
-                rx.text("Your next session: ", S.next_session["day"], ", ", S.next_session["time"]),
+                rx.text("Your next session: ", S.next_session.day, ", ", S.next_session.time),
                 rx.hstack(
-                    rx.link(rx.button("Move it", size="2"), href="/portal/book?move=" + S.next_session["id"]),
+                    rx.link(rx.button("Move it", size="2"), href="/portal/book?move=" + S.next_session.id.to_string()),
                     rx.link(rx.button("Cancel it", size="2", variant="soft", color_scheme="red"), href="/portal/sessions"),
                 ),
                 rx.text("You can do this yourself, no message needed.", size="1"),

@@ -9,39 +9,41 @@ from practipal_app.state.viewer import ViewerState
 def _thread_row(t) -> rx.Component:
     return rx.box(
         rx.hstack(
-            rx.cond(t["flagged"] == "1", rx.icon("siren", color=rx.color("red", 9), size=16)),
-            rx.text(t["client"], weight="bold"),
+            rx.cond(t.flagged, rx.icon("siren", color=rx.color("red", 9), size=16)),
+            rx.text(t.client, weight="bold"),
             rx.spacer(),
-            rx.cond(t["unread"] != "0", rx.badge(t["unread"], color_scheme="teal")),
+            rx.cond(t.unread > 0, rx.badge(t.unread.to_string(), color_scheme="teal")),
             width="100%", align="center",
         ),
-        rx.cond(t["due"] != "", rx.text(rx.cond(t["overdue"] == "1", "Overdue since ", "Reply due by "), t["due"],
-                                         size="1", color_scheme=rx.cond(t["overdue"] == "1", "red", "gray")),
+        rx.cond(t.due != "", rx.text(rx.cond(t.overdue, "Overdue since ", "Reply due by "), t.due,
+                                     size="1", color_scheme=rx.cond(t.overdue, "red", "gray")),
                 rx.text("Nothing waiting", size="1", color_scheme="gray")),
-        on_click=S.open(t["id"]),
+        on_click=S.open(t.id),
         role="button",
-        aria_label="Conversation with " + t["client"],
+        aria_label="Conversation with " + t.client,
         padding="10px",
         border_radius="8px",
         cursor="pointer",
-        background=rx.cond(S.head.get("id", "") == t["id"], rx.color("teal", 3), "transparent"),
-        border=rx.cond(t["flagged"] == "1", f"1px solid {rx.color('red', 7)}", f"1px solid {rx.color('gray', 4)}"),
+        background=rx.cond(S.head.is_not_none() & (S.head.id == t.id), rx.color("teal", 3),
+                           "transparent"),
+        border=rx.cond(t.flagged, f"1px solid {rx.color('red', 7)}",
+                       f"1px solid {rx.color('gray', 4)}"),
         width="100%",
     )
 
 
 def _message(m) -> rx.Component:
     return rx.box(
-        rx.hstack(rx.text(rx.match(m["kind"], ("client", "Client"), ("note", "Automatic note"), "You"),
+        rx.hstack(rx.text(rx.match(m.kind, ("client", "Client"), ("note", "Automatic note"), "You"),
                           size="1", weight="bold"),
-                  rx.cond(m["topic"] != "", rx.badge(m["topic"], size="1", color_scheme="gray")),
-                  rx.cond(m["risk"] == "1", rx.badge("Risk words", size="1", color_scheme="red")),
-                  rx.cond(m["bring"] == "1", rx.badge("For next session", size="1")),
-                  rx.spacer(), rx.text(m["when"], size="1", color_scheme="gray"), width="100%"),
-        rx.text(m["body"], style={"whiteSpace": "pre-wrap"}),
+                  rx.cond(m.topic != "", rx.badge(m.topic, size="1", color_scheme="gray")),
+                  rx.cond(m.risk, rx.badge("Risk words", size="1", color_scheme="red")),
+                  rx.cond(m.bring, rx.badge("For next session", size="1")),
+                  rx.spacer(), rx.text(m.when, size="1", color_scheme="gray"), width="100%"),
+        rx.text(m.body, style={"whiteSpace": "pre-wrap"}),
         padding="10px 12px",
         border_radius="10px",
-        background=rx.match(m["kind"], ("client", rx.color("gray", 1)), ("note", rx.color("gray", 3)),
+        background=rx.match(m.kind, ("client", rx.color("gray", 1)), ("note", rx.color("gray", 3)),
                             rx.color("teal", 3)),
         border=f"1px solid {rx.color('gray', 5)}",
         width="100%",
@@ -50,18 +52,19 @@ def _message(m) -> rx.Component:
 
 def _thread() -> rx.Component:
     return rx.cond(
-        S.head.contains("id"),
+        S.head.is_not_none(),
         rx.vstack(
-            rx.hstack(rx.heading(S.head["client"], size="5", as_="h2"), rx.spacer(),
-                      rx.link("Client page", href="/app/clients/" + S.head["client_id"], size="2"),
+            rx.hstack(rx.heading(S.head.client, size="5", as_="h2"), rx.spacer(),
+                      rx.link("Client page", href="/app/clients/" + S.head.client_id.to_string(),
+                              size="2"),
                       rx.button("Mark as done", variant="soft", on_click=S.done), width="100%", align="center"),
-            rx.cond(S.head["flagged"] == "1",
+            rx.cond(S.head.flagged,
                     rx.callout("This conversation has risk words. The client was shown crisis lines at once.",
                                icon="siren", color_scheme="red", width="100%")),
             rx.vstack(rx.foreach(S.messages, _message), spacing="2", width="100%", max_height="360px",
                       overflow_y="auto"),
-            rx.flex(rx.foreach(S.snippets, lambda s: rx.button(s["title"], size="1", variant="soft",
-                                                                on_click=S.use_snippet(s["body"], s["bring"]))),
+            rx.flex(rx.foreach(S.snippets, lambda s: rx.button(s.title, size="1", variant="soft",
+                                                                on_click=S.use_snippet(s.id))),
                     gap="6px", wrap="wrap"),
             rx.el.label("Reply", html_for="field-reply", style={"fontWeight": "500", "fontSize": "14px"}),
             rx.text_area(id="field-reply", value=S.draft, on_change=S.set_draft, debounce_timeout=250, rows="4",
@@ -79,9 +82,11 @@ def _snippets_editor() -> rx.Component:
         rx.el.summary("Quick replies", style={"cursor": "pointer", "fontWeight": "500"}),
         rx.vstack(
             rx.foreach(S.snippets, lambda s: rx.hstack(
-                rx.text(s["title"], weight="medium", size="2"), rx.text(s["body"], size="1", color_scheme="gray"),
+                rx.text(s.title, weight="medium", size="2"),
+                rx.text(s.body, size="1", color_scheme="gray"),
                 rx.spacer(), rx.button("Delete", size="1", variant="ghost", color_scheme="red",
-                                       on_click=S.delete_snippet(s["id"]), aria_label="Delete " + s["title"]),
+                                       on_click=S.delete_snippet(s.id),
+                                       aria_label="Delete " + s.title),
                 width="100%", align="center")),
             rx.form(
                 rx.vstack(

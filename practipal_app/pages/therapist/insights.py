@@ -64,16 +64,17 @@ def _inputs_form() -> rx.Component:
             rx.text("Change the inputs", weight="medium", size="2"),
             rx.grid(
                 field("Minutes per message outside the portal", "minutes_per_message", type="number",
-                      default_value=values["minutes_per_message"].to(str),
+                      default_value=values.minutes_per_message,
                       error=errors.get("minutes_per_message", "").to(str)),
                 field("Minutes per interruption", "minutes_per_interruption", type="number",
-                      default_value=values["minutes_per_interruption"].to(str),
+                      default_value=values.minutes_per_interruption,
                       error=errors.get("minutes_per_interruption", "").to(str)),
                 field("Minutes per reply", "minutes_per_reply", type="number",
-                      default_value=values["minutes_per_reply"].to(str),
+                      default_value=values.minutes_per_reply,
                       error=errors.get("minutes_per_reply", "").to(str)),
                 field("Portal start (empty: first client to accept)", "adoption_date", type="date",
-                      default_value=values["adoption_date"].to(str), error=errors.get("adoption_date", "").to(str)),
+                      default_value=values.adoption_date,
+                      error=errors.get("adoption_date", "").to(str)),
                 columns=rx.breakpoints(initial="1", md="2"), spacing="3", width="100%",
             ),
             rx.hstack(rx.button("Save inputs", type="submit", size="2"),
@@ -89,7 +90,8 @@ def _table(rows, headings) -> rx.Component:
     return rx.box(
         rx.table.root(
             rx.table.header(rx.table.row(*[rx.table.column_header_cell(label) for _, label in headings])),
-            rx.table.body(rx.foreach(rows, lambda r: rx.table.row(*[rx.table.cell(r[key]) for key, _ in headings]))),
+            rx.table.body(rx.foreach(rows, lambda r: rx.table.row(
+                *[rx.table.cell(getattr(r, key)) for key, _ in headings]))),
             size="1", width="100%",
         ),
         overflow_x="auto", width="100%",
@@ -104,16 +106,18 @@ def _csv_link(path: str) -> rx.Component:
 def _mine() -> rx.Component:
     texts = S.texts
     return rx.vstack(
-        _section("Sessions a week", S.load_fig, texts["load_text"].to(str)),
-        _section("Messages a week, by channel", S.messages_fig, texts["adoption_text"].to(str)),
-        _section("Messages that arrive after hours", S.after_hours_fig, texts["after_hours_text"].to(str)),
-        _section("Replies and time on messages", S.replies_fig, texts["replies_text"].to(str)),
-        _section("Time reclaimed", S.reclaimed_fig, texts["formula_numbers"].to(str),
-                 rx.text(texts["formula_words"].to(str), size="2", style={"fontStyle": "italic"}), _inputs_form()),
-        _section("Cancellations and no-shows a month", S.cancellations_fig, texts["cancellations_text"].to(str)),
-        rx.card(rx.vstack(rx.heading("Days off", size="4", as_="h2"), rx.text(texts["days_off_text"].to(str)),
+        _section("Sessions a week", S.load_fig, texts.load_text),
+        _section("Messages a week, by channel", S.messages_fig, texts.adoption_text),
+        _section("Messages that arrive after hours", S.after_hours_fig, texts.after_hours_text),
+        _section("Replies and time on messages", S.replies_fig, texts.replies_text),
+        _section("Time reclaimed", S.reclaimed_fig, texts.formula_numbers,
+                 rx.text(texts.formula_words, size="2", style={"fontStyle": "italic"}),
+                 _inputs_form()),
+        _section("Cancellations and no-shows a month", S.cancellations_fig,
+                 texts.cancellations_text),
+        rx.card(rx.vstack(rx.heading("Days off", size="4", as_="h2"), rx.text(texts.days_off_text),
                           spacing="2"), width="100%"),
-        _section("Energy and load", S.energy_fig, texts["energy_text"].to(str)),
+        _section("Energy and load", S.energy_fig, texts.energy_text),
         rx.card(
             rx.vstack(
                 rx.hstack(rx.heading("Week by week", size="4", as_="h2"), rx.spacer(),
