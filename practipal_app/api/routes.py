@@ -20,10 +20,10 @@ from starlette.responses import FileResponse, HTMLResponse, JSONResponse, Redire
 from starlette.routing import Route
 
 from practipal_app import db
-from practipal_app.analytics import views
+from practipal_app.analytics import dashboard, views
+from practipal_app.billing import documents as billing_documents
 from practipal_app.billing import pdf as invoice_pdf_module
 from practipal_app.billing import upi
-from practipal_app.billing import views as billing_views
 from practipal_app.config import get_settings
 from practipal_app.content import resources
 from practipal_app.content.form_pdf import render_response
@@ -298,21 +298,23 @@ def _pdf_route(build, render):
     return serve
 
 
-invoice_pdf = _pdf_route(billing_views.invoice_document, invoice_pdf_module.render_invoice)
-receipt_pdf = _pdf_route(billing_views.receipt_document, invoice_pdf_module.render_receipt)
+invoice_pdf = _pdf_route(billing_documents.invoice_document, invoice_pdf_module.render_invoice)
+receipt_pdf = _pdf_route(billing_documents.receipt_document, invoice_pdf_module.render_receipt)
 
 
 async def invoice_upi_qr(request: Request) -> Response:
     """The QR of an invoice's UPI link, for paying from a phone while the portal is open on a computer."""
     item_id = _item_id(request)
-    doc = item_id and await _authorized(request, billing_views.invoice_document, item_id)
+    doc = item_id and await _authorized(request, billing_documents.invoice_document, item_id)
     if not doc or not doc.upi_link:
         return _not_found()
     return Response(upi.qr_svg(doc.upi_link), media_type="image/svg+xml", headers=PRIVATE)
 
 
-EXPORTS = {"invoices": billing_views.invoices_csv, "payments": billing_views.payments_csv}
-INSIGHT_EXPORTS = {"weekly": views.my_csv, "team": views.team_csv_page}
+EXPORTS = {"invoices": billing_documents.invoices_csv, "payments": billing_documents.payments_csv}
+#: export -> (the service that reads the figures, the view that writes them as CSV)
+INSIGHT_EXPORTS = {"weekly": (dashboard.dashboard, views.weekly_csv),
+                   "team": (dashboard.team, views.team_csv)}
 
 
 def _csv(content: str, name: str) -> Response:
@@ -339,10 +341,10 @@ async def insights_export(request: Request) -> Response:
     except InvalidInput as exc:
         return Response(f"Choose the range as ?first=YYYY-MM-DD&last=YYYY-MM-DD. {exc.message}", status_code=400,
                         media_type="text/plain", headers=PRIVATE)
-    content = await _authorized(request, export, first, last) if export else None
-    if content is None:
+    figures = await _authorized(request, export[0], first, last) if export else None
+    if figures is None:
         return _not_found()
-    return _csv(content, f"insights-{request.path_params['export']}-{first}-{last}")
+    return _csv(export[1](figures), f"insights-{request.path_params['export']}-{first}-{last}")
 
 
 async def resource_file(request: Request) -> Response:

@@ -47,6 +47,13 @@ UNGUARDED: dict[str, str] = {
     "CalendarState.toggle_form": "shows or hides the booking form",
     "SessionsState.keep": "withdraws the late-cancellation question (nothing is changed)",
     "BookState.clear_choice": "withdraws the chosen time before confirming",
+    "ResourcesState.close_preview": "closes the preview panel",
+    "ResourcesState.close_sharing": "closes the sharing panel",
+    "PortalResourcesState.close": "closes the opened resource",
+    "BillingState.toggle_new": "opens or closes the new-invoice panel",
+    "BillingState.add_line": "shows one more empty line in the new-invoice form",
+    "BillingState.cancel_payment": "closes the payment panel",
+    "BillingState.cancel_void": "closes the void panel",
 }
 
 

@@ -5,13 +5,21 @@ from __future__ import annotations
 import reflex as rx
 
 from practipal_app import db
+from practipal_app.billing import reports as billing_reports
 from practipal_app.billing import views as billing_views
 from practipal_app.boundaries import portal_home as portal
+from practipal_app.boundaries import views as boundary_views
 from practipal_app.boundaries import whatsapp_kit
+from practipal_app.boundaries.views import CrisisContact
 from practipal_app.content import forms, resources
-from practipal_app.core import money
+from practipal_app.content import views as content_views
+from practipal_app.content.views import SentFormRow
+from practipal_app.core.identity import Actor
 from practipal_app.scheduling import portal_views as portal_schedule
-from practipal_app.state.session import CLIENTS, require
+from practipal_app.scheduling import views as schedule_views
+from practipal_app.scheduling.views import PortalSession
+from practipal_app.state.guard import guarded
+from practipal_app.state.session import CLIENTS
 
 
 class PortalState(rx.State):
@@ -20,12 +28,12 @@ class PortalState(rx.State):
     statement: str = ""
     charter_version: int = 0
     needs_ack: bool = False
-    own_contacts: list[dict[str, str]] = []
-    next_session: dict[str, str] = {}
+    own_contacts: list[CrisisContact] = []
+    next_session: PortalSession | None = None
     leave_notices: list[str] = []
     whatsapp_link: str = ""
     amount_due: str = ""
-    todo: list[dict[str, str]] = []
+    todo: list[SentFormRow] = []
     new_resources: int = 0
     loaded: bool = False
 
@@ -33,27 +41,21 @@ class PortalState(rx.State):
         self.first_name, self.therapist_name = view.first_name, view.therapist_name
         self.statement, self.charter_version = view.statement, view.charter_version
         self.needs_ack = view.needs_acknowledgement
-        self.own_contacts = [{"label": c["label"], "phone": c["phone"]} for c in view.own_contacts]
+        self.own_contacts = boundary_views.crisis_contacts(view.own_contacts)
         self.loaded = True
 
-    @rx.event
-    async def load(self):
-        actor, away = await require(self, CLIENTS)
-        if away:
-            return away
+    @guarded(CLIENTS)
+    async def load(self, actor: Actor):
         self._show(await db.acall(portal.home, actor))
-        self.next_session, self.leave_notices = await db.acall(portal_schedule.next_session, actor)
+        sessions = await db.acall(portal_schedule.next_session, actor)
+        self.next_session = schedule_views.next_session(sessions)
+        self.leave_notices = schedule_views.leave_notices(sessions)
         self.whatsapp_link = await db.acall(whatsapp_kit.click_to_chat_link, actor)
-        self.todo = await db.aread(forms.todo_for_client, actor)
-        shared = await db.aread(resources.for_client, actor)
-        self.new_resources = sum(1 for item in shared if item["new"] == "1")
-        due = await db.aread(billing_views.client_outstanding, actor)
-        self.amount_due = money.format_inr(due) if due else ""
+        self.todo = content_views.sent_form_rows(await db.aread(forms.todo_for_client, actor))
+        self.new_resources = await db.aread(resources.unopened_count, actor)
+        self.amount_due = billing_views.amount_due(await db.aread(billing_reports.client_outstanding, actor))
 
-    @rx.event
-    async def acknowledge(self):
-        actor, away = await require(self, CLIENTS)
-        if away:
-            return away
+    @guarded(CLIENTS)
+    async def acknowledge(self, actor: Actor):
         await db.acall(portal.acknowledge, actor, self.charter_version)
         self._show(await db.acall(portal.home, actor))

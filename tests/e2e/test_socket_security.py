@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import typing
 import uuid
 from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import asynccontextmanager
@@ -28,8 +29,10 @@ from zoneinfo import ZoneInfo
 
 import aiohttp
 import pytest
+import reflex as rx
 import socketio
 from browsing import server_database
+from reflex.utils import format as rx_format
 from sqlmodel import select
 from wsframes import dumps
 
@@ -81,7 +84,6 @@ from practipal_app.state.billing import (
     BillingSettingsState,
     BillingState,
     ClientBillingState,
-    PortalInvoicesState,
 )
 from practipal_app.state.calendar import CalendarState
 from practipal_app.state.clients import ClientDetailState, ClientsState
@@ -94,7 +96,7 @@ from practipal_app.state.forms import (
     PortalFormsState,
     ResponseState,
 )
-from practipal_app.state.insights import EnergyState, InsightsState
+from practipal_app.state.guard import GUARDED
 from practipal_app.state.messages import InboxState, PortalMessagesState
 from practipal_app.state.portal import PortalState
 from practipal_app.state.portal_schedule import BookState, SessionsState
@@ -624,8 +626,8 @@ def session_ids(reply: Reply, state: type, var: str = "days") -> set[str]:
     """Ids of the sessions a calendar (days of sessions) or a portal list sent."""
     value = reply.var(state, var) or []
     if var == "days":
-        return {s["id"] for d in value for s in d["sessions"]}
-    return {s["id"] for s in value}
+        return {str(s["id"]) for d in value for s in d["sessions"]}
+    return {str(s["id"]) for s in value}
 
 
 def error_is(state: type, text: str, var: str = "error") -> Callable[[Reply], bool]:
@@ -677,7 +679,7 @@ async def test_a_therapist_cannot_change_another_therapists_session_types_or_lea
     async with open_tab(server.base_url, cookie=people.a_cookie) as page:
         load = await page.send(AvailabilityState, "load", **route,
                                until=lambda r: r.var(AvailabilityState, "loaded") is True)
-        assert [t["id"] for t in load.var(AvailabilityState, "types")] == [str(scene.a_type)]
+        assert [t["id"] for t in load.var(AvailabilityState, "types")] == [scene.a_type]
         assert load.var(AvailabilityState, "leave") in (None, [])
         assert_none_of(B_PRIVATE, load)
 
@@ -686,7 +688,7 @@ async def test_a_therapist_cannot_change_another_therapists_session_types_or_lea
                                   until=lambda r: bool(r.var(AvailabilityState, "errors")))
         assert archive.var(AvailabilityState, "errors") == {"form": "No such session type."}
         await page.send(AvailabilityState, "edit_type", {"type_id": str(scene.b_extra_type)}, **route,
-                        until=lambda r: r.var(AvailabilityState, "editing_type") == str(scene.b_extra_type))
+                        until=lambda r: r.var(AvailabilityState, "editing_type") == scene.b_extra_type)
         form = {"name": "Renamed by A", "duration_minutes": "30", "fee_rupees": "1", "mode": "phone",
                 "buffer_minutes": "0"}
         save = await page.send(AvailabilityState, "save_type", {"form": form}, **route,
@@ -705,18 +707,18 @@ async def test_a_therapist_cannot_open_answer_close_or_edit_another_therapists_i
     route = {"path": "/app/inbox"}
     async with open_tab(server.base_url, cookie=people.a_cookie) as page:
         load = await page.send(InboxState, "load", **route, until=lambda r: r.var(InboxState, "loaded") is True)
-        assert [t["id"] for t in load.var(InboxState, "threads")] == [str(scene.a_thread)]
-        assert str(scene.b_snippet) not in {s["id"] for s in load.var(InboxState, "snippets")}
+        assert [t["id"] for t in load.var(InboxState, "threads")] == [scene.a_thread]
+        assert scene.b_snippet not in {s["id"] for s in load.var(InboxState, "snippets")}
         assert_none_of(B_PRIVATE, load)
         # A's own thread opens: the head is set, as it would be for B's if `open` let it.
         own = await page.send(InboxState, "open", {"thread_id": str(scene.a_thread)}, **route,
-                              until=lambda r: (r.var(InboxState, "head") or {}).get("id") == str(scene.a_thread))
+                              until=lambda r: (r.var(InboxState, "head") or {}).get("id") == scene.a_thread)
         assert A_MESSAGE in own.text
 
         before = db.read(_world)
         theirs = await page.send(InboxState, "open", {"thread_id": str(scene.b_thread)}, **route,
                                  until=error_is(InboxState, "That conversation is not yours."))
-        assert theirs.var(InboxState, "head") == {} and theirs.var(InboxState, "messages") == []
+        assert theirs.var(InboxState, "head") is None and theirs.var(InboxState, "messages") == []
         assert_none_of(B_PRIVATE, theirs)
         # With the head cleared, neither a reply nor "done" lands anywhere: not in Kabir's thread,
         # nor in the thread A had open before.
@@ -749,13 +751,14 @@ async def test_a_therapist_cannot_log_or_import_contacts_for_another_therapists_
     own = await call(base, ContactsState, "log", {"channel": "phone_logged", "topic": "Scheduling"},
                      cookie=people.a_cookie, **detail_route(people.a_client_id),
                      until=lambda r: r.var(ContactsState, "notice") == "Logged: Phone call · Scheduling.")
-    assert own.var(ContactsState, "volume")["phone"] == "1"
+    assert own.var(ContactsState, "volume")["phone"] == 1
     assert db.read(count, people.a_client_id) == own_before + 1
 
     before = db.read(_world)
     route = detail_route(people.b_client_id)
     async with open_tab(base, cookie=people.a_cookie) as page:
-        load = await page.send(ContactsState, "load", **route, until=lambda r: r.var(ContactsState, "volume") == {})
+        load = await page.send(ContactsState, "load", **route, until=lambda r: bool(r.updates))
+        assert load.var(ContactsState, "volume") is None
         assert_none_of(B_PRIVATE, load)
         for channel, topic in (("phone_logged", "Scheduling"), ("whatsapp_logged", "Emotional support")):
             log = await page.send(ContactsState, "log", {"channel": channel, "topic": topic}, **route,
@@ -777,7 +780,7 @@ async def test_a_therapist_cannot_log_or_import_contacts_for_another_therapists_
         await page.send(BulkImportState, "clear", path="/app/clients", until=lambda r: bool(r.updates))
         read = await page.upload(BulkImportState, "read_chats", [CHAT],
                                  until=lambda r: bool(r.var(BulkImportState, "files")))
-        assert read.var(BulkImportState, "clients") == [[str(people.a_client_id), A_CLIENT["name"]]]
+        assert read.var(BulkImportState, "clients") == [{"value": str(people.a_client_id), "label": A_CLIENT["name"]}]
         bulk = await page.send(BulkImportState, "import_all",
                                {"form": {"client_0": str(people.b_client_id), "me_0": "Vikram Nair"}},
                                path="/app/clients", until=lambda r: bool(r.var(BulkImportState, "error")))
@@ -792,16 +795,17 @@ async def test_a_therapist_cannot_bill_or_read_the_billing_of_another_therapists
     nothing of B's reaches A's tab, owner-only settings send A away, and no row changes."""
     before = db.read(_world)
     route = {"path": "/app/billing"}
-    row = {**B_INVOICE_ROW, "id": str(scene.b_invoice)}
     async with open_tab(server.base_url, cookie=people.a_cookie) as page:
         replies = [await page.send(BillingState, "load", **route, until=lambda r: r.var(BillingState, "loaded"))]
         assert replies[0].var(BillingState, "invoices") == []
-        assert [c["name"] for c in replies[0].var(BillingState, "client_options")] == [A_CLIENT["name"]]
-        await page.send(BillingState, "start_payment", {"row": row}, **route, until=lambda r: bool(r.updates))
+        assert [c["label"] for c in replies[0].var(BillingState, "client_options")] == [A_CLIENT["name"]]
+        await page.send(BillingState, "start_payment", {"invoice_id": scene.b_invoice}, **route,
+                        until=lambda r: bool(r.updates))
         replies.append(await page.send(
             BillingState, "record_payment", {"form": {"amount": "2000", "paid_on": "2026-01-05", "method": "cash"}},
             **route, until=lambda r: r.var(BillingState, "pay_errors") == {"form": "No such invoice."}))
-        await page.send(BillingState, "start_void", {"row": row}, **route, until=lambda r: bool(r.updates))
+        await page.send(BillingState, "start_void", {"invoice_id": scene.b_invoice}, **route,
+                        until=lambda r: bool(r.updates))
         replies.append(await page.send(BillingState, "void", {"form": {"reason": "planted"}}, **route,
                                        until=error_is(BillingState, "No such invoice.", "void_error")))
         replies.append(await page.send(BillingState, "issue", {"invoice_id": str(scene.b_invoice)}, **route,
@@ -844,7 +848,7 @@ async def test_a_therapist_cannot_share_open_or_send_another_therapists_resource
     b_answers = await call(base, ResponseState, "load", cookie=scene.b_cookie,
                            **response_route(scene.b_response_done),
                            until=lambda r: (r.var(ResponseState, "detail") or {}).get("client") == TARA["name"])
-    assert TARA_REASON in b_answers.text and b_answers.var(ResponseState, "update_rows")
+    assert TARA_REASON in b_answers.text and b_answers.var(ResponseState, "detail")["update_rows"]
 
     replies: list[Reply] = []
     async with open_tab(base, cookie=people.a_cookie) as page:
@@ -853,12 +857,12 @@ async def test_a_therapist_cannot_share_open_or_send_another_therapists_resource
         # A's own and the practice library's; not B's own. Nor does A see who B shared with.
         items = {i["title"]: i for i in load.var(ResourcesState, "items")}
         # (The owner's starter library, added at first-run setup, is in the practice library too.)
-        assert {title for title, i in items.items() if i["starter"] != "1"} == {A_RESOURCE, B_LIBRARY}
+        assert {title for title, i in items.items() if not i["starter"]} == {A_RESOURCE, B_LIBRARY}
         assert B_RESOURCE[0] not in items
-        assert items[B_LIBRARY]["shared_count"] == "0" and items[B_LIBRARY]["mine"] == ""
-        assert [c["name"] for c in load.var(ResourcesState, "client_options")] == [A_CLIENT["name"]]
+        assert items[B_LIBRARY]["shared_count"] == 0 and not items[B_LIBRARY]["mine"]
+        assert [c["label"] for c in load.var(ResourcesState, "client_options")] == [A_CLIENT["name"]]
         # A shares their own resource with their own client: the form below differs only in whom.
-        await page.send(ResourcesState, "open_sharing", {"item": {"id": str(scene.a_resource), "title": "x"}},
+        await page.send(ResourcesState, "open_sharing", {"resource_id": str(scene.a_resource)},
                         **RESOURCES, until=lambda r: r.var(ResourcesState, "shares") == [])
         own = await page.send(ResourcesState, "share", {"form": {f"client_{people.a_client_id}": "on"}},
                               **RESOURCES, until=lambda r: bool(r.var(ResourcesState, "notice")))
@@ -867,8 +871,7 @@ async def test_a_therapist_cannot_share_open_or_send_another_therapists_resource
         replies.append(load)
 
         before = db.read(_world)
-        b_item = {"id": str(scene.b_resource), "title": "x"}
-        opened = await page.send(ResourcesState, "open_sharing", {"item": b_item}, **RESOURCES,
+        opened = await page.send(ResourcesState, "open_sharing", {"resource_id": str(scene.b_resource)}, **RESOURCES,
                                  until=error_is(ResourcesState, "No such resource."))
         assert not opened.var(ResourcesState, "sharing") and not opened.var(ResourcesState, "shares")
         replies.append(opened)
@@ -894,14 +897,15 @@ async def test_a_therapist_cannot_share_open_or_send_another_therapists_resource
     # reach refuses them all) or taken back from them.
     for item, client_id in (((scene.b_library, B_LIBRARY), tara), ((scene.b_library, B_LIBRARY), kabir),
                             ((scene.a_resource, A_RESOURCE), tara)):
-        item = {"id": str(item[0]), "title": item[1]}
+        item = {"id": item[0], "title": item[1]}
         both = {f"client_{people.a_client_id}": "on", f"client_{client_id}": "on"}
         for handler, payload in (("share", {"form": both}), ("unshare", {"client_id": client_id})):
             async with open_tab(base, cookie=people.a_cookie) as page:
-                shown = await page.send(ResourcesState, "open_sharing", {"item": item}, **RESOURCES,
-                                        until=lambda r, item=item: r.var(ResourcesState, "sharing") == item)
+                shown = await page.send(ResourcesState, "open_sharing", {"resource_id": str(item["id"])},
+                                        **RESOURCES, until=lambda r, item=item: (r.var(ResourcesState, "sharing")
+                                                                                 or {}).get("id") == item["id"])
                 assert not shown.var(ResourcesState, "error")
-                if item["id"] == str(scene.b_library):
+                if item["id"] == scene.b_library:
                     assert shown.var(ResourcesState, "shares") in (None, [])
                 refused = await page.send(ResourcesState, handler, payload, **RESOURCES,
                                           until=error_is(ResourcesState, "No such client.", "share_error"))
@@ -911,7 +915,7 @@ async def test_a_therapist_cannot_share_open_or_send_another_therapists_resource
     async with open_tab(base, cookie=people.a_cookie) as page:
         listing = await page.send(FormsListState, "load", path="/app/forms",
                                   until=lambda r: r.var(FormsListState, "loaded") is True)
-        assert [f["id"] for f in listing.var(FormsListState, "items")] == [str(scene.a_intake)]
+        assert [f["id"] for f in listing.var(FormsListState, "items")] == [scene.a_intake]
         editor = await page.send(FormEditorState, "load", **form_route(scene.b_form),
                                  until=lambda r: r.var(FormEditorState, "missing") is True)
         assert not editor.var(FormEditorState, "fields") and not editor.var(FormEditorState, "client_options")
@@ -928,7 +932,7 @@ async def test_a_therapist_cannot_share_open_or_send_another_therapists_resource
         # A's own Intake, sent to B's client (alongside A's own: one out of reach refuses them all).
         mine = await page.send(FormEditorState, "load", **form_route(scene.a_intake),
                                until=lambda r: r.var(FormEditorState, "missing") is False)
-        assert [c["name"] for c in mine.var(FormEditorState, "client_options")] == [A_CLIENT["name"]]
+        assert [c["label"] for c in mine.var(FormEditorState, "client_options")] == [A_CLIENT["name"]]
         to_tara = await page.send(FormEditorState, "send",
                                   {"form": {f"client_{people.a_client_id}": "on", f"client_{tara}": "on"}},
                                   **form_route(scene.a_intake),
@@ -956,7 +960,7 @@ async def test_a_therapist_cannot_share_open_or_send_another_therapists_resource
             copy = await page.send(ResponseState, "apply_update", **response_route(response_id),
                                    until=error_is(ResponseState, "No such form.", "notice"))
             for reply in (answers, copy):
-                assert not reply.var(ResponseState, "detail") and not reply.var(ResponseState, "update_rows")
+                assert not (reply.var(ResponseState, "detail") or {}).get("answers")
             replies += [answers, copy]
 
     for reply in replies:
@@ -972,16 +976,15 @@ async def test_a_client_cannot_open_another_clients_resources_or_fill_her_forms(
     async with open_tab(base, cookie=scene.tara_cookie) as page:
         load = await page.send(PortalResourcesState, "load", **shelf,
                                until=lambda r: r.var(PortalResourcesState, "loaded") is True)
-        assert {i["id"] for i in load.var(PortalResourcesState, "items")} == {str(scene.b_resource),
-                                                                              str(scene.b_library)}
+        assert {i["id"] for i in load.var(PortalResourcesState, "items")} == {scene.b_resource, scene.b_library}
         opened = await page.send(PortalResourcesState, "open", {"resource_id": str(scene.b_resource)}, **shelf,
                                  until=lambda r: bool(r.var(PortalResourcesState, "opened")))
         assert opened.var(PortalResourcesState, "opened")["note"] == B_SHARE_NOTE
         assert B_RESOURCE[1] in opened.var(PortalResourcesState, "opened")["html"]
         todo = await page.send(PortalFormsState, "load", path="/portal/forms",
                                until=lambda r: r.var(PortalFormsState, "loaded") is True)
-        assert [f["id"] for f in todo.var(PortalFormsState, "todo")] == [str(scene.b_response)]
-        assert [f["id"] for f in todo.var(PortalFormsState, "done")] == [str(scene.b_response_done)]
+        assert [f["id"] for f in todo.var(PortalFormsState, "todo")] == [scene.b_response]
+        assert [f["id"] for f in todo.var(PortalFormsState, "done")] == [scene.b_response_done]
         fill = await page.send(FillState, "load", **fill_route(scene.b_response),
                                until=lambda r: r.var(FillState, "loaded") is True)
         assert fill.var(FillState, "title") == B_FORM[0]
@@ -995,8 +998,8 @@ async def test_a_client_cannot_open_another_clients_resources_or_fill_her_forms(
         async with open_tab(base, cookie=cookie) as page:
             load = await page.send(PortalResourcesState, "load", **shelf,
                                    until=lambda r: r.var(PortalResourcesState, "loaded") is True)
-            assert not {i["id"] for i in load.var(PortalResourcesState, "items")} & {str(scene.b_resource),
-                                                                                     str(scene.b_library)}
+            assert not {i["id"] for i in load.var(PortalResourcesState, "items")} & {scene.b_resource,
+                                                                                     scene.b_library}
             replies.append(load)
             for resource_id in (scene.b_resource, scene.b_library):
                 await page.send(PortalResourcesState, "load", **shelf, until=_no_error(PortalResourcesState))
@@ -1008,8 +1011,8 @@ async def test_a_client_cannot_open_another_clients_resources_or_fill_her_forms(
             todo = await page.send(PortalFormsState, "load", path="/portal/forms",
                                    until=lambda r: r.var(PortalFormsState, "loaded") is True)
             assert not {f["id"] for f in (todo.var(PortalFormsState, "todo") or [])
-                        + (todo.var(PortalFormsState, "done") or [])} & {str(scene.b_response),
-                                                                          str(scene.b_response_done)}
+                        + (todo.var(PortalFormsState, "done") or [])} & {scene.b_response,
+                                                                          scene.b_response_done}
             replies.append(todo)
         for response_id in (scene.b_response, scene.b_response_done):
             route = fill_route(response_id)
@@ -1044,7 +1047,7 @@ async def test_a_client_cannot_see_cancel_or_move_another_clients_sessions(serve
         assert own.var(SessionsState, "notice") == "Cancelled. Your therapist has been told."
         moving = await page.send(BookState, "load", **book, query={"move": str(scene.b_appt)},
                                  until=lambda r: r.var(BookState, "loaded") is True)
-        assert moving.var(BookState, "moving_id") == str(scene.b_appt) and moving.var(BookState, "moving_label")
+        assert moving.var(BookState, "moving_id") == scene.b_appt and moving.var(BookState, "moving_label")
     assert db.read(_appointment, scene.b_spare)["status"] == "cancelled_by_client"
 
     before = db.read(_world)
@@ -1070,7 +1073,7 @@ async def test_a_client_cannot_see_cancel_or_move_another_clients_sessions(serve
                 assert_none_of(others, cancel)
             moving = await page.send(BookState, "load", **book, query={"move": str(target)},
                                      until=lambda r: r.var(BookState, "loaded") is True)
-            assert moving.var(BookState, "moving_id") == "" and not moving.var(BookState, "moving_label")
+            assert moving.var(BookState, "moving_id") in (None, 0) and not moving.var(BookState, "moving_label")
             assert_none_of(others, moving)
             # Confirming a time now books (or here, refuses) a session of one's own; it never moves hers.
             await page.send(BookState, "choose", {"value": far, "label": "far"}, **book,
@@ -1111,159 +1114,133 @@ async def test_portal_messages_never_carry_another_clients_words(server, people,
     assert (db.read(_bodies, people.a_client_id), db.read(_bodies, people.b_client_id)) == (arjun, kabir)
 
 
-B_INVOICE_ROW = {"id": "b_invoice", "number": "x", "client": "x", "balance": "x", "balance_rupees": "2000.00"}
-BILLING_STAFF_CALLS = [
-    (BillingState, "load", {}, {"path": "/app/billing"}, []),
-    (BillingState, "record_payment", {"form": {"amount": "2000", "paid_on": "day", "method": "cash"}},
-     {"path": "/app/billing"}, [(BillingState, "start_payment", {"row": B_INVOICE_ROW})]),
-    (BillingState, "void", {"form": {"reason": "planted"}}, {"path": "/app/billing"},
-     [(BillingState, "start_void", {"row": B_INVOICE_ROW})]),
-    (BillingState, "issue", {"invoice_id": "b_invoice"}, {"path": "/app/billing"}, []),
-    (BillingState, "discard", {"invoice_id": "b_invoice"}, {"path": "/app/billing"}, []),
-    (BillingState, "create", {"form": {"client_id": "tara_id", "description_0": "planted", "rate_0": "1"}},
-     {"path": "/app/billing"}, []),
-    (BillingState, "create_monthly", {"form": {"client_id": "tara_id", "month": "2026-01"}},
-     {"path": "/app/billing"}, []),
-    (BillingSettingsState, "load", {}, {"path": "/app/settings/billing"}, []),
-    (BillingSettingsState, "save", {"form": {"upi_id": "thief@ybl", "legal_name": "planted"}},
-     {"path": "/app/settings/billing"}, []),
-    (ClientBillingState, "load", {}, "b_client", []),
-    (ClientBillingState, "save", {"form": {"address": "planted", "state_code": "29"}}, "b_client", []),
-]
 RESOURCES = {"path": "/app/resources"}
-B_ITEM = {"id": "b_resource", "title": "x"}
-#: Route shortcuts: a path segment or query value naming a scene id is filled in like a payload.
-B_FORM_PAGE, B_RESPONSE_PAGE, B_FILL_PAGE = form_route("b_form"), response_route("b_response_done"), \
-    fill_route("b_response")
-RESOURCES_FORMS_STAFF_CALLS = [
-    (ResourcesState, "load", {}, RESOURCES, []),
-    (ResourcesState, "search", {"form": {"query": "letter", "category": ""}}, RESOURCES, []),
-    (ResourcesState, "install_starters", {}, RESOURCES, []),
-    (ResourcesState, "add", {"form": {"title": "planted", "category": "other", "body": "planted"}}, RESOURCES,
-     [(ResourcesState, "toggle_add", {}), (ResourcesState, "choose_kind", {"kind": "text"})]),
-    (ResourcesState, "open_sharing", {"item": B_ITEM}, RESOURCES, []),
-    (ResourcesState, "share", {"form": {"client_tara": "on", "note": "planted"}}, RESOURCES, []),
-    (ResourcesState, "unshare", {"client_id": "tara_id"}, RESOURCES, []),
-    (ResourcesState, "delete", {"resource_id": "b_resource"}, RESOURCES, []),
-    (ResourcesState, "add_rule", {"form": {"trigger": "intake_submitted", "resource_id": "b_resource"}},
-     RESOURCES, []),
-    (ResourcesState, "toggle_rule", {"trigger": "intake_submitted", "resource_id": "b_resource", "enabled": False},
-     RESOURCES, []),
-    (FormsListState, "load", {}, {"path": "/app/forms"}, []),
-    (FormsListState, "create", {"form": {"title": "planted"}}, {"path": "/app/forms"}, []),
-    (FormEditorState, "load", {}, B_FORM_PAGE, []),
-    (FormEditorState, "save", {}, B_FORM_PAGE,
-     [(FormEditorState, "set_title", {"value": "planted"}), (FormEditorState, "add_question", {"kind": "short_text"}),
-      (FormEditorState, "add_question", {"kind": "yes_no"}), (FormEditorState, "move", {"index": 0, "step": 1}),
-      (FormEditorState, "remove", {"index": 1})]),
-    (FormEditorState, "send", {"form": {"client_tara": "on"}}, B_FORM_PAGE, []),
-    (ClientFormsState, "load", {}, "b_client", []),
-    (ClientFormsState, "send", {"form": {"form_id": "b_form"}}, "b_client", []),
-    (ResponseState, "load", {}, B_RESPONSE_PAGE, []),
-    (ResponseState, "apply_update", {}, B_RESPONSE_PAGE, []),
-]
 
-INSIGHTS = {"path": "/app/insights"}
-INSIGHTS_STAFF_CALLS = [
-    (InsightsState, "load", {}, INSIGHTS, []),
-    (InsightsState, "choose_range", {"key": "year"}, INSIGHTS, []),
-    (InsightsState, "apply_custom", {"form": {"first": "2026-01-05", "last": "2026-03-29"}}, INSIGHTS, []),
-    (InsightsState, "show_view", {"view": "team"}, INSIGHTS, []),
-    (InsightsState, "save_inputs", {"form": {"minutes_per_reply": "1", "minutes_per_message": "1",
-                                             "minutes_per_interruption": "0", "adoption_date": "2026-01-01"}},
-     INSIGHTS, []),
-    (EnergyState, "answer", {"level": 1}, {"path": "/app"}, []),
-    (EnergyState, "save_note", {"form": {"note": "planted"}}, {"path": "/app"}, []),
-]
+# Every guarded handler, as the wrong role and as nobody ---------------------------------------------
+#
+# The sweep walks the guard's own registry (state.guard.GUARDED), so a handler added tomorrow is
+# swept without touching this file. Each is called from a fresh tab with B's own ids where it takes
+# ids, else with a payload made from its signature, and must redirect and hand over nothing.
 
-#: (state, handler, payload, route, steps first) for every handler of the new workspace states, each
-#: aimed at B's own things; the steps are handlers without a check of their own (a draft, a
-#: chosen time) that set the stage, as a page would. Strings name the scene's ids.
-STAFF_CALLS = [
-    (CalendarState, "load", {}, {"path": "/app/calendar"}, []),
-    (CalendarState, "mark", {"appointment_id": "b_appt", "status": "cancelled_by_therapist"},
-     {"path": "/app/calendar"}, []),
-    (CalendarState, "book", {"form": {"client_id": "tara_id", "session_type_id": "b_type", "date": "day",
-                                      "time": "13:00", "repeat": "none", "agenda": "planted"}},
-     {"path": "/app/calendar"}, []),
-    (CalendarState, "book_anyway", {}, {"path": "/app/calendar"}, []),
-    (AvailabilityState, "load", {}, {"path": "/app/settings/availability"}, []),
-    (AvailabilityState, "save_hours", {"form": {f"day_{d}": "00:00-23:30" for d in range(7)}},
-     {"path": "/app/settings/availability"}, []),
-    (AvailabilityState, "save_policies", {"form": {"min_notice_hours": "0", "horizon_days": "365",
-                                                   "cancellation_window_hours": "0", "daily_cap": "20",
-                                                   "weekly_cap": "80", "video_room_url": "https://evil.example/room",
-                                                   "office_address": "", "reminder_hours": "",
-                                                   "daily_agenda_email": "on"}},
-     {"path": "/app/settings/availability"}, []),
-    (AvailabilityState, "save_type", {"form": {"name": "Planted type", "duration_minutes": "30",
-                                               "fee_rupees": "1", "mode": "phone", "buffer_minutes": "0"}},
-     {"path": "/app/settings/availability"}, [(AvailabilityState, "edit_type", {"type_id": "b_extra_type"})]),
-    (AvailabilityState, "archive_type", {"type_id": "b_extra_type"}, {"path": "/app/settings/availability"}, []),
-    (AvailabilityState, "add_leave", {"form": {"first_day": "day", "last_day": "day", "note": "planted"}},
-     {"path": "/app/settings/availability"}, []),
-    (AvailabilityState, "remove_leave", {"leave_id": "b_leave"}, {"path": "/app/settings/availability"}, []),
-    (InboxState, "load", {}, {"path": "/app/inbox"}, []),
-    (InboxState, "open", {"thread_id": "b_thread"}, {"path": "/app/inbox"}, []),
-    (InboxState, "send", {}, {"path": "/app/inbox"}, [(InboxState, "set_draft", {"value": "planted reply"})]),
-    (InboxState, "done", {}, {"path": "/app/inbox"}, []),
-    (InboxState, "add_snippet", {"form": {"title": "planted", "body": "planted", "bring": "on"}},
-     {"path": "/app/inbox"}, []),
-    (InboxState, "delete_snippet", {"snippet_id": "b_snippet"}, {"path": "/app/inbox"}, []),
-    (ContactsState, "load", {}, "b_client", []),
-    (ContactsState, "log", {"channel": "phone_logged", "topic": "Scheduling"}, "b_client", []),
-    (ContactsState, "import_chat", {"form": {"therapist_sender": "Neha Kapoor"}}, "b_client", []),
-    (BulkImportState, "import_all", {"form": {"client_0": "b_client_id", "me_0": "Neha Kapoor"}},
-     {"path": "/app/clients"}, []),
-    *BILLING_STAFF_CALLS,
-    *RESOURCES_FORMS_STAFF_CALLS,
-    *INSIGHTS_STAFF_CALLS,
-]
-CLIENT_CALLS = [
-    (PortalMessagesState, "load", {}, {"path": "/portal/messages"}, []),
-    (PortalMessagesState, "send", {}, {"path": "/portal/messages"},
-     [(PortalMessagesState, "choose_topic", {"topic": "other"}), (PortalMessagesState, "set_draft",
-                                                                  {"value": "planted message"})]),
-    (SessionsState, "load", {}, {"path": "/portal/sessions"}, []),
-    (SessionsState, "cancel", {"appointment_id": "b_appt"}, {"path": "/portal/sessions"}, []),
-    (BookState, "load", {}, {"path": "/portal/book", "query": {"move": "b_appt"}}, []),
-    (BookState, "confirm", {}, {"path": "/portal/book"},
-     [(BookState, "choose", {"value": "far", "label": "far"})]),
-    (PortalInvoicesState, "load", {}, {"path": "/portal/invoices"}, []),
-    (PortalResourcesState, "load", {}, {"path": "/portal/resources"}, []),
-    (PortalResourcesState, "open", {"resource_id": "b_resource"}, {"path": "/portal/resources"}, []),
-    (PortalFormsState, "load", {}, {"path": "/portal/forms"}, []),
-    (FillState, "load", {}, B_FILL_PAGE, []),
-    (FillState, "set_value", {"key": "weight", "value": "planted"}, B_FILL_PAGE, []),
-    (FillState, "toggle_option", {"key": "weight", "option": "planted", "ticked": True}, B_FILL_PAGE, []),
-    (FillState, "submit", {}, B_FILL_PAGE, []),
-    (FillState, "load", {}, fill_route("b_response_done"), []),
-]
-#: What each state holds of anyone's data: empty (or never sent) after a tab is sent away.
-DATA_VARS = {
-    CalendarState: ("days", "selected", "clients", "types", "alternatives", "notice"),
-    AvailabilityState: ("hours", "policies", "types", "leave", "affected", "notice"),
-    InboxState: ("threads", "head", "messages", "snippets", "notice"),
-    ContactsState: ("volume", "chat_senders", "notice"),
-    BulkImportState: ("files", "clients", "notice"),
-    PortalMessagesState: ("messages", "expectation", "own_contacts", "next_session", "notice"),
-    SessionsState: ("upcoming", "history", "leave_notices", "confirm_text", "notice"),
-    BookState: ("types", "days", "policy", "moving_label", "alternatives"),
-    BillingState: ("outstanding", "ageing", "by_client", "revenue", "invoices", "client_options", "notice"),
-    BillingSettingsState: ("values", "notice"),
-    ClientBillingState: ("address", "fees", "notice"),
-    PortalInvoicesState: ("outstanding", "invoices", "receipts"),
-    ResourcesState: ("items", "client_options", "rules", "shares", "sharing", "file_label", "notice"),
-    PortalResourcesState: ("items", "opened"),
-    FormsListState: ("items",),
-    FormEditorState: ("form_id", "title", "fields", "client_options", "notice", "send_notice"),
-    ClientFormsState: ("responses", "form_options", "notice"),
-    ResponseState: ("detail", "update_rows", "notice"),
-    PortalFormsState: ("todo", "done"),
-    FillState: ("title", "fields", "values", "status", "charter_statement", "crisis_lines", "saved_note"),
-    InsightsState: ("rows", "texts", "team_summary", "inputs", "notice"),
-    EnergyState: ("note",),
+#: Payloads aimed at B's things: strings name the scene's ids (see `_ids`).
+PAYLOADS: dict[str, dict] = {
+    "CalendarState.mark": {"appointment_id": "b_appt", "status": "cancelled_by_therapist"},
+    "CalendarState.book": {"form": {"client_id": "tara_id", "session_type_id": "b_type", "date": "day",
+                                    "time": "13:00", "repeat": "none", "agenda": "planted"}},
+    "CalendarState.open_day": {"iso": "day"},
+    "AvailabilityState.save_hours": {"form": {f"day_{d}": "00:00-23:30" for d in range(7)}},
+    "AvailabilityState.save_policies": {"form": {
+        "min_notice_hours": "0", "horizon_days": "365", "cancellation_window_hours": "0", "daily_cap": "20",
+        "weekly_cap": "80", "video_room_url": "https://evil.example/room", "office_address": "",
+        "reminder_hours": "", "daily_agenda_email": "on"}},
+    "AvailabilityState.save_type": {"form": {"name": "Planted type", "duration_minutes": "30", "fee_rupees": "1",
+                                             "mode": "phone", "buffer_minutes": "0"}},
+    "AvailabilityState.edit_type": {"type_id": "b_extra_type"},
+    "AvailabilityState.archive_type": {"type_id": "b_extra_type"},
+    "AvailabilityState.add_leave": {"form": {"first_day": "day", "last_day": "day", "note": "planted"}},
+    "AvailabilityState.remove_leave": {"leave_id": "b_leave"},
+    "InboxState.open": {"thread_id": "b_thread"},
+    "InboxState.add_snippet": {"form": {"title": "planted", "body": "planted", "bring": "on"}},
+    "InboxState.delete_snippet": {"snippet_id": "b_snippet"},
+    "InboxState.use_snippet": {"snippet_id": "b_snippet"},
+    "InboxState.set_draft": {"value": "planted reply"},
+    "ContactsState.log": {"channel": "phone_logged", "topic": "Scheduling"},
+    "ContactsState.import_chat": {"form": {"therapist_sender": "Neha Kapoor"}},
+    "BulkImportState.import_all": {"form": {"client_0": "b_client_id", "me_0": "Neha Kapoor"}},
+    "BillingState.record_payment": {"form": {"amount": "2000", "paid_on": "day", "method": "cash"}},
+    "BillingState.void": {"form": {"reason": "planted"}},
+    "BillingState.start_payment": {"invoice_id": "b_invoice"},
+    "BillingState.start_void": {"invoice_id": "b_invoice"},
+    "BillingState.issue": {"invoice_id": "b_invoice"},
+    "BillingState.discard": {"invoice_id": "b_invoice"},
+    "BillingState.create": {"form": {"client_id": "tara_id", "description_0": "planted", "rate_0": "1"}},
+    "BillingState.create_monthly": {"form": {"client_id": "tara_id", "month": "2026-01"}},
+    "BillingSettingsState.save": {"form": {"upi_id": "thief@ybl", "legal_name": "planted"}},
+    "ClientBillingState.save": {"form": {"address": "planted", "state_code": "29"}},
+    "ResourcesState.search": {"form": {"query": "letter", "category": ""}},
+    "ResourcesState.add": {"form": {"title": "planted", "category": "other", "body": "planted"}},
+    "ResourcesState.open_sharing": {"resource_id": "b_resource"},
+    "ResourcesState.share": {"form": {"client_tara": "on", "note": "planted"}},
+    "ResourcesState.unshare": {"client_id": "tara_id"},
+    "ResourcesState.delete": {"resource_id": "b_resource"},
+    "ResourcesState.preview": {"resource_id": "b_resource"},
+    "ResourcesState.add_rule": {"form": {"trigger": "intake_submitted", "resource_id": "b_resource"}},
+    "ResourcesState.toggle_rule": {"trigger": "intake_submitted", "resource_id": "b_resource", "enabled": False},
+    "FormsListState.create": {"form": {"title": "planted"}},
+    "FormEditorState.send": {"form": {"client_tara": "on"}},
+    "ClientFormsState.send": {"form": {"form_id": "b_form"}},
+    "InsightsState.choose_range": {"key": "year"},
+    "InsightsState.apply_custom": {"form": {"first": "2026-01-05", "last": "2026-03-29"}},
+    "InsightsState.show_view": {"view": "team"},
+    "InsightsState.save_inputs": {"form": {"minutes_per_reply": "1", "minutes_per_message": "1",
+                                           "minutes_per_interruption": "0", "adoption_date": "2026-01-01"}},
+    "EnergyState.answer": {"level": 1},
+    "EnergyState.save_note": {"form": {"note": "planted"}},
+    "PortalMessagesState.choose_topic": {"topic": "other"},
+    "PortalMessagesState.set_draft": {"value": "planted message"},
+    "SessionsState.cancel": {"appointment_id": "b_appt"},
+    "PortalResourcesState.open": {"resource_id": "b_resource"},
+    "FillState.set_value": {"key": "weight", "value": "planted"},
+    "FillState.toggle_option": {"key": "weight", "option": "planted", "ticked": True},
 }
+#: The page whose route a state's events carry; states not named here use their role's home.
+ROUTES: dict[str, dict | str] = {
+    "CalendarState": {"path": "/app/calendar"},
+    "AvailabilityState": {"path": "/app/settings/availability"},
+    "InboxState": {"path": "/app/inbox"},
+    "ClientsState": {"path": "/app/clients"},
+    "BulkImportState": {"path": "/app/clients"},
+    "ClientDetailState": "b_client", "ContactsState": "b_client", "ClientBillingState": "b_client",
+    "ClientFormsState": "b_client",
+    "BillingState": {"path": "/app/billing"},
+    "BillingSettingsState": {"path": "/app/settings/billing"},
+    "ResourcesState": RESOURCES,
+    "FormsListState": {"path": "/app/forms"},
+    "FormEditorState": form_route("b_form"),
+    "ResponseState": response_route("b_response_done"),
+    "InsightsState": {"path": "/app/insights"},
+    "CharterState": {"path": "/app/settings/charter"}, "WhatsAppKitState": {"path": "/app/settings/charter"},
+    "OutboxState": {"path": "/app/settings/outbox"},
+    "ProfileState": {"path": "/app/settings/profile"},
+    "PortalMessagesState": {"path": "/portal/messages"},
+    "SessionsState": {"path": "/portal/sessions"},
+    "BookState": {"path": "/portal/book", "query": {"move": "b_appt"}},
+    "PortalInvoicesState": {"path": "/portal/invoices"},
+    "PortalResourcesState": {"path": "/portal/resources"},
+    "PortalFormsState": {"path": "/portal/forms"},
+    "FillState": fill_route("b_response"),
+}
+#: What the sweep sends for an argument it has no payload for, by the argument's type.
+SAMPLES = {str: "1", int: 1, bool: True, dict: {}, list: []}
+MISSING = object()
+
+
+def _states() -> dict[str, type[rx.State]]:
+    found, todo = {}, [rx.State]
+    while todo:
+        for sub in todo.pop().get_substates():
+            found[sub.__name__] = sub
+            todo.append(sub)
+    return found
+
+
+def _sample_payload(state: type[rx.State], handler: str) -> dict:
+    hints = state.event_handlers[handler]._get_type_hints()
+    params = [p for p in state.event_handlers[handler].get_parameters() if p != "self"]
+    return {p: SAMPLES.get(typing.get_origin(hints.get(p)) or hints.get(p), "1") for p in params}
+
+
+def _sweep(roles: frozenset[Role]) -> list[tuple[type[rx.State], str, dict]]:
+    """(state, handler, payload) for every guarded handler that `roles` exactly guards."""
+    states = _states()
+    calls = []
+    for qualname, guarded_for in sorted(GUARDED.items()):
+        if guarded_for != roles:
+            continue
+        state_name, handler = qualname.split(".")
+        state = states[state_name]
+        calls.append((state, handler, PAYLOADS.get(qualname) or _sample_payload(state, handler)))
+    return calls
 
 
 def _fill(value: Any, ids: dict[str, str]) -> Any:
@@ -1273,26 +1250,31 @@ def _fill(value: Any, ids: dict[str, str]) -> Any:
     return ids.get(value, value) if isinstance(value, str) else value
 
 
-def _route(route: dict | str, ids: dict[str, str], people: People) -> dict:
+def _route(state: type[rx.State], roles: frozenset[Role], ids: dict[str, str], people: People) -> dict:
+    route = ROUTES.get(state.__name__, {"path": "/portal" if roles == frozenset({Role.CLIENT}) else "/app"})
     if route == "b_client":
         return detail_route(people.b_client_id)
     route = _fill(route, ids)
     return {**route, "path": "/".join(ids.get(part, part) for part in route["path"].split("/"))}
 
 
-async def _sent_away(base: str, cookie: str | None, home: str, calls: list, ids: dict[str, str],
-                     people: People) -> None:
-    async def one(state, handler, payload, route, steps) -> None:
-        route = _route(route, ids, people)
+def _defaults(state: type[rx.State]) -> dict[str, Any]:
+    """Each var the browser may see, at its default, as the browser would receive it."""
+    return {name: json.loads(rx_format.json_dumps(field.default_value()))
+            for name, field in state.get_fields().items() if name in state.base_vars}
+
+
+async def _sent_away(base: str, cookie: str | None, home: str, calls: list, roles: frozenset[Role],
+                     ids: dict[str, str], people: People) -> None:
+    async def one(state, handler, payload) -> None:
         async with open_tab(base, cookie=cookie) as page:
-            for step_state, step, step_payload in steps:
-                await page.send(step_state, step, _fill(step_payload, ids), **route, until=lambda r: bool(r.updates))
-            reply = await page.send(state, handler, _fill(payload, ids), **route, until=redirected)
+            reply = await page.send(state, handler, _fill(payload, ids), **_route(state, roles, ids, people),
+                                    until=redirected)
         label = f"{state.__name__}.{handler}"
         assert len(reply.redirects) == 1 and reply.redirects[0].startswith(home), (label, reply.redirects)
         assert_none_of(EVERYTHING, reply)
-        for var in DATA_VARS[state]:
-            assert reply.var(state, var) in (None, "", [], {}), (label, var, reply.text[:1000])
+        for var, default in _defaults(state).items():
+            assert reply.var(state, var, MISSING) in (MISSING, default), (label, var, reply.text[:1000])
 
     # Independent tabs, a few at a time, as many pages of a hostile script would.
     gate = asyncio.Semaphore(6)
@@ -1304,26 +1286,42 @@ async def _sent_away(base: str, cookie: str | None, home: str, calls: list, ids:
     await asyncio.gather(*(gated(*entry) for entry in calls))
 
 
-@pytest.mark.parametrize("who", ["client", "staff", "nobody"])
-async def test_new_handlers_send_the_wrong_role_and_strangers_away_with_nothing(server, people, scene,
-                                                                                who) -> None:
-    """Each handler, called with B's own ids by a signed-in client (staff handlers), by B
-    (client handlers: B is the therapist of those sessions and threads, so only the role check
-    stands in the way) or by nobody, redirects and leaves every table as it was."""
+def _ids(people: People, scene: Scene) -> dict[str, str]:
     far = datetime.combine(date.fromisoformat(scene.day) + timedelta(days=1), time(6), tzinfo=UTC)
-    ids = {"b_appt": str(scene.b_appt), "tara_id": str(scene.tara_id), "b_type": str(scene.b_type),
-           "b_extra_type": str(scene.b_extra_type), "b_leave": str(scene.b_leave), "b_thread": str(scene.b_thread),
-           "b_snippet": str(scene.b_snippet), "b_client_id": str(people.b_client_id), "day": scene.day,
-           "b_invoice": str(scene.b_invoice), "b_resource": str(scene.b_resource), "b_form": str(scene.b_form),
-           "b_response": str(scene.b_response), "b_response_done": str(scene.b_response_done),
-           "client_tara": f"client_{scene.tara_id}", "far": far.isoformat()}
+    return {"b_appt": str(scene.b_appt), "tara_id": str(scene.tara_id), "b_type": str(scene.b_type),
+            "b_extra_type": str(scene.b_extra_type), "b_leave": str(scene.b_leave), "b_thread": str(scene.b_thread),
+            "b_snippet": str(scene.b_snippet), "b_client_id": str(people.b_client_id), "day": scene.day,
+            "b_invoice": str(scene.b_invoice), "b_resource": str(scene.b_resource), "b_form": str(scene.b_form),
+            "b_response": str(scene.b_response), "b_response_done": str(scene.b_response_done),
+            "client_tara": f"client_{scene.tara_id}", "far": far.isoformat()}
+
+
+ROLE_SETS = sorted(set(GUARDED.values()), key=lambda roles: sorted(roles))
+
+
+def test_the_sweep_reaches_every_guarded_handler() -> None:
+    swept = {f"{state.__name__}.{handler}" for roles in ROLE_SETS for state, handler, _ in _sweep(roles)}
+    assert swept == set(GUARDED) and len(swept) > 100
+    assert set(PAYLOADS) <= set(GUARDED), sorted(set(PAYLOADS) - set(GUARDED))
+
+
+@pytest.mark.parametrize("roles", ROLE_SETS, ids=lambda roles: "+".join(sorted(roles)))
+@pytest.mark.parametrize("who", ["wrong role", "nobody"])
+async def test_every_guarded_handler_sends_the_wrong_role_and_strangers_away_with_nothing(
+        server, people, scene, roles, who) -> None:
+    """Each guarded handler, called with B's own ids by someone outside its roles (a client for
+    staff handlers, B for client handlers: B is the therapist of those sessions and threads, so
+    only the role check stands in the way) or by nobody, redirects, sends none of its state and
+    leaves every table as it was."""
     before = db.read(_world)
-    if who == "client":
-        await _sent_away(server.base_url, people.b_client_cookie, "/portal", STAFF_CALLS, ids, people)
-    elif who == "staff":
-        await _sent_away(server.base_url, scene.b_cookie, "/app", CLIENT_CALLS, ids, people)
+    calls = _sweep(roles)
+    if who == "nobody":
+        await _sent_away(server.base_url, None, "/login?next=%2F", calls, roles, _ids(people, scene), people)
+    elif Role.CLIENT in roles:
+        await _sent_away(server.base_url, scene.b_cookie, "/app", calls, roles, _ids(people, scene), people)
     else:
-        await _sent_away(server.base_url, None, "/login?next=%2F", STAFF_CALLS + CLIENT_CALLS, ids, people)
+        await _sent_away(server.base_url, people.b_client_cookie, "/portal", calls, roles, _ids(people, scene),
+                         people)
     assert_unchanged(before)
 
 

@@ -23,7 +23,7 @@ def _acknowledge_card() -> rx.Component:
 
 def _next_session() -> rx.Component:
     return rx.cond(
-        PortalState.next_session.contains("id"),
+        PortalState.next_session.is_not_none(),
         rx.vstack(
             rx.heading("Your next session", size="4", as_="h2"),
             session_card(PortalState.next_session,
