@@ -21,7 +21,9 @@ config = rx.Config(
     cors_allowed_origins=[settings.base_url],
     plugins=[
         rx.plugins.RadixThemesPlugin(
-            theme=rx.theme(appearance="light", accent_color="teal", gray_color="sage", radius="large"),
+            theme=rx.theme(
+                appearance="light", accent_color="teal", gray_color="sage", radius="large"
+            ),
         ),
     ],
     disable_plugins=[rx.plugins.SitemapPlugin],

@@ -43,8 +43,19 @@ CLIENT_PASSWORD = "Quiet-Lantern-Sky-7"  # the demo client that `practipal demo`
 VIEWPORT = {"width": 390, "height": 844}
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 # Never copied into the build directory (besides whatever .gitignore already excludes).
-SKIP_DIRS = {".git", ".venv", ".web", "data", ".states", "node_modules", "__pycache__",
-             ".pytest_cache", ".ruff_cache", ".hypothesis", "test-results"}
+SKIP_DIRS = {
+    ".git",
+    ".venv",
+    ".web",
+    "data",
+    ".states",
+    "node_modules",
+    "__pycache__",
+    ".pytest_cache",
+    ".ruff_cache",
+    ".hypothesis",
+    "test-results",
+}
 
 BARE_RXCONFIG = """\
 import reflex as rx
@@ -89,9 +100,12 @@ def free_port() -> int:
 def clean_env(cwd: Path, **extra: str) -> dict[str, str]:
     """The caller's environment minus anything that could point a build at someone else's
     data or web dir (PRACTIPAL_*, REFLEX_*, GRANIAN_*, PYTHONPATH), plus ours."""
-    env = {k: v for k, v in os.environ.items()
-           if not k.startswith(("PRACTIPAL_", "REFLEX_", "GRANIAN_"))
-           and k not in ("PYTHONPATH", "PYTHONHOME")}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("PRACTIPAL_", "REFLEX_", "GRANIAN_"))
+        and k not in ("PYTHONPATH", "PYTHONHOME")
+    }
     env.update(
         PATH=f"{BIN}{os.pathsep}{env.get('PATH', '')}",
         VIRTUAL_ENV=str(BIN.parent),
@@ -118,9 +132,17 @@ def run_step(name: str, cmd: list[str], cwd: Path, env: dict, log: Path, timeout
         out.write(f"\n$ {' '.join(cmd)}\n")
         out.flush()
         try:
-            proc = subprocess.run(cmd, cwd=cwd, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                                  stderr=subprocess.STDOUT, text=True, timeout=timeout,
-                                  start_new_session=True)
+            proc = subprocess.run(
+                cmd,
+                cwd=cwd,
+                env=env,
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.STDOUT,
+                text=True,
+                timeout=timeout,
+                start_new_session=True,
+            )
         except subprocess.TimeoutExpired as exc:
             raise BenchError(f"{name}: no result after {timeout:.0f}s\n{tail(log)}") from exc
         out.write(proc.stdout)
@@ -138,13 +160,28 @@ class Server:
 
     @classmethod
     def start(cls, name: str, cwd: Path, env: dict, port: int, log: Path) -> Server:
-        cmd = [str(BIN / "reflex"), "run", "--env", "prod",
-               "--backend-port", str(port), "--frontend-port", str(port)]
+        cmd = [
+            str(BIN / "reflex"),
+            "run",
+            "--env",
+            "prod",
+            "--backend-port",
+            str(port),
+            "--frontend-port",
+            str(port),
+        ]
         out = log.open("a")
         out.write(f"\n$ {' '.join(cmd)}\n")
         out.flush()
-        proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdin=subprocess.DEVNULL, stdout=out,
-                                stderr=subprocess.STDOUT, start_new_session=True)
+        proc = subprocess.Popen(
+            cmd,
+            cwd=cwd,
+            env=env,
+            stdin=subprocess.DEVNULL,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
         out.close()
         return cls(name, proc, log, time.monotonic())
 
@@ -153,8 +190,10 @@ class Server:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
-                raise BenchError(f"{self.name}: `reflex run` exited ({self.proc.returncode}) "
-                                 f"before {url} answered:\n{tail(self.log)}")
+                raise BenchError(
+                    f"{self.name}: `reflex run` exited ({self.proc.returncode}) "
+                    f"before {url} answered:\n{tail(self.log)}"
+                )
             try:
                 with urllib.request.urlopen(url, timeout=5) as resp:
                     if check(resp.status, resp.read(200_000)):
@@ -192,8 +231,13 @@ def copy_practipal(dst: Path) -> int:
     SKIP_DIRS) from the repo root into dst; returns the file count."""
     files: list[str] = []
     if (ROOT / ".git").exists() and shutil.which("git"):
-        out = subprocess.run(["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
-                             cwd=ROOT, capture_output=True, timeout=60, check=True).stdout
+        out = subprocess.run(
+            ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+            cwd=ROOT,
+            capture_output=True,
+            timeout=60,
+            check=True,
+        ).stdout
         files = sorted({f for f in out.decode().split("\0") if f})
     if not files:
         files = [str(p.relative_to(ROOT)) for p in ROOT.rglob("*") if p.is_file()]
@@ -261,8 +305,9 @@ class PageLoad:
         return sum(1 for a in self.assets if kind in (None, a.kind))
 
 
-def measure(browser, base_url: str, path: str, label: str, ready, storage_state=None,
-            timeout: float = 60) -> PageLoad:
+def measure(
+    browser, base_url: str, path: str, label: str, ready, storage_state=None, timeout: float = 60
+) -> PageLoad:
     """A fresh context (empty cache), one full load of path, every script/stylesheet response."""
     context = browser.new_context(viewport=VIEWPORT, base_url=base_url, storage_state=storage_state)
     context.set_default_timeout(timeout * 1000)
@@ -306,11 +351,17 @@ def measure(browser, base_url: str, path: str, label: str, ready, storage_state=
                 wire = int(req.sizes().get("responseBodySize", -1))
             except Exception:  # sizes are a nice-to-have; absent for some responses
                 wire = -1
-            result.assets.append(Asset(
-                url=resp.url, kind=kind, status=resp.status, raw=len(body),
-                gzip9=len(gzip.compress(body, compresslevel=9, mtime=0)),
-                encoding=(resp.all_headers().get("content-encoding") or "").strip(), wire=wire,
-            ))
+            result.assets.append(
+                Asset(
+                    url=resp.url,
+                    kind=kind,
+                    status=resp.status,
+                    raw=len(body),
+                    gzip9=len(gzip.compress(body, compresslevel=9, mtime=0)),
+                    encoding=(resp.all_headers().get("content-encoding") or "").strip(),
+                    wire=wire,
+                )
+            )
         return result
     finally:
         context.close()
@@ -322,8 +373,13 @@ def sign_in(browser, base_url: str, timeout: float) -> dict:
     context.set_default_timeout(timeout * 1000)
     page = context.new_page()
     frames: list[str] = []
-    page.on("websocket", lambda ws: ws.on(
-        "framereceived", lambda payload: frames.append(payload if isinstance(payload, str) else "")))
+    page.on(
+        "websocket",
+        lambda ws: ws.on(
+            "framereceived",
+            lambda payload: frames.append(payload if isinstance(payload, str) else ""),
+        ),
+    )
     try:
         page.goto("/login", wait_until="networkidle")
         # Hydrated once the backend has sent the page's first state delta over the websocket;
@@ -340,8 +396,9 @@ def sign_in(browser, base_url: str, timeout: float) -> dict:
             page.wait_for_url(re.compile(r"/portal/?(\?.*)?$"))
             page.get_by_role("heading", name=re.compile("Welcome")).wait_for()
         except Exception as exc:
-            raise BenchError(f"signing in as {CLIENT_EMAIL} did not reach /portal "
-                             f"(at {page.url})") from exc
+            raise BenchError(
+                f"signing in as {CLIENT_EMAIL} did not reach /portal (at {page.url})"
+            ) from exc
         state = context.storage_state()
     finally:
         context.close()
@@ -365,25 +422,46 @@ def encodings(load: PageLoad) -> str:
 
 
 def report(loads: list[PageLoad], bare: PageLoad, show_files: bool) -> str:
-    head = ["page", "JS req", "JS raw", "JS gzip9", "CSS req", "CSS raw", "CSS gzip9",
-            "total raw", "total gzip9", "×bare gz", "server sent", "wire bytes"]
+    head = [
+        "page",
+        "JS req",
+        "JS raw",
+        "JS gzip9",
+        "CSS req",
+        "CSS raw",
+        "CSS gzip9",
+        "total raw",
+        "total gzip9",
+        "×bare gz",
+        "server sent",
+        "wire bytes",
+    ]
     rows = []
     for load in loads:
         wire = load.total(None, "wire") if all(a.wire >= 0 for a in load.assets) else -1
-        rows.append([
-            load.label,
-            str(load.count("script")), fmt(load.total("script", "raw")), fmt(load.total("script", "gzip9")),
-            str(load.count("stylesheet")), fmt(load.total("stylesheet", "raw")),
-            fmt(load.total("stylesheet", "gzip9")),
-            fmt(load.total(None, "raw")), fmt(load.total(None, "gzip9")),
-            f"{load.total(None, 'gzip9') / max(bare.total(None, 'gzip9'), 1):.2f}",
-            encodings(load), fmt(wire) if wire >= 0 else "?",
-        ])
+        rows.append(
+            [
+                load.label,
+                str(load.count("script")),
+                fmt(load.total("script", "raw")),
+                fmt(load.total("script", "gzip9")),
+                str(load.count("stylesheet")),
+                fmt(load.total("stylesheet", "raw")),
+                fmt(load.total("stylesheet", "gzip9")),
+                fmt(load.total(None, "raw")),
+                fmt(load.total(None, "gzip9")),
+                f"{load.total(None, 'gzip9') / max(bare.total(None, 'gzip9'), 1):.2f}",
+                encodings(load),
+                fmt(wire) if wire >= 0 else "?",
+            ]
+        )
     widths = [max(len(r[i]) for r in [head, *rows]) for i in range(len(head))]
 
     def line(cells):
-        return "  ".join(c.ljust(w) if i in (0, 10) else c.rjust(w)
-                         for i, (c, w) in enumerate(zip(cells, widths, strict=True)))
+        return "  ".join(
+            c.ljust(w) if i in (0, 10) else c.rjust(w)
+            for i, (c, w) in enumerate(zip(cells, widths, strict=True))
+        )
 
     out = [line(head), line(["-" * w for w in widths]), *(line(r) for r in rows)]
     for load in loads:
@@ -391,17 +469,23 @@ def report(loads: list[PageLoad], bare: PageLoad, show_files: bool) -> str:
             continue
         for kind, name in (("script", "JS"), ("stylesheet", "CSS"), (None, "JS+CSS")):
             b, p = bare.total(kind, "gzip9"), load.total(kind, "gzip9")
-            out.append(f"{load.label}: {name} gzip9 {fmt(p)} B vs bare {fmt(b)} B = "
-                       f"{p / max(b, 1):.2f}× (+{fmt(p - b)} B)")
+            out.append(
+                f"{load.label}: {name} gzip9 {fmt(p)} B vs bare {fmt(b)} B = "
+                f"{p / max(b, 1):.2f}× (+{fmt(p - b)} B)"
+            )
     for load in loads:
         if load.other_js_css:
-            out.append(f"note, {load.label}: JS/CSS not counted above: " + "; ".join(load.other_js_css))
+            out.append(
+                f"note, {load.label}: JS/CSS not counted above: " + "; ".join(load.other_js_css)
+            )
     if show_files:
         for load in loads:
             out.append(f"\n{load.label} ({load.final_url}), {load.all_requests} responses in all:")
             for a in sorted(load.assets, key=lambda a: -a.gzip9):
-                out.append(f"  {a.kind:<10} {a.raw:>9,} raw {a.gzip9:>8,} gz9 "
-                           f"{(a.encoding or 'none'):>5} {a.wire:>8,} wire  {a.url.split('/', 3)[-1]}")
+                out.append(
+                    f"  {a.kind:<10} {a.raw:>9,} raw {a.gzip9:>8,} gz9 "
+                    f"{(a.encoding or 'none'):>5} {a.wire:>8,} wire  {a.url.split('/', 3)[-1]}"
+                )
     return "\n".join(out)
 
 
@@ -411,15 +495,25 @@ def report(loads: list[PageLoad], bare: PageLoad, show_files: bool) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--files", action="store_true", help="also list every script/stylesheet")
-    parser.add_argument("--json", type=Path, help="also write the measurements here (e.g. bench/out/...)")
-    parser.add_argument("--build-timeout", type=float, default=900,
-                        help="seconds each production build + start may take (default 900)")
-    parser.add_argument("--keep", action="store_true", help="keep the temp dirs (their path is printed)")
+    parser.add_argument(
+        "--json", type=Path, help="also write the measurements here (e.g. bench/out/...)"
+    )
+    parser.add_argument(
+        "--build-timeout",
+        type=float,
+        default=900,
+        help="seconds each production build + start may take (default 900)",
+    )
+    parser.add_argument(
+        "--keep", action="store_true", help="keep the temp dirs (their path is printed)"
+    )
     args = parser.parse_args(argv)
 
     for tool in ("python", "reflex", "practipal"):
         if not (BIN / tool).exists():
-            raise BenchError(f"{BIN / tool} missing: run `make install-dev` and use .venv/bin/python")
+            raise BenchError(
+                f"{BIN / tool} missing: run `make install-dev` and use .venv/bin/python"
+            )
     chromium = shutil.which("chromium")
     if not chromium:
         raise BenchError("Debian's chromium is not on PATH (apt-get install chromium)")
@@ -439,8 +533,10 @@ def main(argv: list[str] | None = None) -> int:
         print(f"building bare app in {bare_dir} (port {bare_port}) ...", flush=True)
         servers.append(Server.start("bare", bare_dir, bare_env, bare_port, bare_log))
         bare_secs = servers[-1].wait_ready(
-            f"http://localhost:{bare_port}/", lambda s, b: s == 200 and b"<html" in b.lower(),
-            args.build_timeout)
+            f"http://localhost:{bare_port}/",
+            lambda s, b: s == 200 and b"<html" in b.lower(),
+            args.build_timeout,
+        )
         servers[-1].wait_ready(f"http://localhost:{bare_port}/ping", lambda s, _b: s == 200, 60)
         print(f"  bare app built and serving after {bare_secs:.0f}s", flush=True)
 
@@ -450,34 +546,63 @@ def main(argv: list[str] | None = None) -> int:
         pp_dir.mkdir()
         copied = copy_practipal(pp_dir)
         pp_url = f"http://localhost:{pp_port}"
-        pp_env = clean_env(pp_dir, PRACTIPAL_DATA_DIR=str(base / "practipal-data"),
-                           PRACTIPAL_PORT=str(pp_port), PRACTIPAL_BASE_URL=pp_url)
+        pp_env = clean_env(
+            pp_dir,
+            PRACTIPAL_DATA_DIR=str(base / "practipal-data"),
+            PRACTIPAL_PORT=str(pp_port),
+            PRACTIPAL_BASE_URL=pp_url,
+        )
         pp_log = base / "practipal.log"
-        print(f"building PractiPal ({copied} files copied) in {pp_dir} (port {pp_port}) ...", flush=True)
+        print(
+            f"building PractiPal ({copied} files copied) in {pp_dir} (port {pp_port}) ...",
+            flush=True,
+        )
         check_import_root(pp_dir, pp_env, "practipal_app", pp_log)
-        run_step("reflex db migrate", [str(BIN / "reflex"), "db", "migrate"], pp_dir, pp_env, pp_log, 300)
-        demo = run_step("practipal demo", [str(BIN / "practipal"), "demo"], pp_dir, pp_env, pp_log, 300)
+        run_step(
+            "reflex db migrate", [str(BIN / "reflex"), "db", "migrate"], pp_dir, pp_env, pp_log, 300
+        )
+        demo = run_step(
+            "practipal demo", [str(BIN / "practipal"), "demo"], pp_dir, pp_env, pp_log, 300
+        )
         if CLIENT_EMAIL not in demo:
             raise BenchError(f"`practipal demo` did not list {CLIENT_EMAIL}:\n{demo}")
         servers.append(Server.start("practipal", pp_dir, pp_env, pp_port, pp_log))
         pp_secs = servers[-1].wait_ready(
-            f"{pp_url}/api/health", lambda s, b: s == 200 and b'"ok"' in b, args.build_timeout)
+            f"{pp_url}/api/health", lambda s, b: s == 200 and b'"ok"' in b, args.build_timeout
+        )
         print(f"  PractiPal built and serving after {pp_secs:.0f}s", flush=True)
         for d in (bare_dir, pp_dir):
             if not (d / ".web" / "build").is_dir():
                 raise BenchError(f"no production build found in {d / '.web'}")
 
         with sync_playwright() as pw:
-            browser = pw.chromium.launch(executable_path=chromium, headless=True, args=CHROMIUM_ARGS)
+            browser = pw.chromium.launch(
+                executable_path=chromium, headless=True, args=CHROMIUM_ARGS
+            )
             try:
-                bare = measure(browser, f"http://localhost:{bare_port}", "/", "bare /",
-                               lambda p: p.get_by_role("heading", name="Hello").wait_for())
-                login = measure(browser, pp_url, "/login", "PractiPal /login",
-                                lambda p: p.get_by_label("Email").wait_for())
+                bare = measure(
+                    browser,
+                    f"http://localhost:{bare_port}",
+                    "/",
+                    "bare /",
+                    lambda p: p.get_by_role("heading", name="Hello").wait_for(),
+                )
+                login = measure(
+                    browser,
+                    pp_url,
+                    "/login",
+                    "PractiPal /login",
+                    lambda p: p.get_by_label("Email").wait_for(),
+                )
                 state = sign_in(browser, pp_url, 60)
-                portal = measure(browser, pp_url, "/portal", "PractiPal /portal",
-                                 lambda p: p.get_by_role("heading", name=re.compile("Welcome")).wait_for(),
-                                 storage_state=state)
+                portal = measure(
+                    browser,
+                    pp_url,
+                    "/portal",
+                    "PractiPal /portal",
+                    lambda p: p.get_by_role("heading", name=re.compile("Welcome")).wait_for(),
+                    storage_state=state,
+                )
                 version = browser.version
             finally:
                 browser.close()
@@ -488,20 +613,33 @@ def main(argv: list[str] | None = None) -> int:
 
         loads = [bare, login, portal]
         print()
-        print(f"JS + CSS loaded on a full page load (fresh cache, viewport 390x844), production builds "
-              f"from this run; reflex {pkg_version('reflex')}, Chromium {version}.")
-        print("gzip9 = gzip level 9 of each body, computed here; 'server sent' = Content-Encoding "
-              "received; wire bytes = encoded bodies received.")
+        print(
+            f"JS + CSS loaded on a full page load (fresh cache, viewport 390x844), production builds "
+            f"from this run; reflex {pkg_version('reflex')}, Chromium {version}."
+        )
+        print(
+            "gzip9 = gzip level 9 of each body, computed here; 'server sent' = Content-Encoding "
+            "received; wire bytes = encoded bodies received."
+        )
         print()
         print(report(loads, bare, args.files))
         elapsed = time.monotonic() - t0
-        print(f"\nbuild+start: bare {bare_secs:.0f}s, PractiPal {pp_secs:.0f}s; measured after {elapsed:.0f}s")
+        print(
+            f"\nbuild+start: bare {bare_secs:.0f}s, PractiPal {pp_secs:.0f}s; measured after {elapsed:.0f}s"
+        )
         if args.json:
             args.json.parent.mkdir(parents=True, exist_ok=True)
-            args.json.write_text(json.dumps({
-                "reflex": pkg_version("reflex"), "chromium": version, "seconds": round(elapsed),
-                "pages": [asdict(x) for x in loads],
-            }, indent=2))
+            args.json.write_text(
+                json.dumps(
+                    {
+                        "reflex": pkg_version("reflex"),
+                        "chromium": version,
+                        "seconds": round(elapsed),
+                        "pages": [asdict(x) for x in loads],
+                    },
+                    indent=2,
+                )
+            )
     finally:
         for server in reversed(servers):
             server.stop()

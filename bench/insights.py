@@ -86,7 +86,11 @@ def _state_update(page: views.MyPage | views.TeamPage, team: bool) -> dict:
     else:
         values = {f"{n}_fig": page.figures[n] for n in FIGURES}
         values |= {"rows": page.rows, "texts": page.texts}
-    return {"practipal_app___state___insights____insights_state": {f"{k}_rx_state_": v for k, v in values.items()}}
+    return {
+        "practipal_app___state___insights____insights_state": {
+            f"{k}_rx_state_": v for k, v in values.items()
+        }
+    }
 
 
 def _open(path: Path | None) -> Path:
@@ -103,7 +107,12 @@ def _open(path: Path | None) -> Path:
     return path
 
 
-def _pair(label: str, pairs: list[tuple[Callable[[], object], Callable[[], object]]], reps: int, warmup: int) -> None:
+def _pair(
+    label: str,
+    pairs: list[tuple[Callable[[], object], Callable[[], object]]],
+    reps: int,
+    warmup: int,
+) -> None:
     """Times each (page, SQL alone) pair back to back, `reps` times over the list."""
     for _ in range(warmup):
         for full, sql in pairs:
@@ -116,45 +125,83 @@ def _pair(label: str, pairs: list[tuple[Callable[[], object], Callable[[], objec
     (a_med, a_p90), (b_med, b_p90) = _ms(a), _ms(b)
     ratio = a_med / b_med
     verdict = "met" if a_med <= GOAL_MS and ratio <= GOAL_RATIO else "MISSED"
-    print(f"  {label:<28} page {a_med:6.1f} ms (p90 {a_p90:6.1f})   SQL alone {b_med:6.1f} ms (p90 {b_p90:6.1f})"
-          f"   ratio {ratio:4.2f}   goal {verdict}   [{len(a)} samples each]")
+    print(
+        f"  {label:<28} page {a_med:6.1f} ms (p90 {a_p90:6.1f})   SQL alone {b_med:6.1f} ms (p90 {b_p90:6.1f})"
+        f"   ratio {ratio:4.2f}   goal {verdict}   [{len(a)} samples each]"
+    )
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--db", type=Path, help="an existing large-demo SQLite database")
-    parser.add_argument("--reps", type=int, default=10, help="rounds per range (a round: every therapist once)")
+    parser.add_argument(
+        "--reps", type=int, default=10, help="rounds per range (a round: every therapist once)"
+    )
     parser.add_argument("--warmup", type=int, default=2)
-    parser.add_argument("--profile", action="store_true", help="profile one round of the year range")
+    parser.add_argument(
+        "--profile", action="store_true", help="profile one round of the year range"
+    )
     args = parser.parse_args()
     os.environ.setdefault("PRACTIPAL_DATA_DIR", tempfile.mkdtemp(prefix="practipal-bench-data-"))
     config.get_settings.cache_clear()
     path = _open(args.db)
-    people = db.read(lambda s: list(s.exec(select(User).where(User.role.in_([Role.OWNER, Role.THERAPIST]))
-                                           .order_by(User.id))))
+    people = db.read(
+        lambda s: list(
+            s.exec(
+                select(User).where(User.role.in_([Role.OWNER, Role.THERAPIST])).order_by(User.id)
+            )
+        )
+    )
     actors = [auth.actor_for(u) for u in people]
     owner = next(a for a in actors if a.role == Role.OWNER)
-    counts = db.read(lambda s: {t: s.exec(select(func.count()).select_from(sa.table(t))).one()
-                                for t in ("appointment", "message", "contactrecord")})
-    print(f"{platform.python_implementation()} {platform.python_version()}, SQLite {db.get_engine().dialect.dbapi.sqlite_version}"
-          f", {path.stat().st_size / 2**20:.0f} MiB: {len(actors)} therapists, {counts['appointment']:,} appointments, "
-          f"{counts['message']:,} portal messages, {counts['contactrecord']:,} messages outside the portal")
+    counts = db.read(
+        lambda s: {
+            t: s.exec(select(func.count()).select_from(sa.table(t))).one()
+            for t in ("appointment", "message", "contactrecord")
+        }
+    )
+    print(
+        f"{platform.python_implementation()} {platform.python_version()}, SQLite {db.get_engine().dialect.dbapi.sqlite_version}"
+        f", {path.stat().st_size / 2**20:.0f} MiB: {len(actors)} therapists, {counts['appointment']:,} appointments, "
+        f"{counts['message']:,} portal messages, {counts['contactrecord']:,} messages outside the portal"
+    )
     today = db.read(wellbeing.today, owner)
     monday = today - timedelta(days=today.weekday())
     for name, weeks in RANGES.items():
         first = monday - timedelta(weeks=weeks - 1)
         print(f"\n{name} ({first} to {today}), {args.reps} rounds after {args.warmup} warm-up:")
-        _pair("a therapist's dashboard", [(partial(my_page, a, first, today),
-                                           partial(db.read, dashboard.aggregates, a, first, today)) for a in actors],
-              args.reps, args.warmup)
-        _pair("the owner's team view", [(partial(team_page, owner, first, today),
-                                         partial(db.read, dashboard.team_aggregates, owner, first, today))],
-              args.reps * len(actors), args.warmup)
-        mine = max(len(reflex_format.json_dumps(_state_update(my_page(a, first, today), False)))
-                   for a in actors)
+        _pair(
+            "a therapist's dashboard",
+            [
+                (
+                    partial(my_page, a, first, today),
+                    partial(db.read, dashboard.aggregates, a, first, today),
+                )
+                for a in actors
+            ],
+            args.reps,
+            args.warmup,
+        )
+        _pair(
+            "the owner's team view",
+            [
+                (
+                    partial(team_page, owner, first, today),
+                    partial(db.read, dashboard.team_aggregates, owner, first, today),
+                )
+            ],
+            args.reps * len(actors),
+            args.warmup,
+        )
+        mine = max(
+            len(reflex_format.json_dumps(_state_update(my_page(a, first, today), False)))
+            for a in actors
+        )
         team = len(reflex_format.json_dumps(_state_update(team_page(owner, first, today), True)))
-        print(f"  state update: largest therapist dashboard {mine / 1000:.1f} KB, team view {team / 1000:.1f} KB"
-              f"   goal ≤ {GOAL_BYTES // 1000} KB {'met' if max(mine, team) <= GOAL_BYTES else 'MISSED'}")
+        print(
+            f"  state update: largest therapist dashboard {mine / 1000:.1f} KB, team view {team / 1000:.1f} KB"
+            f"   goal ≤ {GOAL_BYTES // 1000} KB {'met' if max(mine, team) <= GOAL_BYTES else 'MISSED'}"
+        )
     if args.profile:
         first = monday - timedelta(weeks=51)
         profiler = cProfile.Profile()

@@ -38,20 +38,33 @@ from practipal_app.core.pdf import FONT, FONT_DIR
 
 SEED = 2026
 FIRST_DAY = date(2026, 4, 1)
-SELLER = Party("Asha Rao Counselling", "Flat 4B, Sea Breeze Apartments\n14 Carter Road, Bandra West\n"
-               "Mumbai 400050", "Maharashtra", email="asha@example.com", phone="+91 98200 12345")
+SELLER = Party(
+    "Asha Rao Counselling",
+    "Flat 4B, Sea Breeze Apartments\n14 Carter Road, Bandra West\nMumbai 400050",
+    "Maharashtra",
+    email="asha@example.com",
+    phone="+91 98200 12345",
+)
 GSTIN = "27ABCDE1234F1Z5"
 BUYERS = (
     Party("Priya Sharma", "22 MG Road\nPune 411001", "Maharashtra", email="priya@example.com"),
-    Party("Rohan Mehta", "5th Cross, Indiranagar\nBengaluru 560038", "Karnataka",
-          gstin="29AAAAA0000A1Z5", phone="+91 99000 11122"),
+    Party(
+        "Rohan Mehta",
+        "5th Cross, Indiranagar\nBengaluru 560038",
+        "Karnataka",
+        gstin="29AAAAA0000A1Z5",
+        phone="+91 99000 11122",
+    ),
     Party("Kavya Iyer", "Anna Nagar\nChennai 600040", "Tamil Nadu", email="kavya@example.com"),
 )
 STATE_CODES = {"Maharashtra": "27", "Karnataka": "29", "Tamil Nadu": "33"}
 SERVICES = (
     ("Individual therapy session (50 min), video", 250000),
-    ("Couples therapy session (80 min) including intake assessment and a written summary of the "
-     "agreed treatment plan", 450000),
+    (
+        "Couples therapy session (80 min) including intake assessment and a written summary of the "
+        "agreed treatment plan",
+        450000,
+    ),
     ("Psychometric assessment with report", 400000),
     ("Family session (60 min), in person", 300000),
 )
@@ -70,17 +83,33 @@ def invoice(rng: random.Random, n: int) -> InvoiceDocument:
     taxable = sum(line.amount_paise for line in lines)
     number = f"INV/26-27/{n:04d}"
     doc = InvoiceDocument(
-        title="Bill of Supply", number=number, issue_date=FIRST_DAY + timedelta(days=n % 300),
-        seller=SELLER, buyer=buyer, place_of_supply=f"{buyer.state} ({STATE_CODES[buyer.state]})",
-        lines=tuple(lines), taxable_paise=taxable, total_paise=taxable,
+        title="Bill of Supply",
+        number=number,
+        issue_date=FIRST_DAY + timedelta(days=n % 300),
+        seller=SELLER,
+        buyer=buyer,
+        place_of_supply=f"{buyer.state} ({STATE_CODES[buyer.state]})",
+        lines=tuple(lines),
+        taxable_paise=taxable,
+        total_paise=taxable,
         note="GST is not charged on this supply.",
     )
     if n % 3 == 0:
         tax = taxable * 18 // 100
-        split = {"igst_paise": tax} if buyer.state != SELLER.state else {
-            "cgst_paise": tax // 2, "sgst_paise": tax - tax // 2}
-        doc = replace(doc, title="Tax Invoice", seller=replace(SELLER, gstin=GSTIN), rate_bp=1800,
-                      total_paise=taxable + tax, note="", **split)
+        split = (
+            {"igst_paise": tax}
+            if buyer.state != SELLER.state
+            else {"cgst_paise": tax // 2, "sgst_paise": tax - tax // 2}
+        )
+        doc = replace(
+            doc,
+            title="Tax Invoice",
+            seller=replace(SELLER, gstin=GSTIN),
+            rate_bp=1800,
+            total_paise=taxable + tax,
+            note="",
+            **split,
+        )
     if rng.random() < 0.2:
         doc = replace(doc, paid_paise=doc.total_paise // 4, status="partly_paid")
     due = doc.total_paise - doc.paid_paise
@@ -96,8 +125,12 @@ def baseline() -> bytes:
     pdf.set_font(FONT, "B", 16)
     pdf.cell(0, 10, "Asha Rao Counselling", new_x="LMARGIN", new_y="NEXT")
     pdf.set_font(FONT, "", 10)
-    for line in ("14 Carter Road, Bandra West, Mumbai 400050", "Session fee: ₹2,500.00",
-                 "Thank you for your payment.", "This is a computer-generated document."):
+    for line in (
+        "14 Carter Road, Bandra West, Mumbai 400050",
+        "Session fee: ₹2,500.00",
+        "Thank you for your payment.",
+        "This is a computer-generated document.",
+    ):
         pdf.cell(0, 6, line, new_x="LMARGIN", new_y="NEXT")
     return bytes(pdf.output())
 
@@ -112,8 +145,9 @@ def check(doc: InvoiceDocument, pdf: bytes) -> None:
 # Timing ------------------------------------------------------------------------------------------
 
 
-def interleaved(docs: list[InvoiceDocument], warmup: int) -> tuple[list[float], list[float],
-                                                                     list[int], list[int]]:
+def interleaved(
+    docs: list[InvoiceDocument], warmup: int
+) -> tuple[list[float], list[float], list[int], list[int]]:
     for doc in docs[:warmup]:
         render_invoice(doc)
         baseline()
@@ -122,8 +156,10 @@ def interleaved(docs: list[InvoiceDocument], warmup: int) -> tuple[list[float], 
     sizes_a: list[int] = []
     sizes_b: list[int] = []
     for doc in docs:
-        for fn, times, sizes in ((lambda d=doc: render_invoice(d), times_a, sizes_a),
-                                 (baseline, times_b, sizes_b)):
+        for fn, times, sizes in (
+            (lambda d=doc: render_invoice(d), times_a, sizes_a),
+            (baseline, times_b, sizes_b),
+        ):
             started = time.perf_counter_ns()
             pdf = fn()
             times.append((time.perf_counter_ns() - started) / 1e6)
@@ -138,13 +174,17 @@ def p90(values: list[float]) -> float:
 
 
 def row(label: str, times: list[float], sizes: list[int]) -> str:
-    return (f"{label:44}{statistics.median(times):>7.1f} ms{p90(times):>7.1f} ms"
-            f"{statistics.median(sizes) / 1024:>8.1f} KB")
+    return (
+        f"{label:44}{statistics.median(times):>7.1f} ms{p90(times):>7.1f} ms"
+        f"{statistics.median(sizes) / 1024:>8.1f} KB"
+    )
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--count", type=int, default=500, help="PDFs of each kind to render and time")
+    parser.add_argument(
+        "--count", type=int, default=500, help="PDFs of each kind to render and time"
+    )
     parser.add_argument("--warmup", type=int, default=5, help="untimed renders of each first")
     args = parser.parse_args()
     if args.count < 2:
@@ -155,10 +195,14 @@ def main() -> None:
     taxed = sum(1 for d in docs if d.rate_bp)
     igst = sum(1 for d in docs if d.igst_paise)
     lines = statistics.mean(len(d.lines) for d in docs)
-    print(f"PractiPal invoice PDF benchmark — fpdf2 {fpdf.__version__}, "
-          f"Python {platform.python_version()} on {platform.machine()}")
-    print(f"{args.count} invoices: {taxed} tax invoices ({igst} IGST), {args.count - taxed} bills "
-          f"of supply, {lines:.1f} lines on average, all with a UPI QR code")
+    print(
+        f"PractiPal invoice PDF benchmark — fpdf2 {fpdf.__version__}, "
+        f"Python {platform.python_version()} on {platform.machine()}"
+    )
+    print(
+        f"{args.count} invoices: {taxed} tax invoices ({igst} IGST), {args.count - taxed} bills "
+        f"of supply, {lines:.1f} lines on average, all with a UPI QR code"
+    )
     print(f"interleaved A/B, after {args.warmup} warm-up each\n")
     started = time.perf_counter()
     times_a, times_b, sizes_a, sizes_b = interleaved(docs, args.warmup)

@@ -88,8 +88,11 @@ PAST_STATUSES = {
     AppointmentStatus.CANCELLED_BY_THERAPIST: 2,
     AppointmentStatus.NO_SHOW: 3,
 }
-CANCELLED = {AppointmentStatus.CANCELLED_BY_CLIENT, AppointmentStatus.LATE_CANCELLED,
-             AppointmentStatus.CANCELLED_BY_THERAPIST}
+CANCELLED = {
+    AppointmentStatus.CANCELLED_BY_CLIENT,
+    AppointmentStatus.LATE_CANCELLED,
+    AppointmentStatus.CANCELLED_BY_THERAPIST,
+}
 
 _ACTIVE_SQL = ", ".join(f"'{s.value}'" for s in ACTIVE_STATUSES)  # fixed enum values, no user input
 BARE_SQL = (
@@ -101,9 +104,11 @@ BARE_SQL = (
 
 def _typed(sql: str) -> sa.TextClause:
     """The datetimes go in and come out through the app's UTC column type, as in the service."""
-    return sa.text(sql).bindparams(sa.bindparam("window_end", type_=UTCDateTime()),
-                                   sa.bindparam("window_start", type_=UTCDateTime()),
-                                   sa.bindparam("window_floor", type_=UTCDateTime()))
+    return sa.text(sql).bindparams(
+        sa.bindparam("window_end", type_=UTCDateTime()),
+        sa.bindparam("window_start", type_=UTCDateTime()),
+        sa.bindparam("window_floor", type_=UTCDateTime()),
+    )
 
 
 BARE_QUERY = _typed(BARE_SQL).columns(starts_at=UTCDateTime(), blocked_until=UTCDateTime())
@@ -128,30 +133,52 @@ class Fixture:
 
     @property
     def params(self) -> dict:
-        return {"therapist_id": self.therapist_id, "window_start": self.window_start,
-                "window_floor": self.window_start - scheduling.MAX_HELD,
-                "window_end": self.window_end}
+        return {
+            "therapist_id": self.therapist_id,
+            "window_start": self.window_start,
+            "window_floor": self.window_start - scheduling.MAX_HELD,
+            "window_end": self.window_end,
+        }
 
 
-def _day_starts(rng: random.Random, day: date, zone: ZoneInfo, count: int, first: int, last: int,
-                duration: int, held: int) -> list[datetime]:
+def _day_starts(
+    rng: random.Random,
+    day: date,
+    zone: ZoneInfo,
+    count: int,
+    first: int,
+    last: int,
+    duration: int,
+    held: int,
+) -> list[datetime]:
     """`count` starts on one day, on an hourly grid (shifted by 0 or 30 min) inside working hours,
     so no two held periods overlap."""
     offset = rng.choice((0, 30))
     grid = [m for m in range(first + offset, last - duration + 1, held)]
     picked = sorted(rng.sample(grid, min(count, len(grid))))
-    return [datetime.combine(day, clock(m // 60, m % 60), tzinfo=zone).astimezone(UTC) for m in picked]
+    return [
+        datetime.combine(day, clock(m // 60, m % 60), tzinfo=zone).astimezone(UTC) for m in picked
+    ]
 
 
-def _rows(rng: random.Random, *, practice_id: int, therapist_id: int, client_ids: list[int],
-          kind: SessionType, hours: dict[int, list[tuple[int, int]]], zone: ZoneInfo) -> list[dict]:
+def _rows(
+    rng: random.Random,
+    *,
+    practice_id: int,
+    therapist_id: int,
+    client_ids: list[int],
+    kind: SessionType,
+    hours: dict[int, list[tuple[int, int]]],
+    zone: ZoneInfo,
+) -> list[dict]:
     duration, buffer = kind.duration_minutes, kind.buffer_minutes
     held = duration + buffer
     today = NOW.astimezone(zone).date()
     first_day = today.replace(year=today.year - YEARS)
     # Leave: two random weeks a year, plus the odd day off.
-    leave_weeks = {week_start(first_day + timedelta(days=rng.randrange(365 * YEARS)))
-                   for _ in range(2 * YEARS)}
+    leave_weeks = {
+        week_start(first_day + timedelta(days=rng.randrange(365 * YEARS))) for _ in range(2 * YEARS)
+    }
     statuses, weights = list(PAST_STATUSES), list(PAST_STATUSES.values())
     rows: list[dict] = []
 
@@ -159,36 +186,55 @@ def _rows(rng: random.Random, *, practice_id: int, therapist_id: int, client_ids
         client_id = rng.choice(client_ids)
         created = start - timedelta(days=rng.randint(1, 21), minutes=rng.randrange(600))
         cancelled = start - timedelta(hours=rng.randint(2, 72)) if status in CANCELLED else None
-        rows.append({
-            "practice_id": practice_id, "therapist_id": therapist_id, "client_id": client_id,
-            "session_type_id": kind.id, "title": kind.name, "starts_at": start,
-            "ends_at": start + timedelta(minutes=duration),
-            "blocked_until": start + timedelta(minutes=held), "status": status,
-            "mode": SessionMode.VIDEO.value,
-            "join_url": f"https://meet.jit.si/PractiPal-{rng.getrandbits(64):016x}", "location": "",
-            "agenda": "", "fee_paise": kind.fee_paise, "series_id": "",
-            "created_by": rng.choice((client_id, therapist_id)), "created_at": created,
-            "cancelled_at": cancelled,
-        })
+        rows.append(
+            {
+                "practice_id": practice_id,
+                "therapist_id": therapist_id,
+                "client_id": client_id,
+                "session_type_id": kind.id,
+                "title": kind.name,
+                "starts_at": start,
+                "ends_at": start + timedelta(minutes=duration),
+                "blocked_until": start + timedelta(minutes=held),
+                "status": status,
+                "mode": SessionMode.VIDEO.value,
+                "join_url": f"https://meet.jit.si/PractiPal-{rng.getrandbits(64):016x}",
+                "location": "",
+                "agenda": "",
+                "fee_paise": kind.fee_paise,
+                "series_id": "",
+                "created_by": rng.choice((client_id, therapist_id)),
+                "created_at": created,
+                "cancelled_at": cancelled,
+            }
+        )
 
     day = first_day
     while day < today:  # the past: about 5 sessions a working day
         if day.weekday() in hours and week_start(day) not in leave_weeks and rng.random() > 0.04:
             for first, last in hours[day.weekday()]:
-                for start in _day_starts(rng, day, zone, rng.choice((4, 5, 5, 5, 6)), first, last,
-                                         duration, held):
+                for start in _day_starts(
+                    rng, day, zone, rng.choice((4, 5, 5, 5, 6)), first, last, duration, held
+                ):
                     add(start, rng.choices(statuses, weights)[0].value)
         day += timedelta(days=1)
     upcoming_until = NOW + timedelta(days=30)
     while day <= upcoming_until.astimezone(zone).date():  # the next 30 days: ~3 booked a day
         if day.weekday() in hours:
             for first, last in hours[day.weekday()]:
-                for start in _day_starts(rng, day, zone, rng.choice((2, 3, 3)), first, last,
-                                         duration, held):
+                for start in _day_starts(
+                    rng, day, zone, rng.choice((2, 3, 3)), first, last, duration, held
+                ):
                     if NOW < start <= upcoming_until:
                         cancelled = rng.random() < 0.05
-                        add(start, (AppointmentStatus.CANCELLED_BY_CLIENT if cancelled
-                                    else AppointmentStatus.SCHEDULED).value)
+                        add(
+                            start,
+                            (
+                                AppointmentStatus.CANCELLED_BY_CLIENT
+                                if cancelled
+                                else AppointmentStatus.SCHEDULED
+                            ).value,
+                        )
         day += timedelta(days=1)
     return rows
 
@@ -197,20 +243,36 @@ def build(engine: Engine) -> Fixture:
     """A practice, its owner-therapist, 40 clients and five years of sessions."""
     SQLModel.metadata.create_all(engine)
     db.set_engine(engine)
-    owner = db.call(practice.create_practice, practice_name="Benchmark Counselling", timezone=TIMEZONE,
-                    owner_name="Asha Rao", email="asha@example.com", password="Calm-Harbour-Tea-42")
+    owner = db.call(
+        practice.create_practice,
+        practice_name="Benchmark Counselling",
+        timezone=TIMEZONE,
+        owner_name="Asha Rao",
+        email="asha@example.com",
+        password="Calm-Harbour-Tea-42",
+    )
     owner_actor = auth.actor_for(owner)
     client_ids = [
-        db.call(clients.add_client, owner_actor,
-                clients.ClientForm(name=f"Client {n:02d}", email=f"client{n:02d}@example.com"))
+        db.call(
+            clients.add_client,
+            owner_actor,
+            clients.ClientForm(name=f"Client {n:02d}", email=f"client{n:02d}@example.com"),
+        )
         for n in range(1, CLIENTS + 1)
     ]
     kind = db.call(scheduling.session_types, owner.id)[0]
     hours = db.call(scheduling.weekly_hours, owner.id)
     horizon = timedelta(days=db.call(scheduling.settings_for, owner.id).horizon_days)
     zone = ZoneInfo(TIMEZONE)
-    rows = _rows(random.Random(SEED), practice_id=owner.practice_id, therapist_id=owner.id,
-                 client_ids=client_ids, kind=kind, hours=hours, zone=zone)
+    rows = _rows(
+        random.Random(SEED),
+        practice_id=owner.practice_id,
+        therapist_id=owner.id,
+        client_ids=client_ids,
+        kind=kind,
+        hours=hours,
+        zone=zone,
+    )
     with engine.begin() as conn:
         conn.execute(sa.insert(Appointment.__table__), rows)
     if engine.dialect.name == "postgresql":
@@ -218,12 +280,19 @@ def build(engine: Engine) -> Fixture:
             conn.execute(sa.text("ANALYZE appointment"))  # what autovacuum does after a bulk load
     client = db.call(auth.find_user, "client01@example.com")
     # The same window as scheduling.appointments._slots.
-    window_start = datetime.combine(week_start(NOW.astimezone(zone).date()), datetime.min.time(), tzinfo=zone)
+    window_start = datetime.combine(
+        week_start(NOW.astimezone(zone).date()), datetime.min.time(), tzinfo=zone
+    )
     window_end = NOW + horizon + timedelta(days=8)
     active_values = {s.value for s in ACTIVE_STATUSES}
     return Fixture(
-        engine, Actor(client.id, client.practice_id, Role.CLIENT, client.name, client.email), owner.id,
-        kind.id, window_start, window_end, total=len(rows),
+        engine,
+        Actor(client.id, client.practice_id, Role.CLIENT, client.name, client.email),
+        owner.id,
+        kind.id,
+        window_start,
+        window_end,
+        total=len(rows),
         active=sum(1 for r in rows if r["status"] in active_values),
         upcoming=sum(1 for r in rows if r["starts_at"] > NOW),
     )
@@ -231,8 +300,10 @@ def build(engine: Engine) -> Fixture:
 
 def count_in_db(fx: Fixture) -> int:
     with fx.engine.connect() as conn:
-        return conn.execute(sa.text("SELECT count(*) FROM appointment WHERE therapist_id = :t"),
-                            {"t": fx.therapist_id}).scalar_one()
+        return conn.execute(
+            sa.text("SELECT count(*) FROM appointment WHERE therapist_id = :t"),
+            {"t": fx.therapist_id},
+        ).scalar_one()
 
 
 # Timing ------------------------------------------------------------------------------------------
@@ -249,8 +320,9 @@ def bare_query(fx: Fixture) -> list:
         return conn.execute(BARE_QUERY, fx.params).all()
 
 
-def interleaved(a: Callable[[], object], b: Callable[[], object], reps: int,
-                warmup: int) -> tuple[list[float], list[float]]:
+def interleaved(
+    a: Callable[[], object], b: Callable[[], object], reps: int, warmup: int
+) -> tuple[list[float], list[float]]:
     for _ in range(warmup):
         a()
         b()
@@ -279,7 +351,11 @@ def check(slots: list[datetime], busy: list) -> None:
 
 
 def explain(fx: Fixture) -> str:
-    prefix = "EXPLAIN QUERY PLAN " if fx.engine.dialect.name == "sqlite" else "EXPLAIN (ANALYZE, BUFFERS) "
+    prefix = (
+        "EXPLAIN QUERY PLAN "
+        if fx.engine.dialect.name == "sqlite"
+        else "EXPLAIN (ANALYZE, BUFFERS) "
+    )
     with fx.engine.begin() as conn:
         rows = conn.execute(_typed(prefix + BARE_SQL), fx.params).all()
     return "\n".join("    " + " | ".join(str(c) for c in r) for r in rows)
@@ -308,10 +384,16 @@ def run(engine: Engine, label: str, args: argparse.Namespace) -> None:
     busy = bare_query(fx)
     check(slots, busy)
     with engine.connect() as conn:
-        version = conn.execute(sa.text(
-            "SELECT sqlite_version()" if engine.dialect.name == "sqlite" else "SHOW server_version"
-        )).scalar_one()
-    times_a, times_b = interleaved(lambda: slots_call(fx), lambda: bare_query(fx), args.reps, args.warmup)
+        version = conn.execute(
+            sa.text(
+                "SELECT sqlite_version()"
+                if engine.dialect.name == "sqlite"
+                else "SHOW server_version"
+            )
+        ).scalar_one()
+    times_a, times_b = interleaved(
+        lambda: slots_call(fx), lambda: bare_query(fx), args.reps, args.warmup
+    )
     med_a, med_b = statistics.median(times_a), statistics.median(times_b)
     ratio = med_a / med_b
     zone = ZoneInfo(TIMEZONE)
@@ -319,26 +401,38 @@ def run(engine: Engine, label: str, args: argparse.Namespace) -> None:
     def local(moment: datetime) -> str:
         return moment.astimezone(zone).strftime("%a %Y-%m-%d %H:%M")
 
-    print(f"PractiPal slots benchmark — {label} {version}, SQLAlchemy {sa.__version__}, "
-          f"Python {platform.python_version()}")
+    print(
+        f"PractiPal slots benchmark — {label} {version}, SQLAlchemy {sa.__version__}, "
+        f"Python {platform.python_version()}"
+    )
     print(f"now {NOW:%Y-%m-%d %H:%M} UTC ({local(NOW)} {TIMEZONE}); data built in {built:.1f} s")
     in_db = count_in_db(fx)
     if in_db != fx.total:
         sys.exit(f"inserted {fx.total} appointments but the DB holds {in_db}")
-    print(f"appointments in the DB for the therapist: {in_db:,} "
-          f"({fx.active:,} active; {fx.upcoming} after now; {CLIENTS} clients; {YEARS} years)")
-    print(f"query window: {local(fx.window_start)} .. {local(fx.window_end)} -> "
-          f"{len(busy)} active appointments fetched")
+    print(
+        f"appointments in the DB for the therapist: {in_db:,} "
+        f"({fx.active:,} active; {fx.upcoming} after now; {CLIENTS} clients; {YEARS} years)"
+    )
+    print(
+        f"query window: {local(fx.window_start)} .. {local(fx.window_end)} -> "
+        f"{len(busy)} active appointments fetched"
+    )
     first_last = f" ({local(slots[0])} .. {local(slots[-1])})" if slots else ""
     print(f"free slots found (next 30 days): {len(slots)}{first_last}")
     print(f"repetitions: {args.reps} each, interleaved A/B, after {args.warmup} warm-up each\n")
     print(f"{'':44}{'median':>10}{'p90':>10}")
-    print(f"{'A  available_slots via db.read (as client)':44}{med_a:>7.2f} ms{p90(times_a):>7.2f} ms")
+    print(
+        f"{'A  available_slots via db.read (as client)':44}{med_a:>7.2f} ms{p90(times_a):>7.2f} ms"
+    )
     print(f"{'B  bare SELECT of the same appointments':44}{med_b:>7.2f} ms{p90(times_b):>7.2f} ms")
     print(f"{'ratio A/B (medians)':44}{ratio:>10.2f}\n")
-    print(f"goal  ratio A/B <= {GOAL_RATIO:g}:  {'met' if ratio <= GOAL_RATIO else 'MISSED'} ({ratio:.2f})")
-    print(f"goal  slots < {GOAL_SLOTS_MS:g} ms:     "
-          f"{'met' if med_a < GOAL_SLOTS_MS else 'MISSED'} ({med_a:.2f} ms median)")
+    print(
+        f"goal  ratio A/B <= {GOAL_RATIO:g}:  {'met' if ratio <= GOAL_RATIO else 'MISSED'} ({ratio:.2f})"
+    )
+    print(
+        f"goal  slots < {GOAL_SLOTS_MS:g} ms:     "
+        f"{'met' if med_a < GOAL_SLOTS_MS else 'MISSED'} ({med_a:.2f} ms median)"
+    )
     if args.explain:
         print(f"\nplan of query B:\n{explain(fx)}")
     if args.profile:
@@ -356,8 +450,13 @@ def main() -> None:
     parser.add_argument("--warmup", type=int, default=30, help="untimed runs of each first")
     parser.add_argument("--postgres", metavar="URL", help="run against PostgreSQL (a fresh schema)")
     parser.add_argument("--explain", action="store_true", help="print the plan of query B")
-    parser.add_argument("--profile", type=int, default=0, metavar="N",
-                        help="then profile N more calls of A with cProfile")
+    parser.add_argument(
+        "--profile",
+        type=int,
+        default=0,
+        metavar="N",
+        help="then profile N more calls of A with cProfile",
+    )
     args = parser.parse_args()
     if args.reps < 2:
         parser.error("--reps must be at least 2")

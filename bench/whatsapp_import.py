@@ -52,11 +52,15 @@ GOAL_SECONDS = 2.0
 THERAPIST = "Asha Rao"
 CLIENT = "Priya Sharma"
 START = datetime(2020, 4, 1, 9, 0)
-WORDS = ("ok thanks see you then can we move the session to tomorrow evening is the link working "
-         "sorry running late I will be there in ten minutes feeling better today the homework was "
-         "hard but I tried payment done via UPI please check haan ji theek hai kal milte hain").split()
-NOTICE = ("Messages and calls are end-to-end encrypted. No one outside of this chat, not even "
-          "WhatsApp, can read or listen to them. Tap to learn more.")
+WORDS = (
+    "ok thanks see you then can we move the session to tomorrow evening is the link working "
+    "sorry running late I will be there in ten minutes feeling better today the homework was "
+    "hard but I tried payment done via UPI please check haan ji theek hai kal milte hain"
+).split()
+NOTICE = (
+    "Messages and calls are end-to-end encrypted. No one outside of this chat, not even "
+    "WhatsApp, can read or listen to them. Tap to learn more."
+)
 
 
 def generate(lines: int, seed: int = 7) -> str:
@@ -71,14 +75,23 @@ def generate(lines: int, seed: int = 7) -> str:
     while len(out) < lines:
         quiet = 0.4 if day.weekday() == 6 else 1.0  # fewer on Sundays, some all the same
         count = int(rng.expovariate(1 / (per_day * quiet)) + 0.5)
-        minutes = sorted(rng.choices(hours, weights)[0] * 60 + rng.randrange(60) for _ in range(count))
+        minutes = sorted(
+            rng.choices(hours, weights)[0] * 60 + rng.randrange(60) for _ in range(count)
+        )
         for minute in minutes:
             stamp = day.replace(hour=minute // 60, minute=minute % 60)
             head = f"{stamp:%d/%m/%Y}, {stamp:%H:%M} - "
             roll = rng.random()
             if roll < 0.004:
-                out.append(head + rng.choice(["Your security code with Priya Sharma changed. Tap to learn more.",
-                                              "You deleted this message"]))
+                out.append(
+                    head
+                    + rng.choice(
+                        [
+                            "Your security code with Priya Sharma changed. Tap to learn more.",
+                            "You deleted this message",
+                        ]
+                    )
+                )
                 continue
             sender = CLIENT if rng.random() < 0.6 else THERAPIST
             if roll < 0.08:
@@ -108,16 +121,26 @@ def fresh_database(folder: Path, rep: int, postgres: str | None = None):
         schema = f"bench_wa_{secrets.token_hex(4)}"
         with admin.begin() as conn:
             conn.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
-        url = make_url(db.normalize_url(postgres)).update_query_dict({"options": f"-csearch_path={schema},public"})
+        url = make_url(db.normalize_url(postgres)).update_query_dict(
+            {"options": f"-csearch_path={schema},public"}
+        )
         engine = db.make_engine(url.render_as_string(hide_password=False))
     else:
         engine = db.make_engine(f"sqlite:///{folder / f'import-{rep}.db'}")
     SQLModel.metadata.create_all(engine)
     db.set_engine(engine)
-    owner = db.call(practice.create_practice, practice_name="Bench Practice", timezone="Asia/Kolkata",
-                    owner_name=THERAPIST, email=f"owner{rep}@example.com", password="Calm-Harbour-Tea-42")
+    owner = db.call(
+        practice.create_practice,
+        practice_name="Bench Practice",
+        timezone="Asia/Kolkata",
+        owner_name=THERAPIST,
+        email=f"owner{rep}@example.com",
+        password="Calm-Harbour-Tea-42",
+    )
     actor = auth.actor_for(owner)
-    client_id = db.call(clients.add_client, actor, clients.ClientForm(name=CLIENT, email=f"priya{rep}@example.com"))
+    client_id = db.call(
+        clients.add_client, actor, clients.ClientForm(name=CLIENT, email=f"priya{rep}@example.com")
+    )
 
     def drop() -> None:
         db.set_engine(None)
@@ -140,7 +163,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--lines", type=int, default=100_000)
     parser.add_argument("--reps", type=int, default=5)
-    parser.add_argument("--postgres", metavar="URL", help="import into PostgreSQL (a fresh schema each time)")
+    parser.add_argument(
+        "--postgres", metavar="URL", help="import into PostgreSQL (a fresh schema each time)"
+    )
     parser.add_argument("--profile", action="store_true")
     args = parser.parse_args()
     reps = max(args.reps, 5)
@@ -155,10 +180,14 @@ def main() -> None:
         text = whatsapp_export.read_upload(path.name, data)
         chat = whatsapp_export.parse(text)
         first, last = chat.messages[0].timestamp, chat.messages[-1].timestamp
-        print(f"export: {len(text.splitlines()):,} lines, {len(data) / 1e6:.1f} MB, {len(chat.messages):,} messages, "
-              f"{chat.system_lines} notices, {first:%d %b %Y} – {last:%d %b %Y}")
+        print(
+            f"export: {len(text.splitlines()):,} lines, {len(data) / 1e6:.1f} MB, {len(chat.messages):,} messages, "
+            f"{chat.system_lines} notices, {first:%d %b %Y} – {last:%d %b %Y}"
+        )
         where = "PostgreSQL, fresh schema" if args.postgres else "SQLite temp file"
-        print(f"python {platform.python_version()} on {platform.machine()}, {where}, {reps} repetitions")
+        print(
+            f"python {platform.python_version()} on {platform.machine()}, {where}, {reps} repetitions"
+        )
 
         bare_times, parse_times, import_times = [], [], []
         results = []
@@ -166,8 +195,11 @@ def main() -> None:
             t_bare, _ = timed(lambda: bare_pass(text))
             t_parse, _ = timed(lambda: whatsapp_export.parse(text))
             actor, client_id, drop = fresh_database(folder, rep, args.postgres)
-            t_import, result = timed(lambda a=actor, c=client_id: db.call(
-                contact_log.import_whatsapp, a, c, path.name, data, THERAPIST))
+            t_import, result = timed(
+                lambda a=actor, c=client_id: db.call(
+                    contact_log.import_whatsapp, a, c, path.name, data, THERAPIST
+                )
+            )
             drop()
             if rep:
                 bare_times.append(t_bare)
@@ -189,13 +221,19 @@ def main() -> None:
     assert all(r.added == len(chat.messages) and r.skipped == 0 for r in results), results
     bare, parsed, imported = (statistics.median(t) for t in (bare_times, parse_times, import_times))
     print(f"{'':34}{'median':>10}{'min':>10}{'max':>10}{'× bare':>10}")
-    for label, times, median in (("C. bare pass over the lines", bare_times, bare),
-                                 ("A. whatsapp_export.parse", parse_times, parsed),
-                                 ("B. contact_log.import_whatsapp", import_times, imported)):
-        print(f"{label:34}{median * 1000:>8.0f}ms{min(times) * 1000:>8.0f}ms{max(times) * 1000:>8.0f}ms"
-              f"{median / bare:>9.1f}×")
-    print(f"import: {results[0].added:,} records added; "
-          f"{imported / len(chat.messages) * 1e6:.1f} µs per message")
+    for label, times, median in (
+        ("C. bare pass over the lines", bare_times, bare),
+        ("A. whatsapp_export.parse", parse_times, parsed),
+        ("B. contact_log.import_whatsapp", import_times, imported),
+    ):
+        print(
+            f"{label:34}{median * 1000:>8.0f}ms{min(times) * 1000:>8.0f}ms{max(times) * 1000:>8.0f}ms"
+            f"{median / bare:>9.1f}×"
+        )
+    print(
+        f"import: {results[0].added:,} records added; "
+        f"{imported / len(chat.messages) * 1e6:.1f} µs per message"
+    )
     verdict = "met" if imported < GOAL_SECONDS else "MISSED"
     print(f"goal: import under {GOAL_SECONDS:.0f} s — {verdict} ({imported:.2f} s)")
     sys.exit(0 if imported < GOAL_SECONDS else 1)

@@ -43,7 +43,9 @@ def _sqlite_begin(connection: Any) -> None:
     # check-then-write (an overlap check before a booking, a claim before a send) cannot interleave
     # with another writer, and no transaction fails later on a stale snapshot. Transactions here
     # are short; `read_only` scopes start DEFERRED and never block writers.
-    mode = "DEFERRED" if connection.get_execution_options().get("practipal_read_only") else "IMMEDIATE"
+    mode = (
+        "DEFERRED" if connection.get_execution_options().get("practipal_read_only") else "IMMEDIATE"
+    )
     connection.exec_driver_sql(f"BEGIN {mode}")
 
 
@@ -109,4 +111,3 @@ async def aread(fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
 async def acall(fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
     """Run a service in a worker thread so the event loop never waits on the database."""
     return await asyncio.to_thread(call, fn, *args, **kwargs)
-

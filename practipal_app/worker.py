@@ -47,7 +47,9 @@ def _claimable(now: datetime):
     )
 
 
-def claim(session: Session, worker: str, limit: int, lease: timedelta, now: datetime) -> list[Outgoing]:
+def claim(
+    session: Session, worker: str, limit: int, lease: timedelta, now: datetime
+) -> list[Outgoing]:
     """Take up to `limit` due rows for this worker. A row another worker took first is skipped."""
     # Look a little further than `limit`, so losing a race to another worker still finds work.
     ids = session.exec(
@@ -60,22 +62,37 @@ def claim(session: Session, worker: str, limit: int, lease: timedelta, now: date
         result = session.exec(
             update(OutboxEmail)
             .where(OutboxEmail.id == row_id, _claimable(now))
-            .values(status=OutboxStatus.SENDING, claimed_by=worker, claimed_until=now + lease,
-                    attempts=OutboxEmail.attempts + 1)
+            .values(
+                status=OutboxStatus.SENDING,
+                claimed_by=worker,
+                claimed_until=now + lease,
+                attempts=OutboxEmail.attempts + 1,
+            )
         )
         if result.rowcount == 1:
             row = session.get(OutboxEmail, row_id)
             session.refresh(row)
-            claimed.append(Outgoing(row.id, row.idempotency_key, row.to_address, row.subject, row.body_text,
-                                    tuple(row.attachments or ())))
+            claimed.append(
+                Outgoing(
+                    row.id,
+                    row.idempotency_key,
+                    row.to_address,
+                    row.subject,
+                    row.body_text,
+                    tuple(row.attachments or ()),
+                )
+            )
     return claimed
 
 
 def _finish(session: Session, row_id: int, worker: str, **values: object) -> bool:
     result = session.exec(
         update(OutboxEmail)
-        .where(OutboxEmail.id == row_id, OutboxEmail.claimed_by == worker,
-               OutboxEmail.status == OutboxStatus.SENDING)
+        .where(
+            OutboxEmail.id == row_id,
+            OutboxEmail.claimed_by == worker,
+            OutboxEmail.status == OutboxStatus.SENDING,
+        )
         .values(claimed_by="", claimed_until=None, **values)
     )
     return result.rowcount == 1
@@ -89,19 +106,37 @@ def mark_failed(session: Session, row_id: int, worker: str, reason: str) -> bool
     return _finish(session, row_id, worker, status=OutboxStatus.FAILED, last_error=reason[:500])
 
 
-def mark_retry(session: Session, row_id: int, worker: str, reason: str, now: datetime,
-               base: timedelta = BASE_BACKOFF) -> bool:
+def mark_retry(
+    session: Session,
+    row_id: int,
+    worker: str,
+    reason: str,
+    now: datetime,
+    base: timedelta = BASE_BACKOFF,
+) -> bool:
     row = session.get(OutboxEmail, row_id)
     if row is None:
         return False
     if row.attempts >= MAX_ATTEMPTS:
-        return mark_failed(session, row_id, worker, f"gave up after {row.attempts} attempts: {reason}")
-    return _finish(session, row_id, worker, status=OutboxStatus.PENDING, last_error=reason[:500],
-                   next_attempt_at=now + backoff(row.attempts, base))
+        return mark_failed(
+            session, row_id, worker, f"gave up after {row.attempts} attempts: {reason}"
+        )
+    return _finish(
+        session,
+        row_id,
+        worker,
+        status=OutboxStatus.PENDING,
+        last_error=reason[:500],
+        next_attempt_at=now + backoff(row.attempts, base),
+    )
 
 
 async def deliver_due(
-    settings: Settings, worker: str, *, limit: int = 20, lease: timedelta = timedelta(minutes=5),
+    settings: Settings,
+    worker: str,
+    *,
+    limit: int = 20,
+    lease: timedelta = timedelta(minutes=5),
     base_backoff: timedelta = BASE_BACKOFF,
 ) -> int:
     """Send up to `limit` due emails. Returns how many were sent.
@@ -121,7 +156,9 @@ async def deliver_due(
             await asyncio.to_thread(db.call, mark_failed, mail.id, worker, str(exc))
             log.warning("outbox %s failed for good: %s", mail.id, exc)
         except TemporaryFailure as exc:
-            await asyncio.to_thread(db.call, mark_retry, mail.id, worker, str(exc), utcnow(), base_backoff)
+            await asyncio.to_thread(
+                db.call, mark_retry, mail.id, worker, str(exc), utcnow(), base_backoff
+            )
             log.info("outbox %s will be retried: %s", mail.id, exc)
         else:
             # Recorded at once, so a crash before the next email cannot resend this one.
@@ -131,13 +168,19 @@ async def deliver_due(
 
 
 async def run_forever(
-    settings: Settings | None = None, *, poll_seconds: float = 5.0, lease: timedelta = timedelta(minutes=5),
-    base_backoff: timedelta = BASE_BACKOFF, stop: asyncio.Event | None = None,
+    settings: Settings | None = None,
+    *,
+    poll_seconds: float = 5.0,
+    lease: timedelta = timedelta(minutes=5),
+    base_backoff: timedelta = BASE_BACKOFF,
+    stop: asyncio.Event | None = None,
 ) -> None:
     """Poll the outbox until stopped. Without SMTP settings mail stays in the outbox."""
     settings = settings or get_settings()
     if not settings.smtp_configured:
-        log.info("No SMTP server configured: email stays in the outbox (owner: /app/settings/outbox).")
+        log.info(
+            "No SMTP server configured: email stays in the outbox (owner: /app/settings/outbox)."
+        )
         return
     worker = worker_name()
     stop = stop or asyncio.Event()
@@ -145,7 +188,9 @@ async def run_forever(
         for scheduled in (reminders.enqueue_due, message_digest.enqueue_digests):
             try:
                 await asyncio.to_thread(db.call, scheduled, utcnow(), settings.base_url)
-            except Exception:  # a failed pass is retried on the next poll; keys keep it from doubling
+            except (
+                Exception
+            ):  # a failed pass is retried on the next poll; keys keep it from doubling
                 log.exception("%s failed", scheduled.__name__)
         try:
             await deliver_due(settings, worker, lease=lease, base_backoff=base_backoff)

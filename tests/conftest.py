@@ -128,8 +128,12 @@ def engine(database: Database) -> Engine:
 def owner(engine: Engine) -> User:
     """The practice and its owner, created through first-run setup."""
     return db.call(
-        practice.create_practice, practice_name=PRACTICE_NAME, timezone="Asia/Kolkata",
-        owner_name=OWNER_NAME, email=OWNER_EMAIL, password=OWNER_PASSWORD,
+        practice.create_practice,
+        practice_name=PRACTICE_NAME,
+        timezone="Asia/Kolkata",
+        owner_name=OWNER_NAME,
+        email=OWNER_EMAIL,
+        password=OWNER_PASSWORD,
     )
 
 
@@ -142,7 +146,11 @@ def owner_actor(owner: User) -> Actor:
 def therapist(owner: User) -> User:
     """A second therapist in the same practice."""
     return db.call(
-        practice.add_staff, owner.practice_id, THERAPIST_NAME, THERAPIST_EMAIL, Role.THERAPIST,
+        practice.add_staff,
+        owner.practice_id,
+        THERAPIST_NAME,
+        THERAPIST_EMAIL,
+        Role.THERAPIST,
         THERAPIST_PASSWORD,
     )
 
@@ -157,7 +165,9 @@ def add_client(engine: Engine) -> Callable[..., int]:
     """add_client(actor, name=..., email=..., **form fields) -> the new client's id."""
     numbers = itertools.count(1)
 
-    def add(actor: Actor, name: str | None = None, email: str | None = None, **fields: object) -> int:
+    def add(
+        actor: Actor, name: str | None = None, email: str | None = None, **fields: object
+    ) -> int:
         n = next(numbers)
         form = clients.ClientForm(
             name=name or f"Client {n:02d}", email=email or f"client{n:02d}@example.com", **fields
@@ -181,7 +191,9 @@ def user_by_email(engine: Engine) -> Callable[[str], User]:
 
 
 def _outbox_rows(session, kind: str) -> list[OutboxEmail]:
-    return list(session.exec(select(OutboxEmail).where(OutboxEmail.kind == kind).order_by(OutboxEmail.id)))
+    return list(
+        session.exec(select(OutboxEmail).where(OutboxEmail.kind == kind).order_by(OutboxEmail.id))
+    )
 
 
 @pytest.fixture
@@ -198,7 +210,9 @@ def emailed_tokens(outbox) -> Callable[[str], list[str]]:
     def tokens(kind: str) -> list[str]:
         found = []
         for row in outbox(kind):
-            match = re.search(rf"{re.escape(BASE_URL)}/{paths[kind]}/([A-Za-z0-9_-]+)", row.body_text)
+            match = re.search(
+                rf"{re.escape(BASE_URL)}/{paths[kind]}/([A-Za-z0-9_-]+)", row.body_text
+            )
             assert match, row.body_text
             found.append(match.group(1))
         return found

@@ -34,8 +34,12 @@ from practipal_app.models.base import UTCDateTime
 PORTAL_KINDS = ("client", "therapist")  # automatic notes are not messages anyone wrote
 IMPORTED = "whatsapp_import"  # the other channels of contact records are logged by the therapist
 # The statuses counted as cancellations, in the order the page shows them.
-CANCELLATIONS = (AppointmentStatus.CANCELLED_BY_CLIENT, AppointmentStatus.LATE_CANCELLED,
-                 AppointmentStatus.NO_SHOW, AppointmentStatus.CANCELLED_BY_THERAPIST)
+CANCELLATIONS = (
+    AppointmentStatus.CANCELLED_BY_CLIENT,
+    AppointmentStatus.LATE_CANCELLED,
+    AppointmentStatus.NO_SHOW,
+    AppointmentStatus.CANCELLED_BY_THERAPIST,
+)
 
 
 @dataclass(frozen=True)
@@ -95,8 +99,10 @@ class Local:
         text = [f"{minutes:+d} minutes" for _, minutes in segments]
         if len(segments) == 1:
             return sa.literal(text[0])
-        whens = [(column < sa.literal(until, UTCDateTime()), label)
-                 for (until, _), label in zip(segments[:-1], text, strict=False)]
+        whens = [
+            (column < sa.literal(until, UTCDateTime()), label)
+            for (until, _), label in zip(segments[:-1], text, strict=False)
+        ]
         return sa.case(*whens, else_=sa.literal(text[-1]))
 
     def _zoned(self, column):
@@ -138,28 +144,52 @@ def sessions_by_week(session: Session, therapist_ids: Sequence[int], window: Win
     """(therapist_id, week, sessions, whole minutes) for sessions that hold the therapist's time."""
     local = Local(session, window)
     week = local.week(Appointment.starts_at)
-    return list(session.exec(
-        select(Appointment.therapist_id, week, func.count(),
-               sa.cast(func.round(func.sum(local.minutes_between(Appointment.starts_at, Appointment.ends_at))),
-                       sa.Integer))
-        .where(col(Appointment.therapist_id).in_(therapist_ids), _within(Appointment.starts_at, window),
-               col(Appointment.status).in_([str(s) for s in ACTIVE_STATUSES]))
-        .group_by(Appointment.therapist_id, week)
-    ).all())
+    return list(
+        session.exec(
+            select(
+                Appointment.therapist_id,
+                week,
+                func.count(),
+                sa.cast(
+                    func.round(
+                        func.sum(local.minutes_between(Appointment.starts_at, Appointment.ends_at))
+                    ),
+                    sa.Integer,
+                ),
+            )
+            .where(
+                col(Appointment.therapist_id).in_(therapist_ids),
+                _within(Appointment.starts_at, window),
+                col(Appointment.status).in_([str(s) for s in ACTIVE_STATUSES]),
+            )
+            .group_by(Appointment.therapist_id, week)
+        ).all()
+    )
 
 
 def portal_by_week(session: Session, therapist_ids: Sequence[int], window: Window) -> list[tuple]:
     """(therapist_id, week, messages, from clients, from clients after hours, replies) in the portal."""
     week = Local(session, window).week(Message.created_at)
     from_client = Message.kind == "client"
-    return list(session.exec(
-        select(MessageThread.therapist_id, week, func.count(), _count_if(from_client),
-               _count_if(sa.and_(from_client, Message.after_hours)), _count_if(Message.kind == "therapist"))
-        .join(MessageThread, MessageThread.id == Message.thread_id)
-        .where(col(MessageThread.therapist_id).in_(therapist_ids), col(Message.kind).in_(PORTAL_KINDS),
-               _within(Message.created_at, window))
-        .group_by(MessageThread.therapist_id, week)
-    ).all())
+    return list(
+        session.exec(
+            select(
+                MessageThread.therapist_id,
+                week,
+                func.count(),
+                _count_if(from_client),
+                _count_if(sa.and_(from_client, Message.after_hours)),
+                _count_if(Message.kind == "therapist"),
+            )
+            .join(MessageThread, MessageThread.id == Message.thread_id)
+            .where(
+                col(MessageThread.therapist_id).in_(therapist_ids),
+                col(Message.kind).in_(PORTAL_KINDS),
+                _within(Message.created_at, window),
+            )
+            .group_by(MessageThread.therapist_id, week)
+        ).all()
+    )
 
 
 def contacts_by_week(session: Session, therapist_ids: Sequence[int], window: Window) -> list[tuple]:
@@ -167,35 +197,58 @@ def contacts_by_week(session: Session, therapist_ids: Sequence[int], window: Win
     replies) for contact outside the portal."""
     week = Local(session, window).week(ContactRecord.at)
     incoming = ContactRecord.direction == "in"
-    return list(session.exec(
-        select(ContactRecord.therapist_id, week, _count_if(ContactRecord.channel == IMPORTED),
-               _count_if(ContactRecord.channel != IMPORTED), _count_if(incoming),
-               _count_if(sa.and_(incoming, ContactRecord.after_hours)), _count_if(ContactRecord.direction == "out"))
-        .where(col(ContactRecord.therapist_id).in_(therapist_ids), _within(ContactRecord.at, window))
-        .group_by(ContactRecord.therapist_id, week)
-    ).all())
+    return list(
+        session.exec(
+            select(
+                ContactRecord.therapist_id,
+                week,
+                _count_if(ContactRecord.channel == IMPORTED),
+                _count_if(ContactRecord.channel != IMPORTED),
+                _count_if(incoming),
+                _count_if(sa.and_(incoming, ContactRecord.after_hours)),
+                _count_if(ContactRecord.direction == "out"),
+            )
+            .where(
+                col(ContactRecord.therapist_id).in_(therapist_ids),
+                _within(ContactRecord.at, window),
+            )
+            .group_by(ContactRecord.therapist_id, week)
+        ).all()
+    )
 
 
 def cancellations_by_month(session: Session, therapist_id: int, window: Window) -> list[tuple]:
     """(month 'YYYY-MM', one count per status of CANCELLATIONS, in that order)."""
     month = Local(session, window).month(Appointment.starts_at)
-    return list(session.exec(
-        select(month, *[_count_if(Appointment.status == str(status)) for status in CANCELLATIONS])
-        .where(Appointment.therapist_id == therapist_id, _within(Appointment.starts_at, window),
-               col(Appointment.status).in_([str(s) for s in CANCELLATIONS]))
-        .group_by(month)
-    ).all())
+    return list(
+        session.exec(
+            select(
+                month, *[_count_if(Appointment.status == str(status)) for status in CANCELLATIONS]
+            )
+            .where(
+                Appointment.therapist_id == therapist_id,
+                _within(Appointment.starts_at, window),
+                col(Appointment.status).in_([str(s) for s in CANCELLATIONS]),
+            )
+            .group_by(month)
+        ).all()
+    )
 
 
 def held_by_day(session: Session, therapist_id: int, window: Window) -> list[tuple]:
     """(day, sessions held) for days with a completed session."""
     day = Local(session, window).day(Appointment.starts_at)
-    return list(session.exec(
-        select(day, func.count())
-        .where(Appointment.therapist_id == therapist_id, Appointment.status == AppointmentStatus.COMPLETED,
-               _within(Appointment.starts_at, window))
-        .group_by(day)
-    ).all())
+    return list(
+        session.exec(
+            select(day, func.count())
+            .where(
+                Appointment.therapist_id == therapist_id,
+                Appointment.status == AppointmentStatus.COMPLETED,
+                _within(Appointment.starts_at, window),
+            )
+            .group_by(day)
+        ).all()
+    )
 
 
 def replies_by_day(session: Session, therapist_id: int, window: Window) -> list[tuple]:
@@ -206,40 +259,59 @@ def replies_by_day(session: Session, therapist_id: int, window: Window) -> list[
     portal = (
         select(portal_day, func.count())
         .join(MessageThread, MessageThread.id == Message.thread_id)
-        .where(MessageThread.therapist_id == therapist_id, Message.kind == "therapist",
-               _within(Message.created_at, window))
+        .where(
+            MessageThread.therapist_id == therapist_id,
+            Message.kind == "therapist",
+            _within(Message.created_at, window),
+        )
         .group_by(portal_day)
     )
     outside = (
         select(outside_day, func.count())
-        .where(ContactRecord.therapist_id == therapist_id, ContactRecord.direction == "out",
-               _within(ContactRecord.at, window))
+        .where(
+            ContactRecord.therapist_id == therapist_id,
+            ContactRecord.direction == "out",
+            _within(ContactRecord.at, window),
+        )
         .group_by(outside_day)
     )
-    return ([(d, "portal", n) for d, n in session.exec(portal).all()]
-            + [(d, "outside", n) for d, n in session.exec(outside).all()])
+    return [(d, "portal", n) for d, n in session.exec(portal).all()] + [
+        (d, "outside", n) for d, n in session.exec(outside).all()
+    ]
 
 
 def energy(session: Session, therapist_id: int, window: Window) -> list[tuple]:
     """(week_start, level, note)."""
-    return list(session.exec(
-        select(EnergyCheckIn.week_start, EnergyCheckIn.level, EnergyCheckIn.note)
-        .where(EnergyCheckIn.therapist_id == therapist_id, EnergyCheckIn.week_start >= window.start,
-               EnergyCheckIn.week_start < window.end)
-        .order_by(EnergyCheckIn.week_start)
-    ).all())
+    return list(
+        session.exec(
+            select(EnergyCheckIn.week_start, EnergyCheckIn.level, EnergyCheckIn.note)
+            .where(
+                EnergyCheckIn.therapist_id == therapist_id,
+                EnergyCheckIn.week_start >= window.start,
+                EnergyCheckIn.week_start < window.end,
+            )
+            .order_by(EnergyCheckIn.week_start)
+        ).all()
+    )
 
 
 def leave(session: Session, therapist_id: int, window: Window) -> list[tuple[datetime, datetime]]:
-    return [tuple(r) for r in session.exec(
-        select(TimeOff.starts_at, TimeOff.ends_at)
-        .where(TimeOff.therapist_id == therapist_id, TimeOff.ends_at > window.start_utc,
-               TimeOff.starts_at < window.end_utc)
-    ).all()]
+    return [
+        tuple(r)
+        for r in session.exec(
+            select(TimeOff.starts_at, TimeOff.ends_at).where(
+                TimeOff.therapist_id == therapist_id,
+                TimeOff.ends_at > window.start_utc,
+                TimeOff.starts_at < window.end_utc,
+            )
+        ).all()
+    ]
 
 
 def first_acceptance(session: Session, therapist_id: int) -> datetime | None:
     """When the therapist's first client accepted a portal invite."""
     return session.exec(
-        select(func.min(ClientProfile.accepted_at)).where(ClientProfile.therapist_id == therapist_id)
+        select(func.min(ClientProfile.accepted_at)).where(
+            ClientProfile.therapist_id == therapist_id
+        )
     ).one()

@@ -37,9 +37,13 @@ WEEKLY_TABLE = [
     ("energy", "energy", "Energy"),
 ]
 TEAM_TABLE = [
-    ("sessions", "sessions"), ("weekly_cap", "weekly_cap"), ("hours_in_session", "hours_in_session"),
-    ("portal_messages", "portal_messages"), ("outside_messages", "messages_outside_portal"),
-    ("after_hours_share", "after_hours_percent"), ("replies", "replies"),
+    ("sessions", "sessions"),
+    ("weekly_cap", "weekly_cap"),
+    ("hours_in_session", "hours_in_session"),
+    ("portal_messages", "portal_messages"),
+    ("outside_messages", "messages_outside_portal"),
+    ("after_hours_share", "after_hours_percent"),
+    ("replies", "replies"),
 ]
 
 
@@ -144,9 +148,12 @@ def range_label(first: date, last: date) -> str:
 
 
 def input_values(found: InsightInputs) -> InputValues:
-    return InputValues(str(found.minutes_per_reply), str(found.minutes_per_message),
-                       str(found.minutes_per_interruption),
-                       found.adoption_date.isoformat() if found.adoption_date else "")
+    return InputValues(
+        str(found.minutes_per_reply),
+        str(found.minutes_per_message),
+        str(found.minutes_per_interruption),
+        found.adoption_date.isoformat() if found.adoption_date else "",
+    )
 
 
 def typed_input_values(form: dict) -> InputValues:
@@ -170,9 +177,13 @@ def _cell(column: str, value) -> str:
 
 def weekly_rows(d: Dashboard) -> list[WeekRow]:
     """The table under the charts: one row per week, the CSV's rows in the same words."""
-    return [WeekRow(week=f"{week:%Y-%m-%d}",
-                    **{header: _cell(column, values[column]) for column, header, _ in WEEKLY_TABLE})
-            for week, values in d.weekly.iterrows()]
+    return [
+        WeekRow(
+            week=f"{week:%Y-%m-%d}",
+            **{header: _cell(column, values[column]) for column, header, _ in WEEKLY_TABLE},
+        )
+        for week, values in d.weekly.iterrows()
+    ]
 
 
 def _csv(rows: list[dict[str, str]]) -> str:
@@ -190,9 +201,14 @@ def weekly_csv(d: Dashboard) -> str:
 
 def team_rows(t: Team) -> list[dict[str, str]]:
     """One row per therapist and week: counts only."""
-    return [{"therapist": t.names[therapist_id], "week": f"{week:%Y-%m-%d}",
-             **{header: _cell(column, values[column]) for column, header in TEAM_TABLE}}
-            for (therapist_id, week), values in t.weekly.iterrows()]
+    return [
+        {
+            "therapist": t.names[therapist_id],
+            "week": f"{week:%Y-%m-%d}",
+            **{header: _cell(column, values[column]) for column, header in TEAM_TABLE},
+        }
+        for (therapist_id, week), values in t.weekly.iterrows()
+    ]
 
 
 def team_csv(t: Team) -> str:
@@ -205,17 +221,19 @@ def team_summary(t: Team) -> list[TeamSummaryRow]:
     for therapist_id, name in t.names.items():
         mine = t.weekly.xs(therapist_id, level="therapist_id")
         incoming = int(mine["incoming"].sum())
-        rows.append(TeamSummaryRow(
-            name=name,
-            sessions=_number(mine["sessions"].mean(), 1),
-            over_cap=f"{int((mine['sessions'] > mine['weekly_cap']).sum())} of {len(mine)}",
-            hours=_number(mine["hours_in_session"].mean(), 1),
-            portal=_number(mine["portal_messages"].mean(), 1),
-            outside=_number(mine["outside_messages"].mean(), 1),
-            after_hours=_number(100 * mine["after_hours"].sum() / incoming if incoming else 0)
-            + "%",
-            replies=_number(mine["replies"].mean(), 1),
-        ))
+        rows.append(
+            TeamSummaryRow(
+                name=name,
+                sessions=_number(mine["sessions"].mean(), 1),
+                over_cap=f"{int((mine['sessions'] > mine['weekly_cap']).sum())} of {len(mine)}",
+                hours=_number(mine["hours_in_session"].mean(), 1),
+                portal=_number(mine["portal_messages"].mean(), 1),
+                outside=_number(mine["outside_messages"].mean(), 1),
+                after_hours=_number(100 * mine["after_hours"].sum() / incoming if incoming else 0)
+                + "%",
+                replies=_number(mine["replies"].mean(), 1),
+            )
+        )
     return rows
 
 
@@ -233,74 +251,96 @@ def _duration(minutes: float) -> str:
 def load_text(d: Dashboard) -> str:
     w = d.weekly
     over = int((w["sessions"] > w["weekly_cap"]).sum())
-    return (f"{w['sessions'].mean():.1f} sessions a week on average, {w['hours_in_session'].mean():.1f} hours in "
-            f"session. Above your weekly cap in {over} of {_plural(len(w), 'week')}.")
+    return (
+        f"{w['sessions'].mean():.1f} sessions a week on average, {w['hours_in_session'].mean():.1f} hours in "
+        f"session. Above your weekly cap in {over} of {_plural(len(w), 'week')}."
+    )
 
 
 def adoption_text(d: Dashboard) -> str:
     a = d.adoption
     if a is None:
-        return ("No portal start yet: it is marked when your first client accepts an invite, or on a date you "
-                "set under Time reclaimed.")
+        return (
+            "No portal start yet: it is marked when your first client accepts an invite, or on a date you "
+            "set under Time reclaimed."
+        )
     source = "the date you set" if a.chosen else "your first client accepted an invite"
     text = f"Portal in use since {date_label(a.day)} ({source}). "
     if a.weeks_after == 0:
         return text + "The weeks after it have not passed yet, so there is no change to show."
-    return text + (f"Messages outside the portal: a median of {_number(a.outside_before)} a week in the "
-                   f"{a.weeks_before} weeks before, {_number(a.outside_after)} in the {a.weeks_after} weeks after. "
-                   f"All messages: {_number(a.all_before)} a week before, {_number(a.all_after)} after.")
+    return text + (
+        f"Messages outside the portal: a median of {_number(a.outside_before)} a week in the "
+        f"{a.weeks_before} weeks before, {_number(a.outside_after)} in the {a.weeks_after} weeks after. "
+        f"All messages: {_number(a.all_before)} a week before, {_number(a.all_after)} after."
+    )
 
 
 def after_hours_text(d: Dashboard) -> str:
     incoming, late = int(d.weekly["incoming"].sum()), int(d.weekly["after_hours"].sum())
     if not incoming:
         return "No messages from clients in these weeks."
-    return (f"{late / incoming:.0%} of the {incoming} messages clients sent arrived outside your working hours "
-            f"({format_days(list(d.working_days))}, your weekly hours), in the practice's time zone.")
+    return (
+        f"{late / incoming:.0%} of the {incoming} messages clients sent arrived outside your working hours "
+        f"({format_days(list(d.working_days))}, your weekly hours), in the practice's time zone."
+    )
 
 
 def replies_text(d: Dashboard) -> str:
     replies = int(d.weekly["replies"].sum())
-    return (f"{replies} {'reply' if replies == 1 else 'replies'} sent in these weeks: about "
-            f"{_duration(d.weekly['minutes_on_messages'].sum())} at {d.settings.minutes_per_reply} min a reply.")
+    return (
+        f"{replies} {'reply' if replies == 1 else 'replies'} sent in these weeks: about "
+        f"{_duration(d.weekly['minutes_on_messages'].sum())} at {d.settings.minutes_per_reply} min a reply."
+    )
 
 
 def reclaimed_formula(d: Dashboard) -> tuple[str, str]:
     """(the formula in words, the formula with this range's numbers)."""
-    words = ("Time reclaimed a week = (messages outside the portal a week before the portal − in a week since) × "
-             "minutes per message + (portal messages from clients − days you answered them) × minutes per "
-             "interruption")
+    words = (
+        "Time reclaimed a week = (messages outside the portal a week before the portal − in a week since) × "
+        "minutes per message + (portal messages from clients − days you answered them) × minutes per "
+        "interruption"
+    )
     r = d.reclaimed
     if r is None:
         return words, "Nothing to count yet: there is no portal start date."
     weeks = int(d.weekly["reclaimed_minutes"].notna().sum())
-    numbers = (f"Typical week (medians): ({_number(r.baseline)} − {_number(r.outside)}) × {r.minutes_per_message} min "
-               f"+ ({_number(r.portal_in)} − {_number(r.sittings)}) × {r.minutes_per_interruption} min "
-               f"= {_duration(r.typical_week)}.")
+    numbers = (
+        f"Typical week (medians): ({_number(r.baseline)} − {_number(r.outside)}) × {r.minutes_per_message} min "
+        f"+ ({_number(r.portal_in)} − {_number(r.sittings)}) × {r.minutes_per_interruption} min "
+        f"= {_duration(r.typical_week)}."
+    )
     if weeks:
-        numbers += (f" In the {_plural(weeks, 'week')} of this range since the portal started: "
-                    f"{_duration(d.weekly['reclaimed_minutes'].sum())} in all.")
+        numbers += (
+            f" In the {_plural(weeks, 'week')} of this range since the portal started: "
+            f"{_duration(d.weekly['reclaimed_minutes'].sum())} in all."
+        )
     return words, numbers
 
 
 def cancellations_text(d: Dashboard) -> str:
     totals = d.monthly.sum()
-    return (f"In these months: {totals['cancelled_by_client']} cancelled by clients, "
-            f"{totals['late_cancelled']} late cancellations, {_plural(int(totals['no_show']), 'no-show')}, "
-            f"{totals['cancelled_by_therapist']} cancelled by you.")
+    return (
+        f"In these months: {totals['cancelled_by_client']} cancelled by clients, "
+        f"{totals['late_cancelled']} late cancellations, {_plural(int(totals['no_show']), 'no-show')}, "
+        f"{totals['cancelled_by_therapist']} cancelled by you."
+    )
 
 
 def days_off_text(d: Dashboard) -> str:
     off = d.days_off
     if not off.longest_run:
         return "No sessions held and no messages answered in these weeks."
-    run = (f"Longest run of days with client work (a session held or a message answered) and no day off: "
-           f"{_plural(off.longest_run, 'day')} "
-           f"({date_label(off.run_start)} to {date_label(off.run_end)}). ")
+    run = (
+        f"Longest run of days with client work (a session held or a message answered) and no day off: "
+        f"{_plural(off.longest_run, 'day')} "
+        f"({date_label(off.run_start)} to {date_label(off.run_end)}). "
+    )
     if not off.sessions:
         return run + "No sessions on your days off."
-    return run + (f"{_plural(off.sessions, 'session')} held on days off (outside your charter's working days or "
-                  f"on leave), on {_plural(off.days, 'day')}.")
+    return run + (
+        f"{_plural(off.sessions, 'session')} held on days off (outside your charter's working days or "
+        f"on leave), on {_plural(off.days, 'day')}."
+    )
 
 
 def _link(r: float, load: str) -> str:
@@ -317,12 +357,16 @@ def _link(r: float, load: str) -> str:
 def energy_text(weekly: pd.DataFrame) -> str:
     rated = weekly.dropna(subset=["energy"])
     if len(rated) < 4:
-        return (f"You checked in on {_plural(len(rated), 'week')} of this range. After four check-ins this says how "
-                "your energy moves with your sessions and messages.")
+        return (
+            f"You checked in on {_plural(len(rated), 'week')} of this range. After four check-ins this says how "
+            "your energy moves with your sessions and messages."
+        )
     with_sessions = rated["energy"].corr(rated["sessions"].astype(float))
     with_messages = rated["energy"].corr(rated["messages"].astype(float))
-    return (f"Over the {len(rated)} weeks you checked in, your energy {_link(with_sessions, 'sessions')}, and "
-            f"{_link(with_messages, 'messages')}. Average energy: {rated['energy'].mean():.1f} of 5.")
+    return (
+        f"Over the {len(rated)} weeks you checked in, your energy {_link(with_sessions, 'sessions')}, and "
+        f"{_link(with_messages, 'messages')}. Average energy: {rated['energy'].mean():.1f} of 5."
+    )
 
 
 def dashboard_view(d: Dashboard) -> MyPage:

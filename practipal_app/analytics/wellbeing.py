@@ -18,7 +18,11 @@ from practipal_app.scheduling import slots
 
 ENERGY_LEVELS = {1: "Running on empty", 2: "Low", 3: "Okay", 4: "Good", 5: "Plenty"}
 NOTE_MAX = 500
-MINUTE_LIMITS = {"minutes_per_reply": (1, 120), "minutes_per_message": (1, 120), "minutes_per_interruption": (0, 60)}
+MINUTE_LIMITS = {
+    "minutes_per_reply": (1, 120),
+    "minutes_per_message": (1, 120),
+    "minutes_per_interruption": (0, 60),
+}
 
 
 @dataclass(frozen=True)
@@ -42,7 +46,11 @@ def _clinician(actor: Actor) -> None:
 
 
 def today(session: Session, actor: Actor, now: datetime | None = None) -> date:
-    return (now or utcnow()).astimezone(ZoneInfo(scheduling.practice_timezone(session, actor.practice_id))).date()
+    return (
+        (now or utcnow())
+        .astimezone(ZoneInfo(scheduling.practice_timezone(session, actor.practice_id)))
+        .date()
+    )
 
 
 def week_start(session: Session, actor: Actor, now: datetime | None = None) -> date:
@@ -53,8 +61,11 @@ def week_start(session: Session, actor: Actor, now: datetime | None = None) -> d
 def this_week(session: Session, actor: Actor, now: datetime | None = None) -> CheckIn:
     _clinician(actor)
     week = week_start(session, actor, now)
-    row = session.exec(select(EnergyCheckIn).where(EnergyCheckIn.therapist_id == actor.user_id,
-                                                   EnergyCheckIn.week_start == week)).first()
+    row = session.exec(
+        select(EnergyCheckIn).where(
+            EnergyCheckIn.therapist_id == actor.user_id, EnergyCheckIn.week_start == week
+        )
+    ).first()
     return CheckIn(week, row.level if row else None, row.note if row else "")
 
 
@@ -67,8 +78,9 @@ def energy_level(value: object) -> int:
     return int(text)
 
 
-def check_in(session: Session, actor: Actor, level: int | str, note: str = "",
-             now: datetime | None = None) -> CheckIn:
+def check_in(
+    session: Session, actor: Actor, level: int | str, note: str = "", now: datetime | None = None
+) -> CheckIn:
     """Answer (or change) this week's check-in."""
     _clinician(actor)
     level = energy_level(level)
@@ -77,8 +89,11 @@ def check_in(session: Session, actor: Actor, level: int | str, note: str = "",
         raise InvalidInput({"note": f"Keep the note under {NOTE_MAX} characters."})
     now = now or utcnow()
     week = week_start(session, actor, now)
-    row = session.exec(select(EnergyCheckIn).where(EnergyCheckIn.therapist_id == actor.user_id,
-                                                   EnergyCheckIn.week_start == week)).first()
+    row = session.exec(
+        select(EnergyCheckIn).where(
+            EnergyCheckIn.therapist_id == actor.user_id, EnergyCheckIn.week_start == week
+        )
+    ).first()
     row = row or EnergyCheckIn(therapist_id=actor.user_id, week_start=week, level=level)
     row.level, row.note, row.answered_at = level, note, now
     session.add(row)
@@ -88,8 +103,12 @@ def check_in(session: Session, actor: Actor, level: int | str, note: str = "",
 
 def inputs(session: Session, therapist_id: int) -> InsightInputs:
     row = session.get(InsightSettings, therapist_id) or InsightSettings(therapist_id=therapist_id)
-    return InsightInputs(row.minutes_per_reply, row.minutes_per_message, row.minutes_per_interruption,
-                         row.adoption_date)
+    return InsightInputs(
+        row.minutes_per_reply,
+        row.minutes_per_message,
+        row.minutes_per_interruption,
+        row.adoption_date,
+    )
 
 
 def _minutes(values: dict, name: str, errors: dict[str, str]) -> int:
@@ -117,12 +136,16 @@ def _adoption_date(text: str, errors: dict[str, str], latest: date) -> date | No
     return day
 
 
-def save_inputs(session: Session, actor: Actor, values: dict, now: datetime | None = None) -> InsightInputs:
+def save_inputs(
+    session: Session, actor: Actor, values: dict, now: datetime | None = None
+) -> InsightInputs:
     """values: the three minute fields as text, and 'adoption_date' as YYYY-MM-DD or '' (automatic)."""
     _clinician(actor)
     errors: dict[str, str] = {}
     minutes = {name: _minutes(values, name, errors) for name in MINUTE_LIMITS}
-    adoption = _adoption_date(str(values.get("adoption_date", "")), errors, today(session, actor, now))
+    adoption = _adoption_date(
+        str(values.get("adoption_date", "")), errors, today(session, actor, now)
+    )
     if errors:
         raise InvalidInput(errors)
     row = session.get(InsightSettings, actor.user_id) or InsightSettings(therapist_id=actor.user_id)

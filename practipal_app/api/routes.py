@@ -33,14 +33,23 @@ from practipal_app.notifications import outbox
 from practipal_app.people import auth
 from practipal_app.scheduling import feeds as calendar_feeds
 
-SESSION_COOKIE, INVITE_COOKIE, RESET_COOKIE = auth.SESSION_COOKIE, auth.INVITE_COOKIE, auth.RESET_COOKIE
+SESSION_COOKIE, INVITE_COOKIE, RESET_COOKIE = (
+    auth.SESSION_COOKIE,
+    auth.INVITE_COOKIE,
+    auth.RESET_COOKIE,
+)
 LINK_COOKIE_SECONDS = 3600
 _URL = re.compile(r"https?://[^\s<>\"']+")
 
 
 def _cookie_args(max_age: int) -> dict:
-    return {"httponly": True, "samesite": "lax", "secure": get_settings().cookie_secure, "path": "/",
-            "max_age": max_age}
+    return {
+        "httponly": True,
+        "samesite": "lax",
+        "secure": get_settings().cookie_secure,
+        "path": "/",
+        "max_age": max_age,
+    }
 
 
 def link_exchange(cookie_name: str, landing: str):
@@ -49,7 +58,9 @@ def link_exchange(cookie_name: str, landing: str):
 
     async def exchange(request: Request) -> RedirectResponse:
         response = RedirectResponse(landing, status_code=303)
-        response.set_cookie(cookie_name, request.path_params["token"][:100], **_cookie_args(LINK_COOKIE_SECONDS))
+        response.set_cookie(
+            cookie_name, request.path_params["token"][:100], **_cookie_args(LINK_COOKIE_SECONDS)
+        )
         response.headers["Cache-Control"] = "no-store"
         response.headers["Referrer-Policy"] = "no-referrer"
         return response
@@ -71,7 +82,9 @@ def fresh_tab(path: str) -> HTMLResponse:
         f"<script>sessionStorage.removeItem('token');window.location.replace({target});</script>"
         "</body></html>"
     )
-    return HTMLResponse(page, headers={"Cache-Control": "no-store", "Referrer-Policy": "no-referrer"})
+    return HTMLResponse(
+        page, headers={"Cache-Control": "no-store", "Referrer-Policy": "no-referrer"}
+    )
 
 
 async def complete_sign_in(request: Request) -> Response:
@@ -84,7 +97,9 @@ async def complete_sign_in(request: Request) -> Response:
     except LinkInvalid:
         return RedirectResponse("/login?expired=1", status_code=303)
     response = fresh_tab(next_path)
-    response.set_cookie(SESSION_COOKIE, token, **_cookie_args(int(auth.CLIENT_POLICY.absolute.total_seconds())))
+    response.set_cookie(
+        SESSION_COOKIE, token, **_cookie_args(int(auth.CLIENT_POLICY.absolute.total_seconds()))
+    )
     for used in (INVITE_COOKIE, RESET_COOKIE):
         response.delete_cookie(used, path="/")
     return response
@@ -103,7 +118,9 @@ async def health(_request: Request) -> JSONResponse:
 
     try:
         await asyncio.wait_for(db.acall(ping), timeout=5)
-    except Exception:  # any failure means unhealthy; the reason goes to the server log, not the client
+    except (
+        Exception
+    ):  # any failure means unhealthy; the reason goes to the server log, not the client
         return JSONResponse({"status": "error"}, status_code=503)
     return JSONResponse({"status": "ok"})
 
@@ -166,7 +183,9 @@ def _page(title: str, content: str) -> HTMLResponse:
         "<body style='font-family:system-ui,sans-serif;max-width:720px;margin:24px auto;padding:0 16px'>"
         f"{content}</body></html>"
     )
-    return HTMLResponse(page, headers={"Cache-Control": "no-store", "Referrer-Policy": "no-referrer"})
+    return HTMLResponse(
+        page, headers={"Cache-Control": "no-store", "Referrer-Policy": "no-referrer"}
+    )
 
 
 # Calendars ---------------------------------------------------------------------------------------
@@ -184,8 +203,11 @@ async def calendar_feed(request: Request) -> Response:
         ics = await db.acall(calendar_feeds.feed_ics, request.path_params["token"][:100])
     except DomainError:
         return Response(_NOT_FOUND, status_code=404, media_type="text/plain")
-    return Response(ics, media_type="text/calendar; charset=utf-8",
-                    headers={"Cache-Control": "private, no-cache", "Referrer-Policy": "no-referrer"})
+    return Response(
+        ics,
+        media_type="text/calendar; charset=utf-8",
+        headers={"Cache-Control": "private, no-cache", "Referrer-Policy": "no-referrer"},
+    )
 
 
 async def appointment_ics(request: Request) -> Response:
@@ -198,10 +220,14 @@ async def appointment_ics(request: Request) -> Response:
         ics = await db.acall(calendar_feeds.appointment_ics, actor, appointment_id)
     except (DomainError, ValueError):
         return Response(_NOT_FOUND, status_code=404, media_type="text/plain")
-    return Response(ics, media_type="text/calendar; charset=utf-8", headers={
-        "Content-Disposition": f'attachment; filename="session-{appointment_id}.ics"',
-        "Cache-Control": "no-store",
-    })
+    return Response(
+        ics,
+        media_type="text/calendar; charset=utf-8",
+        headers={
+            "Content-Disposition": f'attachment; filename="session-{appointment_id}.ics"',
+            "Cache-Control": "no-store",
+        },
+    )
 
 
 async def _form(request: Request) -> dict[str, str]:
@@ -220,7 +246,11 @@ async def new_calendar_feed(request: Request) -> Response:
     except DomainError:
         return Response(_NOT_FOUND, status_code=404, media_type="text/plain")
     url = html.escape(f"{get_settings().base_url}/api/calendar/{token}.ics")
-    names = "clients' full names" if full_names else "clients' initials only (e.g. R.S.), never full names"
+    names = (
+        "clients' full names"
+        if full_names
+        else "clients' initials only (e.g. R.S.), never full names"
+    )
     return _page(
         "Your calendar feed",
         f"<p><a href='{AVAILABILITY_PAGE}'>← Back to availability</a></p>"
@@ -251,7 +281,11 @@ async def revoke_calendar_feed(request: Request) -> Response:
 # Invoices, receipts and exports go out over HTTP, each checked against the session cookie: an id
 # that is not the person's own answers 404, the same as one that does not exist.
 
-PRIVATE = {"Cache-Control": "no-store", "Referrer-Policy": "no-referrer", "X-Content-Type-Options": "nosniff"}
+PRIVATE = {
+    "Cache-Control": "no-store",
+    "Referrer-Policy": "no-referrer",
+    "X-Content-Type-Options": "nosniff",
+}
 
 
 async def _authorized(request: Request, render, *args):
@@ -276,8 +310,11 @@ def _not_found() -> Response:
 
 def _pdf(content: bytes, filename: str, download: bool) -> Response:
     disposition = "attachment" if download else "inline"
-    return Response(content, media_type="application/pdf",
-                    headers={**PRIVATE, "Content-Disposition": f'{disposition}; filename="{filename}"'})
+    return Response(
+        content,
+        media_type="application/pdf",
+        headers={**PRIVATE, "Content-Disposition": f'{disposition}; filename="{filename}"'},
+    )
 
 
 def _file_name(number: str) -> str:
@@ -313,13 +350,18 @@ async def invoice_upi_qr(request: Request) -> Response:
 
 EXPORTS = {"invoices": billing_documents.invoices_csv, "payments": billing_documents.payments_csv}
 #: export -> (the service that reads the figures, the view that writes them as CSV)
-INSIGHT_EXPORTS = {"weekly": (dashboard.dashboard, views.weekly_csv),
-                   "team": (dashboard.team, views.team_csv)}
+INSIGHT_EXPORTS = {
+    "weekly": (dashboard.dashboard, views.weekly_csv),
+    "team": (dashboard.team, views.team_csv),
+}
 
 
 def _csv(content: str, name: str) -> Response:
-    return Response(content, media_type="text/csv; charset=utf-8",
-                    headers={**PRIVATE, "Content-Disposition": f'attachment; filename="practipal-{name}.csv"'})
+    return Response(
+        content,
+        media_type="text/csv; charset=utf-8",
+        headers={**PRIVATE, "Content-Disposition": f'attachment; filename="practipal-{name}.csv"'},
+    )
 
 
 async def billing_export(request: Request) -> Response:
@@ -336,11 +378,16 @@ async def insights_export(request: Request) -> Response:
     export = INSIGHT_EXPORTS.get(request.path_params["export"])
     try:
         # No "starts by today" here: the weeks of a future range are only empty.
-        first, last = views.checked_range(request.query_params.get("first", ""),
-                                          request.query_params.get("last", ""), date.max)
+        first, last = views.checked_range(
+            request.query_params.get("first", ""), request.query_params.get("last", ""), date.max
+        )
     except InvalidInput as exc:
-        return Response(f"Choose the range as ?first=YYYY-MM-DD&last=YYYY-MM-DD. {exc.message}", status_code=400,
-                        media_type="text/plain", headers=PRIVATE)
+        return Response(
+            f"Choose the range as ?first=YYYY-MM-DD&last=YYYY-MM-DD. {exc.message}",
+            status_code=400,
+            media_type="text/plain",
+            headers=PRIVATE,
+        )
     figures = await _authorized(request, export[0], first, last) if export else None
     if figures is None:
         return _not_found()
@@ -358,8 +405,13 @@ async def resource_file(request: Request) -> Response:
         path, content_type, name = await db.acall(resources.file_for, actor, item_id)
     except DomainError:
         return _not_found()
-    return FileResponse(path, media_type=content_type, filename=name, content_disposition_type="inline",
-                        headers=PRIVATE)
+    return FileResponse(
+        path,
+        media_type=content_type,
+        filename=name,
+        content_disposition_type="inline",
+        headers=PRIVATE,
+    )
 
 
 # Forms -------------------------------------------------------------------------------------------

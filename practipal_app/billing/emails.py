@@ -24,21 +24,33 @@ def invoice_issued(session: Session, invoice: Invoice, base_url: str) -> None:
         f"{f', due by {date_label(invoice.due_date)}' if invoice.due_date else ''}.\n\n"
         f"View it, download the PDF or pay with UPI in your portal: {base_url}/portal/invoices\n"
     )
-    outbox.enqueue(session, practice_id=invoice.practice_id, kind="invoice_issued", to=email,
-                   email=Email(f"Invoice {invoice.number}: {money.format_inr(invoice.total_paise)}", body),
-                   key=f"invoice_issued:{invoice.id}")
+    outbox.enqueue(
+        session,
+        practice_id=invoice.practice_id,
+        kind="invoice_issued",
+        to=email,
+        email=Email(f"Invoice {invoice.number}: {money.format_inr(invoice.total_paise)}", body),
+        key=f"invoice_issued:{invoice.id}",
+    )
 
 
 def payment_recorded(session: Session, payment: Payment, invoice: Invoice, base_url: str) -> None:
     name, email = _client(session, invoice.client_id)
     balance = invoice.total_paise - invoice.paid_paise
-    owing = f"{money.format_inr(balance)} is still due on it." if balance else "It is now paid in full."
+    owing = (
+        f"{money.format_inr(balance)} is still due on it." if balance else "It is now paid in full."
+    )
     body = (
         f"Hello {name},\n\n"
         f"Thank you: {money.format_inr(payment.amount_paise)} was received on {date_label(payment.paid_on)} "
         f"against invoice {invoice.number}. {owing}\n\n"
         f"Your receipt {payment.receipt_number} is in your portal: {base_url}/portal/invoices\n"
     )
-    outbox.enqueue(session, practice_id=invoice.practice_id, kind="payment_receipt", to=email,
-                   email=Email(f"Payment received: receipt {payment.receipt_number}", body),
-                   key=f"payment:{payment.id}")
+    outbox.enqueue(
+        session,
+        practice_id=invoice.practice_id,
+        kind="payment_receipt",
+        to=email,
+        email=Email(f"Payment received: receipt {payment.receipt_number}", body),
+        key=f"payment:{payment.id}",
+    )

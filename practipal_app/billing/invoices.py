@@ -79,18 +79,26 @@ def local_today(session: Session, practice_id: int, now: datetime | None = None)
 def next_sequence(session: Session, practice_id: int, series: str, fy_start: int) -> int:
     """The next number of a series, taken inside the caller's transaction."""
     insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
-    session.execute(insert(DocumentCounter).values(practice_id=practice_id, series=series, fy_start=fy_start,
-                                                   last_number=0).on_conflict_do_nothing())
+    session.execute(
+        insert(DocumentCounter)
+        .values(practice_id=practice_id, series=series, fy_start=fy_start, last_number=0)
+        .on_conflict_do_nothing()
+    )
     return session.execute(
         update(DocumentCounter)
-        .where(DocumentCounter.practice_id == practice_id, DocumentCounter.series == series,
-               DocumentCounter.fy_start == fy_start)
+        .where(
+            DocumentCounter.practice_id == practice_id,
+            DocumentCounter.series == series,
+            DocumentCounter.fy_start == fy_start,
+        )
         .values(last_number=DocumentCounter.last_number + 1)
         .returning(DocumentCounter.last_number)
     ).scalar_one()
 
 
-def document_number(session: Session, practice_id: int, series: str, prefix: str, day: date) -> tuple[str, int, int]:
+def document_number(
+    session: Session, practice_id: int, series: str, prefix: str, day: date
+) -> tuple[str, int, int]:
     """(number, financial year, sequence) for a document dated `day`."""
     fy = gst.financial_year(day)
     sequence = next_sequence(session, practice_id, series, fy)
@@ -106,7 +114,9 @@ def invoice_for(session: Session, actor: Actor, invoice_id: int) -> Invoice:
     inv = session.get(Invoice, invoice_id)
     if inv is None or inv.practice_id != actor.practice_id:
         raise NotFound("No such invoice.")
-    if actor.role == Role.CLIENT and (inv.client_id != actor.user_id or inv.status == InvoiceStatus.DRAFT):
+    if actor.role == Role.CLIENT and (
+        inv.client_id != actor.user_id or inv.status == InvoiceStatus.DRAFT
+    ):
         raise NotFound("No such invoice.")
     if actor.role == Role.THERAPIST and inv.therapist_id != actor.user_id:
         raise NotFound("No such invoice.")
@@ -120,8 +130,13 @@ def _staff_invoice(session: Session, actor: Actor, invoice_id: int) -> Invoice:
 
 
 def lines_of(session: Session, invoice_id: int) -> list[InvoiceLine]:
-    return list(session.exec(select(InvoiceLine).where(InvoiceLine.invoice_id == invoice_id)
-                             .order_by(InvoiceLine.position, InvoiceLine.id)).all())
+    return list(
+        session.exec(
+            select(InvoiceLine)
+            .where(InvoiceLine.invoice_id == invoice_id)
+            .order_by(InvoiceLine.position, InvoiceLine.id)
+        ).all()
+    )
 
 
 def balance(invoice: Invoice) -> int:
@@ -160,59 +175,110 @@ def _check_lines(lines: list[LineInput]) -> None:
 
 def _add_lines(session: Session, invoice: Invoice, lines: list[LineInput], sac: str) -> None:
     for position, line in enumerate(lines):
-        session.add(InvoiceLine(invoice_id=invoice.id, position=position, description=line.description.strip()[:300],
-                                sac=sac, quantity=line.quantity, unit_paise=line.unit_paise,
-                                amount_paise=line.quantity * line.unit_paise, appointment_id=line.appointment_id))
+        session.add(
+            InvoiceLine(
+                invoice_id=invoice.id,
+                position=position,
+                description=line.description.strip()[:300],
+                sac=sac,
+                quantity=line.quantity,
+                unit_paise=line.unit_paise,
+                amount_paise=line.quantity * line.unit_paise,
+                appointment_id=line.appointment_id,
+            )
+        )
     invoice.taxable_paise = sum(line.quantity * line.unit_paise for line in lines)
     invoice.total_paise = invoice.taxable_paise
 
 
-def create(session: Session, actor: Actor, client_id: int, lines: list[LineInput], *, issue_now: bool,
-           note: str = "", now: datetime | None = None) -> int:
+def create(
+    session: Session,
+    actor: Actor,
+    client_id: int,
+    lines: list[LineInput],
+    *,
+    issue_now: bool,
+    note: str = "",
+    now: datetime | None = None,
+) -> int:
     """A new invoice with free lines, kept as a draft or issued at once."""
     if not actor.is_staff:
         raise PermissionDenied()
     profile = clients.scoped_profile(session, actor, client_id)
     _check_lines(lines)
     settings = billing_settings.settings_for(session, actor.practice_id)
-    invoice = Invoice(practice_id=profile.practice_id, client_id=client_id, therapist_id=profile.therapist_id,
-                      note=note.strip()[:500], created_by=actor.user_id)
+    invoice = Invoice(
+        practice_id=profile.practice_id,
+        client_id=client_id,
+        therapist_id=profile.therapist_id,
+        note=note.strip()[:500],
+        created_by=actor.user_id,
+    )
     session.add(invoice)
     session.flush()
     _add_lines(session, invoice, lines, settings.sac_code)
     session.add(invoice)
-    audit.record(session, "invoice.created", practice_id=actor.practice_id, actor_id=actor.user_id,
-                 subject_type="invoice", subject_id=invoice.id)
+    audit.record(
+        session,
+        "invoice.created",
+        practice_id=actor.practice_id,
+        actor_id=actor.user_id,
+        subject_type="invoice",
+        subject_id=invoice.id,
+    )
     if issue_now:
         _issue(session, invoice, settings, actor.user_id, now or utcnow())
     return invoice.id
 
 
 def seller_details(settings: BillingSettings) -> dict:
-    return {"name": settings.legal_name, "address": settings.address, "state_code": settings.state_code,
-            "gstin": settings.gstin}
+    return {
+        "name": settings.legal_name,
+        "address": settings.address,
+        "state_code": settings.state_code,
+        "gstin": settings.gstin,
+    }
 
 
 def buyer_details(session: Session, client_id: int) -> dict:
     user, profile = session.get(User, client_id), session.get(ClientProfile, client_id)
-    return {"name": user.name, "address": profile.address, "state_code": profile.state_code, "email": user.email,
-            "phone": user.phone}
+    return {
+        "name": user.name,
+        "address": profile.address,
+        "state_code": profile.state_code,
+        "email": user.email,
+        "phone": user.phone,
+    }
 
 
-def _issue(session: Session, invoice: Invoice, settings: BillingSettings, actor_id: int, now: datetime) -> None:
+def _issue(
+    session: Session, invoice: Invoice, settings: BillingSettings, actor_id: int, now: datetime
+) -> None:
     """Number, date, parties and taxes are fixed at issue and never change afterwards."""
     if settings.taxable and not (settings.gstin and settings.state_code):
-        raise DomainError("Add your GSTIN and state in billing settings before issuing tax invoices.")
+        raise DomainError(
+            "Add your GSTIN and state in billing settings before issuing tax invoices."
+        )
     today = local_today(session, invoice.practice_id, now)
     invoice.number, invoice.fy_start, invoice.sequence = document_number(
-        session, invoice.practice_id, "invoice", settings.invoice_prefix, today)
-    invoice.issue_date, invoice.due_date = today, today + timedelta(days=settings.payment_terms_days)
-    invoice.seller, invoice.buyer = seller_details(settings), buyer_details(session, invoice.client_id)
+        session, invoice.practice_id, "invoice", settings.invoice_prefix, today
+    )
+    invoice.issue_date, invoice.due_date = (
+        today,
+        today + timedelta(days=settings.payment_terms_days),
+    )
+    invoice.seller, invoice.buyer = (
+        seller_details(settings),
+        buyer_details(session, invoice.client_id),
+    )
     invoice.place_of_supply = invoice.buyer["state_code"] or settings.state_code
     if settings.taxable:
         invoice.kind, invoice.tax_rate_bp = DocumentKind.TAX_INVOICE, settings.tax_rate_bp
-        taxes = gst.compute_taxes(invoice.taxable_paise, settings.tax_rate_bp,
-                                  intra_state=invoice.place_of_supply == settings.state_code)
+        taxes = gst.compute_taxes(
+            invoice.taxable_paise,
+            settings.tax_rate_bp,
+            intra_state=invoice.place_of_supply == settings.state_code,
+        )
     else:
         invoice.kind, invoice.tax_rate_bp, taxes = DocumentKind.BILL_OF_SUPPLY, 0, gst.Taxes()
     invoice.cgst_paise, invoice.sgst_paise, invoice.igst_paise = taxes.cgst, taxes.sgst, taxes.igst
@@ -221,16 +287,28 @@ def _issue(session: Session, invoice: Invoice, settings: BillingSettings, actor_
     session.add(invoice)
     session.flush()
     billing_emails.invoice_issued(session, invoice, get_settings().base_url)
-    audit.record(session, "invoice.issued", practice_id=invoice.practice_id, actor_id=actor_id,
-                 subject_type="invoice", subject_id=invoice.id, number=invoice.number)
+    audit.record(
+        session,
+        "invoice.issued",
+        practice_id=invoice.practice_id,
+        actor_id=actor_id,
+        subject_type="invoice",
+        subject_id=invoice.id,
+        number=invoice.number,
+    )
 
 
 def issue(session: Session, actor: Actor, invoice_id: int, now: datetime | None = None) -> str:
     invoice = _staff_invoice(session, actor, invoice_id)
     if invoice.status != InvoiceStatus.DRAFT:
         raise DomainError("This invoice has already been issued.")
-    _issue(session, invoice, billing_settings.settings_for(session, invoice.practice_id), actor.user_id,
-           now or utcnow())
+    _issue(
+        session,
+        invoice,
+        billing_settings.settings_for(session, invoice.practice_id),
+        actor.user_id,
+        now or utcnow(),
+    )
     return invoice.number
 
 
@@ -244,7 +322,9 @@ def discard_draft(session: Session, actor: Actor, invoice_id: int) -> None:
     session.delete(invoice)
 
 
-def void(session: Session, actor: Actor, invoice_id: int, reason: str, now: datetime | None = None) -> None:
+def void(
+    session: Session, actor: Actor, invoice_id: int, reason: str, now: datetime | None = None
+) -> None:
     """Cancel an issued invoice. It keeps its number; its sessions can be billed again."""
     invoice = _staff_invoice(session, actor, invoice_id)
     if invoice.status == InvoiceStatus.DRAFT:
@@ -255,10 +335,21 @@ def void(session: Session, actor: Actor, invoice_id: int, reason: str, now: date
         raise DomainError("This invoice has payments recorded against it, so it cannot be voided.")
     if not reason.strip():
         raise InvalidInput({"reason": "Say why the invoice is void (it is kept on record)."})
-    invoice.status, invoice.voided_at, invoice.void_reason = InvoiceStatus.VOID, now or utcnow(), reason.strip()[:300]
+    invoice.status, invoice.voided_at, invoice.void_reason = (
+        InvoiceStatus.VOID,
+        now or utcnow(),
+        reason.strip()[:300],
+    )
     session.add(invoice)
-    audit.record(session, "invoice.voided", practice_id=invoice.practice_id, actor_id=actor.user_id,
-                 subject_type="invoice", subject_id=invoice.id, number=invoice.number)
+    audit.record(
+        session,
+        "invoice.voided",
+        practice_id=invoice.practice_id,
+        actor_id=actor.user_id,
+        subject_type="invoice",
+        subject_id=invoice.id,
+        number=invoice.number,
+    )
 
 
 # Sessions ----------------------------------------------------------------------------------------
@@ -268,33 +359,50 @@ def _billed_appointments(session: Session, appointment_ids: list[int]) -> set[in
     """Which of these sessions are already on an invoice that is not void."""
     if not appointment_ids:
         return set()
-    return set(session.exec(
-        select(InvoiceLine.appointment_id).join(Invoice, Invoice.id == InvoiceLine.invoice_id).where(
-            col(InvoiceLine.appointment_id).in_(appointment_ids), Invoice.status != InvoiceStatus.VOID)
-    ).all())
+    return set(
+        session.exec(
+            select(InvoiceLine.appointment_id)
+            .join(Invoice, Invoice.id == InvoiceLine.invoice_id)
+            .where(
+                col(InvoiceLine.appointment_id).in_(appointment_ids),
+                Invoice.status != InvoiceStatus.VOID,
+            )
+        ).all()
+    )
 
 
 def session_line(session: Session, appt: Appointment, tz: str) -> LineInput:
     when = format_local(appt.starts_at, tz)
-    what = f"Late cancellation: {appt.title}" if appt.status == AppointmentStatus.LATE_CANCELLED else appt.title
+    what = (
+        f"Late cancellation: {appt.title}"
+        if appt.status == AppointmentStatus.LATE_CANCELLED
+        else appt.title
+    )
     fee = billing_settings.fee_for(session, appt.client_id, appt.session_type_id, appt.fee_paise)
     return LineInput(f"{what} — {when}", 1, fee, appt.id)
 
 
-def on_session_status(session: Session, appt: Appointment, actor_id: int, now: datetime | None = None) -> int | None:
+def on_session_status(
+    session: Session, appt: Appointment, actor_id: int, now: datetime | None = None
+) -> int | None:
     """After a session is marked: issue its invoice if the practice bills this status automatically.
     Returns the invoice id, or None when nothing was billed."""
     settings = billing_settings.settings_for(session, appt.practice_id)
-    wanted = ((appt.status == AppointmentStatus.COMPLETED and settings.invoice_on_completed)
-              or (appt.status == AppointmentStatus.LATE_CANCELLED and settings.invoice_on_late_cancel))
+    wanted = (appt.status == AppointmentStatus.COMPLETED and settings.invoice_on_completed) or (
+        appt.status == AppointmentStatus.LATE_CANCELLED and settings.invoice_on_late_cancel
+    )
     if not wanted or _billed_appointments(session, [appt.id]):
         return None
     tz = session.get(Practice, appt.practice_id).timezone
     line = session_line(session, appt, tz)
     if line.unit_paise <= 0:
         return None
-    invoice = Invoice(practice_id=appt.practice_id, client_id=appt.client_id, therapist_id=appt.therapist_id,
-                      created_by=actor_id)
+    invoice = Invoice(
+        practice_id=appt.practice_id,
+        client_id=appt.client_id,
+        therapist_id=appt.therapist_id,
+        created_by=actor_id,
+    )
     session.add(invoice)
     session.flush()
     _add_lines(session, invoice, [line], settings.sac_code)
@@ -302,21 +410,40 @@ def on_session_status(session: Session, appt: Appointment, actor_id: int, now: d
     return invoice.id
 
 
-def unbilled_sessions(session: Session, actor: Actor, client_id: int, year: int, month: int) -> list[Appointment]:
+def unbilled_sessions(
+    session: Session, actor: Actor, client_id: int, year: int, month: int
+) -> list[Appointment]:
     """The client's completed and late-cancelled sessions in that month (practice time) not yet billed."""
     profile = clients.scoped_profile(session, actor, client_id)
     zone = ZoneInfo(session.get(Practice, profile.practice_id).timezone)
     start = datetime(year, month, 1, tzinfo=zone)
     end = datetime(year + month // 12, month % 12 + 1, 1, tzinfo=zone)
-    rows = list(session.exec(select(Appointment).where(
-        Appointment.client_id == client_id, col(Appointment.status).in_(list(BILLABLE_SESSIONS)),
-        Appointment.starts_at >= start, Appointment.starts_at < end).order_by(Appointment.starts_at)).all())
+    rows = list(
+        session.exec(
+            select(Appointment)
+            .where(
+                Appointment.client_id == client_id,
+                col(Appointment.status).in_(list(BILLABLE_SESSIONS)),
+                Appointment.starts_at >= start,
+                Appointment.starts_at < end,
+            )
+            .order_by(Appointment.starts_at)
+        ).all()
+    )
     billed = _billed_appointments(session, [r.id for r in rows])
     return [r for r in rows if r.id not in billed]
 
 
-def monthly(session: Session, actor: Actor, client_id: int, year: int, month: int, *, issue_now: bool = True,
-            now: datetime | None = None) -> int:
+def monthly(
+    session: Session,
+    actor: Actor,
+    client_id: int,
+    year: int,
+    month: int,
+    *,
+    issue_now: bool = True,
+    now: datetime | None = None,
+) -> int:
     """One invoice for every unbilled session of the client in a month."""
     if not 1 <= month <= 12:
         raise InvalidInput({"month": "Choose a month."})
@@ -325,8 +452,15 @@ def monthly(session: Session, actor: Actor, client_id: int, year: int, month: in
         raise DomainError(f"No unbilled sessions for this client in {_month_name(year, month)}.")
     tz = session.get(Practice, actor.practice_id).timezone
     lines = [session_line(session, appt, tz) for appt in sessions]
-    return create(session, actor, client_id, lines, issue_now=issue_now,
-                  note=f"Sessions in {_month_name(year, month)}.", now=now)
+    return create(
+        session,
+        actor,
+        client_id,
+        lines,
+        issue_now=issue_now,
+        note=f"Sessions in {_month_name(year, month)}.",
+        now=now,
+    )
 
 
 # The workspace's forms ---------------------------------------------------------------------------
@@ -368,27 +502,49 @@ def form_lines(form: dict, rows: int = FORM_LINES) -> list[LineInput]:
 
 def read_form(form: dict) -> InvoiceForm:
     """The new-invoice form as the workspace submits it (the button pressed is `action`)."""
-    return InvoiceForm(client_id=chosen_client(form), lines=form_lines(form),
-                       issue_now=str(form.get("action", "issue")) != "draft", note=str(form.get("note", "")))
+    return InvoiceForm(
+        client_id=chosen_client(form),
+        lines=form_lines(form),
+        issue_now=str(form.get("action", "issue")) != "draft",
+        note=str(form.get("note", "")),
+    )
 
 
-def create_from_form(session: Session, actor: Actor, form: dict, now: datetime | None = None) -> InvoiceForm:
+def create_from_form(
+    session: Session, actor: Actor, form: dict, now: datetime | None = None
+) -> InvoiceForm:
     """A new invoice from the workspace's form; returns the form as read (was it issued?)."""
     wanted = read_form(form)
-    create(session, actor, wanted.client_id, wanted.lines, issue_now=wanted.issue_now, note=wanted.note, now=now)
+    create(
+        session,
+        actor,
+        wanted.client_id,
+        wanted.lines,
+        issue_now=wanted.issue_now,
+        note=wanted.note,
+        now=now,
+    )
     return wanted
 
 
 def read_month(text: str) -> tuple[int, int]:
     """'2026-03' (an <input type=month>) -> (2026, 3)."""
     year, _, month = str(text).strip().partition("-")
-    if not (year.isascii() and year.isdigit() and month.isascii() and month.isdigit()
-            and 1 <= int(year) <= 9998 and 1 <= int(month) <= 12):
+    if not (
+        year.isascii()
+        and year.isdigit()
+        and month.isascii()
+        and month.isdigit()
+        and 1 <= int(year) <= 9998
+        and 1 <= int(month) <= 12
+    ):
         raise InvalidInput({"month": "Choose a client and a month."})
     return int(year), int(month)
 
 
-def monthly_from_form(session: Session, actor: Actor, form: dict, now: datetime | None = None) -> int:
+def monthly_from_form(
+    session: Session, actor: Actor, form: dict, now: datetime | None = None
+) -> int:
     """The monthly invoice of the workspace's form (client_id, month), issued at once."""
     year, month = read_month(str(form.get("month", "")))
     return monthly(session, actor, chosen_client(form), year, month, now=now)

@@ -41,13 +41,24 @@ def _day(value: date | str) -> date | None:
         return None
 
 
-def record(session: Session, actor: Actor, invoice_id: int, *, amount: str, paid_on: date | str, method: str,
-           reference: str = "", now: datetime | None = None) -> int:
+def record(
+    session: Session,
+    actor: Actor,
+    invoice_id: int,
+    *,
+    amount: str,
+    paid_on: date | str,
+    method: str,
+    reference: str = "",
+    now: datetime | None = None,
+) -> int:
     """Record money received against an issued invoice; returns the payment id (its receipt)."""
     if not actor.is_staff:
         raise PermissionDenied()
     invoice = invoices.invoice_for(session, actor, invoice_id)
-    session.refresh(invoice, with_for_update=True)  # PostgreSQL: two payments at once cannot overpay
+    session.refresh(
+        invoice, with_for_update=True
+    )  # PostgreSQL: two payments at once cannot overpay
     if invoice.status not in invoices.OPEN_STATUSES:
         raise DomainError("Payments can be recorded only against an issued invoice with a balance.")
     today = invoices.local_today(session, invoice.practice_id, now)
@@ -71,18 +82,36 @@ def record(session: Session, actor: Actor, invoice_id: int, *, amount: str, paid
         errors["method"] = "Choose how it was paid."
     if errors:
         raise InvalidInput(errors)
-    number, _fy, _seq = invoices.document_number(session, invoice.practice_id, "receipt", RECEIPT_PREFIX, day)
-    payment = Payment(practice_id=invoice.practice_id, invoice_id=invoice.id, client_id=invoice.client_id,
-                      amount_paise=amount_paise, paid_on=day, method=method, reference=reference.strip()[:100],
-                      receipt_number=number, recorded_by=actor.user_id, created_at=now or utcnow())
+    number, _fy, _seq = invoices.document_number(
+        session, invoice.practice_id, "receipt", RECEIPT_PREFIX, day
+    )
+    payment = Payment(
+        practice_id=invoice.practice_id,
+        invoice_id=invoice.id,
+        client_id=invoice.client_id,
+        amount_paise=amount_paise,
+        paid_on=day,
+        method=method,
+        reference=reference.strip()[:100],
+        receipt_number=number,
+        recorded_by=actor.user_id,
+        created_at=now or utcnow(),
+    )
     invoice.paid_paise += amount_paise
     invoice.status = status_after(invoice)
     session.add(payment)
     session.add(invoice)
     session.flush()
     billing_emails.payment_recorded(session, payment, invoice, get_settings().base_url)
-    audit.record(session, "payment.recorded", practice_id=invoice.practice_id, actor_id=actor.user_id,
-                 subject_type="invoice", subject_id=invoice.id, receipt=number)
+    audit.record(
+        session,
+        "payment.recorded",
+        practice_id=invoice.practice_id,
+        actor_id=actor.user_id,
+        subject_type="invoice",
+        subject_id=invoice.id,
+        receipt=number,
+    )
     return payment.id
 
 

@@ -135,8 +135,13 @@ class _Pdf(FPDF):
         if self.page_no() > 1:  # continuation pages say whose and which document they are
             self.set_font(FONT, "", 8)
             self.set_text_color(*_MUTED)
-            self.cell(0, 5, f"{self.seller_name} · {self.heading} (continued)",
-                      new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+            self.cell(
+                0,
+                5,
+                f"{self.seller_name} · {self.heading} (continued)",
+                new_x=XPos.LMARGIN,
+                new_y=YPos.NEXT,
+            )
             self.set_text_color(*_INK)
             self.ln(2)
 
@@ -162,8 +167,16 @@ class _Pdf(FPDF):
 
     # text helpers
 
-    def line_text(self, text: str, w: float = 0, h: float = 4.6, size: float = 9,
-                  style: str = "", align: str = "L", color: tuple[int, int, int] = _INK) -> None:
+    def line_text(
+        self,
+        text: str,
+        w: float = 0,
+        h: float = 4.6,
+        size: float = 9,
+        style: str = "",
+        align: str = "L",
+        color: tuple[int, int, int] = _INK,
+    ) -> None:
         """One or more wrapped lines at the current x, then the next line at the same x."""
         x = self.get_x()
         self.set_font(FONT, style, size)
@@ -225,12 +238,21 @@ def _title_block(pdf: _Pdf, title: str, number: str, when: date, status: str = "
     if status in _STATUS_LABELS:
         label, color = _STATUS_LABELS[status]
         pdf.down(1)
-        pdf.line_text(label, w=width, h=7, size=14 if status in _STAMPS else 10, style="B",
-                      align="R", color=color)
+        pdf.line_text(
+            label,
+            w=width,
+            h=7,
+            size=14 if status in _STAMPS else 10,
+            style="B",
+            align="R",
+            color=color,
+        )
     return pdf.get_y()
 
 
-def _header(pdf: _Pdf, seller: Party, title: str, number: str, when: date, status: str = "") -> None:
+def _header(
+    pdf: _Pdf, seller: Party, title: str, number: str, when: date, status: str = ""
+) -> None:
     bottom = max(_seller_block(pdf, seller), _title_block(pdf, title, number, when, status))
     pdf.set_xy(pdf.l_margin, bottom)
     pdf.rule()
@@ -263,13 +285,27 @@ def _lines_table(pdf: _Pdf, lines: tuple[DocLine, ...]) -> None:
     pdf.set_font(FONT, "", 9)
     pdf.set_draw_color(*_RULE)
     heading = FontFace(emphasis="BOLD", color=_INK, fill_color=(241, 243, 245))
-    with pdf.table(col_widths=_COLS, text_align=_ALIGN, borders_layout="HORIZONTAL_LINES",
-                   headings_style=heading, line_height=4.6, padding=(1.6, 1.5),
-                   repeat_headings=1) as table:
+    with pdf.table(
+        col_widths=_COLS,
+        text_align=_ALIGN,
+        borders_layout="HORIZONTAL_LINES",
+        headings_style=heading,
+        line_height=4.6,
+        padding=(1.6, 1.5),
+        repeat_headings=1,
+    ) as table:
         table.row(("#", "Description", "SAC", "Qty", "Rate", "Amount"))
         for n, line in enumerate(lines, start=1):
-            table.row((str(n), line.description, line.sac, str(line.quantity),
-                       format_inr(line.unit_paise), format_inr(line.amount_paise)))
+            table.row(
+                (
+                    str(n),
+                    line.description,
+                    line.sac,
+                    str(line.quantity),
+                    format_inr(line.unit_paise),
+                    format_inr(line.amount_paise),
+                )
+            )
 
 
 def _totals_rows(doc: InvoiceDocument) -> list[tuple[str, int, bool]]:
@@ -281,11 +317,16 @@ def _totals_rows(doc: InvoiceDocument) -> list[tuple[str, int, bool]]:
             rows.append((f"IGST @ {percent(doc.rate_bp)}", doc.igst_paise, False))
         else:
             half = percent(Decimal(doc.rate_bp) / 2)
-            rows += [(f"CGST @ {half}", doc.cgst_paise, False), (f"SGST @ {half}", doc.sgst_paise, False)]
+            rows += [
+                (f"CGST @ {half}", doc.cgst_paise, False),
+                (f"SGST @ {half}", doc.sgst_paise, False),
+            ]
     rows.append(("Total", doc.total_paise, True))
     if doc.paid_paise > 0:
-        rows += [("Paid", doc.paid_paise, False),
-                 ("Balance due", doc.total_paise - doc.paid_paise, True)]
+        rows += [
+            ("Paid", doc.paid_paise, False),
+            ("Balance due", doc.total_paise - doc.paid_paise, True),
+        ]
     return rows
 
 
@@ -299,8 +340,14 @@ def _totals_block(pdf: _Pdf, doc: InvoiceDocument, top: float) -> float:
         pdf.set_x(x)
         pdf.set_font(FONT, "B" if bold else "", 10 if bold else 9)
         pdf.cell(label_w, 6.2 if bold else 5.4, label, align="R")
-        pdf.cell(value_w, 6.2 if bold else 5.4, format_inr(paise), align="R",
-                 new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        pdf.cell(
+            value_w,
+            6.2 if bold else 5.4,
+            format_inr(paise),
+            align="R",
+            new_x=XPos.LMARGIN,
+            new_y=YPos.NEXT,
+        )
     return pdf.get_y()
 
 
@@ -328,10 +375,20 @@ def _qr_block(pdf: _Pdf, link: str, due_paise: int) -> None:
     top = pdf.get_y()
     pdf.image(BytesIO(qr_png(link)), x=pdf.l_margin, y=top, w=_QR_MM, h=_QR_MM)
     pdf.set_xy(pdf.l_margin + _QR_MM + 4, top + 8)
-    pdf.line_text(f"Scan with any UPI app to pay {format_inr(due_paise)}", w=pdf.epw - _QR_MM - 4,
-                  h=5.5, size=10.5, style="B")
-    pdf.line_text("Google Pay, PhonePe, Paytm, BHIM or your bank's app.", w=pdf.epw - _QR_MM - 4,
-                  h=4.6, size=8.5, color=_MUTED)
+    pdf.line_text(
+        f"Scan with any UPI app to pay {format_inr(due_paise)}",
+        w=pdf.epw - _QR_MM - 4,
+        h=5.5,
+        size=10.5,
+        style="B",
+    )
+    pdf.line_text(
+        "Google Pay, PhonePe, Paytm, BHIM or your bank's app.",
+        w=pdf.epw - _QR_MM - 4,
+        h=4.6,
+        size=8.5,
+        color=_MUTED,
+    )
     pdf.set_xy(pdf.l_margin, top + _QR_MM + 1)
     pdf.set_text_color(*_MUTED)
     size = _fitted_size(pdf, link, pdf.epw, 7.5)
@@ -397,9 +454,13 @@ def render_receipt(doc: ReceiptDocument) -> bytes:
     _amount_panel(pdf, doc.amount_paise)
     _detail_rows(pdf, [("Payment method", doc.method), ("Reference", doc.reference or "-")])
     pdf.ln(3)
-    pdf.line_text(f"Received against invoice {doc.invoice_number} (total "
-                  f"{format_inr(doc.invoice_total_paise)}); balance due "
-                  f"{format_inr(doc.balance_paise)}.", w=pdf.epw, size=9.5)
+    pdf.line_text(
+        f"Received against invoice {doc.invoice_number} (total "
+        f"{format_inr(doc.invoice_total_paise)}); balance due "
+        f"{format_inr(doc.balance_paise)}.",
+        w=pdf.epw,
+        size=9.5,
+    )
     pdf.ln(10)
     pdf.line_text(f"For {doc.seller.name}", w=pdf.epw, h=5, size=9.5, style="B", align="R")
     return bytes(pdf.output())

@@ -23,8 +23,11 @@ def settings_for(session: Session, practice_id: int) -> BillingSettings:
     row = session.get(BillingSettings, practice_id)
     if row is None:
         practice = session.get(Practice, practice_id)
-        row = BillingSettings(practice_id=practice_id, legal_name=practice.name if practice else "",
-                              address=practice.address if practice else "")
+        row = BillingSettings(
+            practice_id=practice_id,
+            legal_name=practice.name if practice else "",
+            address=practice.address if practice else "",
+        )
     return row
 
 
@@ -85,14 +88,20 @@ def save(session: Session, actor: Actor, values: dict) -> BillingSettings:
         errors["payment_terms_days"] = "Payment terms are 0 to 90 days."
     if errors:
         raise InvalidInput(errors)
-    row.legal_name, row.address, row.state_code = legal_name[:200], text.get("address", row.address)[:500], state_code
+    row.legal_name, row.address, row.state_code = (
+        legal_name[:200],
+        text.get("address", row.address)[:500],
+        state_code,
+    )
     row.gstin, row.upi_id, row.invoice_prefix, row.sac_code = gstin, upi_id, prefix, sac
     row.taxable, row.tax_rate_bp, row.payment_terms_days = taxable, rate_bp, int(terms)
     for flag in ("invoice_on_completed", "invoice_on_late_cancel"):
         if flag in values:
             setattr(row, flag, values[flag] in TRUE_WORDS)
     session.add(row)
-    audit.record(session, "billing.settings_changed", practice_id=actor.practice_id, actor_id=actor.user_id)
+    audit.record(
+        session, "billing.settings_changed", practice_id=actor.practice_id, actor_id=actor.user_id
+    )
     return row
 
 
@@ -107,25 +116,40 @@ class FeeRow:
     client_paise: int | None  # None: the standard fee applies
 
 
-def fee_for(session: Session, client_id: int, session_type_id: int | None, standard_paise: int) -> int:
+def fee_for(
+    session: Session, client_id: int, session_type_id: int | None, standard_paise: int
+) -> int:
     """What this client pays for one session of this type."""
     if session_type_id is None:
         return standard_paise
-    override = session.exec(select(ClientFee.fee_paise).where(
-        ClientFee.client_id == client_id, ClientFee.session_type_id == session_type_id)).first()
+    override = session.exec(
+        select(ClientFee.fee_paise).where(
+            ClientFee.client_id == client_id, ClientFee.session_type_id == session_type_id
+        )
+    ).first()
     return standard_paise if override is None else override
 
 
 def client_fees(session: Session, actor: Actor, client_id: int) -> list[FeeRow]:
     profile = clients.scoped_profile(session, actor, client_id)
-    overrides = dict(session.exec(select(ClientFee.session_type_id, ClientFee.fee_paise).where(
-        ClientFee.client_id == client_id)).all())
-    types = session.exec(select(SessionType).where(SessionType.therapist_id == profile.therapist_id,
-                                                   SessionType.active).order_by(SessionType.id)).all()
+    overrides = dict(
+        session.exec(
+            select(ClientFee.session_type_id, ClientFee.fee_paise).where(
+                ClientFee.client_id == client_id
+            )
+        ).all()
+    )
+    types = session.exec(
+        select(SessionType)
+        .where(SessionType.therapist_id == profile.therapist_id, SessionType.active)
+        .order_by(SessionType.id)
+    ).all()
     return [FeeRow(t.id, t.name, t.fee_paise, overrides.get(t.id)) for t in types]
 
 
-def set_client_fee(session: Session, actor: Actor, client_id: int, session_type_id: int, text: str) -> None:
+def set_client_fee(
+    session: Session, actor: Actor, client_id: int, session_type_id: int, text: str
+) -> None:
     """A client's own fee for a session type; an empty text goes back to the standard fee."""
     if not actor.is_clinician and not actor.sees_whole_practice:
         raise PermissionDenied()
@@ -133,8 +157,11 @@ def set_client_fee(session: Session, actor: Actor, client_id: int, session_type_
     kind = session.get(SessionType, session_type_id)
     if kind is None or kind.therapist_id != profile.therapist_id:
         raise NotFound("No such session type.")
-    existing = session.exec(select(ClientFee).where(
-        ClientFee.client_id == client_id, ClientFee.session_type_id == session_type_id)).first()
+    existing = session.exec(
+        select(ClientFee).where(
+            ClientFee.client_id == client_id, ClientFee.session_type_id == session_type_id
+        )
+    ).first()
     if not str(text).strip():
         if existing is not None:
             session.delete(existing)
@@ -146,8 +173,15 @@ def set_client_fee(session: Session, actor: Actor, client_id: int, session_type_
     row = existing or ClientFee(client_id=client_id, session_type_id=session_type_id, fee_paise=fee)
     row.fee_paise = fee
     session.add(row)
-    audit.record(session, "billing.client_fee_set", practice_id=actor.practice_id, actor_id=actor.user_id,
-                 subject_type="client", subject_id=client_id, session_type_id=session_type_id)
+    audit.record(
+        session,
+        "billing.client_fee_set",
+        practice_id=actor.practice_id,
+        actor_id=actor.user_id,
+        subject_type="client",
+        subject_id=client_id,
+        session_type_id=session_type_id,
+    )
 
 
 # A client's billing details ----------------------------------------------------------------------
@@ -159,8 +193,14 @@ def client_billing(session: Session, actor: Actor, client_id: int) -> tuple[str,
     return profile.address, profile.state_code
 
 
-def save_client_billing(session: Session, actor: Actor, client_id: int, address: str, state_code: str,
-                        fees: dict[int, str] | None = None) -> None:
+def save_client_billing(
+    session: Session,
+    actor: Actor,
+    client_id: int,
+    address: str,
+    state_code: str,
+    fees: dict[int, str] | None = None,
+) -> None:
     """Address, state and own fees (type id → rupees, "" for the standard fee), all kept or none."""
     profile = clients.scoped_profile(session, actor, client_id)
     state_code = str(state_code).strip()
@@ -178,8 +218,14 @@ def save_client_billing(session: Session, actor: Actor, client_id: int, address:
     session.add(profile)
     for type_id, text in (fees or {}).items():
         set_client_fee(session, actor, client_id, type_id, text)
-    audit.record(session, "client.billing_details_changed", practice_id=actor.practice_id, actor_id=actor.user_id,
-                 subject_type="client", subject_id=client_id)
+    audit.record(
+        session,
+        "client.billing_details_changed",
+        practice_id=actor.practice_id,
+        actor_id=actor.user_id,
+        subject_type="client",
+        subject_id=client_id,
+    )
 
 
 def fee_fields(form: dict) -> dict[int, str]:
@@ -187,12 +233,23 @@ def fee_fields(form: dict) -> dict[int, str]:
     fees = {}
     for key, value in form.items():
         type_id = str(key).removeprefix("fee_")
-        if str(key).startswith("fee_") and type_id.isascii() and type_id.isdigit() and len(type_id) <= 18:
+        if (
+            str(key).startswith("fee_")
+            and type_id.isascii()
+            and type_id.isdigit()
+            and len(type_id) <= 18
+        ):
             fees[int(type_id)] = str(value)
     return fees
 
 
 def save_client_billing_form(session: Session, actor: Actor, client_id: int, form: dict) -> None:
     """The billing card of a client's page as submitted: address, state_code and fee_<type id>."""
-    save_client_billing(session, actor, client_id, str(form.get("address", "")), str(form.get("state_code", "")),
-                        fee_fields(form))
+    save_client_billing(
+        session,
+        actor,
+        client_id,
+        str(form.get("address", "")),
+        str(form.get("state_code", "")),
+        fee_fields(form),
+    )

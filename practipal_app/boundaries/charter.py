@@ -93,8 +93,14 @@ def generate_statement(s: CharterSettings) -> str:
     """The boundary statement in the therapist's voice, from their settings."""
     days = format_days(s.working_days)
     clock = format_clock(s.check_time)
-    when = f"every day, around {clock}," if days == "every day" else f"on working days ({days}, around {clock})"
-    parts = [f"I check portal messages once daily {when} and reply {response_promise(s.response_days)}."]
+    when = (
+        f"every day, around {clock},"
+        if days == "every day"
+        else f"on working days ({days}, around {clock})"
+    )
+    parts = [
+        f"I check portal messages once daily {when} and reply {response_promise(s.response_days)}."
+    ]
     allowed = [WHATSAPP_FOR[k] for k in s.whatsapp_for if k in WHATSAPP_FOR]
     refused = [WHATSAPP_NOT_FOR[k] for k in s.whatsapp_not_for if k in WHATSAPP_NOT_FOR]
     if allowed:
@@ -114,14 +120,23 @@ def generate_statement(s: CharterSettings) -> str:
 
 
 def draft(
-    *, whatsapp_for: Iterable[str], whatsapp_not_for: Iterable[str], working_days: Iterable[int],
-    check_time: str, response_days: int, own_contacts: Iterable[tuple[str, str]], extra_text: str,
+    *,
+    whatsapp_for: Iterable[str],
+    whatsapp_not_for: Iterable[str],
+    working_days: Iterable[int],
+    check_time: str,
+    response_days: int,
+    own_contacts: Iterable[tuple[str, str]],
+    extra_text: str,
 ) -> CharterSettings:
     """The settings as the charter page holds them: choices in the page's order, the national lines
     first, and contact rows left blank dropped."""
     chosen_for, chosen_not_for = set(whatsapp_for), set(whatsapp_not_for)
-    own = [{"label": label.strip(), "phone": phone.strip()} for label, phone in own_contacts
-           if label.strip() or phone.strip()]
+    own = [
+        {"label": label.strip(), "phone": phone.strip()}
+        for label, phone in own_contacts
+        if label.strip() or phone.strip()
+    ]
     return CharterSettings(
         whatsapp_for=tuple(k for k in WHATSAPP_FOR if k in chosen_for),
         whatsapp_not_for=tuple(k for k in WHATSAPP_NOT_FOR if k in chosen_not_for),
@@ -197,7 +212,9 @@ def _view(row: Charter | None) -> CharterView:
 
 def _latest(session: Session, therapist_id: int) -> Charter | None:
     return session.exec(
-        select(Charter).where(Charter.therapist_id == therapist_id).order_by(col(Charter.version).desc())
+        select(Charter)
+        .where(Charter.therapist_id == therapist_id)
+        .order_by(col(Charter.version).desc())
     ).first()
 
 
@@ -243,7 +260,9 @@ def _insert(
     return row
 
 
-def save(session: Session, actor: Actor, s: CharterSettings, statement: str | None = None) -> CharterView:
+def save(
+    session: Session, actor: Actor, s: CharterSettings, statement: str | None = None
+) -> CharterView:
     """Save a new version. `statement` is the therapist's own wording, or None for the generated one."""
     if actor.role not in CLINICIAN_ROLES:
         raise PermissionDenied("Only therapists have a communication charter.")
@@ -251,10 +270,17 @@ def save(session: Session, actor: Actor, s: CharterSettings, statement: str | No
     if errors:
         raise InvalidInput(errors)
     latest = _latest(session, actor.user_id)
-    row = _insert(session, actor.user_id, s, statement, version=(latest.version if latest else 0) + 1)
+    row = _insert(
+        session, actor.user_id, s, statement, version=(latest.version if latest else 0) + 1
+    )
     audit.record(
-        session, "charter.changed", practice_id=actor.practice_id, actor_id=actor.user_id,
-        subject_type="charter", subject_id=row.id, version=row.version,
+        session,
+        "charter.changed",
+        practice_id=actor.practice_id,
+        actor_id=actor.user_id,
+        subject_type="charter",
+        subject_id=row.id,
+        version=row.version,
     )
     return _view(row)
 
@@ -289,12 +315,21 @@ def acknowledge(session: Session, client_id: int, version: int) -> None:
     if profile is None:
         raise PermissionDenied()
     row = session.exec(
-        select(Charter).where(Charter.therapist_id == profile.therapist_id, Charter.version == version)
+        select(Charter).where(
+            Charter.therapist_id == profile.therapist_id, Charter.version == version
+        )
     ).first()
     if row is None:
         row = ensure_saved(session, profile.therapist_id)
-    session.add(CharterAcknowledgement(client_id=client_id, charter_id=row.id, charter_version=row.version))
+    session.add(
+        CharterAcknowledgement(client_id=client_id, charter_id=row.id, charter_version=row.version)
+    )
     audit.record(
-        session, "charter.acknowledged", practice_id=profile.practice_id, actor_id=client_id,
-        subject_type="charter", subject_id=row.id, version=row.version,
+        session,
+        "charter.acknowledged",
+        practice_id=profile.practice_id,
+        actor_id=client_id,
+        subject_type="charter",
+        subject_id=row.id,
+        version=row.version,
     )

@@ -43,5 +43,6 @@ def crisis_contacts(contacts: Iterable[dict]) -> list[CrisisContact]:
 
 def kit_view(kit: Kit) -> KitView:
     quick = [QuickReply(key, text) for key, text in kit.quick_replies]
-    return KitView(kit.away_message, kit.greeting, quick, display_phone(kit.whatsapp_number),
-                   kit.click_to_chat)
+    return KitView(
+        kit.away_message, kit.greeting, quick, display_phone(kit.whatsapp_number), kit.click_to_chat
+    )

@@ -31,9 +31,19 @@ def field(
         extra["auto_complete"] = autocomplete
     return rx.vstack(
         rx.el.label(label, html_for=input_id, style={"fontWeight": "500", "fontSize": "14px"}),
-        rx.input(id=input_id, name=name, type=type, required=required, size="3", width="100%",
-                 **extra, **props),
-        rx.cond(hint != "", rx.text(hint, size="1", color_scheme="gray")) if hint else rx.fragment(),
+        rx.input(
+            id=input_id,
+            name=name,
+            type=type,
+            required=required,
+            size="3",
+            width="100%",
+            **extra,
+            **props,
+        ),
+        rx.cond(hint != "", rx.text(hint, size="1", color_scheme="gray"))
+        if hint
+        else rx.fragment(),
         error_text(error) if error is not None else rx.fragment(),
         spacing="1",
         width="100%",
@@ -41,7 +51,9 @@ def field(
     )
 
 
-def textarea_field(label: str, name: str, *, error=None, default_value=None, **props) -> rx.Component:
+def textarea_field(
+    label: str, name: str, *, error=None, default_value=None, **props
+) -> rx.Component:
     input_id = f"field-{name}"
     extra = {"default_value": default_value} if default_value is not None else {}
     return rx.vstack(
@@ -57,14 +69,20 @@ def textarea_field(label: str, name: str, *, error=None, default_value=None, **p
 def checkbox(label, name: str, checked=False) -> rx.Component:
     """A native checkbox inside its label, for forms that submit "on" when it is ticked."""
     return rx.el.label(
-        rx.el.input(type="checkbox", name=name, default_checked=checked,
-                    style={"width": "18px", "height": "18px", "flexShrink": "0"}),
+        rx.el.input(
+            type="checkbox",
+            name=name,
+            default_checked=checked,
+            style={"width": "18px", "height": "18px", "flexShrink": "0"},
+        ),
         rx.text(label, size="3"),
         style={"display": "flex", "gap": "10px", "alignItems": "center"},
     )
 
 
-def select_field(label: str, name: str, options, *, error=None, default_value=None, **props) -> rx.Component:
+def select_field(
+    label: str, name: str, options, *, error=None, default_value=None, **props
+) -> rx.Component:
     """A native <select>: readable on every phone and found by its label."""
     input_id = f"field-{name}"
     extra = {"default_value": default_value} if default_value is not None else {}
@@ -75,8 +93,13 @@ def select_field(label: str, name: str, options, *, error=None, default_value=No
             id=input_id,
             name=name,
             style={
-                "height": "40px", "borderRadius": "8px", "padding": "0 10px", "fontSize": "16px",
-                "border": "1px solid var(--gray-7)", "background": "var(--color-surface)", "width": "100%",
+                "height": "40px",
+                "borderRadius": "8px",
+                "padding": "0 10px",
+                "fontSize": "16px",
+                "border": "1px solid var(--gray-7)",
+                "background": "var(--color-surface)",
+                "width": "100%",
             },
             **extra,
             **props,

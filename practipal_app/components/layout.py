@@ -34,8 +34,12 @@ def public_card(title, *children: rx.Component, width: str = "440px") -> rx.Comp
     return rx.center(
         rx.card(
             rx.vstack(
-                rx.hstack(rx.icon("leaf", color=rx.color("teal", 9)), rx.text(BRAND, weight="bold"),
-                          align="center", spacing="2"),
+                rx.hstack(
+                    rx.icon("leaf", color=rx.color("teal", 9)),
+                    rx.text(BRAND, weight="bold"),
+                    align="center",
+                    spacing="2",
+                ),
                 rx.heading(title, size="6", as_="h1"),
                 *children,
                 spacing="4",
@@ -64,18 +68,32 @@ def _nav_link(label: str, href: str, icon: str) -> rx.Component:
     )
 
 
-def workspace_shell(title: str, *children: rx.Component, actions: rx.Component | None = None) -> rx.Component:
+def workspace_shell(
+    title: str, *children: rx.Component, actions: rx.Component | None = None
+) -> rx.Component:
     sidebar = rx.vstack(
-        rx.hstack(rx.icon("leaf", color=rx.color("teal", 9)), rx.text(BRAND, weight="bold", size="4"),
-                  align="center", spacing="2", padding="8px 12px"),
+        rx.hstack(
+            rx.icon("leaf", color=rx.color("teal", 9)),
+            rx.text(BRAND, weight="bold", size="4"),
+            align="center",
+            spacing="2",
+            padding="8px 12px",
+        ),
         rx.text(ViewerState.practice_name, size="2", color_scheme="gray", padding_x="12px"),
-        rx.el.nav(rx.vstack(*[_nav_link(*item) for item in WORKSPACE_NAV], spacing="1", width="100%"),
-                  aria_label="Workspace", style={"width": "100%"}),
+        rx.el.nav(
+            rx.vstack(*[_nav_link(*item) for item in WORKSPACE_NAV], spacing="1", width="100%"),
+            aria_label="Workspace",
+            style={"width": "100%"},
+        ),
         rx.spacer(),
         rx.text(ViewerState.name, size="2", padding_x="12px", weight="medium"),
         # A plain anchor: signing out is an HTTP route that clears the cookie, not a client-side page.
-        rx.el.a("Sign out", href="/logout", reload_document=True, style={"padding": "0 12px 12px", "fontSize": "14px",
-                                                    "color": "var(--accent-11)"}),
+        rx.el.a(
+            "Sign out",
+            href="/logout",
+            reload_document=True,
+            style={"padding": "0 12px 12px", "fontSize": "14px", "color": "var(--accent-11)"},
+        ),
         width="220px",
         min_width="220px",
         height="100vh",
@@ -85,8 +103,13 @@ def workspace_shell(title: str, *children: rx.Component, actions: rx.Component |
         border_right=f"1px solid {rx.color('gray', 5)}",
         background=rx.color("gray", 1),
     )
-    header = rx.hstack(rx.heading(title, size="6", as_="h1"), rx.spacer(), actions or rx.fragment(),
-                       align="center", width="100%")
+    header = rx.hstack(
+        rx.heading(title, size="6", as_="h1"),
+        rx.spacer(),
+        actions or rx.fragment(),
+        align="center",
+        width="100%",
+    )
     return rx.hstack(
         sidebar,
         rx.box(
@@ -107,19 +130,32 @@ def _bottom_tab(label: str, href: str, icon: str, full_page: bool = False) -> rx
         rx.vstack(rx.icon(icon, size=22), rx.text(label, size="1"), align="center", spacing="1"),
         href=href,
         reload_document=full_page,  # rx.el.a is a client-side router link; /logout is an HTTP route
-        style={"flex": "1", "padding": "8px 0", "textAlign": "center", "color": "var(--gray-12)",
-               "textDecoration": "none"},
+        style={
+            "flex": "1",
+            "padding": "8px 0",
+            "textAlign": "center",
+            "color": "var(--gray-12)",
+            "textDecoration": "none",
+        },
     )
 
 
 def portal_shell(*children: rx.Component) -> rx.Component:
     """Mobile first: a header with Help always visible, content, bottom navigation."""
     header = rx.hstack(
-        rx.hstack(rx.icon("leaf", color=rx.color("teal", 9)),
-                  rx.text(ViewerState.practice_name, weight="bold", size="3"), align="center", spacing="2"),
+        rx.hstack(
+            rx.icon("leaf", color=rx.color("teal", 9)),
+            rx.text(ViewerState.practice_name, weight="bold", size="3"),
+            align="center",
+            spacing="2",
+        ),
         rx.spacer(),
-        rx.link(rx.button(rx.icon("life-buoy", size=16), "Help", color_scheme="red", variant="soft", size="2"),
-                href="/portal/help"),
+        rx.link(
+            rx.button(
+                rx.icon("life-buoy", size=16), "Help", color_scheme="red", variant="soft", size="2"
+            ),
+            href="/portal/help",
+        ),
         align="center",
         width="100%",
         padding="12px 16px",
@@ -130,19 +166,34 @@ def portal_shell(*children: rx.Component) -> rx.Component:
         z_index="10",
     )
     nav = rx.el.nav(
-        rx.hstack(*[_bottom_tab(*item) for item in PORTAL_NAV], _bottom_tab("Sign out", "/logout", "log-out", full_page=True),
-                  width="100%", spacing="0", max_width="640px", margin="0 auto"),
+        rx.hstack(
+            *[_bottom_tab(*item) for item in PORTAL_NAV],
+            _bottom_tab("Sign out", "/logout", "log-out", full_page=True),
+            width="100%",
+            spacing="0",
+            max_width="640px",
+            margin="0 auto",
+        ),
         aria_label="Portal",
         style={
-            "position": "fixed", "bottom": "0", "left": "0", "right": "0",
-            "background": "var(--gray-1)", "borderTop": "1px solid var(--gray-5)", "zIndex": "10",
+            "position": "fixed",
+            "bottom": "0",
+            "left": "0",
+            "right": "0",
+            "background": "var(--gray-1)",
+            "borderTop": "1px solid var(--gray-5)",
+            "zIndex": "10",
             "paddingBottom": "env(safe-area-inset-bottom)",
         },
     )
     return rx.box(
         header,
-        rx.box(rx.vstack(*children, spacing="4", width="100%"), padding="16px 16px 96px",
-               max_width="640px", margin="0 auto"),
+        rx.box(
+            rx.vstack(*children, spacing="4", width="100%"),
+            padding="16px 16px 96px",
+            max_width="640px",
+            margin="0 auto",
+        ),
         nav,
         min_height="100vh",
         background=rx.color("teal", 2),
@@ -151,16 +202,33 @@ def portal_shell(*children: rx.Component) -> rx.Component:
 
 # Sanitized HTML of a text resource: readable headings, paragraphs, lists and tables.
 PROSE = {
-    "lineHeight": "1.6", "fontSize": "16px",
+    "lineHeight": "1.6",
+    "fontSize": "16px",
     "& h1, & h2, & h3, & h4": {"fontWeight": "700", "margin": "1em 0 0.4em", "lineHeight": "1.3"},
-    "& h1": {"fontSize": "22px"}, "& h2": {"fontSize": "19px"}, "& h3, & h4": {"fontSize": "17px"},
+    "& h1": {"fontSize": "22px"},
+    "& h2": {"fontSize": "19px"},
+    "& h3, & h4": {"fontSize": "17px"},
     "& p": {"margin": "0 0 0.8em"},
     "& ul, & ol": {"margin": "0 0 0.8em", "paddingLeft": "1.4em"},
-    "& ul": {"listStyle": "disc"}, "& ol": {"listStyle": "decimal"},
+    "& ul": {"listStyle": "disc"},
+    "& ol": {"listStyle": "decimal"},
     "& li": {"margin": "0.2em 0"},
-    "& blockquote": {"borderLeft": "3px solid var(--teal-7)", "paddingLeft": "12px", "color": "var(--gray-11)"},
-    "& table": {"borderCollapse": "collapse", "width": "100%", "margin": "0 0 0.8em", "fontSize": "14px"},
-    "& th, & td": {"border": "1px solid var(--gray-6)", "padding": "6px 8px", "textAlign": "left",
-                   "verticalAlign": "top"},
+    "& blockquote": {
+        "borderLeft": "3px solid var(--teal-7)",
+        "paddingLeft": "12px",
+        "color": "var(--gray-11)",
+    },
+    "& table": {
+        "borderCollapse": "collapse",
+        "width": "100%",
+        "margin": "0 0 0.8em",
+        "fontSize": "14px",
+    },
+    "& th, & td": {
+        "border": "1px solid var(--gray-6)",
+        "padding": "6px 8px",
+        "textAlign": "left",
+        "verticalAlign": "top",
+    },
     "& a": {"color": "var(--accent-11)", "textDecoration": "underline"},
 }

@@ -17,7 +17,9 @@ def parse_phone(raw: str, region: str = DEFAULT_REGION) -> str:
     except phonenumbers.NumberParseException as exc:
         raise ValueError("This does not look like a phone number.") from exc
     if not phonenumbers.is_valid_number(number):
-        raise ValueError("This phone number is not valid. Include the country code if it is not Indian.")
+        raise ValueError(
+            "This phone number is not valid. Include the country code if it is not Indian."
+        )
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 

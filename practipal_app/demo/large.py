@@ -76,45 +76,126 @@ THERAPISTS = (
     ("Lakshmi Narayanan", "lakshmi@demo.practipal.in", "Temple-Chalk-River-86"),
 )
 FIRST_NAMES = (
-    "Aarav", "Aditi", "Akash", "Amrita", "Anil", "Anjali", "Arnav", "Bhavna", "Chetan", "Deepa",
-    "Devika", "Dhruv", "Divya", "Gaurav", "Ishaan", "Isha", "Jaya", "Karan", "Kavya", "Lata",
-    "Manish", "Maya", "Neha", "Nikhil", "Nisha", "Pallavi", "Pooja", "Rahul", "Ritu", "Sahil",
-    "Sana", "Shreya", "Siddharth", "Simran", "Tanvi", "Tara", "Varun", "Vidya", "Yash", "Zoya",
+    "Aarav",
+    "Aditi",
+    "Akash",
+    "Amrita",
+    "Anil",
+    "Anjali",
+    "Arnav",
+    "Bhavna",
+    "Chetan",
+    "Deepa",
+    "Devika",
+    "Dhruv",
+    "Divya",
+    "Gaurav",
+    "Ishaan",
+    "Isha",
+    "Jaya",
+    "Karan",
+    "Kavya",
+    "Lata",
+    "Manish",
+    "Maya",
+    "Neha",
+    "Nikhil",
+    "Nisha",
+    "Pallavi",
+    "Pooja",
+    "Rahul",
+    "Ritu",
+    "Sahil",
+    "Sana",
+    "Shreya",
+    "Siddharth",
+    "Simran",
+    "Tanvi",
+    "Tara",
+    "Varun",
+    "Vidya",
+    "Yash",
+    "Zoya",
 )
 LAST_NAMES = (
-    "Agarwal", "Banerjee", "Chatterjee", "D'Souza", "Desai", "Fernandes", "Ghosh", "Gupta",
-    "Hegde", "Iyengar", "Jain", "Joshi", "Kapoor", "Kaur", "Krishnan", "Malhotra", "Mishra",
-    "Mukherjee", "Naidu", "Pandey", "Patel", "Pillai", "Rao", "Reddy", "Saxena", "Sen", "Shah",
-    "Singh", "Verma", "Yadav",
+    "Agarwal",
+    "Banerjee",
+    "Chatterjee",
+    "D'Souza",
+    "Desai",
+    "Fernandes",
+    "Ghosh",
+    "Gupta",
+    "Hegde",
+    "Iyengar",
+    "Jain",
+    "Joshi",
+    "Kapoor",
+    "Kaur",
+    "Krishnan",
+    "Malhotra",
+    "Mishra",
+    "Mukherjee",
+    "Naidu",
+    "Pandey",
+    "Patel",
+    "Pillai",
+    "Rao",
+    "Reddy",
+    "Saxena",
+    "Sen",
+    "Shah",
+    "Singh",
+    "Verma",
+    "Yadav",
 )
 TOPIC_WEIGHTS = {"scheduling": 50, "tech": 15, "homework": 15, "other": 20}
 CLIENT_BODIES = {
     "scheduling": (
-        "Can we move Thursday's session?", "Running 10 minutes late, sorry!",
-        "Is there an evening slot next week?", "I have to cancel Friday, I have an exam.",
-        "Can we do video instead of in person this week?", "Confirming tomorrow at 5.",
+        "Can we move Thursday's session?",
+        "Running 10 minutes late, sorry!",
+        "Is there an evening slot next week?",
+        "I have to cancel Friday, I have an exam.",
+        "Can we do video instead of in person this week?",
+        "Confirming tomorrow at 5.",
     ),
     "tech": (
-        "The video link isn't opening on my phone.", "The call dropped, can you hear me?",
-        "Which link do I use today?", "The portal asks me to sign in again.",
+        "The video link isn't opening on my phone.",
+        "The call dropped, can you hear me?",
+        "Which link do I use today?",
+        "The portal asks me to sign in again.",
     ),
     "homework": (
-        "I finished the thought record, should I bring it?", "Where is the breathing exercise you shared?",
-        "I tried the grounding exercise twice this week.", "Could you share the sleep diary again?",
+        "I finished the thought record, should I bring it?",
+        "Where is the breathing exercise you shared?",
+        "I tried the grounding exercise twice this week.",
+        "Could you share the sleep diary again?",
     ),
     "other": (
-        "Thank you for today.", "I wanted to tell you something before our session.",
-        "Can I get a receipt for last month?", "Had a better week, will tell you on Tuesday.",
+        "Thank you for today.",
+        "I wanted to tell you something before our session.",
+        "Can I get a receipt for last month?",
+        "Had a better week, will tell you on Tuesday.",
     ),
 }
 THERAPIST_BODIES = (
-    "Yes, Thursday 6 pm works. I've moved it.", "Thank you for letting me know.",
-    "Let's bring this to our next session.", "The link is in your portal under Sessions.",
-    "Thank you — I have seen this and will reply at my next check time.", "No problem, see you then.",
-    "I've shared the worksheet again under Resources.", "Take care, see you next week.",
+    "Yes, Thursday 6 pm works. I've moved it.",
+    "Thank you for letting me know.",
+    "Let's bring this to our next session.",
+    "The link is in your portal under Sessions.",
+    "Thank you — I have seen this and will reply at my next check time.",
+    "No problem, see you then.",
+    "I've shared the worksheet again under Resources.",
+    "Take care, see you next week.",
 )
-LOGGED_TOPICS = ("Rescheduling", "Running late", "Payment question", "Video link not working",
-                 "Wanted to talk", "Cancelling this week")
+LOGGED_TOPICS = (
+    "Rescheduling",
+    "Running late",
+    "Payment question",
+    "Video link not working",
+    "Wanted to talk",
+    "Cancelling this week",
+)
 ENERGY_NOTES = {
     1: ("Running on empty", "Need a break", "Messages all weekend"),
     2: ("Long week", "Too many evening sessions", "Slept badly"),
@@ -124,29 +205,105 @@ ENERGY_NOTES = {
 }
 CHECK_TIMES = ("17:30", "18:00", "18:00", "18:30")
 # Lakshmi Puja: the Diwali week is a holiday week; other years fall back to 1 November.
-DIWALI = {2018: date(2018, 11, 7), 2019: date(2019, 10, 27), 2020: date(2020, 11, 14),
-          2021: date(2021, 11, 4), 2022: date(2022, 10, 24), 2023: date(2023, 11, 12),
-          2024: date(2024, 11, 1), 2025: date(2025, 10, 21), 2026: date(2026, 11, 8),
-          2027: date(2027, 10, 29), 2028: date(2028, 10, 17), 2029: date(2029, 11, 5),
-          2030: date(2030, 10, 26)}
+DIWALI = {
+    2018: date(2018, 11, 7),
+    2019: date(2019, 10, 27),
+    2020: date(2020, 11, 14),
+    2021: date(2021, 11, 4),
+    2022: date(2022, 10, 24),
+    2023: date(2023, 11, 12),
+    2024: date(2024, 11, 1),
+    2025: date(2025, 10, 21),
+    2026: date(2026, 11, 8),
+    2027: date(2027, 10, 29),
+    2028: date(2028, 10, 17),
+    2029: date(2029, 11, 5),
+    2030: date(2030, 10, 26),
+}
 # Fewer sessions in the May heat and school holidays and in December.
-SEASON = {1: 1.05, 2: 1.06, 3: 1.04, 4: 1.0, 5: 0.9, 6: 0.95, 7: 1.03, 8: 1.04, 9: 1.03,
-          10: 1.0, 11: 0.97, 12: 0.92}
-HOUR_WEIGHTS = {9: 0.5, 10: 0.9, 11: 1.0, 12: 1.0, 13: 0.6, 14: 0.9, 15: 1.0, 16: 1.1, 17: 1.2,
-                18: 1.1, 19: 0.5}
+SEASON = {
+    1: 1.05,
+    2: 1.06,
+    3: 1.04,
+    4: 1.0,
+    5: 0.9,
+    6: 0.95,
+    7: 1.03,
+    8: 1.04,
+    9: 1.03,
+    10: 1.0,
+    11: 0.97,
+    12: 0.92,
+}
+HOUR_WEIGHTS = {
+    9: 0.5,
+    10: 0.9,
+    11: 1.0,
+    12: 1.0,
+    13: 0.6,
+    14: 0.9,
+    15: 1.0,
+    16: 1.1,
+    17: 1.2,
+    18: 1.1,
+    19: 0.5,
+}
 SUNDAY_WEIGHT = 0.08
 
-APPOINTMENT_COLUMNS = ("practice_id", "therapist_id", "client_id", "session_type_id", "title",
-                       "starts_at", "ends_at", "blocked_until", "status", "mode", "join_url",
-                       "location", "agenda", "fee_paise", "series_id", "created_by", "created_at",
-                       "cancelled_at")
-MESSAGE_COLUMNS = ("thread_id", "sender_id", "kind", "topic", "body", "bring_to_session", "risk",
-                   "after_hours", "created_at")
-CONTACT_COLUMNS = ("practice_id", "therapist_id", "client_id", "channel", "direction", "at",
-                   "length", "after_hours", "topic", "dedupe_key")
+APPOINTMENT_COLUMNS = (
+    "practice_id",
+    "therapist_id",
+    "client_id",
+    "session_type_id",
+    "title",
+    "starts_at",
+    "ends_at",
+    "blocked_until",
+    "status",
+    "mode",
+    "join_url",
+    "location",
+    "agenda",
+    "fee_paise",
+    "series_id",
+    "created_by",
+    "created_at",
+    "cancelled_at",
+)
+MESSAGE_COLUMNS = (
+    "thread_id",
+    "sender_id",
+    "kind",
+    "topic",
+    "body",
+    "bring_to_session",
+    "risk",
+    "after_hours",
+    "created_at",
+)
+CONTACT_COLUMNS = (
+    "practice_id",
+    "therapist_id",
+    "client_id",
+    "channel",
+    "direction",
+    "at",
+    "length",
+    "after_hours",
+    "topic",
+    "dedupe_key",
+)
 CHECKIN_COLUMNS = ("therapist_id", "week_start", "level", "note", "answered_at")
-IMPORT_COLUMNS = ("therapist_id", "client_id", "filename", "added", "skipped", "first_at",
-                  "last_at", "imported_at")
+IMPORT_COLUMNS = (
+    "therapist_id",
+    "client_id",
+    "filename",
+    "added",
+    "skipped",
+    "first_at",
+    "last_at",
+    "imported_at",
+)
 
 
 @dataclass
@@ -202,7 +359,12 @@ class _Rows:
 
 
 def seed_large(
-    session: Session, base_url: str, *, therapists: int = 10, years: int = 5, now: datetime | None = None,
+    session: Session,
+    base_url: str,
+    *,
+    therapists: int = 10,
+    years: int = 5,
+    now: datetime | None = None,
 ) -> list[demo.DemoLogin]:
     """The small demo, more therapists, and `years` of history for all of them, ending at `now`.
     Refuses a database with a real practice, or one that already holds more than the small demo."""
@@ -219,7 +381,9 @@ def seed_large(
     staff = [owner]
     for name, email, password in _more_therapists(therapists - 1):
         user = add_staff(session, practice.id, name, email, Role.THERAPIST, password)
-        charter.save(session, actor_for(user), charter.CharterSettings(check_time=rng.choice(CHECK_TIMES)))
+        charter.save(
+            session, actor_for(user), charter.CharterSettings(check_time=rng.choice(CHECK_TIMES))
+        )
         staff.append(user)
         found.append(demo.DemoLogin("therapist", name, email, password))
     cal = _Calendar.make(ZoneInfo(practice.timezone), now.astimezone(UTC), years)
@@ -227,10 +391,19 @@ def seed_large(
     numbers = iter(range(1, 1_000_000))
     for user in staff:
         _therapist_history(session, rng, cal, user, rows, numbers)
-    _bulk(session, Appointment, APPOINTMENT_COLUMNS, sorted(rows.appointments, key=lambda r: (r[5], r[1])))
+    _bulk(
+        session,
+        Appointment,
+        APPOINTMENT_COLUMNS,
+        sorted(rows.appointments, key=lambda r: (r[5], r[1])),
+    )
     _bulk(session, Message, MESSAGE_COLUMNS, sorted(rows.messages, key=lambda r: (r[8], r[0])))
-    _bulk(session, ContactRecord, CONTACT_COLUMNS, sorted(rows.contacts, key=lambda r: (r[5], r[9])))
-    _bulk(session, EnergyCheckIn, CHECKIN_COLUMNS, sorted(rows.checkins, key=lambda r: (r[1], r[0])))
+    _bulk(
+        session, ContactRecord, CONTACT_COLUMNS, sorted(rows.contacts, key=lambda r: (r[5], r[9]))
+    )
+    _bulk(
+        session, EnergyCheckIn, CHECKIN_COLUMNS, sorted(rows.checkins, key=lambda r: (r[1], r[0]))
+    )
     _bulk(session, WhatsAppImport, IMPORT_COLUMNS, rows.imports)
     session.flush()
     return found
@@ -238,42 +411,59 @@ def seed_large(
 
 def counts(session: Session) -> tuple[int, int, int, int]:
     """(therapists, appointments, portal messages, messages outside the portal) in the database."""
+
     def count(model, *where) -> int:
         return session.exec(select(func.count()).select_from(model).where(*where)).one()
 
-    return (count(User, col(User.role).in_([Role.OWNER, Role.THERAPIST])), count(Appointment),
-            count(Message, col(Message.kind).in_(["client", "therapist"])), count(ContactRecord))
+    return (
+        count(User, col(User.role).in_([Role.OWNER, Role.THERAPIST])),
+        count(Appointment),
+        count(Message, col(Message.kind).in_(["client", "therapist"])),
+        count(ContactRecord),
+    )
 
 
 def _refuse_twice(session: Session) -> None:
-    clinicians = session.exec(select(func.count()).select_from(User).where(
-        col(User.role).in_([Role.OWNER, Role.THERAPIST]))).one()
-    history = session.exec(select(func.count()).select_from(EnergyCheckIn)).one() or session.exec(
-        select(func.count()).select_from(ContactRecord)).one()
+    clinicians = session.exec(
+        select(func.count())
+        .select_from(User)
+        .where(col(User.role).in_([Role.OWNER, Role.THERAPIST]))
+    ).one()
+    history = (
+        session.exec(select(func.count()).select_from(EnergyCheckIn)).one()
+        or session.exec(select(func.count()).select_from(ContactRecord)).one()
+    )
     if clinicians > 1 or history:
-        raise DomainError("This database already holds the large demo (or more than the small demo). "
-                          "The large demo only seeds an empty database.")
+        raise DomainError(
+            "This database already holds the large demo (or more than the small demo). "
+            "The large demo only seeds an empty database."
+        )
 
 
 def _more_therapists(count: int) -> list[tuple[str, str, str]]:
     named = list(THERAPISTS[:count])
     for n in range(len(named) + 2, count + 2):
-        named.append((f"Therapist {n}", f"therapist{n}@demo.practipal.in", f"Demo-Harbour-Kettle-{n}"))
+        named.append(
+            (f"Therapist {n}", f"therapist{n}@demo.practipal.in", f"Demo-Harbour-Kettle-{n}")
+        )
     return named
 
 
 def _bulk(session: Session, model, columns: tuple[str, ...], rows: list[tuple]) -> None:
     table = model.__table__
     for start in range(0, len(rows), CHUNK):
-        session.execute(table.insert(), [dict(zip(columns, row, strict=True))
-                                         for row in rows[start:start + CHUNK]])
+        session.execute(
+            table.insert(),
+            [dict(zip(columns, row, strict=True)) for row in rows[start : start + CHUNK]],
+        )
 
 
 # One therapist ------------------------------------------------------------------------------------
 
 
-def _therapist_history(session: Session, rng: random.Random, cal: _Calendar, user: User, rows: _Rows,
-                       numbers) -> None:
+def _therapist_history(
+    session: Session, rng: random.Random, cal: _Calendar, user: User, rows: _Rows, numbers
+) -> None:
     actor = actor_for(user)
     scheduling.set_weekly_hours(session, actor, {d: [WORKING_HOURS] for d in range(5)})
     mean = rng.uniform(20.5, 26.5)
@@ -291,8 +481,19 @@ def _therapist_history(session: Session, rng: random.Random, cal: _Calendar, use
     _save_clients(session, user, clients, cal)
     _appointments(session, rng, cal, user, kind, sessions, clients, rows)
     late_share = rng.uniform(0.14, 0.24) + (0.09 if rng.random() < 0.3 else 0.0)
-    weekly_late = _messages(rng, cal, user, sessions, mean, late_share, adoption, clients, late_table,
-                            rows, check_settings)
+    weekly_late = _messages(
+        rng,
+        cal,
+        user,
+        sessions,
+        mean,
+        late_share,
+        adoption,
+        clients,
+        late_table,
+        rows,
+        check_settings,
+    )
     _checkins(rng, cal, user, sessions, mean, settings.weekly_cap, late_share, weekly_late, rows)
 
 
@@ -351,14 +552,22 @@ def _clients(rng: random.Random, cal: _Calendar, numbers) -> list[_Client]:
     return clients
 
 
-def _new_client(rng: random.Random, cal: _Calendar, number: int, start: int, end: int | None) -> _Client:
+def _new_client(
+    rng: random.Random, cal: _Calendar, number: int, start: int, end: int | None
+) -> _Client:
     first, last = rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES)
     handle = last.lower().replace("'", "")
-    created = cal.at(cal.weeks[start], 10 * 60) - timedelta(days=rng.uniform(1, 10) + (400 if start == 0 else 0))
+    created = cal.at(cal.weeks[start], 10 * 60) - timedelta(
+        days=rng.uniform(1, 10) + (400 if start == 0 else 0)
+    )
     return _Client(
-        name=f"{first} {last}", email=f"{first.lower()}.{handle}.{number}@clients.demo.practipal.in",
-        phone=f"+91 9{rng.randrange(1000, 9999)} {rng.randrange(10000, 99999)}", start_week=start,
-        end_week=end, weight=0.5 if rng.random() < 0.2 else 1.0, chat=rng.lognormvariate(0, 0.6),
+        name=f"{first} {last}",
+        email=f"{first.lower()}.{handle}.{number}@clients.demo.practipal.in",
+        phone=f"+91 9{rng.randrange(1000, 9999)} {rng.randrange(10000, 99999)}",
+        start_week=start,
+        end_week=end,
+        weight=0.5 if rng.random() < 0.2 else 1.0,
+        chat=rng.lognormvariate(0, 0.6),
         created_at=created,
     )
 
@@ -393,40 +602,76 @@ def _adoption(rng: random.Random, cal: _Calendar, clients: list[_Client]) -> dat
     return adoption
 
 
-def _save_clients(session: Session, therapist: User, clients: list[_Client], cal: _Calendar) -> None:
-    users = [User(practice_id=therapist.practice_id, email=c.email, name=c.name, phone=c.phone,
-                  role=Role.CLIENT, created_at=c.created_at) for c in clients]
+def _save_clients(
+    session: Session, therapist: User, clients: list[_Client], cal: _Calendar
+) -> None:
+    users = [
+        User(
+            practice_id=therapist.practice_id,
+            email=c.email,
+            name=c.name,
+            phone=c.phone,
+            role=Role.CLIENT,
+            created_at=c.created_at,
+        )
+        for c in clients
+    ]
     session.add_all(users)
     session.flush()
     for c, u in zip(clients, users, strict=True):
         c.id = u.id
-    session.add_all([
-        ClientProfile(user_id=c.id, practice_id=therapist.practice_id, therapist_id=therapist.id,
-                      timezone=cal.tz.key, invited_at=c.invited_at, accepted_at=c.accepted_at,
-                      emergency_contact_name="Family member", emergency_contact_phone="+91 90000 00001",
-                      emergency_contact_relation="Parent",
-                      status=ClientStatus.ACTIVE if c.end_week is None else ClientStatus.DISCHARGED)
-        for c in clients
-    ])
+    session.add_all(
+        [
+            ClientProfile(
+                user_id=c.id,
+                practice_id=therapist.practice_id,
+                therapist_id=therapist.id,
+                timezone=cal.tz.key,
+                invited_at=c.invited_at,
+                accepted_at=c.accepted_at,
+                emergency_contact_name="Family member",
+                emergency_contact_phone="+91 90000 00001",
+                emergency_contact_relation="Parent",
+                status=ClientStatus.ACTIVE if c.end_week is None else ClientStatus.DISCHARGED,
+            )
+            for c in clients
+        ]
+    )
     for c in clients:
         if c.accepted_at is not None:
-            c.thread = MessageThread(practice_id=therapist.practice_id, client_id=c.id, therapist_id=therapist.id)
+            c.thread = MessageThread(
+                practice_id=therapist.practice_id, client_id=c.id, therapist_id=therapist.id
+            )
             session.add(c.thread)
     session.flush()
 
 
 def _pick(rng: random.Random, items: list, weights: list[float], k: int) -> list:
     """k items without replacement, by weight (Efraimidis–Spirakis)."""
-    keyed = sorted(((rng.random() ** (1 / w), i) for i, w in enumerate(weights) if w > 0), reverse=True)
+    keyed = sorted(
+        ((rng.random() ** (1 / w), i) for i, w in enumerate(weights) if w > 0), reverse=True
+    )
     return [items[i] for _, i in keyed[:k]]
 
 
-def _appointments(session: Session, rng: random.Random, cal: _Calendar, therapist: User, kind,
-                  sessions: list[int], clients: list[_Client], rows: _Rows) -> None:
+def _appointments(
+    session: Session,
+    rng: random.Random,
+    cal: _Calendar,
+    therapist: User,
+    kind,
+    sessions: list[int],
+    clients: list[_Client],
+    rows: _Rows,
+) -> None:
     """Each week's sessions on distinct hourly slots (one per slot, 50 minutes plus a 10-minute
     buffer, so nothing overlaps), around whatever the therapist already has booked."""
-    held = [(a.starts_at, a.blocked_until) for a in session.exec(
-        select(Appointment).where(Appointment.therapist_id == therapist.id)).all()]
+    held = [
+        (a.starts_at, a.blocked_until)
+        for a in session.exec(
+            select(Appointment).where(Appointment.therapist_id == therapist.id)
+        ).all()
+    ]
     saturday = rng.choice((0.0, 0.0, 0.15, 0.3))
     length = timedelta(minutes=kind.duration_minutes)
     hold = length + timedelta(minutes=kind.buffer_minutes)
@@ -456,11 +701,28 @@ def _appointments(session: Session, rng: random.Random, cal: _Calendar, therapis
             created = starts - timedelta(days=rng.uniform(2, 14))
             if any(starts < until and begin < starts + hold for begin, until in held):
                 continue  # the small demo's sessions
-            rows.appointments.append((
-                therapist.practice_id, therapist.id, client.id, kind.id, kind.name, starts, starts + length,
-                starts + hold, status, kind.mode, "", "", "", kind.fee_paise, "", therapist.id,
-                min(created, cal.now), cancelled,
-            ))
+            rows.appointments.append(
+                (
+                    therapist.practice_id,
+                    therapist.id,
+                    client.id,
+                    kind.id,
+                    kind.name,
+                    starts,
+                    starts + length,
+                    starts + hold,
+                    status,
+                    kind.mode,
+                    "",
+                    "",
+                    "",
+                    kind.fee_paise,
+                    "",
+                    therapist.id,
+                    min(created, cal.now),
+                    cancelled,
+                )
+            )
 
 
 def _status(rng: random.Random, starts: datetime, now: datetime) -> tuple[str, datetime | None]:
@@ -474,19 +736,33 @@ def _status(rng: random.Random, starts: datetime, now: datetime) -> tuple[str, d
     if r < 0.09:
         return AppointmentStatus.NO_SHOW, None
     if r < 0.10:
-        return AppointmentStatus.CANCELLED_BY_THERAPIST, starts - timedelta(hours=rng.uniform(24, 168))
+        return AppointmentStatus.CANCELLED_BY_THERAPIST, starts - timedelta(
+            hours=rng.uniform(24, 168)
+        )
     return AppointmentStatus.COMPLETED, None
 
 
-def _messages(rng: random.Random, cal: _Calendar, therapist: User, sessions: list[int], mean: float,
-              late_share: float, adoption: datetime, clients: list[_Client], late_table: list[list[bool]],
-              rows: _Rows, check_settings: charter.CharterSettings) -> list[tuple[int, int]]:
+def _messages(
+    rng: random.Random,
+    cal: _Calendar,
+    therapist: User,
+    sessions: list[int],
+    mean: float,
+    late_share: float,
+    adoption: datetime,
+    clients: list[_Client],
+    late_table: list[list[bool]],
+    rows: _Rows,
+    check_settings: charter.CharterSettings,
+) -> list[tuple[int, int]]:
     """Portal messages and contacts outside it, week by week; returns (all, after hours) per week."""
     total = 10_000 * cal.past / 52.18 * rng.uniform(0.9, 1.1)
     portal_use = rng.uniform(0.78, 0.92)
     app_start = adoption - timedelta(weeks=rng.randint(2, 10))
-    import_at = max(cal.now - timedelta(days=rng.uniform(3, 45)),
-                    min(adoption + timedelta(weeks=8), cal.now - timedelta(days=1)))
+    import_at = max(
+        cal.now - timedelta(days=rng.uniform(3, 45)),
+        min(adoption + timedelta(weeks=8), cal.now - timedelta(days=1)),
+    )
     weights = []
     for week in range(cal.past):
         w = (sessions[week] + 0.35 * mean) * rng.lognormvariate(0, 0.2)
@@ -527,15 +803,40 @@ def _messages(rng: random.Random, cal: _Calendar, therapist: User, sessions: lis
             late = late_table[day][minute]
             seen += 1
             late_seen += late
-            if client.accepted_at is not None and at >= client.accepted_at and rng.random() < portal_use:
+            if (
+                client.accepted_at is not None
+                and at >= client.accepted_at
+                and rng.random() < portal_use
+            ):
                 if incoming:
                     topic = rng.choices(topics, topic_weights)[0]
-                    rows.messages.append((client.thread.id, client.id, "client", topic,
-                                          rng.choice(CLIENT_BODIES[topic]), rng.random() < 0.08, False,
-                                          late, at))
+                    rows.messages.append(
+                        (
+                            client.thread.id,
+                            client.id,
+                            "client",
+                            topic,
+                            rng.choice(CLIENT_BODIES[topic]),
+                            rng.random() < 0.08,
+                            False,
+                            late,
+                            at,
+                        )
+                    )
                 else:
-                    rows.messages.append((client.thread.id, therapist_id, "therapist", "",
-                                          rng.choice(THERAPIST_BODIES), False, False, late, at))
+                    rows.messages.append(
+                        (
+                            client.thread.id,
+                            therapist_id,
+                            "therapist",
+                            "",
+                            rng.choice(THERAPIST_BODIES),
+                            False,
+                            False,
+                            late,
+                            at,
+                        )
+                    )
                 continue
             r = rng.random() if at >= app_start else 1.0
             if r < 0.06:
@@ -551,20 +852,46 @@ def _messages(rng: random.Random, cal: _Calendar, therapist: User, sessions: lis
                 done[0] += 1
                 done[1] = at if done[1] is None or at < done[1] else done[1]
                 done[2] = at if done[2] is None or at > done[2] else done[2]
-            rows.contacts.append((practice_id, therapist_id, client.id, channel, "in" if incoming else "out",
-                                  at, length, late, topic, next(keys)))
+            rows.contacts.append(
+                (
+                    practice_id,
+                    therapist_id,
+                    client.id,
+                    channel,
+                    "in" if incoming else "out",
+                    at,
+                    length,
+                    late,
+                    topic,
+                    next(keys),
+                )
+            )
         per_week.append((seen, late_seen))
     for n, client in enumerate(clients):
         count, first, last = client.imported
         if count:
-            rows.imports.append((therapist_id, client.id, f"WhatsApp Chat with {client.name}.txt", count, 0,
-                                 first, last, import_at + timedelta(minutes=n)))
+            rows.imports.append(
+                (
+                    therapist_id,
+                    client.id,
+                    f"WhatsApp Chat with {client.name}.txt",
+                    count,
+                    0,
+                    first,
+                    last,
+                    import_at + timedelta(minutes=n),
+                )
+            )
     _settle_threads(rows.messages[first_message:], clients, cal, check_settings)
     return per_week
 
 
-def _settle_threads(messages: list[tuple], clients: list[_Client], cal: _Calendar,
-                    check_settings: charter.CharterSettings) -> None:
+def _settle_threads(
+    messages: list[tuple],
+    clients: list[_Client],
+    cal: _Calendar,
+    check_settings: charter.CharterSettings,
+) -> None:
     """Each thread's last message; client messages of the last ten days still waiting for a reply."""
     threads = {c.thread.id: c.thread for c in clients if c.thread is not None}
     waiting: dict[int, list[datetime]] = {}
@@ -583,17 +910,33 @@ def _settle_threads(messages: list[tuple], clients: list[_Client], cal: _Calenda
             thread.reply_due_at = boundaries.expected_reply(check_settings, cal.tz.key, since[0])
 
 
-def _checkins(rng: random.Random, cal: _Calendar, therapist: User, sessions: list[int], mean: float,
-              cap: int, late_share: float, weekly_late: list[tuple[int, int]], rows: _Rows) -> None:
+def _checkins(
+    rng: random.Random,
+    cal: _Calendar,
+    therapist: User,
+    sessions: list[int],
+    mean: float,
+    cap: int,
+    late_share: float,
+    weekly_late: list[tuple[int, int]],
+    rows: _Rows,
+) -> None:
     """About four weeks in five; lower after a heavy week or many after-hours messages."""
     for week in range(cal.past):
         if rng.random() >= 0.8:
             continue
         monday = cal.weeks[week]
-        answered = cal.at(monday + timedelta(days=rng.choice((0, 0, 1, 4))), rng.randrange(8 * 60, 21 * 60))
+        answered = cal.at(
+            monday + timedelta(days=rng.choice((0, 0, 1, 4))), rng.randrange(8 * 60, 21 * 60)
+        )
         seen, late = weekly_late[week]
         late_now = late / seen if seen else late_share
-        level = 3.3 - 4 * (sessions[week] - mean) / cap - 2 * (late_now - late_share) + rng.gauss(0, 0.9)
+        level = (
+            3.3
+            - 4 * (sessions[week] - mean) / cap
+            - 2 * (late_now - late_share)
+            + rng.gauss(0, 0.9)
+        )
         level = min(max(round(level), 1), 5)
         note = rng.choice(ENERGY_NOTES[level]) if rng.random() < 0.15 else ""
         if answered <= cal.now:

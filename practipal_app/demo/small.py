@@ -56,12 +56,16 @@ def seed(session: Session, base_url: str) -> list[DemoLogin]:
     """Create the demo practice once; refuse if the database holds anything else."""
     practices = session.exec(select(Practice)).all()
     if any(not p.is_demo for p in practices):
-        raise DomainError("This database holds a real practice. The demo only seeds an empty database.")
+        raise DomainError(
+            "This database holds a real practice. The demo only seeds an empty database."
+        )
     if practices:
         return logins()
     users = session.exec(select(func.count()).select_from(User)).one()
     if users:
-        raise DomainError("This database already has accounts. The demo only seeds an empty database.")
+        raise DomainError(
+            "This database already has accounts. The demo only seeds an empty database."
+        )
     practice = Practice(name="Demo Practice", timezone="Asia/Kolkata", is_demo=True)
     session.add(practice)
     session.flush()
@@ -69,15 +73,28 @@ def seed(session: Session, base_url: str) -> list[DemoLogin]:
     owner = add_staff(session, practice.id, name, email, "owner", password)
     actor = actor_for(owner)
     charter.save(session, actor, charter.CharterSettings())
-    billing_settings.save(session, actor, {"legal_name": "Dr. Asha Rao Counselling", "state_code": "27",
-                                           "address": "12 Lake View Road, Pune 411001",
-                                           "upi_id": "asha.rao@okhdfcbank"})
+    billing_settings.save(
+        session,
+        actor,
+        {
+            "legal_name": "Dr. Asha Rao Counselling",
+            "state_code": "27",
+            "address": "12 Lake View Road, Pune 411001",
+            "upi_id": "asha.rao@okhdfcbank",
+        },
+    )
     for client_name, client_email, phone, client_password in CLIENTS:
         client_id = clients.add_client(
-            session, actor,
-            clients.ClientForm(name=client_name, email=client_email, phone=phone,
-                               emergency_contact_name="Family member", emergency_contact_phone="+91 90000 00001",
-                               emergency_contact_relation="Parent"),
+            session,
+            actor,
+            clients.ClientForm(
+                name=client_name,
+                email=client_email,
+                phone=phone,
+                emergency_contact_name="Family member",
+                emergency_contact_phone="+91 90000 00001",
+                emergency_contact_relation="Parent",
+            ),
         )
         if client_name != "Meera Iyer":
             invites.send_invite(session, actor, client_id, base_url)
@@ -97,9 +114,16 @@ def _demo_billing(session: Session, actor, appt: Appointment, paid: bool) -> Non
     invoice_id = invoices.on_session_status(session, appt, actor.user_id, now=appt.ends_at)
     if paid and invoice_id:
         amount = money.plain_rupees(session.get(Invoice, invoice_id).total_paise)
-        payments.record(session, actor, invoice_id, amount=amount, method=PaymentMethod.UPI,
-                        paid_on=appt.ends_at.astimezone(ZoneInfo("Asia/Kolkata")).date(),
-                        reference=f"UPI {412300000000 + invoice_id}", now=appt.ends_at + timedelta(hours=2))
+        payments.record(
+            session,
+            actor,
+            invoice_id,
+            amount=amount,
+            method=PaymentMethod.UPI,
+            paid_on=appt.ends_at.astimezone(ZoneInfo("Asia/Kolkata")).date(),
+            reference=f"UPI {412300000000 + invoice_id}",
+            now=appt.ends_at + timedelta(hours=2),
+        )
 
 
 def _demo_sessions(session: Session, actor, client_id: int) -> None:
@@ -113,10 +137,18 @@ def _demo_sessions(session: Session, actor, client_id: int) -> None:
         start = datetime.combine(day, time(11, 0), tzinfo=zone)
         end = start + timedelta(minutes=kind.duration_minutes)
         appt = Appointment(
-            practice_id=actor.practice_id, therapist_id=actor.user_id, client_id=client_id,
-            session_type_id=kind.id, title=kind.name, starts_at=start, ends_at=end,
-            blocked_until=end + timedelta(minutes=kind.buffer_minutes), status=AppointmentStatus.COMPLETED,
-            mode=kind.mode, fee_paise=kind.fee_paise, created_by=actor.user_id,
+            practice_id=actor.practice_id,
+            therapist_id=actor.user_id,
+            client_id=client_id,
+            session_type_id=kind.id,
+            title=kind.name,
+            starts_at=start,
+            ends_at=end,
+            blocked_until=end + timedelta(minutes=kind.buffer_minutes),
+            status=AppointmentStatus.COMPLETED,
+            mode=kind.mode,
+            fee_paise=kind.fee_paise,
+            created_by=actor.user_id,
         )
         session.add(appt)
         session.flush()
@@ -124,6 +156,12 @@ def _demo_sessions(session: Session, actor, client_id: int) -> None:
     upcoming = today + timedelta(days=1)
     while upcoming.weekday() > 4:
         upcoming += timedelta(days=1)
-    appointments.book(session, actor, client_id=client_id, session_type_id=kind.id, confirmed=True,
-                      starts_at=datetime.combine(upcoming, time(11, 0), tzinfo=zone),
-                      agenda="Review of the sleep diary")
+    appointments.book(
+        session,
+        actor,
+        client_id=client_id,
+        session_type_id=kind.id,
+        confirmed=True,
+        starts_at=datetime.combine(upcoming, time(11, 0), tzinfo=zone),
+        agenda="Review of the sleep diary",
+    )

@@ -67,7 +67,9 @@ class WorkingTime:
     """Whether a local wall-clock time is after hours for one therapist."""
 
     def __init__(self, working_days: Iterable[int], weekly: dict[int, list[tuple[int, int]]]):
-        self.ranges = {d: tuple(weekly.get(d) or (DEFAULT_WORKING_HOURS,)) for d in set(working_days)}
+        self.ranges = {
+            d: tuple(weekly.get(d) or (DEFAULT_WORKING_HOURS,)) for d in set(working_days)
+        }
 
     def after_hours(self, local: datetime) -> bool:
         ranges = self.ranges.get(local.weekday())
@@ -108,8 +110,11 @@ def importable_clients(session: Session, actor: Actor) -> list[tuple[int, str]]:
     """(id, name) of every client the actor may import history for (any status), by name: the
     choices for matching files to clients in a bulk import."""
     rows = session.exec(
-        select(User.id, User.name).join(ClientProfile, ClientProfile.user_id == User.id)
-        .where(clients._scope(actor)).order_by(func.lower(User.name), User.id).limit(2000)
+        select(User.id, User.name)
+        .join(ClientProfile, ClientProfile.user_id == User.id)
+        .where(clients._scope(actor))
+        .order_by(func.lower(User.name), User.id)
+        .limit(2000)
     ).all()
     return [(client_id, name) for client_id, name in rows]
 
@@ -123,8 +128,10 @@ def check_size(filename: str, size: int | None, *, one_of_many: bool = False) ->
     """Refuse an upload over 20 MB before it is read (its size as the browser reported it)."""
     if (size or 0) > whatsapp_export.MAX_BYTES:
         raise DomainError(
-            f"{filename} is larger than 20 MB." if one_of_many
-            else "That file is larger than 20 MB. Export the chat without media and try again.")
+            f"{filename} is larger than 20 MB."
+            if one_of_many
+            else "That file is larger than 20 MB. Export the chat without media and try again."
+        )
 
 
 @dataclass(frozen=True)
@@ -139,17 +146,23 @@ class ChatMatch:
     therapist_sender: str
 
 
-def match_chat(filename: str, senders: list[str], clients_by_name: list[tuple[int, str]],
-               therapist_name: str) -> ChatMatch:
+def match_chat(
+    filename: str, senders: list[str], clients_by_name: list[tuple[int, str]], therapist_name: str
+) -> ChatMatch:
     by_name = {name.casefold(): client_id for client_id, name in clients_by_name}
     client = next((by_name[s.casefold()] for s in senders if s.casefold() in by_name), None)
-    mine = next((s for s in senders if s.casefold() == therapist_name.casefold()),
-                senders[0] if senders else "")
+    mine = next(
+        (s for s in senders if s.casefold() == therapist_name.casefold()),
+        senders[0] if senders else "",
+    )
     return ChatMatch(filename, list(senders), client, mine)
 
 
 def import_chats(
-    session: Session, actor: Actor, chats: list[tuple[str, bytes]], form: dict,
+    session: Session,
+    actor: Actor,
+    chats: list[tuple[str, bytes]],
+    form: dict,
 ) -> list[ImportResult]:
     """A bulk import as the form sends it: chat i (filename, data) goes to the client chosen in
     `client_<i>`, with `me_<i>` the therapist's name in it. A missing or unreadable client choice
@@ -163,23 +176,44 @@ def import_chats(
 
 
 def _prepare(
-    session: Session, actor: Actor, client_id: int, filename: str, data: bytes, therapist_sender: str,
+    session: Session,
+    actor: Actor,
+    client_id: int,
+    filename: str,
+    data: bytes,
+    therapist_sender: str,
 ) -> _Prepared:
     """Everything that can refuse an import, before anything is written."""
     profile = clients.scoped_profile(session, actor, client_id)
     chat = whatsapp_export.parse(whatsapp_export.read_upload(filename, data))
     if not chat.messages:
         raise whatsapp_export.ExportRefused(
-            f"“{filename}” holds no messages to import, only WhatsApp's notices.")
+            f"“{filename}” holds no messages to import, only WhatsApp's notices."
+        )
     mine = whatsapp_export.clean_name(therapist_sender or "")
     if mine not in chat.senders:
-        raise InvalidInput({"therapist_sender": "Choose which name in this chat is yours: "
-                                                + ", ".join(chat.senders) + "."})
+        raise InvalidInput(
+            {
+                "therapist_sender": "Choose which name in this chat is yours: "
+                + ", ".join(chat.senders)
+                + "."
+            }
+        )
     return _Prepared(profile, filename, chat, mine)
 
 
-_COLUMNS = ("practice_id", "therapist_id", "client_id", "channel", "direction", "at", "length",
-            "after_hours", "topic", "dedupe_key")
+_COLUMNS = (
+    "practice_id",
+    "therapist_id",
+    "client_id",
+    "channel",
+    "direction",
+    "at",
+    "length",
+    "after_hours",
+    "topic",
+    "dedupe_key",
+)
 
 
 @dataclass
@@ -209,25 +243,52 @@ def _insert_many(session: Session, fixed: tuple[int, int, int, str], cols: _Colu
     connection = session.connection()
     table = ContactRecord.__table__
     if connection.dialect.name == "sqlite":
-        compiled = sqlite_insert(table).on_conflict_do_nothing(index_elements=["dedupe_key"]).compile(
-            dialect=connection.dialect, column_keys=list(_COLUMNS), for_executemany=True)
+        compiled = (
+            sqlite_insert(table)
+            .on_conflict_do_nothing(index_elements=["dedupe_key"])
+            .compile(dialect=connection.dialect, column_keys=list(_COLUMNS), for_executemany=True)
+        )
         if list(compiled.positiontup) != list(_COLUMNS):
             raise RuntimeError(f"unexpected column order {compiled.positiontup}")
-        rows = list(zip(*(repeat(v) for v in fixed), cols.directions, cols.stamps, cols.lengths, cols.late,
-                        repeat(""), cols.keys))
+        rows = list(
+            zip(
+                *(repeat(v) for v in fixed),
+                cols.directions,
+                cols.stamps,
+                cols.lengths,
+                cols.late,
+                repeat(""),
+                cols.keys,
+            )
+        )
         return connection.exec_driver_sql(str(compiled), rows).rowcount
 
     def unnest(name: str, item: sa.types.TypeEngine):
         return sa.func.unnest(sa.cast(sa.bindparam(name, type_=sa.String), ARRAY(item)))
 
-    statement = pg_insert(table).from_select(list(_COLUMNS), sa.select(
-        sa.bindparam("practice_id", type_=sa.Integer), sa.bindparam("therapist_id", type_=sa.Integer),
-        sa.bindparam("client_id", type_=sa.Integer), sa.bindparam("channel", type_=sa.String),
-        unnest("direction", sa.String()), unnest("at", sa.DateTime(timezone=True)),
-        unnest("length", sa.Integer()), unnest("after_hours", sa.Boolean()),
-        sa.bindparam("topic", type_=sa.String), unnest("dedupe_key", sa.String()),
-    )).on_conflict_do_nothing(index_elements=["dedupe_key"]).execution_options(preserve_rowcount=True)
-    constants = dict(zip(("practice_id", "therapist_id", "client_id", "channel"), fixed, strict=True))
+    statement = (
+        pg_insert(table)
+        .from_select(
+            list(_COLUMNS),
+            sa.select(
+                sa.bindparam("practice_id", type_=sa.Integer),
+                sa.bindparam("therapist_id", type_=sa.Integer),
+                sa.bindparam("client_id", type_=sa.Integer),
+                sa.bindparam("channel", type_=sa.String),
+                unnest("direction", sa.String()),
+                unnest("at", sa.DateTime(timezone=True)),
+                unnest("length", sa.Integer()),
+                unnest("after_hours", sa.Boolean()),
+                sa.bindparam("topic", type_=sa.String),
+                unnest("dedupe_key", sa.String()),
+            ),
+        )
+        .on_conflict_do_nothing(index_elements=["dedupe_key"])
+        .execution_options(preserve_rowcount=True)
+    )
+    constants = dict(
+        zip(("practice_id", "therapist_id", "client_id", "channel"), fixed, strict=True)
+    )
     added = 0
     for start in range(0, len(cols.keys), INSERT_CHUNK):
         part = slice(start, start + INSERT_CHUNK)
@@ -238,7 +299,11 @@ def _insert_many(session: Session, fixed: tuple[int, int, int, str], cols: _Colu
             "after_hours": ["t" if late else "f" for late in cols.late[part]],
             "dedupe_key": cols.keys[part],
         }
-        params = {**constants, "topic": "", **{k: "{" + ",".join(v) + "}" for k, v in arrays.items()}}
+        params = {
+            **constants,
+            "topic": "",
+            **{k: "{" + ",".join(v) + "}" for k, v in arrays.items()},
+        }
         added += connection.execute(statement, params).rowcount
     return added
 
@@ -254,7 +319,9 @@ def dedupe_key(client_id: int, at: datetime, direction: str, length: int, ordina
 
 def _key(prefix: str, stamp: str, direction: str, length: int, ordinal: int) -> str:
     # "7|2024-03-05T17:30:00Z|in|12|0": whole seconds, UTC.
-    return hashlib.sha256(f"{prefix}{stamp[:10]}T{stamp[11:19]}Z|{direction}|{length}|{ordinal}".encode()).hexdigest()
+    return hashlib.sha256(
+        f"{prefix}{stamp[:10]}T{stamp[11:19]}Z|{direction}|{length}|{ordinal}".encode()
+    ).hexdigest()
 
 
 def _write(session: Session, actor: Actor, job: _Prepared) -> ImportResult:
@@ -267,7 +334,13 @@ def _write(session: Session, actor: Actor, job: _Prepared) -> ImportResult:
     fixed = (profile.practice_id, profile.therapist_id, client_id, CHANNEL_IMPORT)
     ordinals: dict[tuple[datetime, str, int], int] = {}
     cols = _Columns([], [], [], [], [])
-    directions, stamps, lengths, late, keys = cols.directions, cols.stamps, cols.lengths, cols.late, cols.keys
+    directions, stamps, lengths, late, keys = (
+        cols.directions,
+        cols.stamps,
+        cols.lengths,
+        cols.late,
+        cols.keys,
+    )
     day = None
     offset = None
     for ts, sender, length in job.chat.messages:
@@ -296,14 +369,25 @@ def _write(session: Session, actor: Actor, job: _Prepared) -> ImportResult:
     last_at = max(job.chat.messages).timestamp
     result = ImportResult(added, len(keys) - added, _to_utc(first_at, tz), _to_utc(last_at, tz))
     record = WhatsAppImport(
-        therapist_id=profile.therapist_id, client_id=client_id, filename=job.filename[:200],
-        added=result.added, skipped=result.skipped, first_at=result.first_at, last_at=result.last_at,
+        therapist_id=profile.therapist_id,
+        client_id=client_id,
+        filename=job.filename[:200],
+        added=result.added,
+        skipped=result.skipped,
+        first_at=result.first_at,
+        last_at=result.last_at,
     )
     session.add(record)
     session.flush()
     audit.record(
-        session, "whatsapp.imported", practice_id=profile.practice_id, actor_id=actor.user_id,
-        subject_type="client", subject_id=client_id, import_id=record.id, added=result.added,
+        session,
+        "whatsapp.imported",
+        practice_id=profile.practice_id,
+        actor_id=actor.user_id,
+        subject_type="client",
+        subject_id=client_id,
+        import_id=record.id,
+        added=result.added,
         skipped=result.skipped,
     )
     return result
@@ -314,15 +398,24 @@ def _to_utc(local: datetime, tz: ZoneInfo) -> datetime:
 
 
 def import_whatsapp(
-    session: Session, actor: Actor, client_id: int, filename: str, data: bytes, therapist_sender: str,
+    session: Session,
+    actor: Actor,
+    client_id: int,
+    filename: str,
+    data: bytes,
+    therapist_sender: str,
 ) -> ImportResult:
     """Import one exported chat for a client. Refuses (and writes nothing) when the file cannot be
     read, the client is not the actor's, or `therapist_sender` is not one of the chat's senders."""
-    return _write(session, actor, _prepare(session, actor, client_id, filename, data, therapist_sender))
+    return _write(
+        session, actor, _prepare(session, actor, client_id, filename, data, therapist_sender)
+    )
 
 
 def import_many(
-    session: Session, actor: Actor, items: list[tuple[int, str, bytes, str]],
+    session: Session,
+    actor: Actor,
+    items: list[tuple[int, str, bytes, str]],
 ) -> list[ImportResult]:
     """Several exports at once, `(client_id, filename, data, therapist_sender)` each: every file is
     read and checked first; any refusal raises ImportFileFailed naming the file, before any write."""
@@ -341,8 +434,13 @@ def import_many(
 
 
 def log_contact(
-    session: Session, actor: Actor, client_id: int, channel: str, topic: str,
-    direction: str = "in", at: datetime | None = None,
+    session: Session,
+    actor: Actor,
+    client_id: int,
+    channel: str,
+    topic: str,
+    direction: str = "in",
+    at: datetime | None = None,
 ) -> int:
     """Record a WhatsApp message or phone call outside the portal; returns the record's id."""
     profile = clients.scoped_profile(session, actor, client_id)
@@ -365,15 +463,31 @@ def log_contact(
     tz = ZoneInfo(scheduling.practice_timezone(session, profile.practice_id))
     local = at.astimezone(tz)
     record = ContactRecord(
-        practice_id=profile.practice_id, therapist_id=profile.therapist_id, client_id=client_id,
-        channel=channel, direction=direction, at=at.astimezone(UTC), length=0,
-        after_hours=working_time(session, profile.therapist_id).after_hours(local.replace(tzinfo=None)),
-        topic=topic, dedupe_key=secrets.token_hex(32),
+        practice_id=profile.practice_id,
+        therapist_id=profile.therapist_id,
+        client_id=client_id,
+        channel=channel,
+        direction=direction,
+        at=at.astimezone(UTC),
+        length=0,
+        after_hours=working_time(session, profile.therapist_id).after_hours(
+            local.replace(tzinfo=None)
+        ),
+        topic=topic,
+        dedupe_key=secrets.token_hex(32),
     )
     session.add(record)
     session.flush()
-    audit.record(session, "contact.logged", practice_id=profile.practice_id, actor_id=actor.user_id,
-                 subject_type="client", subject_id=client_id, channel=channel, direction=direction)
+    audit.record(
+        session,
+        "contact.logged",
+        practice_id=profile.practice_id,
+        actor_id=actor.user_id,
+        subject_type="client",
+        subject_id=client_id,
+        channel=channel,
+        direction=direction,
+    )
     return record.id
 
 
@@ -382,12 +496,19 @@ def volume_for_client(session: Session, actor: Actor, client_id: int) -> dict:
     'after_hours', 'total', 'last_import_at' (UTC or None)}."""
     clients.scoped_profile(session, actor, client_id)
     rows = session.exec(
-        select(ContactRecord.channel, ContactRecord.direction, ContactRecord.after_hours, func.count())
+        select(
+            ContactRecord.channel, ContactRecord.direction, ContactRecord.after_hours, func.count()
+        )
         .where(ContactRecord.client_id == client_id)
         .group_by(ContactRecord.channel, ContactRecord.direction, ContactRecord.after_hours)
     ).all()
-    volume = {"by_channel": dict.fromkeys(CHANNELS, 0), "incoming": 0, "outgoing": 0,
-              "after_hours": 0, "total": 0}
+    volume = {
+        "by_channel": dict.fromkeys(CHANNELS, 0),
+        "incoming": 0,
+        "outgoing": 0,
+        "after_hours": 0,
+        "total": 0,
+    }
     for channel, direction, late, count in rows:
         volume["by_channel"][channel] = volume["by_channel"].get(channel, 0) + count
         volume["incoming" if direction == "in" else "outgoing"] += count
@@ -397,4 +518,3 @@ def volume_for_client(session: Session, actor: Actor, client_id: int) -> dict:
         select(func.max(WhatsAppImport.imported_at)).where(WhatsAppImport.client_id == client_id)
     ).one()
     return volume
-

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from practipal_app.boundaries import charter
 from practipal_app.core.timefmt import local
@@ -22,15 +22,22 @@ def enqueue_digests(session: Session, now: datetime, base_url: str) -> int:
     waits for the next one: no evening email). The key (therapist, date) makes it once a day,
     whichever worker."""
     therapist_ids = session.exec(
-        select(ClientProfile.therapist_id).join(MessageThread, MessageThread.client_id == ClientProfile.user_id)
-        .where(MessageThread.awaiting_reply_since != None).distinct()).all()  # noqa: E711
+        select(ClientProfile.therapist_id)
+        .join(MessageThread, MessageThread.client_id == ClientProfile.user_id)
+        .where(col(MessageThread.awaiting_reply_since).is_not(None))
+        .distinct()
+    ).all()
     queued = 0
     for therapist_id in therapist_ids:
         therapist = session.get(User, therapist_id)
         settings = charter.current_for_therapist(session, therapist_id).settings
         today = local(now, scheduling.practice_timezone(session, therapist.practice_id))
-        check = today.replace(hour=int(settings.check_time[:2]), minute=int(settings.check_time[3:]), second=0,
-                              microsecond=0)
+        check = today.replace(
+            hour=int(settings.check_time[:2]),
+            minute=int(settings.check_time[3:]),
+            second=0,
+            microsecond=0,
+        )
         if today.weekday() not in settings.working_days or today < check:
             continue
         if scheduling.time_off(session, therapist_id, check, check + timedelta(minutes=1)):
@@ -38,13 +45,21 @@ def enqueue_digests(session: Session, now: datetime, base_url: str) -> int:
         waiting = messaging.waiting_count(session, therapist_id, since_before=check)
         if not waiting:
             continue
-        email = Email(f"{waiting} conversation{'s' if waiting != 1 else ''} waiting in your inbox",
-                      f"Hello {therapist.name},\n\n{waiting} client conversation{'s are' if waiting != 1 else ' is'} "
-                      f"waiting for your reply.\n\nOpen your inbox: {base_url}/app/inbox\n")
+        email = Email(
+            f"{waiting} conversation{'s' if waiting != 1 else ''} waiting in your inbox",
+            f"Hello {therapist.name},\n\n{waiting} client conversation{'s are' if waiting != 1 else ' is'} "
+            f"waiting for your reply.\n\nOpen your inbox: {base_url}/app/inbox\n",
+        )
         try:
             with session.begin_nested():
-                outbox.enqueue(session, practice_id=therapist.practice_id, kind="message_digest", to=therapist.email,
-                               email=email, key=f"digest:{therapist_id}:{today.date().isoformat()}")
+                outbox.enqueue(
+                    session,
+                    practice_id=therapist.practice_id,
+                    kind="message_digest",
+                    to=therapist.email,
+                    email=email,
+                    key=f"digest:{therapist_id}:{today.date().isoformat()}",
+                )
         except IntegrityError:
             continue
         queued += 1

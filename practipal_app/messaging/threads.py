@@ -46,8 +46,16 @@ AUTO_NOTE_EVERY = timedelta(hours=12)
 PAGE = 100
 DEFAULT_SNIPPETS = (
     ("Bring to our session", "Let's bring this to our next session.", True),
-    ("Seen, will reply", "Thank you — I have seen this and will reply at my next check time.", False),
-    ("Scheduling in the portal", "You can move or cancel a session yourself under Sessions in the portal.", False),
+    (
+        "Seen, will reply",
+        "Thank you — I have seen this and will reply at my next check time.",
+        False,
+    ),
+    (
+        "Scheduling in the portal",
+        "You can move or cancel a session yourself under Sessions in the portal.",
+        False,
+    ),
 )
 
 
@@ -96,11 +104,16 @@ class OpenThread:
 def _client_thread(session: Session, actor: Actor) -> MessageThread:
     if actor.role != Role.CLIENT:
         raise PermissionDenied()
-    thread = session.exec(select(MessageThread).where(MessageThread.client_id == actor.user_id)).first()
+    thread = session.exec(
+        select(MessageThread).where(MessageThread.client_id == actor.user_id)
+    ).first()
     profile = session.get(ClientProfile, actor.user_id)
     if thread is None:
-        thread = MessageThread(practice_id=profile.practice_id, client_id=actor.user_id,
-                               therapist_id=profile.therapist_id)
+        thread = MessageThread(
+            practice_id=profile.practice_id,
+            client_id=actor.user_id,
+            therapist_id=profile.therapist_id,
+        )
         session.add(thread)
         session.flush()
     elif thread.therapist_id != profile.therapist_id:  # the client has moved to another therapist
@@ -125,8 +138,12 @@ def _therapist_thread(session: Session, actor: Actor, thread_id: int) -> Message
 def _context(session: Session, therapist_id: int, practice_id: int, now: datetime):
     view = charter.current_for_therapist(session, therapist_id)
     tz = scheduling.practice_timezone(session, practice_id)
-    leave = [(t.starts_at, t.ends_at) for t in scheduling.time_off(session, therapist_id, now - timedelta(days=1),
-                                                                    now + timedelta(days=120))]
+    leave = [
+        (t.starts_at, t.ends_at)
+        for t in scheduling.time_off(
+            session, therapist_id, now - timedelta(days=1), now + timedelta(days=120)
+        )
+    ]
     return view, tz, leave
 
 
@@ -148,14 +165,21 @@ def _validate(body: str) -> str:
     if not text:
         raise InvalidInput({"body": "Write a message first."})
     if len(text) > MAX_LENGTH:
-        raise InvalidInput({"body": f"Keep it under {MAX_LENGTH:,} characters ({len(text):,} now)."})
+        raise InvalidInput(
+            {"body": f"Keep it under {MAX_LENGTH:,} characters ({len(text):,} now)."}
+        )
     return text
 
 
 def next_appointment(session: Session, client_id: int, now: datetime) -> Appointment | None:
     return session.exec(
-        select(Appointment).where(Appointment.client_id == client_id, Appointment.status == AppointmentStatus.SCHEDULED,
-                                  Appointment.starts_at > now).order_by(Appointment.starts_at)
+        select(Appointment)
+        .where(
+            Appointment.client_id == client_id,
+            Appointment.status == AppointmentStatus.SCHEDULED,
+            Appointment.starts_at > now,
+        )
+        .order_by(Appointment.starts_at)
     ).first()
 
 
@@ -169,8 +193,15 @@ def _add_to_agenda(session: Session, client_id: int, text: str, now: datetime) -
     return True
 
 
-def post_client_message(session: Session, actor: Actor, topic: str, body: str, *, bring_to_session: bool = False,
-                        now: datetime | None = None) -> PostResult:
+def post_client_message(
+    session: Session,
+    actor: Actor,
+    topic: str,
+    body: str,
+    *,
+    bring_to_session: bool = False,
+    now: datetime | None = None,
+) -> PostResult:
     now = now or utcnow()
     text = _validate(body)
     if topic not in TOPICS:
@@ -181,8 +212,19 @@ def post_client_message(session: Session, actor: Actor, topic: str, body: str, *
     on_leave = any(start <= now < end for start, end in leave)
     late = on_leave or boundaries.after_hours(view.settings, tz, now, hours)
     risk = boundaries.mentions_risk(text)
-    session.add(Message(thread_id=thread.id, sender_id=actor.user_id, kind="client", topic=topic, body=text,
-                        bring_to_session=bring_to_session, risk=risk, after_hours=late, created_at=now))
+    session.add(
+        Message(
+            thread_id=thread.id,
+            sender_id=actor.user_id,
+            kind="client",
+            topic=topic,
+            body=text,
+            bring_to_session=bring_to_session,
+            risk=risk,
+            after_hours=late,
+            created_at=now,
+        )
+    )
     thread.unread_for_therapist += 1
     thread.last_message_at = now
     reply_by = boundaries.expected_reply(view.settings, tz, now, leave)
@@ -193,15 +235,30 @@ def post_client_message(session: Session, actor: Actor, topic: str, body: str, *
         thread.awaiting_reply_since, thread.reply_due_at = now, reply_by
     if risk:
         thread.flagged_at = thread.flagged_at or now
-    auto_note = late and (thread.last_auto_note_at is None or now - thread.last_auto_note_at >= AUTO_NOTE_EVERY)
+    auto_note = late and (
+        thread.last_auto_note_at is None or now - thread.last_auto_note_at >= AUTO_NOTE_EVERY
+    )
     if auto_note:
-        session.add(Message(thread_id=thread.id, kind="note", body=(
-            f"This message arrived outside working hours. {said}\n\n{view.statement}"), created_at=now))
+        session.add(
+            Message(
+                thread_id=thread.id,
+                kind="note",
+                body=(f"This message arrived outside working hours. {said}\n\n{view.statement}"),
+                created_at=now,
+            )
+        )
         thread.last_auto_note_at = now
         thread.unread_for_client += 1
     session.add(thread)
-    audit.record(session, "message.sent", practice_id=thread.practice_id, actor_id=actor.user_id,
-                 subject_type="thread", subject_id=thread.id, risk=risk)
+    audit.record(
+        session,
+        "message.sent",
+        practice_id=thread.practice_id,
+        actor_id=actor.user_id,
+        subject_type="thread",
+        subject_id=thread.id,
+        risk=risk,
+    )
     return PostResult(risk=risk, expectation=said, auto_note=auto_note)
 
 
@@ -215,8 +272,12 @@ def client_thread(session: Session, actor: Actor, now: datetime | None = None) -
 
 
 def _conversation(session: Session, thread: MessageThread, tz: str) -> Conversation:
-    rows = session.exec(select(Message).where(Message.thread_id == thread.id)
-                        .order_by(col(Message.created_at).desc(), col(Message.id).desc()).limit(PAGE)).all()
+    rows = session.exec(
+        select(Message)
+        .where(Message.thread_id == thread.id)
+        .order_by(col(Message.created_at).desc(), col(Message.id).desc())
+        .limit(PAGE)
+    ).all()
     return Conversation(list(reversed(rows)), tz)
 
 
@@ -230,13 +291,18 @@ def inbox(session: Session, actor: Actor, now: datetime | None = None) -> Inbox:
     now = now or utcnow()
     tz = scheduling.practice_timezone(session, actor.practice_id)
     rows = session.exec(
-        select(MessageThread, User.name).join(User, User.id == MessageThread.client_id)
+        select(MessageThread, User.name)
+        .join(User, User.id == MessageThread.client_id)
         .join(ClientProfile, col(ClientProfile.user_id) == MessageThread.client_id)
         .where(ClientProfile.therapist_id == actor.user_id, MessageThread.last_message_at != None)  # noqa: E711
         # Ranked in SQL, so a flagged or waiting thread is never cut off by a page of newer ones.
-        .order_by(col(MessageThread.flagged_at).is_(None), col(MessageThread.reply_due_at).is_(None),
-                  col(MessageThread.reply_due_at), col(MessageThread.last_message_at).desc(),
-                  col(MessageThread.id).desc())
+        .order_by(
+            col(MessageThread.flagged_at).is_(None),
+            col(MessageThread.reply_due_at).is_(None),
+            col(MessageThread.reply_due_at),
+            col(MessageThread.last_message_at).desc(),
+            col(MessageThread.id).desc(),
+        )
         .limit(PAGE)
     ).all()
 
@@ -245,9 +311,15 @@ def inbox(session: Session, actor: Actor, now: datetime | None = None) -> Inbox:
 
 def waiting_count(session: Session, therapist_id: int, since_before: datetime | None = None) -> int:
     """Threads waiting for the therapist's reply (only those waiting since before `since_before`, if given)."""
-    query = (select(func.count()).select_from(MessageThread)
-             .join(ClientProfile, col(ClientProfile.user_id) == MessageThread.client_id)
-             .where(ClientProfile.therapist_id == therapist_id, MessageThread.awaiting_reply_since != None))  # noqa: E711
+    query = (
+        select(func.count())
+        .select_from(MessageThread)
+        .join(ClientProfile, col(ClientProfile.user_id) == MessageThread.client_id)
+        .where(
+            ClientProfile.therapist_id == therapist_id,
+            col(MessageThread.awaiting_reply_since).is_not(None),
+        )
+    )
     if since_before is not None:
         query = query.where(MessageThread.awaiting_reply_since < since_before)
     return session.exec(query).one()
@@ -263,18 +335,36 @@ def therapist_thread(session: Session, actor: Actor, thread_id: int) -> OpenThre
     return OpenThread(thread, client.name, _conversation(session, thread, tz))
 
 
-def reply(session: Session, actor: Actor, thread_id: int, body: str, *, bring_to_session: bool = False,
-          now: datetime | None = None) -> None:
+def reply(
+    session: Session,
+    actor: Actor,
+    thread_id: int,
+    body: str,
+    *,
+    bring_to_session: bool = False,
+    now: datetime | None = None,
+) -> None:
     """The therapist answers. The client gets at most one 'you have a reply' email a day, no text."""
     now = now or utcnow()
     thread = _therapist_thread(session, actor, thread_id)
     text = _validate(body)
-    last_client = session.exec(select(Message).where(Message.thread_id == thread.id, Message.kind == "client")
-                               .order_by(col(Message.created_at).desc())).first()
+    last_client = session.exec(
+        select(Message)
+        .where(Message.thread_id == thread.id, Message.kind == "client")
+        .order_by(col(Message.created_at).desc())
+    ).first()
     if bring_to_session and last_client is not None:
         _add_to_agenda(session, thread.client_id, last_client.body, now)
-    session.add(Message(thread_id=thread.id, sender_id=actor.user_id, kind="therapist", body=text, created_at=now,
-                        bring_to_session=bring_to_session))
+    session.add(
+        Message(
+            thread_id=thread.id,
+            sender_id=actor.user_id,
+            kind="therapist",
+            body=text,
+            created_at=now,
+            bring_to_session=bring_to_session,
+        )
+    )
     thread.unread_for_client += 1
     thread.last_message_at = now
     thread.awaiting_reply_since = thread.reply_due_at = thread.flagged_at = None
@@ -283,14 +373,33 @@ def reply(session: Session, actor: Actor, thread_id: int, body: str, *, bring_to
     tz = scheduling.practice_timezone(session, thread.practice_id)
     day = date_label(local(now, tz).date())
     key = f"reply:{thread.id}:{day}"
-    if session.exec(select(func.count()).select_from(OutboxEmail).where(OutboxEmail.idempotency_key == key)).one() == 0:
+    if (
+        session.exec(
+            select(func.count()).select_from(OutboxEmail).where(OutboxEmail.idempotency_key == key)
+        ).one()
+        == 0
+    ):
         base = get_settings().base_url
-        outbox.enqueue(session, practice_id=thread.practice_id, kind="reply_notice", to=client.email, key=key,
-                       email=Email("You have a reply in your portal",
-                                   f"Hello {client.name},\n\nYou have a reply from {actor.name} in your portal:\n"
-                                   f"{base}/portal/messages\n\nFor your privacy, messages are never sent by email.\n"))
-    audit.record(session, "message.replied", practice_id=thread.practice_id, actor_id=actor.user_id,
-                 subject_type="thread", subject_id=thread.id)
+        outbox.enqueue(
+            session,
+            practice_id=thread.practice_id,
+            kind="reply_notice",
+            to=client.email,
+            key=key,
+            email=Email(
+                "You have a reply in your portal",
+                f"Hello {client.name},\n\nYou have a reply from {actor.name} in your portal:\n"
+                f"{base}/portal/messages\n\nFor your privacy, messages are never sent by email.\n",
+            ),
+        )
+    audit.record(
+        session,
+        "message.replied",
+        practice_id=thread.practice_id,
+        actor_id=actor.user_id,
+        subject_type="thread",
+        subject_id=thread.id,
+    )
 
 
 def mark_done(session: Session, actor: Actor, thread_id: int) -> None:
@@ -307,10 +416,14 @@ def mark_done(session: Session, actor: Actor, thread_id: int) -> None:
 def snippets(session: Session, actor: Actor) -> list[Snippet]:
     if not actor.is_clinician:
         raise PermissionDenied()
-    rows = session.exec(select(Snippet).where(Snippet.therapist_id == actor.user_id).order_by(Snippet.id)).all()
+    rows = session.exec(
+        select(Snippet).where(Snippet.therapist_id == actor.user_id).order_by(Snippet.id)
+    ).all()
     if not rows:
-        rows = [Snippet(therapist_id=actor.user_id, title=t, body=b, bring_to_session=bring)
-                for t, b, bring in DEFAULT_SNIPPETS]
+        rows = [
+            Snippet(therapist_id=actor.user_id, title=t, body=b, bring_to_session=bring)
+            for t, b, bring in DEFAULT_SNIPPETS
+        ]
         session.add_all(rows)
         session.flush()
     return list(rows)
@@ -324,13 +437,19 @@ def snippet(session: Session, actor: Actor, snippet_id: int) -> Snippet:
     return row
 
 
-def save_snippet(session: Session, actor: Actor, title: str, body: str, bring_to_session: bool = False) -> int:
+def save_snippet(
+    session: Session, actor: Actor, title: str, body: str, bring_to_session: bool = False
+) -> int:
     if not actor.is_clinician:
         raise PermissionDenied()
     if not title.strip() or not body.strip():
         raise InvalidInput({"snippet": "A quick reply needs a title and its text."})
-    row = Snippet(therapist_id=actor.user_id, title=title.strip()[:80], body=body.strip()[:2000],
-                  bring_to_session=bring_to_session)
+    row = Snippet(
+        therapist_id=actor.user_id,
+        title=title.strip()[:80],
+        body=body.strip()[:2000],
+        bring_to_session=bring_to_session,
+    )
     session.add(row)
     session.flush()
     return row.id

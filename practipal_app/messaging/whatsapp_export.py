@@ -40,7 +40,9 @@ from practipal_app.core.errors import DomainError
 MAX_BYTES = 20 * 1024 * 1024
 EXAMPLE = "'05/03/2024, 21:15 - Name: message'"
 EXPECTED_HEADER = f"a line starting with a date and time, like {EXAMPLE}"
-HOW_TO_EXPORT = "In WhatsApp, open the chat, then ⋮ › More › Export chat (iPhone: the name › Export Chat)."
+HOW_TO_EXPORT = (
+    "In WhatsApp, open the chat, then ⋮ › More › Export chat (iPhone: the name › Export Chat)."
+)
 
 # Direction marks, the byte-order mark and bidi embeddings WhatsApp puts around names and lines.
 _MARKS = "\u200e\u200f\ufeff\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
@@ -48,13 +50,13 @@ _SP = "[ \u00a0\u202f\u2009]"
 
 _HEADER = re.compile(
     rf"^[{_MARKS}]*"
-    r"(\[)?"                                             # 1: iOS bracket
-    r"(\d{1,4})([./-])(\d{1,2})\3(\d{1,4})"              # 2,4,5: date fields; 3: separator
+    r"(\[)?"  # 1: iOS bracket
+    r"(\d{1,4})([./-])(\d{1,2})\3(\d{1,4})"  # 2,4,5: date fields; 3: separator
     rf",?{_SP}+"
-    r"(\d{1,2})[:.](\d{2})(?:[:.](\d{2}))?"              # 6,7,8: hour, minute, second
-    rf"(?:{_SP}*([AaPp])\.?{_SP}?[Mm]\.?)?"              # 9: a / p
+    r"(\d{1,2})[:.](\d{2})(?:[:.](\d{2}))?"  # 6,7,8: hour, minute, second
+    rf"(?:{_SP}*([AaPp])\.?{_SP}?[Mm]\.?)?"  # 9: a / p
     rf"(?(1)\]{_SP}?|{_SP}+[-\u2013]{_SP}+)"
-    r"(.*)",                                             # 10: the rest
+    r"(.*)",  # 10: the rest
     re.MULTILINE,
 )
 
@@ -73,7 +75,9 @@ _SYSTEM_MARKED = re.compile(
     r"|pinned a message|changed the settings|blocked this contact|unblocked this contact)\b"
 )
 # A would-be sender that is really the start of a notice: 'X changed the subject from "A: B"'.
-_SYSTEM_SENDER = re.compile(r"(?i)\b(changed the subject|created group|changed the group|changed this group's)\b")
+_SYSTEM_SENDER = re.compile(
+    r"(?i)\b(changed the subject|created group|changed the group|changed this group's)\b"
+)
 _PLACEHOLDER = re.compile(
     r"(?i)<media omitted>|<[^<>]* omitted>|.{0,200}\b(image|video|audio|sticker|gif|document"
     r"|contact card|video note|voice message) omitted|<attached: [^<>]*>|.{1,200} \(file attached\)"
@@ -211,9 +215,13 @@ def parse(text: str) -> ParsedChat:
             current = -1
             continue
         if length < 0:
-            if len(body) < 260 and (
-                "omitted" in body or "attached" in body or "deleted" in body or "issed " in body
-            ) and placeholder(body):
+            if (
+                len(body) < 260
+                and (
+                    "omitted" in body or "attached" in body or "deleted" in body or "issed " in body
+                )
+                and placeholder(body)
+            ):
                 length = 0
             elif body.endswith(_EDITED):
                 length = len(body[: -len(_EDITED)].rstrip(" " + marks))
@@ -234,7 +242,9 @@ def parse(text: str) -> ParsedChat:
         lengths[current] += len(text[previous_end:].rstrip("\n"))
 
     order = _date_order(first_dates)
-    problems: list[tuple[int, str, str]] = []  # (position, expected, found): the earliest is reported
+    problems: list[
+        tuple[int, str, str]
+    ] = []  # (position, expected, found): the earliest is reported
     real_dates = {}
     for (a, sep, b, c), position in first_dates.items():
         try:
@@ -304,14 +314,18 @@ def _refuse(filename: str, why: str) -> ExportRefused:
 
 def _chat_member(archive: zipfile.ZipFile) -> zipfile.ZipInfo | None:
     texts = [
-        info for info in archive.infolist()
-        if not info.is_dir() and info.filename.lower().endswith(".txt")
-        and not info.filename.startswith("__MACOSX/") and not PurePosixPath(info.filename).name.startswith("._")
+        info
+        for info in archive.infolist()
+        if not info.is_dir()
+        and info.filename.lower().endswith(".txt")
+        and not info.filename.startswith("__MACOSX/")
+        and not PurePosixPath(info.filename).name.startswith("._")
     ]
     if len(texts) <= 1:
         return texts[0] if texts else None
     named = [
-        info for info in texts
+        info
+        for info in texts
         if PurePosixPath(info.filename).name.lower() == "_chat.txt"
         or PurePosixPath(info.filename).name.lower().startswith("whatsapp chat")
     ]
@@ -329,7 +343,9 @@ def _decode(filename: str, raw: bytes) -> str:
         try:
             text = raw.decode("utf-8-sig")
         except UnicodeDecodeError as error:
-            raise ExportUnreadable(raw[: error.start].count(b"\n") + 1, "text", "binary data") from None
+            raise ExportUnreadable(
+                raw[: error.start].count(b"\n") + 1, "text", "binary data"
+            ) from None
     nul = text.find("\x00")
     if nul >= 0:
         raise ExportUnreadable(text.count("\n", 0, nul) + 1, "text", "binary data")
@@ -370,9 +386,14 @@ def read_upload(filename: str, data: bytes) -> str:
                     raw = member.read(MAX_BYTES + 1)
             except (zipfile.BadZipFile, RuntimeError, ValueError, OSError, EOFError):
                 # RuntimeError: encrypted; the rest: damaged or unsupported compression.
-                raise _refuse(name, "could not be opened (damaged or password-protected).") from None
+                raise _refuse(
+                    name, "could not be opened (damaged or password-protected)."
+                ) from None
             if len(raw) > MAX_BYTES:
                 raise _refuse(name, "holds a chat larger than 20 MB.")
             return _decode(PurePosixPath(info.filename).name, raw)
-    raise _refuse(name, "is not a WhatsApp chat export. Upload the .txt or .zip file from "
-                  "WhatsApp's Export chat. " + HOW_TO_EXPORT)
+    raise _refuse(
+        name,
+        "is not a WhatsApp chat export. Upload the .txt or .zip file from "
+        "WhatsApp's Export chat. " + HOW_TO_EXPORT,
+    )

@@ -12,7 +12,7 @@ from practipal_app.models.base import UTCDateTime, utcnow
 
 
 class EnergyCheckIn(SQLModel, table=True):
-    """"How is your energy this week?" — one answer per therapist and week (Monday, their zone)."""
+    """ "How is your energy this week?" — one answer per therapist and week (Monday, their zone)."""
 
     __table_args__ = (sa.UniqueConstraint("therapist_id", "week_start"),)
 

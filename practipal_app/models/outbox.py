@@ -29,8 +29,9 @@ class OutboxEmail(SQLModel, table=True):
     subject: str = Field(max_length=300)
     body_text: str = Field(sa_type=sa.Text)
     # Text attachments (e.g. an .ics invitation): [{"filename", "content_type", "content"}].
-    attachments: list[dict] = Field(default_factory=list, sa_type=sa.JSON,
-                                    sa_column_kwargs={"server_default": "[]"})
+    attachments: list[dict] = Field(
+        default_factory=list, sa_type=sa.JSON, sa_column_kwargs={"server_default": "[]"}
+    )
     status: str = Field(default=OutboxStatus.PENDING, max_length=16)
     attempts: int = 0
     next_attempt_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)

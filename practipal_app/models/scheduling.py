@@ -28,7 +28,11 @@ class AppointmentStatus(StrEnum):
 
 
 # Statuses that hold the therapist's time. A late cancellation frees the slot (it is billed, not held).
-ACTIVE_STATUSES = (AppointmentStatus.SCHEDULED, AppointmentStatus.COMPLETED, AppointmentStatus.NO_SHOW)
+ACTIVE_STATUSES = (
+    AppointmentStatus.SCHEDULED,
+    AppointmentStatus.COMPLETED,
+    AppointmentStatus.NO_SHOW,
+)
 
 
 class SchedulingSettings(SQLModel, table=True):
@@ -125,6 +129,7 @@ class CalendarFeed(SQLModel, table=True):
 
 # The exclusion constraint compares therapist ids with `=` inside a GiST index.
 sa.event.listen(
-    SQLModel.metadata, "before_create",
+    SQLModel.metadata,
+    "before_create",
     sa.DDL("CREATE EXTENSION IF NOT EXISTS btree_gist").execute_if(dialect="postgresql"),
 )

@@ -50,7 +50,9 @@ def build_message(mail: Outgoing, sender: str) -> EmailMessage:
             message.add_attachment(str(content), subtype=subtype or "plain", filename=filename)
         else:
             data = content.encode() if isinstance(content, str) else bytes(content)
-            message.add_attachment(data, maintype=maintype, subtype=subtype or "octet-stream", filename=filename)
+            message.add_attachment(
+                data, maintype=maintype, subtype=subtype or "octet-stream", filename=filename
+            )
     return message
 
 

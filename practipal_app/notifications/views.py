@@ -23,7 +23,14 @@ class OutboxRow:
 def outbox_rows(emails: list[OutboxEmail], timezone: str, smtp_configured: bool) -> list[OutboxRow]:
     waiting = "pending" if smtp_configured else "held"
     return [
-        OutboxRow(e.id, e.kind, e.to_address, e.subject, waiting if e.status == "pending" else e.status,
-                  e.last_error, format_local(e.created_at, timezone))
+        OutboxRow(
+            e.id,
+            e.kind,
+            e.to_address,
+            e.subject,
+            waiting if e.status == "pending" else e.status,
+            e.last_error,
+            format_local(e.created_at, timezone),
+        )
         for e in emails
     ]

@@ -37,42 +37,71 @@ class InviteView:
     charter: charter.CharterView
 
 
-def send_invite(session: Session, actor: Actor, client_id: int, base_url: str,
-                now: datetime | None = None) -> None:
+def send_invite(
+    session: Session, actor: Actor, client_id: int, base_url: str, now: datetime | None = None
+) -> None:
     """Email the client a fresh invite link; any earlier unused link stops working."""
     now = now or utcnow()
     profile = scoped_profile(session, actor, client_id)
     if profile.status == ClientStatus.DISCHARGED:
         raise DomainError("This client is discharged. Change their status before inviting them.")
     user = session.get(User, client_id)
-    for old in session.exec(select(OneTimeToken).where(
-        OneTimeToken.user_id == client_id, OneTimeToken.purpose == TokenPurpose.INVITE,
-        OneTimeToken.used_at == None,  # noqa: E711
-    )).all():
+    for old in session.exec(
+        select(OneTimeToken).where(
+            OneTimeToken.user_id == client_id,
+            OneTimeToken.purpose == TokenPurpose.INVITE,
+            OneTimeToken.used_at == None,  # noqa: E711
+        )
+    ).all():
         old.used_at = now
         session.add(old)
     token = new_token()
-    row = OneTimeToken(purpose=TokenPurpose.INVITE, token_hash=hash_token(token), user_id=client_id,
-                       created_at=now, expires_at=now + INVITE_LIFETIME)
+    row = OneTimeToken(
+        purpose=TokenPurpose.INVITE,
+        token_hash=hash_token(token),
+        user_id=client_id,
+        created_at=now,
+        expires_at=now + INVITE_LIFETIME,
+    )
     session.add(row)
     session.flush()
     charter.ensure_saved(session, profile.therapist_id)
     therapist = session.get(User, profile.therapist_id)
     practice = session.get(Practice, profile.practice_id)
     outbox.enqueue(
-        session, practice_id=profile.practice_id, kind="invite", to=user.email,
-        email=templates.invite(user.name, therapist.name, practice.name, f"{base_url}/invite/{token}"),
+        session,
+        practice_id=profile.practice_id,
+        kind="invite",
+        to=user.email,
+        email=templates.invite(
+            user.name, therapist.name, practice.name, f"{base_url}/invite/{token}"
+        ),
         key=f"invite:{row.id}",
     )
     profile.invited_at = now
     session.add(profile)
-    audit.record(session, "invite.sent", practice_id=profile.practice_id, actor_id=actor.user_id,
-                 subject_type="client", subject_id=client_id)
+    audit.record(
+        session,
+        "invite.sent",
+        practice_id=profile.practice_id,
+        actor_id=actor.user_id,
+        subject_type="client",
+        subject_id=client_id,
+    )
 
 
-def _invite(session: Session, token: str, now: datetime) -> tuple[OneTimeToken, User, ClientProfile]:
-    row = session.exec(select(OneTimeToken).where(OneTimeToken.token_hash == hash_token(token or ""))).first()
-    if row is None or row.purpose != TokenPurpose.INVITE or row.used_at is not None or now >= row.expires_at:
+def _invite(
+    session: Session, token: str, now: datetime
+) -> tuple[OneTimeToken, User, ClientProfile]:
+    row = session.exec(
+        select(OneTimeToken).where(OneTimeToken.token_hash == hash_token(token or ""))
+    ).first()
+    if (
+        row is None
+        or row.purpose != TokenPurpose.INVITE
+        or row.used_at is not None
+        or now >= row.expires_at
+    ):
         raise LinkInvalid(EXPIRED)
     user = session.get(User, row.user_id)
     profile = session.get(ClientProfile, row.user_id)
@@ -91,8 +120,15 @@ def inspect(session: Session, token: str, now: datetime | None = None) -> Invite
     )
 
 
-def accept(session: Session, token: str, password: str, acknowledged: bool, charter_version: int,
-           client_token: str, now: datetime | None = None) -> None:
+def accept(
+    session: Session,
+    token: str,
+    password: str,
+    acknowledged: bool,
+    charter_version: int,
+    client_token: str,
+    now: datetime | None = None,
+) -> None:
     """Set the client's password, store their charter acknowledgement, and sign this tab in."""
     now = now or utcnow()
     row, user, profile = _invite(session, token, now)
@@ -108,6 +144,12 @@ def accept(session: Session, token: str, password: str, acknowledged: bool, char
     profile.accepted_at = now
     session.add_all([user, row, profile])
     charter.acknowledge(session, user.id, charter_version)
-    audit.record(session, "invite.accepted", practice_id=profile.practice_id, actor_id=user.id,
-                 subject_type="client", subject_id=user.id)
+    audit.record(
+        session,
+        "invite.accepted",
+        practice_id=profile.practice_id,
+        actor_id=user.id,
+        subject_type="client",
+        subject_id=user.id,
+    )
     auth.issue_ticket(session, user, client_token, "/portal", now)

@@ -18,7 +18,9 @@ DEFAULT_TIMEZONE = "Asia/Kolkata"
 
 def needs_setup(session: Session) -> bool:
     """True until the practice has an owner."""
-    owners = session.exec(select(func.count()).select_from(User).where(User.role == Role.OWNER)).one()
+    owners = session.exec(
+        select(func.count()).select_from(User).where(User.role == Role.OWNER)
+    ).one()
     return owners == 0
 
 
@@ -40,7 +42,13 @@ def _person_errors(session: Session, name: str, email: str, password: str | None
 
 
 def create_practice(
-    session: Session, *, practice_name: str, timezone: str, owner_name: str, email: str, password: str,
+    session: Session,
+    *,
+    practice_name: str,
+    timezone: str,
+    owner_name: str,
+    email: str,
+    password: str,
 ) -> User:
     """Create the practice and its owner (who is also its first therapist). Only once. Errors are
     keyed by the setup form's fields."""
@@ -65,7 +73,12 @@ def create_practice(
 
 
 def add_staff(
-    session: Session, practice_id: int, name: str, email: str, role: Role, password: str | None,
+    session: Session,
+    practice_id: int,
+    name: str,
+    email: str,
+    role: Role,
+    password: str | None,
 ) -> User:
     """A staff account; owners and therapists get a therapist profile."""
     email = normalize_email(email)
@@ -73,7 +86,10 @@ def add_staff(
     if errors:
         raise InvalidInput(errors)
     user = User(
-        practice_id=practice_id, email=email, name=name.strip(), role=role,
+        practice_id=practice_id,
+        email=email,
+        name=name.strip(),
+        role=role,
         password_hash=passwords.hash_password(password) if password else None,
     )
     session.add(user)
@@ -89,7 +105,9 @@ def practice_name(session: Session, practice_id: int) -> str:
     return practice.name if practice else ""
 
 
-def set_up(session: Session, *, client_token: str, starter_library: bool = False, **details: str) -> None:
+def set_up(
+    session: Session, *, client_token: str, starter_library: bool = False, **details: str
+) -> None:
     """First run: create the practice and its owner (with the starter resources when asked), and
     sign the owner's browser tab in."""
     from practipal_app.content import starter_library as starters

@@ -53,7 +53,9 @@ INVITE_COOKIE = "pp_invite"
 RESET_COOKIE = "pp_reset"
 
 WRONG_CREDENTIALS = "That email and password do not match. Check both and try again."
-RESET_EXPIRED = "This reset link has expired or was already used. Ask for a new one from the sign-in page."
+RESET_EXPIRED = (
+    "This reset link has expired or was already used. Ask for a new one from the sign-in page."
+)
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
@@ -80,7 +82,9 @@ def safe_next(next_path: str | None, role: str) -> str:
     path = (next_path or "").strip()
     if not path.startswith("/") or path.startswith("//") or "\\" in path or "://" in path:
         return home
-    return path if path == home or path.startswith(home + "/") or path.startswith(home + "?") else home
+    return (
+        path if path == home or path.startswith(home + "/") or path.startswith(home + "?") else home
+    )
 
 
 def policy_for(role: str) -> SessionPolicy:
@@ -123,8 +127,13 @@ def authenticate(session: Session, email: str, password: str, now: datetime | No
     user = find_user(session, email)
     if user is None or not user.active or not user.password_hash:
         passwords.burn_equal_work(password)
-        audit.record(session, "auth.signin_failed", practice_id=user.practice_id if user else None,
-                     actor_id=user.id if user else None, reason="unknown")
+        audit.record(
+            session,
+            "auth.signin_failed",
+            practice_id=user.practice_id if user else None,
+            actor_id=user.id if user else None,
+            reason="unknown",
+        )
         session.commit()
         raise SignInRefused(WRONG_CREDENTIALS)
     if user.locked_until and now < user.locked_until:
@@ -133,8 +142,13 @@ def authenticate(session: Session, email: str, password: str, now: datetime | No
     ok, new_hash = passwords.verify(password, user.password_hash)
     if not ok:
         _register_failure(user, now)
-        audit.record(session, "auth.signin_failed", practice_id=user.practice_id, actor_id=user.id,
-                     reason="password")
+        audit.record(
+            session,
+            "auth.signin_failed",
+            practice_id=user.practice_id,
+            actor_id=user.id,
+            reason="password",
+        )
         session.add(user)
         session.commit()
         if user.locked_until and now < user.locked_until:
@@ -152,7 +166,9 @@ def authenticate(session: Session, email: str, password: str, now: datetime | No
 # Sessions ------------------------------------------------------------------------------------
 
 
-def start_session(session: Session, user: User, user_agent: str = "", now: datetime | None = None) -> str:
+def start_session(
+    session: Session, user: User, user_agent: str = "", now: datetime | None = None
+) -> str:
     """A new session for the user; returns the raw token for the cookie (stored only hashed)."""
     now = now or utcnow()
     policy = policy_for(user.role)
@@ -176,7 +192,9 @@ def resolve(session: Session, token: str | None, now: datetime | None = None) ->
     if not token:
         return None
     now = now or utcnow()
-    row = session.exec(select(AuthSession).where(AuthSession.token_hash == hash_token(token))).first()
+    row = session.exec(
+        select(AuthSession).where(AuthSession.token_hash == hash_token(token))
+    ).first()
     if row is None or row.revoked_at is not None or now >= row.expires_at:
         return None
     if now - row.last_seen_at > timedelta(seconds=row.idle_timeout_seconds):
@@ -193,13 +211,20 @@ def resolve(session: Session, token: str | None, now: datetime | None = None) ->
 def end_session(session: Session, token: str | None, now: datetime | None = None) -> None:
     if not token:
         return
-    row = session.exec(select(AuthSession).where(AuthSession.token_hash == hash_token(token))).first()
+    row = session.exec(
+        select(AuthSession).where(AuthSession.token_hash == hash_token(token))
+    ).first()
     if row is None or row.revoked_at is not None:
         return
     row.revoked_at = now or utcnow()
     session.add(row)
     user = session.get(User, row.user_id)
-    audit.record(session, "auth.signout", practice_id=user.practice_id if user else None, actor_id=row.user_id)
+    audit.record(
+        session,
+        "auth.signout",
+        practice_id=user.practice_id if user else None,
+        actor_id=row.user_id,
+    )
 
 
 def end_all_sessions(session: Session, user_id: int, now: datetime | None = None) -> int:
@@ -216,8 +241,13 @@ def end_all_sessions(session: Session, user_id: int, now: datetime | None = None
 
 def sign_out_everywhere(session: Session, actor: Actor) -> int:
     count = end_all_sessions(session, actor.user_id)
-    audit.record(session, "auth.signout_everywhere", practice_id=actor.practice_id,
-                 actor_id=actor.user_id, sessions=count)
+    audit.record(
+        session,
+        "auth.signout_everywhere",
+        practice_id=actor.practice_id,
+        actor_id=actor.user_id,
+        sessions=count,
+    )
     return count
 
 
@@ -229,7 +259,11 @@ def _ticket_hash(client_token: str) -> str:
 
 
 def issue_ticket(
-    session: Session, user: User, client_token: str, next_path: str = "", now: datetime | None = None
+    session: Session,
+    user: User,
+    client_token: str,
+    next_path: str = "",
+    now: datetime | None = None,
 ) -> None:
     """Let the browser tab holding `client_token` collect a session cookie within two minutes."""
     if not client_token:
@@ -273,7 +307,11 @@ def redeem_ticket(
 
 
 def sign_in(
-    session: Session, email: str, password: str, client_token: str, next_path: str = "",
+    session: Session,
+    email: str,
+    password: str,
+    client_token: str,
+    next_path: str = "",
     now: datetime | None = None,
 ) -> None:
     user = authenticate(session, email, password, now)
@@ -283,7 +321,9 @@ def sign_in(
 # Password reset --------------------------------------------------------------------------------
 
 
-def _valid_token(session: Session, token: str, purpose: TokenPurpose, now: datetime) -> OneTimeToken | None:
+def _valid_token(
+    session: Session, token: str, purpose: TokenPurpose, now: datetime
+) -> OneTimeToken | None:
     row = session.exec(
         select(OneTimeToken).where(OneTimeToken.token_hash == hash_token(token or ""))
     ).first()
@@ -303,13 +343,21 @@ def request_reset(session: Session, email: str, base_url: str, now: datetime | N
     if user is None or not user.active:
         return
     token = new_token()
-    row = OneTimeToken(purpose=TokenPurpose.RESET, token_hash=hash_token(token), user_id=user.id,
-                       created_at=now, expires_at=now + RESET_LIFETIME)
+    row = OneTimeToken(
+        purpose=TokenPurpose.RESET,
+        token_hash=hash_token(token),
+        user_id=user.id,
+        created_at=now,
+        expires_at=now + RESET_LIFETIME,
+    )
     session.add(row)
     session.flush()
     practice = session.get(Practice, user.practice_id)
     outbox.enqueue(
-        session, practice_id=user.practice_id, kind="password_reset", to=user.email,
+        session,
+        practice_id=user.practice_id,
+        kind="password_reset",
+        to=user.email,
         email=templates.password_reset(user.name, practice.name, f"{base_url}/reset/{token}"),
         key=f"reset:{row.id}",
     )

@@ -45,7 +45,9 @@ class ClientForm:
     @classmethod
     def from_dict(cls, data: dict) -> ClientForm:
         names = {f.name for f in fields(cls)}
-        values = {k: (str(v).strip() if k != "therapist_id" else v) for k, v in data.items() if k in names}
+        values = {
+            k: (str(v).strip() if k != "therapist_id" else v) for k, v in data.items() if k in names
+        }
         if values.get("therapist_id") in ("", None):
             values["therapist_id"] = None
         else:
@@ -99,7 +101,9 @@ def _scope(actor: Actor):
     _require_staff(actor)
     if actor.sees_whole_practice:
         return ClientProfile.practice_id == actor.practice_id
-    return (ClientProfile.practice_id == actor.practice_id) & (ClientProfile.therapist_id == actor.user_id)
+    return (ClientProfile.practice_id == actor.practice_id) & (
+        ClientProfile.therapist_id == actor.user_id
+    )
 
 
 def scoped_profile(session: Session, actor: Actor, client_id: int) -> ClientProfile:
@@ -114,8 +118,15 @@ def scoped_profile(session: Session, actor: Actor, client_id: int) -> ClientProf
 
 def names(session: Session, actor: Actor) -> list[tuple[int, str]]:
     """(id, name) of every client the actor may see, by name."""
-    return list(session.exec(select(User.id, User.name).join(ClientProfile, ClientProfile.user_id == User.id)
-                             .where(_scope(actor)).order_by(User.name).limit(1000)).all())
+    return list(
+        session.exec(
+            select(User.id, User.name)
+            .join(ClientProfile, ClientProfile.user_id == User.id)
+            .where(_scope(actor))
+            .order_by(User.name)
+            .limit(1000)
+        ).all()
+    )
 
 
 def options(session: Session, actor: Actor) -> list[dict[str, str]]:
@@ -124,7 +135,11 @@ def options(session: Session, actor: Actor) -> list[dict[str, str]]:
 
 
 def list_clients(
-    session: Session, actor: Actor, query: str = "", status: str = "", page: int = 0,
+    session: Session,
+    actor: Actor,
+    query: str = "",
+    status: str = "",
+    page: int = 0,
 ) -> tuple[list[ClientRecord], int]:
     therapist = aliased(User)
     where = [_scope(actor)]
@@ -136,8 +151,11 @@ def list_clients(
         escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
         like = f"%{escaped}%"
         digits = "".join(ch for ch in text if ch.isdigit())
-        matches = [func.lower(User.name).like(like, escape="\\"), User.email.like(like, escape="\\"),
-                   func.lower(ClientProfile.preferred_name).like(like, escape="\\")]
+        matches = [
+            func.lower(User.name).like(like, escape="\\"),
+            User.email.like(like, escape="\\"),
+            func.lower(ClientProfile.preferred_name).like(like, escape="\\"),
+        ]
         if len(digits) >= 3:
             matches.append(User.phone.like(f"%{digits}%"))
         where.append(or_(*matches))
@@ -149,24 +167,36 @@ def list_clients(
     )
     total = session.exec(select(func.count()).select_from(base.subquery())).one()
     rows = session.exec(
-        base.order_by(func.lower(User.name), User.id).offset(max(page, 0) * PAGE_SIZE).limit(PAGE_SIZE)
+        base.order_by(func.lower(User.name), User.id)
+        .offset(max(page, 0) * PAGE_SIZE)
+        .limit(PAGE_SIZE)
     ).all()
     tz = session.get(Practice, actor.practice_id).timezone
     return [_record(u, p, t_name, tz) for u, p, t_name in rows], total
 
 
 def _record(
-    user: User, profile: ClientProfile, therapist_name: str, practice_timezone: str,
+    user: User,
+    profile: ClientProfile,
+    therapist_name: str,
+    practice_timezone: str,
 ) -> ClientRecord:
     return ClientRecord(
-        id=user.id, name=user.name, preferred_name=profile.preferred_name, email=user.email,
-        phone=user.phone, timezone=profile.timezone,
+        id=user.id,
+        name=user.name,
+        preferred_name=profile.preferred_name,
+        email=user.email,
+        phone=user.phone,
+        timezone=profile.timezone,
         emergency_contact_name=profile.emergency_contact_name,
         emergency_contact_phone=profile.emergency_contact_phone,
         emergency_contact_relation=profile.emergency_contact_relation,
-        status=profile.status, portal=portal_status(profile),
-        invited_at=profile.invited_at, accepted_at=profile.accepted_at,
-        therapist_id=profile.therapist_id, therapist_name=therapist_name,
+        status=profile.status,
+        portal=portal_status(profile),
+        invited_at=profile.invited_at,
+        accepted_at=profile.accepted_at,
+        therapist_id=profile.therapist_id,
+        therapist_name=therapist_name,
         practice_timezone=practice_timezone,
     )
 
@@ -182,10 +212,16 @@ def get_client(session: Session, actor: Actor, client_id: int) -> ClientRecord:
 def therapists(session: Session, actor: Actor) -> list[tuple[int, str]]:
     """Who a client can be assigned to: yourself, or anyone clinical if you run the practice."""
     _require_staff(actor)
-    where = [User.practice_id == actor.practice_id, col(User.role).in_(list(CLINICIAN_ROLES)), User.active]
+    where = [
+        User.practice_id == actor.practice_id,
+        col(User.role).in_(list(CLINICIAN_ROLES)),
+        User.active,
+    ]
     if not actor.sees_whole_practice:
         where.append(User.id == actor.user_id)
-    return [(u.id, u.name) for u in session.exec(select(User).where(*where).order_by(User.name)).all()]
+    return [
+        (u.id, u.name) for u in session.exec(select(User).where(*where).order_by(User.name)).all()
+    ]
 
 
 def _validate(session: Session, actor: Actor, form: ClientForm, editing: int | None) -> dict:
@@ -231,21 +267,36 @@ def add_client(session: Session, actor: Actor, form: ClientForm) -> int:
     _require_staff(actor)
     phones = _validate(session, actor, form, editing=None)
     therapist_id = _assigned_therapist(actor, form)
-    user = User(practice_id=actor.practice_id, email=normalize_email(form.email), name=form.name,
-                phone=phones["_phone"], role=Role.CLIENT)
+    user = User(
+        practice_id=actor.practice_id,
+        email=normalize_email(form.email),
+        name=form.name,
+        phone=phones["_phone"],
+        role=Role.CLIENT,
+    )
     session.add(user)
     session.flush()
     session.add(
         ClientProfile(
-            user_id=user.id, practice_id=actor.practice_id, therapist_id=therapist_id,
-            preferred_name=form.preferred_name, timezone=form.timezone,
+            user_id=user.id,
+            practice_id=actor.practice_id,
+            therapist_id=therapist_id,
+            preferred_name=form.preferred_name,
+            timezone=form.timezone,
             emergency_contact_name=form.emergency_contact_name,
             emergency_contact_phone=phones["_ec_phone"],
-            emergency_contact_relation=form.emergency_contact_relation, status=form.status,
+            emergency_contact_relation=form.emergency_contact_relation,
+            status=form.status,
         )
     )
-    audit.record(session, "client.created", practice_id=actor.practice_id, actor_id=actor.user_id,
-                 subject_type="client", subject_id=user.id)
+    audit.record(
+        session,
+        "client.created",
+        practice_id=actor.practice_id,
+        actor_id=actor.user_id,
+        subject_type="client",
+        subject_id=user.id,
+    )
     return user.id
 
 
@@ -272,8 +323,15 @@ def update_client(session: Session, actor: Actor, client_id: int, form: ClientFo
         setattr(obj, name, value)
     session.add_all([user, profile])
     if changed:
-        audit.record(session, "client.changed", practice_id=actor.practice_id, actor_id=actor.user_id,
-                     subject_type="client", subject_id=client_id, fields=sorted(changed))
+        audit.record(
+            session,
+            "client.changed",
+            practice_id=actor.practice_id,
+            actor_id=actor.user_id,
+            subject_type="client",
+            subject_id=client_id,
+            fields=sorted(changed),
+        )
     session.flush()
     return get_client(session, actor, client_id)
 
@@ -288,8 +346,9 @@ class Overview:
 def overview(session: Session, actor: Actor) -> Overview:
     """Counts for the workspace home, within what the actor may see."""
     rows = session.exec(
-        select(ClientProfile.accepted_at, ClientProfile.invited_at)
-        .where(_scope(actor), ClientProfile.status != ClientStatus.DISCHARGED)
+        select(ClientProfile.accepted_at, ClientProfile.invited_at).where(
+            _scope(actor), ClientProfile.status != ClientStatus.DISCHARGED
+        )
     ).all()
     on_portal = sum(1 for accepted, _ in rows if accepted)
     invited = sum(1 for accepted, invited in rows if invited and not accepted)

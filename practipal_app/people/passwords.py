@@ -32,7 +32,9 @@ def hash_password(password: str, context: CryptContext = CONTEXT) -> str:
     return context.hash(password)
 
 
-def verify(password: str, stored_hash: str, context: CryptContext = CONTEXT) -> tuple[bool, str | None]:
+def verify(
+    password: str, stored_hash: str, context: CryptContext = CONTEXT
+) -> tuple[bool, str | None]:
     """(matches, new hash when the stored one uses old parameters)."""
     return context.verify_and_update(password, stored_hash)
 
@@ -54,7 +56,9 @@ def strength_problem(password: str, user_inputs: list[str] | None = None) -> str
     if len(password) > MAX_LENGTH:
         return f"Use at most {MAX_LENGTH} characters."
     # zxcvbn raises for anything over 72 characters unless told the real limit.
-    result = zxcvbn(password, user_inputs=[u for u in (user_inputs or []) if u], max_length=MAX_LENGTH)
+    result = zxcvbn(
+        password, user_inputs=[u for u in (user_inputs or []) if u], max_length=MAX_LENGTH
+    )
     if result["score"] >= MIN_SCORE:
         return None
     feedback = result.get("feedback") or {}

@@ -57,7 +57,9 @@ class ClientCard:
 
 def client_rows(records: list[ClientRecord]) -> list[ClientRow]:
     return [
-        ClientRow(r.id, r.name, r.email, display_phone(r.phone), r.status, r.portal, r.therapist_name)
+        ClientRow(
+            r.id, r.name, r.email, display_phone(r.phone), r.status, r.portal, r.therapist_name
+        )
         for r in records
     ]
 
@@ -65,17 +67,25 @@ def client_rows(records: list[ClientRecord]) -> list[ClientRow]:
 def client_card(r: ClientRecord) -> ClientCard:
     tz = r.practice_timezone
     return ClientCard(
-        id=r.id, name=r.name, preferred_name=r.preferred_name, email=r.email,
-        phone=r.phone, phone_display=display_phone(r.phone), timezone=r.timezone,
+        id=r.id,
+        name=r.name,
+        preferred_name=r.preferred_name,
+        email=r.email,
+        phone=r.phone,
+        phone_display=display_phone(r.phone),
+        timezone=r.timezone,
         emergency_contact_name=r.emergency_contact_name,
         emergency_contact_phone=r.emergency_contact_phone,
         emergency_contact_phone_display=display_phone(r.emergency_contact_phone),
         emergency_contact_relation=r.emergency_contact_relation,
-        status=r.status, portal=r.portal,
+        status=r.status,
+        portal=r.portal,
         on_portal=r.accepted_at is not None,
         invited=r.accepted_at is None and r.invited_at is not None,
-        invited_at=format_local(r.invited_at, tz), accepted_at=format_local(r.accepted_at, tz),
-        therapist_id=r.therapist_id, therapist_name=r.therapist_name,
+        invited_at=format_local(r.invited_at, tz),
+        accepted_at=format_local(r.accepted_at, tz),
+        therapist_id=r.therapist_id,
+        therapist_name=r.therapist_name,
     )
 
 

@@ -47,8 +47,12 @@ from practipal_app.scheduling import rules as scheduling
 from practipal_app.scheduling.slots import Busy, Rules, free_slots, nearest, week_start
 
 JOIN_OPENS_BEFORE = timedelta(minutes=15)
-THERAPIST_MARKS = {AppointmentStatus.COMPLETED, AppointmentStatus.NO_SHOW, AppointmentStatus.LATE_CANCELLED,
-                   AppointmentStatus.CANCELLED_BY_THERAPIST}
+THERAPIST_MARKS = {
+    AppointmentStatus.COMPLETED,
+    AppointmentStatus.NO_SHOW,
+    AppointmentStatus.LATE_CANCELLED,
+    AppointmentStatus.CANCELLED_BY_THERAPIST,
+}
 
 
 class SlotTaken(DomainError):
@@ -85,8 +89,12 @@ class AppointmentView:
     series_id: str
 
     def can_join(self, now: datetime) -> bool:
-        return (self.status == AppointmentStatus.SCHEDULED and self.mode == SessionMode.VIDEO
-                and bool(self.join_url) and self.starts_at - JOIN_OPENS_BEFORE <= now < self.ends_at)
+        return (
+            self.status == AppointmentStatus.SCHEDULED
+            and self.mode == SessionMode.VIDEO
+            and bool(self.join_url)
+            and self.starts_at - JOIN_OPENS_BEFORE <= now < self.ends_at
+        )
 
     def is_upcoming(self, now: datetime) -> bool:
         return self.status == AppointmentStatus.SCHEDULED and self.ends_at > now
@@ -124,21 +132,42 @@ def _appointment_for(session: Session, actor: Actor, appointment_id: int) -> App
 
 # Both statements are built once: most of a slot listing's cost was building its queries.
 _SLOT_CONTEXT = (
-    select(ClientProfile.therapist_id, Practice.timezone, SessionType.duration_minutes, SessionType.buffer_minutes,
-           SchedulingSettings.min_notice_hours, SchedulingSettings.horizon_days, SchedulingSettings.daily_cap,
-           SchedulingSettings.weekly_cap, SchedulingSettings.slot_step_minutes, AvailabilityRule.weekday,
-           AvailabilityRule.start_minute, AvailabilityRule.end_minute)
+    select(
+        ClientProfile.therapist_id,
+        Practice.timezone,
+        SessionType.duration_minutes,
+        SessionType.buffer_minutes,
+        SchedulingSettings.min_notice_hours,
+        SchedulingSettings.horizon_days,
+        SchedulingSettings.daily_cap,
+        SchedulingSettings.weekly_cap,
+        SchedulingSettings.slot_step_minutes,
+        AvailabilityRule.weekday,
+        AvailabilityRule.start_minute,
+        AvailabilityRule.end_minute,
+    )
     .select_from(ClientProfile)
     .join(Practice, Practice.id == ClientProfile.practice_id)
-    .join(SessionType, (SessionType.id == bindparam("type_id")) & (SessionType.therapist_id == ClientProfile.therapist_id)
-          & SessionType.active)
-    .join(SchedulingSettings, SchedulingSettings.therapist_id == ClientProfile.therapist_id, isouter=True)
-    .join(AvailabilityRule, AvailabilityRule.therapist_id == ClientProfile.therapist_id, isouter=True)
+    .join(
+        SessionType,
+        (SessionType.id == bindparam("type_id"))
+        & (SessionType.therapist_id == ClientProfile.therapist_id)
+        & SessionType.active,
+    )
+    .join(
+        SchedulingSettings,
+        SchedulingSettings.therapist_id == ClientProfile.therapist_id,
+        isouter=True,
+    )
+    .join(
+        AvailabilityRule, AvailabilityRule.therapist_id == ClientProfile.therapist_id, isouter=True
+    )
     .where(ClientProfile.user_id == bindparam("client_id"))
 )
 _BUSY = union_all(
     select(Appointment.starts_at, Appointment.blocked_until, literal(False).label("leave")).where(
-        Appointment.therapist_id == bindparam("therapist_id"), col(Appointment.status).in_(list(ACTIVE_STATUSES)),
+        Appointment.therapist_id == bindparam("therapist_id"),
+        col(Appointment.status).in_(list(ACTIVE_STATUSES)),
         # The lower bound keeps the index range short however long the history grows.
         Appointment.starts_at > bindparam("floor", type_=UTCDateTime()),
         Appointment.starts_at < bindparam("end", type_=UTCDateTime()),
@@ -146,19 +175,35 @@ _BUSY = union_all(
         Appointment.id != bindparam("exclude_id"),
     ),
     select(TimeOff.starts_at, TimeOff.ends_at, literal(True)).where(
-        TimeOff.therapist_id == bindparam("therapist_id"), TimeOff.ends_at > bindparam("start", type_=UTCDateTime()),
+        TimeOff.therapist_id == bindparam("therapist_id"),
+        TimeOff.ends_at > bindparam("start", type_=UTCDateTime()),
         TimeOff.starts_at < bindparam("end", type_=UTCDateTime()),
     ),
 )
 
 
-def _busy(session: Session, therapist_id: int, start: datetime, end: datetime,
-          exclude_id: int | None = None) -> Busy:
+def _busy(
+    session: Session,
+    therapist_id: int,
+    start: datetime,
+    end: datetime,
+    exclude_id: int | None = None,
+) -> Busy:
     """Active appointments and leave between start and end, in one query."""
-    rows = session.exec(_BUSY, params={"therapist_id": therapist_id, "start": start, "end": end,
-                                       "floor": start - scheduling.MAX_HELD, "exclude_id": exclude_id or -1}).all()
-    return Busy(appointments=[(a, b) for a, b, is_leave in rows if not is_leave],
-                leave=[(a, b) for a, b, is_leave in rows if is_leave])
+    rows = session.exec(
+        _BUSY,
+        params={
+            "therapist_id": therapist_id,
+            "start": start,
+            "end": end,
+            "floor": start - scheduling.MAX_HELD,
+            "exclude_id": exclude_id or -1,
+        },
+    ).all()
+    return Busy(
+        appointments=[(a, b) for a, b, is_leave in rows if not is_leave],
+        leave=[(a, b) for a, b, is_leave in rows if is_leave],
+    )
 
 
 _DEFAULT_SETTINGS = SchedulingSettings(therapist_id=0)
@@ -166,7 +211,9 @@ _DEFAULT_SETTINGS = SchedulingSettings(therapist_id=0)
 
 def _slot_context(session: Session, client_id: int, session_type_id: int) -> tuple[int, Rules]:
     """(therapist id, booking rules) for a client and one of their therapist's session types."""
-    rows = session.exec(_SLOT_CONTEXT, params={"client_id": client_id, "type_id": session_type_id}).all()
+    rows = session.exec(
+        _SLOT_CONTEXT, params={"client_id": client_id, "type_id": session_type_id}
+    ).all()
     if not rows:
         raise NotFound("That session type is not offered.")
     therapist_id, tz, duration, buffer, notice, horizon, daily, weekly, step = rows[0][:9]
@@ -176,7 +223,10 @@ def _slot_context(session: Session, client_id: int, session_type_id: int) -> tup
         if row[9] is not None:
             hours.setdefault(row[9], []).append((row[10], row[11]))
     return therapist_id, Rules(
-        timezone=tz, weekly_hours=hours, duration=timedelta(minutes=duration), buffer=timedelta(minutes=buffer),
+        timezone=tz,
+        weekly_hours=hours,
+        duration=timedelta(minutes=duration),
+        buffer=timedelta(minutes=buffer),
         min_notice=timedelta(hours=defaults.min_notice_hours if notice is None else notice),
         horizon=timedelta(days=defaults.horizon_days if horizon is None else horizon),
         daily_cap=defaults.daily_cap if daily is None else daily,
@@ -185,18 +235,32 @@ def _slot_context(session: Session, client_id: int, session_type_id: int) -> tup
     )
 
 
-def _slots(session: Session, client_id: int, session_type_id: int, now: datetime,
-           exclude_id: int | None = None) -> list[datetime]:
+def _slots(
+    session: Session,
+    client_id: int,
+    session_type_id: int,
+    now: datetime,
+    exclude_id: int | None = None,
+) -> list[datetime]:
     therapist_id, rules = _slot_context(session, client_id, session_type_id)
     zone = ZoneInfo(rules.timezone)
     # From the start of this week (caps count the whole week) to past the horizon.
-    window_start = datetime.combine(week_start(now.astimezone(zone).date()), datetime.min.time(), tzinfo=zone)
+    window_start = datetime.combine(
+        week_start(now.astimezone(zone).date()), datetime.min.time(), tzinfo=zone
+    )
     window_end = now + rules.horizon + timedelta(days=8)
-    return free_slots(rules, _busy(session, therapist_id, window_start, window_end, exclude_id), now)
+    return free_slots(
+        rules, _busy(session, therapist_id, window_start, window_end, exclude_id), now
+    )
 
 
-def available_slots(session: Session, actor: Actor, session_type_id: int, client_id: int | None = None,
-                    now: datetime | None = None) -> list[datetime]:
+def available_slots(
+    session: Session,
+    actor: Actor,
+    session_type_id: int,
+    client_id: int | None = None,
+    now: datetime | None = None,
+) -> list[datetime]:
     """Free start times the client may book themselves (UTC)."""
     client_id = actor.user_id if client_id is None else client_id
     if actor.role != Role.CLIENT or client_id != actor.user_id:
@@ -223,19 +287,34 @@ def _join_details(session: Session, therapist_id: int, mode: str) -> tuple[str, 
     return "", ""
 
 
-def _overlapping(session: Session, therapist_id: int, start: datetime, held_until: datetime,
-                 exclude_id: int | None = None) -> bool:
-    return session.exec(
-        select(Appointment.id).where(
-            Appointment.therapist_id == therapist_id, col(Appointment.status).in_(list(ACTIVE_STATUSES)),
-            Appointment.starts_at < held_until, Appointment.blocked_until > start,
-            Appointment.id != (exclude_id or -1),
-        )
-    ).first() is not None
+def _overlapping(
+    session: Session,
+    therapist_id: int,
+    start: datetime,
+    held_until: datetime,
+    exclude_id: int | None = None,
+) -> bool:
+    return (
+        session.exec(
+            select(Appointment.id).where(
+                Appointment.therapist_id == therapist_id,
+                col(Appointment.status).in_(list(ACTIVE_STATUSES)),
+                Appointment.starts_at < held_until,
+                Appointment.blocked_until > start,
+                Appointment.id != (exclude_id or -1),
+            )
+        ).first()
+        is not None
+    )
 
 
-def _warnings(session: Session, profile: ClientProfile, kind: SessionType, start: datetime,
-              exclude_id: int | None = None) -> list[str]:
+def _warnings(
+    session: Session,
+    profile: ClientProfile,
+    kind: SessionType,
+    start: datetime,
+    exclude_id: int | None = None,
+) -> list[str]:
     """What a therapist booking by hand should confirm: caps reached, leave."""
     settings = scheduling.settings_for(session, profile.therapist_id)
     zone = ZoneInfo(scheduling.practice_timezone(session, profile.practice_id))
@@ -243,8 +322,10 @@ def _warnings(session: Session, profile: ClientProfile, kind: SessionType, start
     week_from = datetime.combine(week_start(day), datetime.min.time(), tzinfo=zone)
     rows = session.exec(
         select(Appointment.starts_at).where(
-            Appointment.therapist_id == profile.therapist_id, col(Appointment.status).in_(list(ACTIVE_STATUSES)),
-            Appointment.starts_at >= week_from, Appointment.starts_at < week_from + timedelta(days=7),
+            Appointment.therapist_id == profile.therapist_id,
+            col(Appointment.status).in_(list(ACTIVE_STATUSES)),
+            Appointment.starts_at >= week_from,
+            Appointment.starts_at < week_from + timedelta(days=7),
             Appointment.id != (exclude_id or -1),
         )
     ).all()
@@ -259,8 +340,9 @@ def _warnings(session: Session, profile: ClientProfile, kind: SessionType, start
     return reasons
 
 
-def _insert(session: Session, appt: Appointment, profile: ClientProfile, kind: SessionType,
-            now: datetime) -> Appointment:
+def _insert(
+    session: Session, appt: Appointment, profile: ClientProfile, kind: SessionType, now: datetime
+) -> Appointment:
     appt.created_at = now  # the service's clock, like cancelled_at: reminders compare against it
     if _overlapping(session, appt.therapist_id, appt.starts_at, appt.blocked_until):
         raise SlotTaken(nearest(_slots(session, profile.user_id, kind.id, now), appt.starts_at))
@@ -269,24 +351,52 @@ def _insert(session: Session, appt: Appointment, profile: ClientProfile, kind: S
             session.add(appt)
             session.flush()
     except IntegrityError as exc:  # PostgreSQL's exclusion constraint: a concurrent booking won
-        raise SlotTaken(nearest(_slots(session, profile.user_id, kind.id, now), appt.starts_at)) from exc
+        raise SlotTaken(
+            nearest(_slots(session, profile.user_id, kind.id, now), appt.starts_at)
+        ) from exc
     return appt
 
 
-def _new(profile: ClientProfile, kind: SessionType, start: datetime, actor: Actor, join: tuple[str, str],
-         agenda: str = "", series_id: str = "") -> Appointment:
+def _new(
+    profile: ClientProfile,
+    kind: SessionType,
+    start: datetime,
+    actor: Actor,
+    join: tuple[str, str],
+    agenda: str = "",
+    series_id: str = "",
+) -> Appointment:
     end = start + timedelta(minutes=kind.duration_minutes)
     return Appointment(
-        practice_id=profile.practice_id, therapist_id=profile.therapist_id, client_id=profile.user_id,
-        session_type_id=kind.id, title=kind.name, starts_at=start, ends_at=end,
-        blocked_until=end + timedelta(minutes=kind.buffer_minutes), mode=kind.mode, join_url=join[0],
-        location=join[1], agenda=agenda.strip()[:2000], fee_paise=kind.fee_paise, series_id=series_id,
+        practice_id=profile.practice_id,
+        therapist_id=profile.therapist_id,
+        client_id=profile.user_id,
+        session_type_id=kind.id,
+        title=kind.name,
+        starts_at=start,
+        ends_at=end,
+        blocked_until=end + timedelta(minutes=kind.buffer_minutes),
+        mode=kind.mode,
+        join_url=join[0],
+        location=join[1],
+        agenda=agenda.strip()[:2000],
+        fee_paise=kind.fee_paise,
+        series_id=series_id,
         created_by=actor.user_id,
     )
 
 
-def book(session: Session, actor: Actor, *, client_id: int, session_type_id: int, starts_at: datetime,
-         agenda: str = "", confirmed: bool = False, now: datetime | None = None) -> int:
+def book(
+    session: Session,
+    actor: Actor,
+    *,
+    client_id: int,
+    session_type_id: int,
+    starts_at: datetime,
+    agenda: str = "",
+    confirmed: bool = False,
+    now: datetime | None = None,
+) -> int:
     """Book one session. Clients book only free slots; staff may go past a cap or into leave once
     they confirm, but never over another session."""
     now = now or utcnow()
@@ -300,14 +410,34 @@ def book(session: Session, actor: Actor, *, client_id: int, session_type_id: int
             end = starts_at + timedelta(minutes=kind.duration_minutes + kind.buffer_minutes)
             if _overlapping(session, profile.therapist_id, starts_at, end):
                 raise SlotTaken(nearest(slots, starts_at))
-            raise DomainError("That time is not open for booking. Please pick one of the times shown.")
+            raise DomainError(
+                "That time is not open for booking. Please pick one of the times shown."
+            )
     elif not confirmed and (reasons := _warnings(session, profile, kind, starts_at)):
         raise NeedsConfirmation(" ".join(reasons), reasons)
-    appt = _insert(session, _new(profile, kind, starts_at, actor, _join_details(session, profile.therapist_id,
-                                                                                 kind.mode), agenda), profile, kind, now)
+    appt = _insert(
+        session,
+        _new(
+            profile,
+            kind,
+            starts_at,
+            actor,
+            _join_details(session, profile.therapist_id, kind.mode),
+            agenda,
+        ),
+        profile,
+        kind,
+        now,
+    )
     appointment_emails.booked(session, appt, get_settings().base_url)
-    audit.record(session, "appointment.booked", practice_id=appt.practice_id, actor_id=actor.user_id,
-                 subject_type="appointment", subject_id=appt.id)
+    audit.record(
+        session,
+        "appointment.booked",
+        practice_id=appt.practice_id,
+        actor_id=actor.user_id,
+        subject_type="appointment",
+        subject_id=appt.id,
+    )
     return appt.id
 
 
@@ -319,8 +449,14 @@ def is_late(session: Session, appt: Appointment, now: datetime) -> bool:
     return appt.starts_at - now < timedelta(hours=window)
 
 
-def cancel(session: Session, actor: Actor, appointment_id: int, *, confirmed_late: bool = False,
-           now: datetime | None = None) -> str:
+def cancel(
+    session: Session,
+    actor: Actor,
+    appointment_id: int,
+    *,
+    confirmed_late: bool = False,
+    now: datetime | None = None,
+) -> str:
     """Cancel a scheduled session. A client inside the cancellation window must confirm, and it
     counts as a late cancellation. Returns the new status."""
     now = now or utcnow()
@@ -340,19 +476,35 @@ def cancel(session: Session, actor: Actor, appointment_id: int, *, confirmed_lat
     session.add(appt)
     invoices.on_session_status(session, appt, actor.user_id, now)
     appointment_emails.cancelled(session, appt, get_settings().base_url)
-    audit.record(session, "appointment.cancelled", practice_id=appt.practice_id, actor_id=actor.user_id,
-                 subject_type="appointment", subject_id=appt.id, status=appt.status)
+    audit.record(
+        session,
+        "appointment.cancelled",
+        practice_id=appt.practice_id,
+        actor_id=actor.user_id,
+        subject_type="appointment",
+        subject_id=appt.id,
+        status=appt.status,
+    )
     return appt.status
 
 
 def _late_message(session: Session, appt: Appointment, counts_as: str) -> str:
     hours = scheduling.settings_for(session, appt.therapist_id).cancellation_window_hours
-    return (f"This is within {hours} hours of the session, so under your therapist's policy it counts "
-            f"as {counts_as} (it may be charged). Do you want to go ahead?")
+    return (
+        f"This is within {hours} hours of the session, so under your therapist's policy it counts "
+        f"as {counts_as} (it may be charged). Do you want to go ahead?"
+    )
 
 
-def reschedule(session: Session, actor: Actor, appointment_id: int, new_start: datetime, *,
-               confirmed: bool = False, now: datetime | None = None) -> int:
+def reschedule(
+    session: Session,
+    actor: Actor,
+    appointment_id: int,
+    new_start: datetime,
+    *,
+    confirmed: bool = False,
+    now: datetime | None = None,
+) -> int:
     """Move a session. Outside the cancellation window it simply moves; inside it, a client must
     confirm and the original counts as a late cancellation. Returns the id of the session now booked."""
     now = now or utcnow()
@@ -365,42 +517,81 @@ def reschedule(session: Session, actor: Actor, appointment_id: int, new_start: d
         raise DomainError("This session's type no longer exists; cancel it and book a new one.")
     late = actor.role == Role.CLIENT and is_late(session, appt, now)
     if late and not confirmed:
-        raise NeedsConfirmation(_late_message(session, appt, "a late cancellation of the original time"))
+        raise NeedsConfirmation(
+            _late_message(session, appt, "a late cancellation of the original time")
+        )
     if actor.role == Role.CLIENT:
         slots = _slots(session, profile.user_id, kind.id, now, exclude_id=None if late else appt.id)
         if new_start not in slots:
             raise SlotTaken(nearest(slots, new_start))
-    elif not confirmed and (reasons := _warnings(session, profile, kind, new_start, exclude_id=appt.id)):
+    elif not confirmed and (
+        reasons := _warnings(session, profile, kind, new_start, exclude_id=appt.id)
+    ):
         raise NeedsConfirmation(" ".join(reasons), reasons)
     if late:
         appt.status, appt.cancelled_at = AppointmentStatus.LATE_CANCELLED, now
         session.add(appt)
         session.flush()
-        replacement = _insert(session, _new(profile, kind, new_start, actor, (appt.join_url, appt.location),
-                                            appt.agenda, appt.series_id), profile, kind, now)
+        replacement = _insert(
+            session,
+            _new(
+                profile,
+                kind,
+                new_start,
+                actor,
+                (appt.join_url, appt.location),
+                appt.agenda,
+                appt.series_id,
+            ),
+            profile,
+            kind,
+            now,
+        )
         appointment_emails.booked(session, replacement, get_settings().base_url)
-        audit.record(session, "appointment.rescheduled_late", practice_id=appt.practice_id,
-                     actor_id=actor.user_id, subject_type="appointment", subject_id=replacement.id)
+        audit.record(
+            session,
+            "appointment.rescheduled_late",
+            practice_id=appt.practice_id,
+            actor_id=actor.user_id,
+            subject_type="appointment",
+            subject_id=replacement.id,
+        )
         return replacement.id
     previous = appt.starts_at
     held = appt.blocked_until - appt.starts_at
     duration = appt.ends_at - appt.starts_at
     if _overlapping(session, appt.therapist_id, new_start, new_start + held, exclude_id=appt.id):
-        raise SlotTaken(nearest(_slots(session, profile.user_id, kind.id, now, exclude_id=appt.id), new_start))
-    appt.starts_at, appt.ends_at, appt.blocked_until = new_start, new_start + duration, new_start + held
+        raise SlotTaken(
+            nearest(_slots(session, profile.user_id, kind.id, now, exclude_id=appt.id), new_start)
+        )
+    appt.starts_at, appt.ends_at, appt.blocked_until = (
+        new_start,
+        new_start + duration,
+        new_start + held,
+    )
     try:
         with session.begin_nested():
             session.add(appt)
             session.flush()
     except IntegrityError as exc:
-        raise SlotTaken(nearest(_slots(session, profile.user_id, kind.id, now, exclude_id=appt.id), new_start)) from exc
+        raise SlotTaken(
+            nearest(_slots(session, profile.user_id, kind.id, now, exclude_id=appt.id), new_start)
+        ) from exc
     appointment_emails.moved(session, appt, previous, get_settings().base_url)
-    audit.record(session, "appointment.rescheduled", practice_id=appt.practice_id, actor_id=actor.user_id,
-                 subject_type="appointment", subject_id=appt.id)
+    audit.record(
+        session,
+        "appointment.rescheduled",
+        practice_id=appt.practice_id,
+        actor_id=actor.user_id,
+        subject_type="appointment",
+        subject_id=appt.id,
+    )
     return appt.id
 
 
-def mark(session: Session, actor: Actor, appointment_id: int, status: str, now: datetime | None = None) -> None:
+def mark(
+    session: Session, actor: Actor, appointment_id: int, status: str, now: datetime | None = None
+) -> None:
     """The therapist records what happened: completed, no-show, late-cancelled, or cancels it."""
     if not actor.is_staff:
         raise PermissionDenied()
@@ -417,8 +608,15 @@ def mark(session: Session, actor: Actor, appointment_id: int, status: str, now: 
     invoices.on_session_status(session, appt, actor.user_id, now)
     if status == AppointmentStatus.NO_SHOW:
         resources.on_trigger(session, appt.client_id, ShareTrigger.MISSED_SESSION, actor.user_id)
-    audit.record(session, "appointment.marked", practice_id=appt.practice_id, actor_id=actor.user_id,
-                 subject_type="appointment", subject_id=appt.id, status=status)
+    audit.record(
+        session,
+        "appointment.marked",
+        practice_id=appt.practice_id,
+        actor_id=actor.user_id,
+        subject_type="appointment",
+        subject_id=appt.id,
+        status=status,
+    )
 
 
 def set_agenda(session: Session, actor: Actor, appointment_id: int, agenda: str) -> None:
@@ -436,8 +634,17 @@ class Occurrence:
     conflict: str  # '' when the time is free
 
 
-def plan_series(session: Session, actor: Actor, *, client_id: int, session_type_id: int, first_start: datetime,
-                every_weeks: int, count: int | None = None, until: datetime | None = None) -> list[Occurrence]:
+def plan_series(
+    session: Session,
+    actor: Actor,
+    *,
+    client_id: int,
+    session_type_id: int,
+    first_start: datetime,
+    every_weeks: int,
+    count: int | None = None,
+    until: datetime | None = None,
+) -> list[Occurrence]:
     """Every occurrence of a weekly or fortnightly series, each with its conflict (if any)."""
     if every_weeks not in (1, 2):
         raise DomainError("Repeat every week or every two weeks.")
@@ -469,16 +676,34 @@ def plan_series(session: Session, actor: Actor, *, client_id: int, session_type_
     return occurrences
 
 
-def book_series(session: Session, actor: Actor, *, client_id: int, session_type_id: int, first_start: datetime,
-                every_weeks: int, count: int | None = None, until: datetime | None = None,
-                skip_conflicts: bool = False, now: datetime | None = None) -> list[int]:
+def book_series(
+    session: Session,
+    actor: Actor,
+    *,
+    client_id: int,
+    session_type_id: int,
+    first_start: datetime,
+    every_weeks: int,
+    count: int | None = None,
+    until: datetime | None = None,
+    skip_conflicts: bool = False,
+    now: datetime | None = None,
+) -> list[int]:
     """Book the series. With conflicts, nothing is booked unless `skip_conflicts` says to book the
     free occurrences only (the person has seen the list)."""
     if not actor.is_staff:
         raise PermissionDenied("Only the therapist can book a series.")
     now = now or utcnow()
-    plan = plan_series(session, actor, client_id=client_id, session_type_id=session_type_id,
-                       first_start=first_start, every_weeks=every_weeks, count=count, until=until)
+    plan = plan_series(
+        session,
+        actor,
+        client_id=client_id,
+        session_type_id=session_type_id,
+        first_start=first_start,
+        every_weeks=every_weeks,
+        count=count,
+        until=until,
+    )
     conflicts = [o for o in plan if o.conflict]
     if conflicts and not skip_conflicts:
         tz = scheduling.practice_timezone(session, actor.practice_id)
@@ -492,13 +717,27 @@ def book_series(session: Session, actor: Actor, *, client_id: int, session_type_
     for occurrence in plan:
         if occurrence.conflict:
             continue
-        appt = _insert(session, _new(profile, kind, occurrence.starts_at, actor, join, series_id=series_id),
-                       profile, kind, now)
+        appt = _insert(
+            session,
+            _new(profile, kind, occurrence.starts_at, actor, join, series_id=series_id),
+            profile,
+            kind,
+            now,
+        )
         booked.append(appt.id)
     if booked:
-        appointment_emails.booked(session, session.get(Appointment, booked[0]), get_settings().base_url)
-    audit.record(session, "appointment.series_booked", practice_id=profile.practice_id, actor_id=actor.user_id,
-                 subject_type="client", subject_id=client_id, sessions=len(booked))
+        appointment_emails.booked(
+            session, session.get(Appointment, booked[0]), get_settings().base_url
+        )
+    audit.record(
+        session,
+        "appointment.series_booked",
+        practice_id=profile.practice_id,
+        actor_id=actor.user_id,
+        subject_type="client",
+        subject_id=client_id,
+        sessions=len(booked),
+    )
     return booked
 
 
@@ -507,41 +746,73 @@ def book_series(session: Session, actor: Actor, *, client_id: int, session_type_
 
 def _views(session: Session, rows: list[Appointment]) -> list[AppointmentView]:
     ids = {r.client_id for r in rows} | {r.therapist_id for r in rows}
-    names = dict(session.exec(select(User.id, User.name).where(col(User.id).in_(ids))).all()) if ids else {}
+    names = (
+        dict(session.exec(select(User.id, User.name).where(col(User.id).in_(ids))).all())
+        if ids
+        else {}
+    )
     return [
-        AppointmentView(r.id, r.client_id, names.get(r.client_id, ""), r.therapist_id, names.get(r.therapist_id, ""),
-                        r.title, r.starts_at, r.ends_at, r.status, r.mode, r.join_url, r.location, r.agenda,
-                        r.series_id)
+        AppointmentView(
+            r.id,
+            r.client_id,
+            names.get(r.client_id, ""),
+            r.therapist_id,
+            names.get(r.therapist_id, ""),
+            r.title,
+            r.starts_at,
+            r.ends_at,
+            r.status,
+            r.mode,
+            r.join_url,
+            r.location,
+            r.agenda,
+            r.series_id,
+        )
         for r in rows
     ]
 
 
-def for_client(session: Session, actor: Actor, client_id: int, *, upcoming: bool, now: datetime | None = None,
-               limit: int = 50) -> list[AppointmentView]:
+def for_client(
+    session: Session,
+    actor: Actor,
+    client_id: int,
+    *,
+    upcoming: bool,
+    now: datetime | None = None,
+    limit: int = 50,
+) -> list[AppointmentView]:
     """A client's upcoming sessions (soonest first) or history (latest first)."""
     now = now or utcnow()
     _profile_for(session, actor, client_id)
     query = select(Appointment).where(Appointment.client_id == client_id)
     if upcoming:
-        query = query.where(Appointment.status == AppointmentStatus.SCHEDULED, Appointment.ends_at > now) \
-            .order_by(Appointment.starts_at)
+        query = query.where(
+            Appointment.status == AppointmentStatus.SCHEDULED, Appointment.ends_at > now
+        ).order_by(Appointment.starts_at)
     else:
-        query = query.where((Appointment.ends_at <= now) | (Appointment.status != AppointmentStatus.SCHEDULED)) \
-            .order_by(col(Appointment.starts_at).desc())
+        query = query.where(
+            (Appointment.ends_at <= now) | (Appointment.status != AppointmentStatus.SCHEDULED)
+        ).order_by(col(Appointment.starts_at).desc())
     return _views(session, list(session.exec(query.limit(limit)).all()))
 
 
-def for_therapist(session: Session, actor: Actor, start: datetime, end: datetime,
-                  therapist_id: int | None = None) -> list[AppointmentView]:
+def for_therapist(
+    session: Session, actor: Actor, start: datetime, end: datetime, therapist_id: int | None = None
+) -> list[AppointmentView]:
     """Sessions between start and end: one's own, or (owner/assistant) a chosen therapist's."""
     if not actor.is_staff:
         raise PermissionDenied()
     target = therapist_id if (therapist_id and actor.sees_whole_practice) else actor.user_id
     rows = session.exec(
-        select(Appointment).where(
-            Appointment.therapist_id == target, Appointment.practice_id == actor.practice_id,
-            Appointment.starts_at < end, Appointment.ends_at > start,
-        ).order_by(Appointment.starts_at).limit(500)
+        select(Appointment)
+        .where(
+            Appointment.therapist_id == target,
+            Appointment.practice_id == actor.practice_id,
+            Appointment.starts_at < end,
+            Appointment.ends_at > start,
+        )
+        .order_by(Appointment.starts_at)
+        .limit(500)
     ).all()
     return _views(session, list(rows))
 

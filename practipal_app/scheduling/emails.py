@@ -22,24 +22,45 @@ def when(dt: datetime, tz_name: str) -> str:
 
 
 def _people(session: Session, appt: Appointment) -> tuple[User, ClientProfile, User, Practice]:
-    return (session.get(User, appt.client_id), session.get(ClientProfile, appt.client_id),
-            session.get(User, appt.therapist_id), session.get(Practice, appt.practice_id))
+    return (
+        session.get(User, appt.client_id),
+        session.get(ClientProfile, appt.client_id),
+        session.get(User, appt.therapist_id),
+        session.get(Practice, appt.practice_id),
+    )
 
 
-def _ics(appt: Appointment, therapist: User, cancelled: bool = False, sequence: int = 0) -> list[dict]:
+def _ics(
+    appt: Appointment, therapist: User, cancelled: bool = False, sequence: int = 0
+) -> list[dict]:
     content = calendar.invitation(
-        appt.id, appt.starts_at, appt.ends_at, f"{appt.title} with {therapist.name}",
-        location=appt.location, url=appt.join_url, sequence=sequence, cancelled=cancelled,
+        appt.id,
+        appt.starts_at,
+        appt.ends_at,
+        f"{appt.title} with {therapist.name}",
+        location=appt.location,
+        url=appt.join_url,
+        sequence=sequence,
+        cancelled=cancelled,
     )
     return [{"filename": "session.ics", "content_type": "text/calendar", "content": content}]
 
 
-def _queue(session: Session, appt: Appointment, kind: str, key: str, email: Email, attachments: list[dict],
-           to: str) -> bool:
+def _queue(
+    session: Session,
+    appt: Appointment,
+    kind: str,
+    key: str,
+    email: Email,
+    attachments: list[dict],
+    to: str,
+) -> bool:
     """Queue once; False when this key was queued before (e.g. by another worker)."""
     try:
         with session.begin_nested():
-            row = outbox.enqueue(session, practice_id=appt.practice_id, kind=kind, to=to, email=email, key=key)
+            row = outbox.enqueue(
+                session, practice_id=appt.practice_id, kind=kind, to=to, email=email, key=key
+            )
             row.attachments = attachments
             session.add(row)
             session.flush()
@@ -59,9 +80,15 @@ def booked(session: Session, appt: Appointment, base_url: str) -> None:
         "The attached file adds the session to your calendar.\n\n"
         f"How messages work:\n{statement}\n"
     )
-    _queue(session, appt, "booking_confirmation", f"booked:{appt.id}:{int(appt.starts_at.timestamp())}",
-           Email(f"Session booked: {when(appt.starts_at, profile.timezone)}", body), _ics(appt, therapist),
-           client.email)
+    _queue(
+        session,
+        appt,
+        "booking_confirmation",
+        f"booked:{appt.id}:{int(appt.starts_at.timestamp())}",
+        Email(f"Session booked: {when(appt.starts_at, profile.timezone)}", body),
+        _ics(appt, therapist),
+        client.email,
+    )
 
 
 def moved(session: Session, appt: Appointment, previous_start: datetime, base_url: str) -> None:
@@ -71,9 +98,15 @@ def moved(session: Session, appt: Appointment, previous_start: datetime, base_ur
         f"Your session with {therapist.name} on {when(previous_start, profile.timezone)} has moved to "
         f"{when(appt.starts_at, profile.timezone)}.\n\nDetails and the join link: {base_url}/portal/sessions\n"
     )
-    _queue(session, appt, "reschedule_notice", f"moved:{appt.id}:{int(appt.starts_at.timestamp())}",
-           Email(f"Session moved to {when(appt.starts_at, profile.timezone)}", body),
-           _ics(appt, therapist, sequence=int(appt.starts_at.timestamp()) % 100000), client.email)
+    _queue(
+        session,
+        appt,
+        "reschedule_notice",
+        f"moved:{appt.id}:{int(appt.starts_at.timestamp())}",
+        Email(f"Session moved to {when(appt.starts_at, profile.timezone)}", body),
+        _ics(appt, therapist, sequence=int(appt.starts_at.timestamp()) % 100000),
+        client.email,
+    )
 
 
 def cancelled(session: Session, appt: Appointment, base_url: str) -> None:
@@ -84,9 +117,15 @@ def cancelled(session: Session, appt: Appointment, base_url: str) -> None:
             f"({client.name} with {therapist.name}) is cancelled.\n\n"
             f"See your sessions: {base_url}{'/portal/sessions' if person is client else '/app/calendar'}\n"
         )
-        _queue(session, appt, "cancellation_notice", f"cancelled:{appt.id}:{person.id}",
-               Email(f"Session cancelled: {when(appt.starts_at, tz)}", body),
-               _ics(appt, therapist, cancelled=True, sequence=99999), person.email)
+        _queue(
+            session,
+            appt,
+            "cancellation_notice",
+            f"cancelled:{appt.id}:{person.id}",
+            Email(f"Session cancelled: {when(appt.starts_at, tz)}", body),
+            _ics(appt, therapist, cancelled=True, sequence=99999),
+            person.email,
+        )
 
 
 def reminder(session: Session, appt: Appointment, hours: int, base_url: str) -> bool:
@@ -97,8 +136,15 @@ def reminder(session: Session, appt: Appointment, hours: int, base_url: str) -> 
         f"A reminder: your session with {therapist.name} is {lead}, {when(appt.starts_at, profile.timezone)}.\n"
         f"{_how(appt)}\n\nJoin, move or cancel from your portal: {base_url}/portal/sessions\n"
     )
-    return _queue(session, appt, "reminder", reminder_key(appt, hours),
-                  Email(f"Reminder: your session {lead}", body), [], client.email)
+    return _queue(
+        session,
+        appt,
+        "reminder",
+        reminder_key(appt, hours),
+        Email(f"Reminder: your session {lead}", body),
+        [],
+        client.email,
+    )
 
 
 def reminder_key(appt: Appointment, hours: int) -> str:

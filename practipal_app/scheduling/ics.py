@@ -18,8 +18,18 @@ def _calendar(method: str | None = None) -> Calendar:
     return cal
 
 
-def _event(uid: str, start: datetime, end: datetime, summary: str, *, description: str = "",
-           location: str = "", url: str = "", sequence: int = 0, cancelled: bool = False) -> Event:
+def _event(
+    uid: str,
+    start: datetime,
+    end: datetime,
+    summary: str,
+    *,
+    description: str = "",
+    location: str = "",
+    url: str = "",
+    sequence: int = 0,
+    cancelled: bool = False,
+) -> Event:
     event = Event()
     event.add("uid", uid)
     event.add("dtstamp", start)
@@ -49,12 +59,33 @@ def appointment_uid(appointment_id: int) -> str:
     return f"appointment-{appointment_id}@practipal"
 
 
-def invitation(appointment_id: int, start: datetime, end: datetime, summary: str, *, location: str = "",
-               url: str = "", description: str = "", sequence: int = 0, cancelled: bool = False) -> str:
+def invitation(
+    appointment_id: int,
+    start: datetime,
+    end: datetime,
+    summary: str,
+    *,
+    location: str = "",
+    url: str = "",
+    description: str = "",
+    sequence: int = 0,
+    cancelled: bool = False,
+) -> str:
     """A one-event .ics a client can add to their calendar (or that removes it, when cancelled)."""
     cal = _calendar("CANCEL" if cancelled else "PUBLISH")
-    cal.add_component(_event(appointment_uid(appointment_id), start, end, summary, description=description,
-                             location=location, url=url, sequence=sequence, cancelled=cancelled))
+    cal.add_component(
+        _event(
+            appointment_uid(appointment_id),
+            start,
+            end,
+            summary,
+            description=description,
+            location=location,
+            url=url,
+            sequence=sequence,
+            cancelled=cancelled,
+        )
+    )
     return cal.to_ical().decode()
 
 
@@ -63,6 +94,14 @@ def feed(events: list[dict], name: str) -> str:
     cal = _calendar()
     cal.add("x-wr-calname", name)
     for e in events:
-        cal.add_component(_event(appointment_uid(e["id"]), e["start"], e["end"], e["summary"],
-                                 location=e.get("location", ""), url=e.get("url", "")))
+        cal.add_component(
+            _event(
+                appointment_uid(e["id"]),
+                e["start"],
+                e["end"],
+                e["summary"],
+                location=e.get("location", ""),
+                url=e.get("url", ""),
+            )
+        )
     return cal.to_ical().decode()

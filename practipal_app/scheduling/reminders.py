@@ -42,7 +42,9 @@ def enqueue_due(session: Session, now: datetime, base_url: str) -> int:
 # Reminders ---------------------------------------------------------------------------------------
 
 
-def due_offset(starts_at: datetime, created_at: datetime, hours: list[int] | None, now: datetime) -> int | None:
+def due_offset(
+    starts_at: datetime, created_at: datetime, hours: list[int] | None, now: datetime
+) -> int | None:
     """The reminder (hours before the start) to queue at `now`, if any.
 
     Only the most recent reminder whose time has come counts: once the 1 h reminder is due, a
@@ -50,7 +52,9 @@ def due_offset(starts_at: datetime, created_at: datetime, hours: list[int] | Non
     when the session was booked after its time (no "tomorrow" email for a session booked 2 h
     ahead), or when it is more than half its lead late (a session moved to this afternoon).
     """
-    offsets = sorted({int(h) for h in (DEFAULT_REMINDER_HOURS if hours is None else hours) if int(h) > 0})
+    offsets = sorted(
+        {int(h) for h in (DEFAULT_REMINDER_HOURS if hours is None else hours) if int(h) > 0}
+    )
     for h in offsets:
         send_at = starts_at - timedelta(hours=h)
         if send_at <= now:
@@ -62,9 +66,16 @@ def due_offset(starts_at: datetime, created_at: datetime, hours: list[int] | Non
 def _reminders(session: Session, now: datetime, base_url: str) -> int:
     rows = session.exec(
         select(Appointment, SchedulingSettings.reminder_hours)
-        .join(SchedulingSettings, col(SchedulingSettings.therapist_id) == Appointment.therapist_id, isouter=True)
-        .where(Appointment.status == AppointmentStatus.SCHEDULED, Appointment.starts_at > now,
-               Appointment.starts_at <= now + LOOKAHEAD)
+        .join(
+            SchedulingSettings,
+            col(SchedulingSettings.therapist_id) == Appointment.therapist_id,
+            isouter=True,
+        )
+        .where(
+            Appointment.status == AppointmentStatus.SCHEDULED,
+            Appointment.starts_at > now,
+            Appointment.starts_at <= now + LOOKAHEAD,
+        )
         .order_by(Appointment.starts_at)
     ).all()
     due: dict[str, tuple[Appointment, int]] = {}
@@ -84,9 +95,11 @@ def _reminders(session: Session, now: datetime, base_url: str) -> int:
 def _existing(session: Session, keys: list[str]) -> set[str]:
     if not keys:
         return set()
-    return set(session.exec(
-        select(OutboxEmail.idempotency_key).where(col(OutboxEmail.idempotency_key).in_(keys))
-    ).all())
+    return set(
+        session.exec(
+            select(OutboxEmail.idempotency_key).where(col(OutboxEmail.idempotency_key).in_(keys))
+        ).all()
+    )
 
 
 # Daily agenda ------------------------------------------------------------------------------------
@@ -115,7 +128,9 @@ def _agendas(session: Session, now: datetime, base_url: str) -> int:
     return queued
 
 
-def _agenda(session: Session, therapist: User, tz: str, now: datetime, base_url: str, key: str) -> bool:
+def _agenda(
+    session: Session, therapist: User, tz: str, now: datetime, base_url: str, key: str
+) -> bool:
     zone = ZoneInfo(tz)
     day = now.astimezone(zone).date()
     day_start = datetime.combine(day, time(0), tzinfo=zone)
@@ -123,26 +138,45 @@ def _agenda(session: Session, therapist: User, tz: str, now: datetime, base_url:
     sessions = session.exec(
         select(Appointment.starts_at, Appointment.mode, User.name)
         .join(User, col(User.id) == Appointment.client_id)
-        .where(Appointment.therapist_id == therapist.id, Appointment.status == AppointmentStatus.SCHEDULED,
-               Appointment.starts_at >= day_start, Appointment.starts_at < day_end)
+        .where(
+            Appointment.therapist_id == therapist.id,
+            Appointment.status == AppointmentStatus.SCHEDULED,
+            Appointment.starts_at >= day_start,
+            Appointment.starts_at < day_end,
+        )
         .order_by(Appointment.starts_at)
     ).all()
     # Initials only: an agenda sits in a mailbox the practice does not control.
-    lines = [f"  {clock(start, tz):>8}  {initials(name)}  {MODE_LABELS.get(mode, mode)}"
-             for start, mode, name in sessions]
+    lines = [
+        f"  {clock(start, tz):>8}  {initials(name)}  {MODE_LABELS.get(mode, mode)}"
+        for start, mode, name in sessions
+    ]
     count = len(lines)
     heading = long_date(day)
     body = (
         f"Hello {therapist.name},\n\n"
-        + (f"Your sessions today, {heading} ({tz}):\n\n" + "\n".join(lines) if lines
-           else f"No sessions are booked today, {heading}.")
+        + (
+            f"Your sessions today, {heading} ({tz}):\n\n" + "\n".join(lines)
+            if lines
+            else f"No sessions are booked today, {heading}."
+        )
         + f"\n\nOpen your calendar: {base_url}/app/calendar\n"
     )
-    subject = (f"Today: {count} session{'s' if count != 1 else ''}" if count else "Today: no sessions booked")
+    subject = (
+        f"Today: {count} session{'s' if count != 1 else ''}"
+        if count
+        else "Today: no sessions booked"
+    )
     try:
         with session.begin_nested():
-            outbox.enqueue(session, practice_id=therapist.practice_id, kind="daily_agenda", to=therapist.email,
-                           email=Email(subject, body), key=key)
+            outbox.enqueue(
+                session,
+                practice_id=therapist.practice_id,
+                kind="daily_agenda",
+                to=therapist.email,
+                email=Email(subject, body),
+                key=key,
+            )
     except IntegrityError:  # another worker queued today's agenda first
         return False
     return True

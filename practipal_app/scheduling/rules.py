@@ -51,7 +51,8 @@ def settings_for(session: Session, therapist_id: int) -> SchedulingSettings:
 
 def weekly_hours(session: Session, therapist_id: int) -> dict[int, list[tuple[int, int]]]:
     rows = session.exec(
-        select(AvailabilityRule).where(AvailabilityRule.therapist_id == therapist_id)
+        select(AvailabilityRule)
+        .where(AvailabilityRule.therapist_id == therapist_id)
         .order_by(AvailabilityRule.weekday, AvailabilityRule.start_minute)
     ).all()
     hours: dict[int, list[tuple[int, int]]] = {}
@@ -63,14 +64,32 @@ def weekly_hours(session: Session, therapist_id: int) -> dict[int, list[tuple[in
 def ensure_defaults(session: Session, therapist_id: int) -> None:
     """A new therapist starts with Mon–Fri 10:00–18:00 and one 50-minute video session type."""
     settings_for(session, therapist_id)
-    if not session.exec(select(AvailabilityRule).where(AvailabilityRule.therapist_id == therapist_id)).first():
+    if not session.exec(
+        select(AvailabilityRule).where(AvailabilityRule.therapist_id == therapist_id)
+    ).first():
         for weekday, ranges in DEFAULT_HOURS.items():
             for start, end in ranges:
-                session.add(AvailabilityRule(therapist_id=therapist_id, weekday=weekday,
-                                             start_minute=start, end_minute=end))
-    if not session.exec(select(SessionType).where(SessionType.therapist_id == therapist_id)).first():
-        session.add(SessionType(therapist_id=therapist_id, name="Therapy session", duration_minutes=50,
-                                fee_paise=200000, mode=SessionMode.VIDEO, buffer_minutes=10))
+                session.add(
+                    AvailabilityRule(
+                        therapist_id=therapist_id,
+                        weekday=weekday,
+                        start_minute=start,
+                        end_minute=end,
+                    )
+                )
+    if not session.exec(
+        select(SessionType).where(SessionType.therapist_id == therapist_id)
+    ).first():
+        session.add(
+            SessionType(
+                therapist_id=therapist_id,
+                name="Therapy session",
+                duration_minutes=50,
+                fee_paise=200000,
+                mode=SessionMode.VIDEO,
+                buffer_minutes=10,
+            )
+        )
     session.flush()
 
 
@@ -86,7 +105,9 @@ def format_minutes(minutes: int) -> str:
     return f"{minutes // 60:02d}:{minutes % 60:02d}"
 
 
-def set_weekly_hours(session: Session, actor: Actor, hours: dict[int, list[tuple[str, str]]]) -> None:
+def set_weekly_hours(
+    session: Session, actor: Actor, hours: dict[int, list[tuple[str, str]]]
+) -> None:
     """Replace the weekly hours. `hours` maps weekday (Mon = 0) to ranges like ('10:00', '13:00')."""
     _require_clinician(actor)
     errors: dict[str, str] = {}
@@ -110,11 +131,19 @@ def set_weekly_hours(session: Session, actor: Actor, hours: dict[int, list[tuple
         parsed += [(int(weekday), s, e) for s, e in spans]
     if errors:
         raise InvalidInput(errors)
-    for row in session.exec(select(AvailabilityRule).where(AvailabilityRule.therapist_id == actor.user_id)).all():
+    for row in session.exec(
+        select(AvailabilityRule).where(AvailabilityRule.therapist_id == actor.user_id)
+    ).all():
         session.delete(row)
     for weekday, start, end in parsed:
-        session.add(AvailabilityRule(therapist_id=actor.user_id, weekday=weekday, start_minute=start, end_minute=end))
-    audit.record(session, "availability.changed", practice_id=actor.practice_id, actor_id=actor.user_id)
+        session.add(
+            AvailabilityRule(
+                therapist_id=actor.user_id, weekday=weekday, start_minute=start, end_minute=end
+            )
+        )
+    audit.record(
+        session, "availability.changed", practice_id=actor.practice_id, actor_id=actor.user_id
+    )
 
 
 POLICY_LIMITS = {
@@ -150,7 +179,10 @@ def save_policies(session: Session, actor: Actor, values: dict) -> SchedulingSet
     row.office_address = str(values.get("office_address", row.office_address)).strip()[:500]
     if "reminder_hours" in values:
         try:
-            hours = sorted({int(h) for h in str(values["reminder_hours"]).replace(" ", "").split(",") if h}, reverse=True)
+            hours = sorted(
+                {int(h) for h in str(values["reminder_hours"]).replace(" ", "").split(",") if h},
+                reverse=True,
+            )
         except ValueError:
             hours = []
             errors["reminder_hours"] = "List hours before the session, like 24, 1."
@@ -164,7 +196,12 @@ def save_policies(session: Session, actor: Actor, values: dict) -> SchedulingSet
     if row.weekly_cap < row.daily_cap:
         raise InvalidInput({"weekly_cap": "The weekly cap cannot be lower than the daily cap."})
     session.add(row)
-    audit.record(session, "scheduling.policies_changed", practice_id=actor.practice_id, actor_id=actor.user_id)
+    audit.record(
+        session,
+        "scheduling.policies_changed",
+        practice_id=actor.practice_id,
+        actor_id=actor.user_id,
+    )
     return row
 
 
@@ -177,7 +214,9 @@ class SessionTypeForm:
     buffer_minutes: int
 
 
-def save_session_type(session: Session, actor: Actor, type_id: int | None, form: SessionTypeForm) -> int:
+def save_session_type(
+    session: Session, actor: Actor, type_id: int | None, form: SessionTypeForm
+) -> int:
     _require_clinician(actor)
     errors: dict[str, str] = {}
     if not form.name.strip():
@@ -200,7 +239,11 @@ def save_session_type(session: Session, actor: Actor, type_id: int | None, form:
         row = session.get(SessionType, type_id)
         if row is None or row.therapist_id != actor.user_id:
             raise NotFound("No such session type.")
-    row.name, row.duration_minutes, row.buffer_minutes = form.name.strip()[:120], int(form.duration_minutes), int(form.buffer_minutes)
+    row.name, row.duration_minutes, row.buffer_minutes = (
+        form.name.strip()[:120],
+        int(form.duration_minutes),
+        int(form.buffer_minutes),
+    )
     row.fee_paise, row.mode, row.active = fee, form.mode, True
     session.add(row)
     session.flush()
@@ -216,7 +259,9 @@ def archive_session_type(session: Session, actor: Actor, type_id: int) -> None:
     session.add(row)
 
 
-def session_types(session: Session, therapist_id: int, active_only: bool = True) -> list[SessionType]:
+def session_types(
+    session: Session, therapist_id: int, active_only: bool = True
+) -> list[SessionType]:
     query = select(SessionType).where(SessionType.therapist_id == therapist_id)
     if active_only:
         query = query.where(SessionType.active)
@@ -252,9 +297,18 @@ def save_session_type_form(session: Session, actor: Actor, type_id: int | None, 
     buffer = _whole_number(form, "buffer_minutes", errors, "Use whole minutes.")
     if errors:
         raise InvalidInput(errors)
-    return save_session_type(session, actor, type_id, SessionTypeForm(
-        name=str(form.get("name", "")), duration_minutes=duration, fee_rupees=str(form.get("fee_rupees", "")),
-        mode=str(form.get("mode", "video")), buffer_minutes=buffer))
+    return save_session_type(
+        session,
+        actor,
+        type_id,
+        SessionTypeForm(
+            name=str(form.get("name", "")),
+            duration_minutes=duration,
+            fee_rupees=str(form.get("fee_rupees", "")),
+            mode=str(form.get("mode", "video")),
+            buffer_minutes=buffer,
+        ),
+    )
 
 
 def add_leave_form(session: Session, actor: Actor, form: dict) -> int:
@@ -267,7 +321,9 @@ def add_leave_form(session: Session, actor: Actor, form: dict) -> int:
     return add_time_off(session, actor, first, last, str(form.get("note", "")))
 
 
-def add_time_off(session: Session, actor: Actor, first_day: date, last_day: date, note: str = "") -> int:
+def add_time_off(
+    session: Session, actor: Actor, first_day: date, last_day: date, note: str = ""
+) -> int:
     """Leave from the start of `first_day` to the end of `last_day`, in the practice's timezone."""
     _require_clinician(actor)
     if last_day < first_day:
@@ -275,11 +331,19 @@ def add_time_off(session: Session, actor: Actor, first_day: date, last_day: date
     zone = ZoneInfo(practice_timezone(session, actor.practice_id))
     starts = datetime.combine(first_day, time(0), tzinfo=zone)
     ends = datetime.combine(last_day + timedelta(days=1), time(0), tzinfo=zone)
-    row = TimeOff(therapist_id=actor.user_id, starts_at=starts, ends_at=ends, note=note.strip()[:200])
+    row = TimeOff(
+        therapist_id=actor.user_id, starts_at=starts, ends_at=ends, note=note.strip()[:200]
+    )
     session.add(row)
     session.flush()
-    audit.record(session, "leave.added", practice_id=actor.practice_id, actor_id=actor.user_id,
-                 subject_type="timeoff", subject_id=row.id)
+    audit.record(
+        session,
+        "leave.added",
+        practice_id=actor.practice_id,
+        actor_id=actor.user_id,
+        subject_type="timeoff",
+        subject_id=row.id,
+    )
     resources.on_leave(session, actor.user_id, actor.user_id)
     return row.id
 
@@ -293,32 +357,50 @@ def remove_time_off(session: Session, actor: Actor, time_off_id: int) -> None:
 
 
 def time_off(session: Session, therapist_id: int, start: datetime, end: datetime) -> list[TimeOff]:
-    return list(session.exec(
-        select(TimeOff).where(TimeOff.therapist_id == therapist_id, TimeOff.ends_at > start,
-                              TimeOff.starts_at < end).order_by(TimeOff.starts_at)
-    ).all())
+    return list(
+        session.exec(
+            select(TimeOff)
+            .where(
+                TimeOff.therapist_id == therapist_id,
+                TimeOff.ends_at > start,
+                TimeOff.starts_at < end,
+            )
+            .order_by(TimeOff.starts_at)
+        ).all()
+    )
 
 
-def upcoming_time_off(session: Session, therapist_id: int, now: datetime | None = None) -> list[TimeOff]:
+def upcoming_time_off(
+    session: Session, therapist_id: int, now: datetime | None = None
+) -> list[TimeOff]:
     now = now or utcnow()
-    return list(session.exec(
-        select(TimeOff).where(TimeOff.therapist_id == therapist_id, TimeOff.ends_at > now)
-        .order_by(TimeOff.starts_at)
-    ).all())
+    return list(
+        session.exec(
+            select(TimeOff)
+            .where(TimeOff.therapist_id == therapist_id, TimeOff.ends_at > now)
+            .order_by(TimeOff.starts_at)
+        ).all()
+    )
 
 
-def appointments_during_leave(session: Session, actor: Actor, now: datetime | None = None) -> list[Appointment]:
+def appointments_during_leave(
+    session: Session, actor: Actor, now: datetime | None = None
+) -> list[Appointment]:
     """Scheduled sessions that fall in a leave period: the therapist should move them."""
     _require_clinician(actor)
     now = now or utcnow()
     found: list[Appointment] = []
     for leave in upcoming_time_off(session, actor.user_id, now):
         found += session.exec(
-            select(Appointment).where(
-                Appointment.therapist_id == actor.user_id, col(Appointment.status).in_(list(ACTIVE_STATUSES)),
-                Appointment.starts_at < leave.ends_at, Appointment.ends_at > leave.starts_at,
+            select(Appointment)
+            .where(
+                Appointment.therapist_id == actor.user_id,
+                col(Appointment.status).in_(list(ACTIVE_STATUSES)),
+                Appointment.starts_at < leave.ends_at,
+                Appointment.ends_at > leave.starts_at,
                 Appointment.starts_at > now,
-            ).order_by(Appointment.starts_at)
+            )
+            .order_by(Appointment.starts_at)
         ).all()
     return found
 
@@ -370,10 +452,19 @@ def availability(session: Session, actor: Actor, now: datetime | None = None) ->
     _require_clinician(actor)
     now = now or utcnow()
     affected = appointments_during_leave(session, actor, now)
-    client_names = dict(session.exec(select(User.id, User.name).where(
-        col(User.id).in_([a.client_id for a in affected] or [-1]))).all())
+    client_names = dict(
+        session.exec(
+            select(User.id, User.name).where(
+                col(User.id).in_([a.client_id for a in affected] or [-1])
+            )
+        ).all()
+    )
     return Availability(
-        timezone=practice_timezone(session, actor.practice_id), week=weekly_hours(session, actor.user_id),
-        settings=settings_for(session, actor.user_id), types=session_types(session, actor.user_id),
-        leave=upcoming_time_off(session, actor.user_id, now), affected=affected, client_names=client_names,
+        timezone=practice_timezone(session, actor.practice_id),
+        week=weekly_hours(session, actor.user_id),
+        settings=settings_for(session, actor.user_id),
+        types=session_types(session, actor.user_id),
+        leave=upcoming_time_off(session, actor.user_id, now),
+        affected=affected,
+        client_names=client_names,
     )

@@ -75,8 +75,14 @@ def free_slots(rules: Rules, busy: Busy, now: datetime) -> list[datetime]:
     return _free(candidates, earliest, latest, rules, merge(busy.appointments), merge(busy.leave))
 
 
-def _free(candidates: list[datetime], earliest: datetime, latest: datetime, rules: Rules,
-          appts: list[Interval], leave: list[Interval]) -> list[datetime]:
+def _free(
+    candidates: list[datetime],
+    earliest: datetime,
+    latest: datetime,
+    rules: Rules,
+    appts: list[Interval],
+    leave: list[Interval],
+) -> list[datetime]:
     """The candidates (ascending) that meet neither a session plus buffer nor leave, in one sweep."""
     held, duration = rules.duration + rules.buffer, rules.duration
     found, i, j = [], 0, 0
@@ -96,7 +102,9 @@ def _free(candidates: list[datetime], earliest: datetime, latest: datetime, rule
 
 
 @lru_cache(maxsize=8192)
-def _day_starts(tz: str, day: date, first: int, last: int, length: int, step: int) -> tuple[datetime, ...]:
+def _day_starts(
+    tz: str, day: date, first: int, last: int, length: int, step: int
+) -> tuple[datetime, ...]:
     """Starts on the step grid of one working range whose whole session fits inside it.
 
     Cached: the grid depends only on the weekly hours, so every client looking at the same
@@ -117,8 +125,11 @@ def _day_starts(tz: str, day: date, first: int, last: int, length: int, step: in
         # later, even on another slot) and a session may end past the range on the real clock:
         # neither is offered.
         local_end = (start + timedelta(minutes=length)).astimezone(zone)
-        if (start.astimezone(zone).replace(tzinfo=None) == local.replace(tzinfo=None)
-                and local_end.date() == day and local_end.hour * 60 + local_end.minute <= last):
+        if (
+            start.astimezone(zone).replace(tzinfo=None) == local.replace(tzinfo=None)
+            and local_end.date() == day
+            and local_end.hour * 60 + local_end.minute <= last
+        ):
             starts.append(start)
     return tuple(starts)
 

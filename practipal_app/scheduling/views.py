@@ -84,30 +84,65 @@ def availability_page(data: Availability) -> AvailabilityPage:
     return AvailabilityPage(
         hours=[hours_text(data.week.get(d, [])) for d in range(7)],
         policies=PolicyValues(
-            min_notice_hours=str(s.min_notice_hours), horizon_days=str(s.horizon_days),
-            cancellation_window_hours=str(s.cancellation_window_hours), daily_cap=str(s.daily_cap),
-            weekly_cap=str(s.weekly_cap), video_room_url=s.video_room_url, office_address=s.office_address,
-            reminder_hours=", ".join(str(h) for h in s.reminder_hours), daily_agenda_email=s.daily_agenda_email,
+            min_notice_hours=str(s.min_notice_hours),
+            horizon_days=str(s.horizon_days),
+            cancellation_window_hours=str(s.cancellation_window_hours),
+            daily_cap=str(s.daily_cap),
+            weekly_cap=str(s.weekly_cap),
+            video_room_url=s.video_room_url,
+            office_address=s.office_address,
+            reminder_hours=", ".join(str(h) for h in s.reminder_hours),
+            daily_agenda_email=s.daily_agenda_email,
         ),
-        types=[SessionTypeRow(t.id, t.name, str(t.duration_minutes), rupees_text(t.fee_paise), t.mode,
-                              str(t.buffer_minutes)) for t in data.types],
-        leave=[LeaveRow(t.id, day_label(t.starts_at, tz), day_label(t.ends_at - timedelta(minutes=1), tz), t.note)
-               for t in data.leave],
-        affected=[AffectedRow(a.id, data.client_names.get(a.client_id, ""), a.client_id,
-                              session_label(a.starts_at, tz)) for a in data.affected],
+        types=[
+            SessionTypeRow(
+                t.id,
+                t.name,
+                str(t.duration_minutes),
+                rupees_text(t.fee_paise),
+                t.mode,
+                str(t.buffer_minutes),
+            )
+            for t in data.types
+        ],
+        leave=[
+            LeaveRow(
+                t.id,
+                day_label(t.starts_at, tz),
+                day_label(t.ends_at - timedelta(minutes=1), tz),
+                t.note,
+            )
+            for t in data.leave
+        ],
+        affected=[
+            AffectedRow(
+                a.id,
+                data.client_names.get(a.client_id, ""),
+                a.client_id,
+                session_label(a.starts_at, tz),
+            )
+            for a in data.affected
+        ],
     )
 
 
 # Sessions ----------------------------------------------------------------------------------------
 
 STATUS_LABELS_FOR_CLIENTS = {
-    "scheduled": "Scheduled", "completed": "Completed", "cancelled_by_client": "Cancelled by you",
-    "cancelled_by_therapist": "Cancelled by your therapist", "late_cancelled": "Late cancellation",
+    "scheduled": "Scheduled",
+    "completed": "Completed",
+    "cancelled_by_client": "Cancelled by you",
+    "cancelled_by_therapist": "Cancelled by your therapist",
+    "late_cancelled": "Late cancellation",
     "no_show": "Missed",
 }
 STATUS_LABELS_FOR_STAFF = {
-    "scheduled": "Scheduled", "completed": "Completed", "cancelled_by_client": "Cancelled by client",
-    "cancelled_by_therapist": "Cancelled", "late_cancelled": "Late cancellation", "no_show": "No-show",
+    "scheduled": "Scheduled",
+    "completed": "Completed",
+    "cancelled_by_client": "Cancelled by client",
+    "cancelled_by_therapist": "Cancelled",
+    "late_cancelled": "Late cancellation",
+    "no_show": "No-show",
 }
 MODE_LABELS = {"video": "Video", "in_person": "In person", "phone": "Phone"}
 
@@ -147,15 +182,26 @@ class PortalSession:
 
 def portal_session(view: AppointmentView, z: Zones, now: datetime) -> PortalSession:
     both = f" ({clock(view.starts_at, z.practice)} {zone_label(z.practice)})" if z.differ else ""
-    map_url = ("https://www.openstreetmap.org/search?query=" + view.location.replace(" ", "+")
-               if view.mode == "in_person" and view.location else "")
+    map_url = (
+        "https://www.openstreetmap.org/search?query=" + view.location.replace(" ", "+")
+        if view.mode == "in_person" and view.location
+        else ""
+    )
     return PortalSession(
-        id=view.id, title=view.title, therapist=view.therapist_name, day=day_label(view.starts_at, z.client),
+        id=view.id,
+        title=view.title,
+        therapist=view.therapist_name,
+        day=day_label(view.starts_at, z.client),
         time=f"{clock(view.starts_at, z.client)}–{clock(view.ends_at, z.client)}{both}",
-        when=format_local(view.starts_at, z.client), status=view.status,
+        when=format_local(view.starts_at, z.client),
+        status=view.status,
         status_label=STATUS_LABELS_FOR_CLIENTS.get(view.status, view.status),
-        mode=MODE_LABELS.get(view.mode, view.mode), join_url=view.join_url if view.can_join(now) else "",
-        location=view.location, map_url=map_url, agenda=view.agenda, upcoming=view.is_upcoming(now),
+        mode=MODE_LABELS.get(view.mode, view.mode),
+        join_url=view.join_url if view.can_join(now) else "",
+        location=view.location,
+        map_url=map_url,
+        agenda=view.agenda,
+        upcoming=view.is_upcoming(now),
     )
 
 
@@ -184,7 +230,8 @@ def sessions_page(data: ClientSessions) -> SessionsPage:
     return SessionsPage(
         upcoming=[portal_session(v, data.zones, data.now) for v in data.upcoming],
         history=[portal_session(v, data.zones, data.now) for v in data.history],
-        leave_notices=leave_notices(data), window_hours=data.window_hours,
+        leave_notices=leave_notices(data),
+        window_hours=data.window_hours,
     )
 
 
@@ -220,11 +267,20 @@ class StaffSession:
 
 def staff_session(view: AppointmentView, tz: str, now: datetime) -> StaffSession:
     return StaffSession(
-        id=view.id, client=view.client_name, client_id=view.client_id, title=view.title,
-        day=day_label(view.starts_at, tz), time=f"{clock(view.starts_at, tz)}–{clock(view.ends_at, tz)}",
-        status=view.status, status_label=STATUS_LABELS_FOR_STAFF.get(view.status, view.status),
-        mode=MODE_LABELS.get(view.mode, view.mode), join_url=view.join_url if view.can_join(now) else "",
-        link=view.join_url, location=view.location, agenda=view.agenda, past=view.starts_at <= now,
+        id=view.id,
+        client=view.client_name,
+        client_id=view.client_id,
+        title=view.title,
+        day=day_label(view.starts_at, tz),
+        time=f"{clock(view.starts_at, tz)}–{clock(view.ends_at, tz)}",
+        status=view.status,
+        status_label=STATUS_LABELS_FOR_STAFF.get(view.status, view.status),
+        mode=MODE_LABELS.get(view.mode, view.mode),
+        join_url=view.join_url if view.can_join(now) else "",
+        link=view.join_url,
+        location=view.location,
+        agenda=view.agenda,
+        past=view.starts_at <= now,
     )
 
 
@@ -274,12 +330,23 @@ def day_columns(data: CalendarDays) -> list[DayColumn]:
         day = data.first + timedelta(days=i)
         start = datetime.combine(day, time(0), tzinfo=zone)
         end = start + timedelta(days=1)
-        ranges = ", ".join(f"{format_minutes(a)}–{format_minutes(b)}" for a, b in data.hours.get(day.weekday(), []))
-        columns.append(DayColumn(
-            label=weekday_label(day), iso=day.isoformat(), today=day == today,
-            leave=any(t.starts_at < end and t.ends_at > start for t in data.leave), hours=ranges or "Day off",
-            sessions=[staff_session(v, data.timezone, data.now) for v in data.views if start <= v.starts_at < end],
-        ))
+        ranges = ", ".join(
+            f"{format_minutes(a)}–{format_minutes(b)}" for a, b in data.hours.get(day.weekday(), [])
+        )
+        columns.append(
+            DayColumn(
+                label=weekday_label(day),
+                iso=day.isoformat(),
+                today=day == today,
+                leave=any(t.starts_at < end and t.ends_at > start for t in data.leave),
+                hours=ranges or "Day off",
+                sessions=[
+                    staff_session(v, data.timezone, data.now)
+                    for v in data.views
+                    if start <= v.starts_at < end
+                ],
+            )
+        )
     return columns
 
 
@@ -339,18 +406,27 @@ def alternatives(starts: list[datetime], tz: str) -> list[Slot]:
 
 
 def zone_note(z: Zones) -> str:
-    return (f"Times are shown in {zone_label(z.client)}, with {zone_label(z.practice)} in brackets."
-            if z.differ else f"Times are shown in {zone_label(z.client)}.")
+    return (
+        f"Times are shown in {zone_label(z.client)}, with {zone_label(z.practice)} in brackets."
+        if z.differ
+        else f"Times are shown in {zone_label(z.client)}."
+    )
 
 
 def type_options(types: list[SessionType]) -> list[Option]:
-    return [Option(str(t.id), f"{t.name} · {t.duration_minutes} min · {MODE_LABELS.get(t.mode, t.mode)}")
-            for t in types]
+    return [
+        Option(
+            str(t.id), f"{t.name} · {t.duration_minutes} min · {MODE_LABELS.get(t.mode, t.mode)}"
+        )
+        for t in types
+    ]
 
 
 def leave_notice(view: AppointmentView, z: Zones) -> str:
-    return (f"Your therapist is on leave on {day_label(view.starts_at, z.client)}. "
-            "They will contact you to move this session; you can also pick a new time.")
+    return (
+        f"Your therapist is on leave on {day_label(view.starts_at, z.client)}. "
+        "They will contact you to move this session; you can also pick a new time."
+    )
 
 
 @dataclass(frozen=True)
@@ -389,5 +465,7 @@ def chosen_type(data: BookingPage, current: str) -> str:
 
 
 def policy_text(window_hours: int) -> str:
-    return (f"Cancelling or moving within {window_hours} hours of a session counts as a late "
-            "cancellation under your therapist's policy.")
+    return (
+        f"Cancelling or moving within {window_hours} hours of a session counts as a late "
+        "cancellation under your therapist's policy."
+    )

@@ -24,14 +24,19 @@ def _clinician(actor: Actor) -> None:
         raise PermissionDenied("Only therapists have a calendar.")
 
 
-def days(session: Session, actor: Actor, first: date, count: int, now: datetime | None = None) -> CalendarDays:
+def days(
+    session: Session, actor: Actor, first: date, count: int, now: datetime | None = None
+) -> CalendarDays:
     """`count` days from `first`: the therapist's sessions, leave and weekly hours."""
     _clinician(actor)
     tz = scheduling.practice_timezone(session, actor.practice_id)
     start = datetime.combine(first, time(0), tzinfo=ZoneInfo(tz))
     end = start + timedelta(days=count)
     return CalendarDays(
-        first=first, count=count, timezone=tz, now=now or utcnow(),
+        first=first,
+        count=count,
+        timezone=tz,
+        now=now or utcnow(),
         views=appointments.for_therapist(session, actor, start, end),
         leave=scheduling.time_off(session, actor.user_id, start, end),
         hours=scheduling.weekly_hours(session, actor.user_id),
@@ -50,17 +55,24 @@ def booking_options(session: Session, actor: Actor) -> BookingChoices:
     """The clients the therapist can book for, and their session types."""
     _clinician(actor)
     rows = session.exec(
-        select(User.id, User.name).join(ClientProfile, ClientProfile.user_id == User.id).where(
-            ClientProfile.therapist_id == actor.user_id, ClientProfile.practice_id == actor.practice_id,
+        select(User.id, User.name)
+        .join(ClientProfile, ClientProfile.user_id == User.id)
+        .where(
+            ClientProfile.therapist_id == actor.user_id,
+            ClientProfile.practice_id == actor.practice_id,
             ClientProfile.status != ClientStatus.DISCHARGED,
-        ).order_by(User.name).limit(500)
+        )
+        .order_by(User.name)
+        .limit(500)
     ).all()
-    return BookingChoices(clients=[(i, n) for i, n in rows],
-                          types=scheduling.session_types(session, actor.user_id))
+    return BookingChoices(
+        clients=[(i, n) for i, n in rows], types=scheduling.session_types(session, actor.user_id)
+    )
 
 
-def client_sessions(session: Session, actor: Actor, client_id: int,
-                    now: datetime | None = None) -> StaffSessions:
+def client_sessions(
+    session: Session, actor: Actor, client_id: int, now: datetime | None = None
+) -> StaffSessions:
     """A client's upcoming sessions for their page in the workspace."""
     now = now or utcnow()
     clients.scoped_profile(session, actor, client_id)
@@ -116,23 +128,50 @@ def read_booking_form(session: Session, actor: Actor, form: dict) -> BookingRequ
         else:
             count = _number(form.get("count"))
     return BookingRequest(
-        client_id=client_id, session_type_id=session_type_id,
-        starts_at=start, day=start.date(), agenda=str(form.get("agenda", "")),
-        every_weeks=every_weeks, count=count, until=until,
+        client_id=client_id,
+        session_type_id=session_type_id,
+        starts_at=start,
+        day=start.date(),
+        agenda=str(form.get("agenda", "")),
+        every_weeks=every_weeks,
+        count=count,
+        until=until,
     )
 
 
-def book_request(session: Session, actor: Actor, request: BookingRequest, confirmed: bool,
-                 skip_conflicts: bool, now: datetime | None = None) -> int:
+def book_request(
+    session: Session,
+    actor: Actor,
+    request: BookingRequest,
+    confirmed: bool,
+    skip_conflicts: bool,
+    now: datetime | None = None,
+) -> int:
     """Book what the form asked for: one session or the series. How many were booked."""
     common = {"client_id": request.client_id, "session_type_id": request.session_type_id}
     if request.is_series:
         limit = {"until": request.until} if request.until is not None else {"count": request.count}
-        return len(appointments.book_series(
-            session, actor, first_start=request.starts_at, every_weeks=request.every_weeks,
-            skip_conflicts=skip_conflicts, now=now, **limit, **common))
-    appointments.book(session, actor, starts_at=request.starts_at, agenda=request.agenda,
-                      confirmed=confirmed, now=now, **common)
+        return len(
+            appointments.book_series(
+                session,
+                actor,
+                first_start=request.starts_at,
+                every_weeks=request.every_weeks,
+                skip_conflicts=skip_conflicts,
+                now=now,
+                **limit,
+                **common,
+            )
+        )
+    appointments.book(
+        session,
+        actor,
+        starts_at=request.starts_at,
+        agenda=request.agenda,
+        confirmed=confirmed,
+        now=now,
+        **common,
+    )
     return 1
 
 

@@ -80,8 +80,15 @@ class AvailabilityState(rx.State):
 
     @guarded(CLINICIANS)
     async def save_policies(self, actor: Actor, form: dict):
-        values = {k: form.get(k, "") for k in (*scheduling.POLICY_LIMITS, "video_room_url", "office_address",
-                                                 "reminder_hours")}
+        values = {
+            k: form.get(k, "")
+            for k in (
+                *scheduling.POLICY_LIMITS,
+                "video_room_url",
+                "office_address",
+                "reminder_hours",
+            )
+        }
         values["daily_agenda_email"] = ticked(form, "daily_agenda_email")
         return await self._run(actor, "Policies saved.", scheduling.save_policies, values)
 
@@ -98,17 +105,27 @@ class AvailabilityState(rx.State):
     @guarded(CLINICIANS)
     async def save_type(self, actor: Actor, form: dict):
         type_id, self.editing_type = (self.editing_type if self.editing_type > 0 else None), 0
-        return await self._run(actor, "Session type saved.", scheduling.save_session_type_form, type_id, form)
+        return await self._run(
+            actor, "Session type saved.", scheduling.save_session_type_form, type_id, form
+        )
 
     @guarded(CLINICIANS)
     async def archive_type(self, actor: Actor, type_id: int):
-        return await self._run_on(actor, "Session type removed. Booked sessions keep it.",
-                                  scheduling.archive_session_type, type_id)
+        return await self._run_on(
+            actor,
+            "Session type removed. Booked sessions keep it.",
+            scheduling.archive_session_type,
+            type_id,
+        )
 
     @guarded(CLINICIANS)
     async def add_leave(self, actor: Actor, form: dict):
-        return await self._run(actor, "Leave added. Clients cannot book those days.", scheduling.add_leave_form,
-                               {k: str(form.get(k, "")) for k in ("first_day", "last_day", "note")})
+        return await self._run(
+            actor,
+            "Leave added. Clients cannot book those days.",
+            scheduling.add_leave_form,
+            {k: str(form.get(k, "")) for k in ("first_day", "last_day", "note")},
+        )
 
     @guarded(CLINICIANS)
     async def remove_leave(self, actor: Actor, leave_id: int):

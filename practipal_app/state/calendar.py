@@ -54,7 +54,9 @@ class CalendarState(rx.State):
         if not self.anchor:
             self.anchor = (await db.aread(workspace_schedule.local_today, actor)).isoformat()
         count = 7 if self.view == "week" else 1
-        self.days = day_columns(await db.aread(workspace_schedule.days, actor, self._first_day(), count))
+        self.days = day_columns(
+            await db.aread(workspace_schedule.days, actor, self._first_day(), count)
+        )
         if self.selected is not None:
             self.selected = self._session(self.selected.id)
 
@@ -114,11 +116,13 @@ class CalendarState(rx.State):
         self.notice = "Saved."
         await self._refresh(actor)
 
-    async def _submit(self, actor: Actor, request: BookingRequest, confirmed: bool,
-                      skip_conflicts: bool):
+    async def _submit(
+        self, actor: Actor, request: BookingRequest, confirmed: bool, skip_conflicts: bool
+    ):
         try:
-            booked = await db.acall(workspace_schedule.book_request, actor, request, confirmed,
-                                    skip_conflicts)
+            booked = await db.acall(
+                workspace_schedule.book_request, actor, request, confirmed, skip_conflicts
+            )
         except appointments.NeedsConfirmation as exc:
             self._pending, self.warnings = request, exc.reasons
             self.series_conflicts = request.is_series
@@ -133,7 +137,9 @@ class CalendarState(rx.State):
             return
         self._pending, self.warnings, self.series_conflicts = None, [], False
         self.show_form, self.form_key = False, self.form_key + 1
-        self.notice = f"Booked {booked} session{'s' if booked != 1 else ''}. The client has been emailed."
+        self.notice = (
+            f"Booked {booked} session{'s' if booked != 1 else ''}. The client has been emailed."
+        )
         self.anchor = request.day.isoformat()
         await self._refresh(actor)
 
@@ -153,4 +159,6 @@ class CalendarState(rx.State):
         if self._pending is None:
             self.error = "Fill in the booking form first."
             return
-        return await self._submit(actor, self._pending, confirmed=True, skip_conflicts=self.series_conflicts)
+        return await self._submit(
+            actor, self._pending, confirmed=True, skip_conflicts=self.series_conflicts
+        )

@@ -36,10 +36,13 @@ class CharterState(rx.State):
     def _settings(self) -> charter.CharterSettings:
         # Plain values: state lists hand out change-tracking proxies that must not reach a service.
         return charter.draft(
-            whatsapp_for=list(self.whatsapp_for), whatsapp_not_for=list(self.whatsapp_not_for),
-            working_days=list(self.working_days), check_time=self.check_time,
+            whatsapp_for=list(self.whatsapp_for),
+            whatsapp_not_for=list(self.whatsapp_not_for),
+            working_days=list(self.working_days),
+            check_time=self.check_time,
             response_days=self.response_days,
-            own_contacts=[(c.label, c.phone) for c in self.contacts], extra_text=self.extra_text,
+            own_contacts=[(c.label, c.phone) for c in self.contacts],
+            extra_text=self.extra_text,
         )
 
     def _show(self, view: charter.CharterView) -> None:
@@ -64,8 +67,10 @@ class CharterState(rx.State):
 
     @guarded(CLINICIANS)
     def toggle_list(self, actor: Actor, field: str, key: str):
-        choices = {"whatsapp_for": charter.WHATSAPP_FOR,
-                   "whatsapp_not_for": charter.WHATSAPP_NOT_FOR}
+        choices = {
+            "whatsapp_for": charter.WHATSAPP_FOR,
+            "whatsapp_not_for": charter.WHATSAPP_NOT_FOR,
+        }
         if field not in choices or key not in choices[field]:
             return
         values = list(getattr(self, field))
@@ -129,7 +134,8 @@ class CharterState(rx.State):
         text = str(value)[:80]
         self.contacts = [
             CrisisContact(text if key == "label" else c.label, text if key == "phone" else c.phone)
-            if i == index else c
+            if i == index
+            else c
             for i, c in enumerate(self.contacts)
         ]
 
@@ -143,8 +149,10 @@ class CharterState(rx.State):
             self.errors = exc.errors
             return
         self._show(view)
-        self.notice = (f"Saved as version {view.version}. "
-                       "Clients will be asked to read it on their next visit.")
+        self.notice = (
+            f"Saved as version {view.version}. "
+            "Clients will be asked to read it on their next visit."
+        )
 
 
 class WhatsAppKitState(rx.State):
@@ -172,8 +180,12 @@ class WhatsAppKitState(rx.State):
     @guarded(CLINICIANS)
     async def save(self, actor: Actor, form: dict):
         try:
-            await db.acall(whatsapp_kit.save_number, actor,
-                           str(form.get("whatsapp_number", ""))[:40], ticked(form, "click_to_chat"))
+            await db.acall(
+                whatsapp_kit.save_number,
+                actor,
+                str(form.get("whatsapp_number", ""))[:40],
+                ticked(form, "click_to_chat"),
+            )
         except DomainError as exc:
             self.error = exc.message
             return

@@ -32,7 +32,9 @@ class ClientsState(rx.State):
     form_key: int = 0
 
     async def _refresh(self, actor) -> None:
-        rows, self.total = await db.acall(clients.list_clients, actor, self.query, self.status, self.page)
+        rows, self.total = await db.acall(
+            clients.list_clients, actor, self.query, self.status, self.page
+        )
         self.rows = people_views.client_rows(rows)
 
     @guarded(STAFF)
@@ -68,7 +70,9 @@ class ClientsState(rx.State):
     async def add(self, actor: Actor, form: dict):
         self.errors, self.form_error = {}, ""
         try:
-            client_id = await db.acall(clients.add_client, actor, clients.ClientForm.from_dict(form))
+            client_id = await db.acall(
+                clients.add_client, actor, clients.ClientForm.from_dict(form)
+            )
         except InvalidInput as exc:
             self.errors = exc.errors
             return
@@ -131,8 +135,9 @@ class ClientDetailState(rx.State):
     async def save(self, actor: Actor, form: dict):
         self.errors = {}
         try:
-            detail = await db.acall(clients.update_client, actor, self._client_id(),
-                                    clients.ClientForm.from_dict(form))
+            detail = await db.acall(
+                clients.update_client, actor, self._client_id(), clients.ClientForm.from_dict(form)
+            )
         except InvalidInput as exc:
             self.errors = exc.errors
             return

@@ -83,8 +83,14 @@ class ContactsState(rx.State):
             return
         data = await asyncio.to_thread(staging.read, self._chat_path)
         try:
-            result = await db.acall(contact_log.import_whatsapp, actor, self._client_id(), self.chat_file, data,
-                                    str(form.get("therapist_sender", "")))
+            result = await db.acall(
+                contact_log.import_whatsapp,
+                actor,
+                self._client_id(),
+                self.chat_file,
+                data,
+                str(form.get("therapist_sender", "")),
+            )
         except DomainError as exc:
             self.error = exc.message
             return
@@ -140,8 +146,10 @@ class BulkImportState(rx.State):
 
     @guarded(STAFF)
     async def import_all(self, actor: Actor, form: dict):
-        chats = [(f.name, await asyncio.to_thread(staging.read, path))
-                 for f, path in zip(self.files, self._paths, strict=True)]
+        chats = [
+            (f.name, await asyncio.to_thread(staging.read, path))
+            for f, path in zip(self.files, self._paths, strict=True)
+        ]
         try:
             results = await db.acall(contact_log.import_chats, actor, chats, form)
         except DomainError as exc:

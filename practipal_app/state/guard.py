@@ -70,7 +70,9 @@ def guarded(roles: frozenset[Role]) -> Callable[[Callable], rx.event]:
         handler = _generator_guard(fn, roles) if _is_generator(fn) else _call_guard(fn, roles)
         functools.update_wrapper(handler, fn)
         # What Reflex reads to build the browser's call: the signature and hints without `actor`.
-        handler.__signature__ = inspect.signature(fn).replace(parameters=[parameters[0], *parameters[2:]])
+        handler.__signature__ = inspect.signature(fn).replace(
+            parameters=[parameters[0], *parameters[2:]]
+        )
         handler.__annotations__ = {k: v for k, v in fn.__annotations__.items() if k != "actor"}
         setattr(handler, ROLES_ATTRIBUTE, roles)
         GUARDED[fn.__qualname__] = roles

@@ -93,7 +93,9 @@ class InsightsState(rx.State):
         self.is_owner = actor.role in OWNER
         self.view, self.notice, self.input_errors = "me", "", {}
         await self._inputs(actor)
-        await self._set_preset(actor, self.range_key if self.range_key in views.PRESET_WEEKS else "quarter")
+        await self._set_preset(
+            actor, self.range_key if self.range_key in views.PRESET_WEEKS else "quarter"
+        )
 
     @guarded(CLINICIANS)
     async def choose_range(self, actor: Actor, key: str | list[str]):
@@ -106,8 +108,11 @@ class InsightsState(rx.State):
     @guarded(CLINICIANS)
     async def apply_custom(self, actor: Actor, form: dict):
         try:
-            first, last = views.checked_range(str(form.get("first", "")), str(form.get("last", "")),
-                                              await db.aread(wellbeing.today, actor))
+            first, last = views.checked_range(
+                str(form.get("first", "")),
+                str(form.get("last", "")),
+                await db.aread(wellbeing.today, actor),
+            )
         except InvalidInput as exc:
             self.range_errors = exc.errors
             return
@@ -134,7 +139,7 @@ class InsightsState(rx.State):
 
 
 class EnergyState(rx.State):
-    """"How is your energy this week?" on /app, for therapists."""
+    """ "How is your energy this week?" on /app, for therapists."""
 
     asked: bool = False  # a clinician is signed in
     level: int = 0  # 0: not answered this week
@@ -171,7 +176,9 @@ class EnergyState(rx.State):
             self.error = "Choose your energy first."
             return
         try:
-            self._show(await db.acall(wellbeing.check_in, actor, self.level, str(form.get("note", ""))))
+            self._show(
+                await db.acall(wellbeing.check_in, actor, self.level, str(form.get("note", "")))
+            )
         except DomainError as exc:
             self.error = exc.message
             return

@@ -71,8 +71,13 @@ class PortalMessagesState(rx.State):
     async def send(self, actor: Actor):
         self.error, self.notice = "", ""
         try:
-            result = await db.acall(messaging.post_client_message, actor, self.topic or "", self.draft,
-                                    bring_to_session=self.bring)
+            result = await db.acall(
+                messaging.post_client_message,
+                actor,
+                self.topic or "",
+                self.draft,
+                bring_to_session=self.bring,
+            )
         except DomainError as exc:
             self.error = exc.message
             return
@@ -143,21 +148,29 @@ class InboxState(rx.State):
             self.error = "Open a conversation first."
             return
         try:
-            await db.acall(messaging.reply, actor, self.head.id, self.draft,
-                           bring_to_session=self.bring)
+            await db.acall(
+                messaging.reply, actor, self.head.id, self.draft, bring_to_session=self.bring
+            )
             await self._open(actor, self.head.id)
         except DomainError as exc:
             self.error = exc.message
             return
         self.draft, self.bring, self.error = "", False, ""
-        self.notice = "Sent. The client is told by email that a reply is waiting (no text in the email)."
+        self.notice = (
+            "Sent. The client is told by email that a reply is waiting (no text in the email)."
+        )
         await self._refresh(actor)
 
     @guarded(CLINICIANS)
     async def add_snippet(self, actor: Actor, form: dict):
         try:
-            await db.acall(messaging.save_snippet, actor, str(form.get("title", "")), str(form.get("body", "")),
-                           ticked(form, "bring"))
+            await db.acall(
+                messaging.save_snippet,
+                actor,
+                str(form.get("title", "")),
+                str(form.get("body", "")),
+                ticked(form, "bring"),
+            )
         except DomainError as exc:
             self.error = exc.message
             return

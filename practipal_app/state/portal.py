@@ -53,7 +53,9 @@ class PortalState(rx.State):
         self.whatsapp_link = await db.acall(whatsapp_kit.click_to_chat_link, actor)
         self.todo = content_views.sent_form_rows(await db.aread(forms.todo_for_client, actor))
         self.new_resources = await db.aread(resources.unopened_count, actor)
-        self.amount_due = billing_views.amount_due(await db.aread(billing_reports.client_outstanding, actor))
+        self.amount_due = billing_views.amount_due(
+            await db.aread(billing_reports.client_outstanding, actor)
+        )
 
     @guarded(CLIENTS)
     async def acknowledge(self, actor: Actor):

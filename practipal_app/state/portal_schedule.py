@@ -55,8 +55,12 @@ class SessionsState(rx.State):
         self.error, self.notice = "", ""
         try:
             appointment_id = as_id(appointment_id)
-            status = await db.acall(appointments.cancel, actor, appointment_id,
-                                    confirmed_late=self.confirm_id == appointment_id)
+            status = await db.acall(
+                appointments.cancel,
+                actor,
+                appointment_id,
+                confirmed_late=self.confirm_id == appointment_id,
+            )
         except appointments.NeedsConfirmation as exc:
             self.confirm_id, self.confirm_text = appointment_id, exc.message
             return
@@ -64,8 +68,11 @@ class SessionsState(rx.State):
             self.error = exc.message
             return
         self.confirm_id, self.confirm_text = 0, ""
-        self.notice = ("Cancelled. It counts as a late cancellation." if status == "late_cancelled"
-                       else "Cancelled. Your therapist has been told.")
+        self.notice = (
+            "Cancelled. It counts as a late cancellation."
+            if status == "late_cancelled"
+            else "Cancelled. Your therapist has been told."
+        )
         await self._refresh(actor)
 
     @rx.event
@@ -129,9 +136,14 @@ class BookState(rx.State):
     @guarded(CLIENTS)
     async def confirm(self, actor: Actor):
         try:
-            await db.acall(portal_schedule.book_or_move, actor, chosen=self.chosen,
-                           session_type_id=0 if self.moving_id else as_id(self.type_id),
-                           moving_id=self.moving_id, confirmed=bool(self.needs_late_confirm))
+            await db.acall(
+                portal_schedule.book_or_move,
+                actor,
+                chosen=self.chosen,
+                session_type_id=0 if self.moving_id else as_id(self.type_id),
+                moving_id=self.moving_id,
+                confirmed=bool(self.needs_late_confirm),
+            )
         except appointments.SlotTaken as exc:
             z = await db.aread(portal_schedule.zones, actor)
             self.error = exc.message

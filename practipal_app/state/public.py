@@ -25,8 +25,16 @@ def _text(form: dict, name: str, limit: int = NAME_MAX) -> str:
     return str(form.get(name, ""))[:limit]
 
 
-TIMEZONES = ["Asia/Kolkata", "Asia/Dubai", "Asia/Singapore", "Europe/London", "America/New_York",
-             "America/Los_Angeles", "Australia/Sydney", "UTC"]
+TIMEZONES = [
+    "Asia/Kolkata",
+    "Asia/Dubai",
+    "Asia/Singapore",
+    "Europe/London",
+    "America/New_York",
+    "America/Los_Angeles",
+    "Australia/Sydney",
+    "UTC",
+]
 
 
 class SetupState(rx.State):
@@ -73,7 +81,9 @@ class LoginState(rx.State):
     async def load(self):
         self.error, self.busy = "", False
         query = page_params(self)
-        self.notice = "Your sign-in took too long. Please sign in again." if query.get("expired") else ""
+        self.notice = (
+            "Your sign-in took too long. Please sign in again." if query.get("expired") else ""
+        )
         if await db.acall(practice.needs_setup):
             return rx.redirect("/setup")
         actor = await signed_in(self)
@@ -86,9 +96,11 @@ class LoginState(rx.State):
         yield
         try:
             await db.acall(
-                auth.sign_in, _text(form, "email", EMAIL_MAX),
+                auth.sign_in,
+                _text(form, "email", EMAIL_MAX),
                 _text(form, "password", PASSWORD_MAX),
-                self.router.session.client_token, str(page_params(self).get("next", "")),
+                self.router.session.client_token,
+                str(page_params(self).get("next", "")),
             )
         except DomainError as exc:
             self.error = exc.message
@@ -125,8 +137,9 @@ class ResetState(rx.State):
     @rx.event
     async def request_link(self, form: dict):
         try:
-            await db.acall(auth.request_reset, _text(form, "email", EMAIL_MAX),
-                           get_settings().base_url)
+            await db.acall(
+                auth.request_reset, _text(form, "email", EMAIL_MAX), get_settings().base_url
+            )
         except InvalidInput as exc:
             self.error = exc.errors.get("email", exc.message)
             return
@@ -137,9 +150,12 @@ class ResetState(rx.State):
         self.busy, self.error = True, ""
         yield
         try:
-            await db.acall(auth.reset_password, self._token(),
-                           _text(form, "password", PASSWORD_MAX),
-                           self.router.session.client_token)
+            await db.acall(
+                auth.reset_password,
+                self._token(),
+                _text(form, "password", PASSWORD_MAX),
+                self.router.session.client_token,
+            )
         except InvalidInput as exc:
             self.error = exc.errors.get("password", exc.message)
         except LinkInvalid as exc:
@@ -185,8 +201,11 @@ class InviteState(rx.State):
         yield
         try:
             await db.acall(
-                invites.accept, self._token(), _text(form, "password", PASSWORD_MAX),
-                ticked(form, "acknowledged"), self.charter_version,
+                invites.accept,
+                self._token(),
+                _text(form, "password", PASSWORD_MAX),
+                ticked(form, "acknowledged"),
+                self.charter_version,
                 self.router.session.client_token,
             )
         except InvalidInput as exc:

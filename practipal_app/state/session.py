@@ -63,8 +63,11 @@ def ticked(form: dict, name: str) -> bool:
 
 def checked_ids(form: dict, prefix: str = "client_") -> list[int]:
     """The ids of the ticked checkboxes named `<prefix><id>` in a submitted form."""
-    return [int(key.removeprefix(prefix)) for key, value in form.items()
-            if key.startswith(prefix) and key.removeprefix(prefix).isdigit() and value in TICKED]
+    return [
+        int(key.removeprefix(prefix))
+        for key, value in form.items()
+        if key.startswith(prefix) and key.removeprefix(prefix).isdigit() and value in TICKED
+    ]
 
 
 def as_id(value: object) -> int:
@@ -87,7 +90,9 @@ def redirect_away(state: rx.State, actor: Actor | None) -> rx.event.EventSpec:
     return rx.redirect(auth.home_path(actor.role))
 
 
-async def require(state: rx.State, roles: frozenset[Role]) -> tuple[Actor | None, rx.event.EventSpec | None]:
+async def require(
+    state: rx.State, roles: frozenset[Role]
+) -> tuple[Actor | None, rx.event.EventSpec | None]:
     """(actor, None) when allowed; (None, redirect) otherwise."""
     actor = await signed_in(state)
     if actor is None or actor.role not in roles:

@@ -23,7 +23,10 @@ class OutboxState(rx.State):
     async def load(self, actor: Actor):
         page = await db.aread(outbox.list_for_owner, actor, 0)
         self.smtp_configured = get_settings().smtp_configured
-        self.rows, self.total = outbox_rows(page.emails, page.timezone, self.smtp_configured), page.total
+        self.rows, self.total = (
+            outbox_rows(page.emails, page.timezone, self.smtp_configured),
+            page.total,
+        )
 
 
 class ProfileState(rx.State):

@@ -25,7 +25,11 @@ class TodayState(rx.State):
     @guarded(STAFF)
     async def load(self, actor: Actor):
         counts = await db.aread(clients.overview, actor)
-        self.clients, self.on_portal, self.invited = counts.clients, counts.on_portal, counts.invited
+        self.clients, self.on_portal, self.invited = (
+            counts.clients,
+            counts.on_portal,
+            counts.invited,
+        )
         self.is_clinician = actor.is_clinician
         self.sessions = today_sessions(await db.aread(workspace_schedule.today, actor))
         if actor.is_clinician:

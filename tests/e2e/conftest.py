@@ -27,16 +27,31 @@ import pytest
 
 REPO = Path(__file__).resolve().parents[2]
 #: What the app needs to build and run; everything else in the checkout stays behind.
-APP_FILES = ("practipal_app", "assets", "alembic", "alembic.ini", "rxconfig.py", "reflex.lock", ".web")
+APP_FILES = (
+    "practipal_app",
+    "assets",
+    "alembic",
+    "alembic.ini",
+    "rxconfig.py",
+    "reflex.lock",
+    ".web",
+)
 #: Build output and caches that belong to the checkout's own server (top level of .web only:
 #: packages in node_modules have `build` folders of their own).
 WEB_SKIP = {"build", ".states"}
 STARTUP_TIMEOUT = float(os.environ.get("PRACTIPAL_E2E_STARTUP_TIMEOUT", "300"))
 #: Cleared so a developer's shell cannot point the test server at real mail or a real database.
 ENV_TO_CLEAR = (
-    "PRACTIPAL_DATABASE_URL", "PRACTIPAL_SMTP_HOST", "PRACTIPAL_SMTP_PORT", "PRACTIPAL_SMTP_USER",
-    "PRACTIPAL_SMTP_PASSWORD", "PRACTIPAL_SMTP_STARTTLS", "PRACTIPAL_SMTP_TLS", "PRACTIPAL_MAIL_FROM",
-    "REFLEX_REDIS_URL", "REFLEX_ENV_MODE",
+    "PRACTIPAL_DATABASE_URL",
+    "PRACTIPAL_SMTP_HOST",
+    "PRACTIPAL_SMTP_PORT",
+    "PRACTIPAL_SMTP_USER",
+    "PRACTIPAL_SMTP_PASSWORD",
+    "PRACTIPAL_SMTP_STARTTLS",
+    "PRACTIPAL_SMTP_TLS",
+    "PRACTIPAL_MAIL_FROM",
+    "REFLEX_REDIS_URL",
+    "REFLEX_ENV_MODE",
 )
 
 SCREENSHOTS: list[Path] = []
@@ -157,15 +172,28 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     srv = Server(base_url, port, data_dir, workdir, log_path)
 
     with log_path.open("ab") as log:
-        migrate = subprocess.run([reflex, "db", "migrate"], cwd=workdir, env=env, stdout=log,
-                                 stderr=subprocess.STDOUT, timeout=120, check=False)
+        migrate = subprocess.run(
+            [reflex, "db", "migrate"],
+            cwd=workdir,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            timeout=120,
+            check=False,
+        )
     if migrate.returncode != 0:
-        pytest.fail(f"`reflex db migrate` failed ({migrate.returncode}). Log tail:\n{srv.log_tail()}")
+        pytest.fail(
+            f"`reflex db migrate` failed ({migrate.returncode}). Log tail:\n{srv.log_tail()}"
+        )
 
     log = log_path.open("ab")
     proc = subprocess.Popen(
         [reflex, "run", "--env", "prod", "--backend-port", str(port), "--frontend-port", str(port)],
-        cwd=workdir, env=env, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+        cwd=workdir,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        stdin=subprocess.DEVNULL,
         start_new_session=True,
     )
     try:
@@ -229,6 +257,7 @@ def shots_dir() -> Path:
 @pytest.fixture
 def shot(shots_dir: Path):
     """shot(page, name): a full-page screenshot, remembered for the summary."""
+
     def take(page, name: str) -> Path:
         path = shots_dir / f"{len(SCREENSHOTS) + 1:02d}-{name}.png"
         page.screenshot(path=str(path), full_page=True)

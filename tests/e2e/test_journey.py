@@ -92,10 +92,14 @@ def remember_cookie(journey: Journey, context: BrowserContext) -> None:
 
 
 def nav(page: Page, name: str) -> None:
-    page.get_by_role("navigation", name="Workspace").get_by_role("link", name=name, exact=True).click()
+    page.get_by_role("navigation", name="Workspace").get_by_role(
+        "link", name=name, exact=True
+    ).click()
 
 
-def test_therapist_invites_a_client_who_joins_the_portal(browser, server, journey: Journey, shot) -> None:
+def test_therapist_invites_a_client_who_joins_the_portal(
+    browser, server, journey: Journey, shot
+) -> None:
     expect.set_options(timeout=TIMEOUT_MS)
     base = server.base_url
     therapist_ctx = browser.new_context(viewport=DESKTOP, base_url=base)
@@ -134,7 +138,9 @@ def test_therapist_invites_a_client_who_joins_the_portal(browser, server, journe
         expect(payments).not_to_be_checked()
         payments.click()
         expect(payments).to_be_checked()
-        expect(page.get_by_text(re.compile(r"WhatsApp is only for .*payment questions"))).to_be_visible()
+        expect(
+            page.get_by_text(re.compile(r"WhatsApp is only for .*payment questions"))
+        ).to_be_visible()
         page.get_by_role("button", name="Add a contact").click()
         page.get_by_label("Contact name").fill(OWN_CONTACT[0])
         page.get_by_label("Contact phone").fill(OWN_CONTACT[1])
@@ -203,7 +209,9 @@ def test_therapist_invites_a_client_who_joins_the_portal(browser, server, journe
         expect(page.get_by_role("heading", name=INVITE_SUBJECT)).to_be_visible()
         invite_link = page.get_by_role("link", name=re.compile(r"^http.*invite"))
         journey.invite_url = invite_link.get_attribute("href") or ""
-        match = re.fullmatch(rf"{re.escape(base)}/invite/([A-Za-z0-9_-]{{20,}})", journey.invite_url)
+        match = re.fullmatch(
+            rf"{re.escape(base)}/invite/([A-Za-z0-9_-]{{20,}})", journey.invite_url
+        )
         assert match, journey.invite_url
         journey.invite_token = match.group(1)
         shot(page, "outbox-email")
@@ -212,8 +220,12 @@ def test_therapist_invites_a_client_who_joins_the_portal(browser, server, journe
         phone = new_page(client_ctx, journey.client)
         phone.goto(journey.invite_url)
         expect(phone.get_by_role("heading", name="How we will stay in touch")).to_be_visible()
-        expect(phone.get_by_text(re.compile(r"WhatsApp is only for .*payment questions"))).to_be_visible()
-        ack = phone.get_by_label("I have read how messages and WhatsApp will be used, and where to get help in a crisis.")
+        expect(
+            phone.get_by_text(re.compile(r"WhatsApp is only for .*payment questions"))
+        ).to_be_visible()
+        ack = phone.get_by_label(
+            "I have read how messages and WhatsApp will be used, and where to get help in a crisis."
+        )
         phone.get_by_label("Choose a password").fill(CLIENT_PASSWORD)
         phone.get_by_role("button", name="Join the portal").click()
         expect(phone.get_by_role("alert")).to_be_visible()  # not acknowledged yet
@@ -224,7 +236,9 @@ def test_therapist_invites_a_client_who_joins_the_portal(browser, server, journe
         phone.wait_for_url(at("/portal"))
         expect(phone.get_by_role("heading", name="Welcome, Meera")).to_be_visible()
         expect(phone.get_by_role("heading", name="How messages work")).to_be_visible()
-        expect(phone.get_by_text(re.compile(r"WhatsApp is only for .*payment questions"))).to_be_visible()
+        expect(
+            phone.get_by_text(re.compile(r"WhatsApp is only for .*payment questions"))
+        ).to_be_visible()
         remember_cookie(journey, client_ctx)
         shot(phone, "portal-home")
 
@@ -288,7 +302,9 @@ def test_therapist_invites_a_client_who_joins_the_portal(browser, server, journe
 
 def test_the_recording_saw_the_journey(finished_journey: Journey) -> None:
     """The checks below mean something only if frames were recorded from both browsers."""
-    assert finished_journey.therapist.containing(OTHER_NAME), "the clients table reached the therapist"
+    assert finished_journey.therapist.containing(OTHER_NAME), (
+        "the clients table reached the therapist"
+    )
     assert finished_journey.client.containing(SAVED_CHARTER_TEXT), "the charter reached the client"
     assert finished_journey.client.containing("Meera")
 

@@ -28,15 +28,29 @@ DESKTOP = {"width": 1366, "height": 768}
 
 def _seed(session) -> None:
     if practice.needs_setup(session):
-        practice.create_practice(session, practice_name="Sukoon Counselling", timezone="Asia/Kolkata",
-                                 owner_name="Dr. Asha Rao", email="asha@example.com", password="Calm-Harbour-Tea-42")
-    therapist = practice.add_staff(session, practice.the_practice(session).id, THERAPIST[0], THERAPIST[1],
-                                   Role.THERAPIST, THERAPIST[2])
+        practice.create_practice(
+            session,
+            practice_name="Sukoon Counselling",
+            timezone="Asia/Kolkata",
+            owner_name="Dr. Asha Rao",
+            email="asha@example.com",
+            password="Calm-Harbour-Tea-42",
+        )
+    therapist = practice.add_staff(
+        session,
+        practice.the_practice(session).id,
+        THERAPIST[0],
+        THERAPIST[1],
+        Role.THERAPIST,
+        THERAPIST[2],
+    )
     actor = auth.actor_for(therapist)
     # Working only tomorrow: whenever the test runs, today is out of hours.
     tomorrow = (utcnow().astimezone(ZoneInfo("Asia/Kolkata")).weekday() + 1) % 7
     charter.save(session, actor, charter.CharterSettings(working_days=(tomorrow,)))
-    client_id = clients.add_client(session, actor, clients.ClientForm(name=CLIENT[0], email=CLIENT[1]))
+    client_id = clients.add_client(
+        session, actor, clients.ClientForm(name=CLIENT[0], email=CLIENT[1])
+    )
     session.get(User, client_id).password_hash = passwords.hash_password(CLIENT[2])
     session.get(ClientProfile, client_id).accepted_at = utcnow()
 
@@ -51,7 +65,9 @@ def test_out_of_hours_message_crisis_card_and_reply(server, browser, seeded, sho
     sign_in(phone, CLIENT[1], CLIENT[2], "/portal")
     phone.get_by_role("navigation", name="Portal").get_by_role("link", name="Messages").click()
     expect(phone.get_by_role("heading", name="Messages")).to_be_visible()
-    expect(phone.get_by_text(re.compile(r"You can expect a reply by \w+day, 6 pm\."))).to_be_visible()
+    expect(
+        phone.get_by_text(re.compile(r"You can expect a reply by \w+day, 6 pm\."))
+    ).to_be_visible()
 
     phone.get_by_label("What is it about?").select_option(label="Something else")
     first = "Could we look at the breathing exercise again?"
@@ -60,7 +76,9 @@ def test_out_of_hours_message_crisis_card_and_reply(server, browser, seeded, sho
     phone.get_by_role("button", name="Send").click()
     expect(phone.get_by_text("Sent.", exact=True)).to_be_visible()
     expect(phone.get_by_text("Could we look at the breathing exercise again?")).to_be_visible()
-    expect(phone.get_by_text("This message arrived outside working hours.", exact=False)).to_be_visible()
+    expect(
+        phone.get_by_text("This message arrived outside working hours.", exact=False)
+    ).to_be_visible()
     shot(phone, "message-out-of-hours")
 
     # Risk words: the crisis card shows while typing, before anything is sent...
@@ -74,7 +92,9 @@ def test_out_of_hours_message_crisis_card_and_reply(server, browser, seeded, sho
     # ...and again after sending, above the conversation.
     expect(phone.get_by_role("alert", name="Crisis help")).to_be_visible()
     expect(phone.get_by_text("Sometimes I feel like I want to die")).to_be_visible()
-    assert phone.get_by_text("This message arrived outside working hours.").count() == 1  # one note per 12 hours
+    assert (
+        phone.get_by_text("This message arrived outside working hours.").count() == 1
+    )  # one note per 12 hours
 
     desk = browser.new_context(viewport=DESKTOP, base_url=server.base_url).new_page()
     sign_in(desk, THERAPIST[1], THERAPIST[2], "/app")
@@ -83,7 +103,9 @@ def test_out_of_hours_message_crisis_card_and_reply(server, browser, seeded, sho
     expect(conversation).to_be_visible()
     conversation.click()
     expect(desk.get_by_text("This conversation has risk words.", exact=False)).to_be_visible()
-    desk.get_by_label("Reply", exact=True).fill("Thank you for telling me. Please call Tele-MANAS now; I will call you at 10 am.")
+    desk.get_by_label("Reply", exact=True).fill(
+        "Thank you for telling me. Please call Tele-MANAS now; I will call you at 10 am."
+    )
     desk.get_by_role("button", name="Send reply").click()
     expect(desk.get_by_text("Sent.", exact=False)).to_be_visible()
     expect(desk.get_by_text("This conversation has risk words.", exact=False)).to_have_count(0)
@@ -96,12 +118,16 @@ def test_out_of_hours_message_crisis_card_and_reply(server, browser, seeded, sho
     desk.context.close()
 
 
-def test_whatsapp_history_import_and_contact_log_on_the_client_page(server, browser, seeded, tmp_path, shot) -> None:
+def test_whatsapp_history_import_and_contact_log_on_the_client_page(
+    server, browser, seeded, tmp_path, shot
+) -> None:
     chat = tmp_path / "WhatsApp Chat with Kabir Anand.txt"
     chat.write_text(
         "12/11/2026, 21:15 - Kabir Anand: Can we move Thursday?\n"
         "12/11/2026, 21:40 - Dr. Meher Rao: Please use the portal\n"
-        "13/11/2026, 08:02 - Kabir Anand: Done\nthanks\n", encoding="utf-8")
+        "13/11/2026, 08:02 - Kabir Anand: Done\nthanks\n",
+        encoding="utf-8",
+    )
     desk = browser.new_context(viewport=DESKTOP, base_url=server.base_url).new_page()
     sign_in(desk, THERAPIST[1], THERAPIST[2], "/app")
     desk.goto("/app/clients")
@@ -121,5 +147,7 @@ def test_whatsapp_history_import_and_contact_log_on_the_client_page(server, brow
     desk.locator("input[type=file]").set_input_files(str(chat))
     desk.get_by_label("Your name in the chat").select_option(THERAPIST[0])
     desk.get_by_role("button", name="Import counts").click()
-    expect(desk.get_by_text("Imported 0 messages (3 were already imported).", exact=False)).to_be_visible()
+    expect(
+        desk.get_by_text("Imported 0 messages (3 were already imported).", exact=False)
+    ).to_be_visible()
     desk.context.close()

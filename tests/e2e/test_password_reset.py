@@ -35,11 +35,21 @@ def old_session(server) -> Iterator[str]:
     def therapist_session(session) -> str:
         if practice.needs_setup(session):
             practice.create_practice(
-                session, practice_name="Sukoon Counselling", timezone="Asia/Kolkata",
-                owner_name="Dr. Asha Rao", email="asha@example.com", password="Calm-Harbour-Tea-42",
+                session,
+                practice_name="Sukoon Counselling",
+                timezone="Asia/Kolkata",
+                owner_name="Dr. Asha Rao",
+                email="asha@example.com",
+                password="Calm-Harbour-Tea-42",
             )
-        user = practice.add_staff(session, practice.the_practice(session).id, "Rohan Das", EMAIL,
-                                  Role.THERAPIST, OLD_PASSWORD)
+        user = practice.add_staff(
+            session,
+            practice.the_practice(session).id,
+            "Rohan Das",
+            EMAIL,
+            Role.THERAPIST,
+            OLD_PASSWORD,
+        )
         return auth.start_session(session, user)
 
     yield from seed(server, therapist_session)
@@ -47,14 +57,19 @@ def old_session(server) -> Iterator[str]:
 
 def _reset_link() -> str:
     def find(session) -> str:
-        row = session.exec(select(OutboxEmail).where(
-            OutboxEmail.kind == "password_reset", OutboxEmail.to_address == EMAIL)).one()
+        row = session.exec(
+            select(OutboxEmail).where(
+                OutboxEmail.kind == "password_reset", OutboxEmail.to_address == EMAIL
+            )
+        ).one()
         return re.search(r"https?://\S+/reset/\S+", row.body_text).group(0)
 
     return db.call(find)
 
 
-def test_a_forgotten_password_is_reset_from_the_emailed_link(server, browser, old_session, shot) -> None:
+def test_a_forgotten_password_is_reset_from_the_emailed_link(
+    server, browser, old_session, shot
+) -> None:
     context = browser.new_context(viewport=PHONE, base_url=server.base_url)
     page = context.new_page()
     frames = FrameLog("reset")
@@ -65,7 +80,9 @@ def test_a_forgotten_password_is_reset_from_the_emailed_link(server, browser, ol
     expect(page.get_by_role("heading", name="Reset your password")).to_be_visible()
     page.get_by_label("Email").fill(EMAIL.upper())
     page.get_by_role("button", name="Send reset link").click()
-    expect(page.get_by_text("If an account uses that email, a reset link is on its way.")).to_be_visible()
+    expect(
+        page.get_by_text("If an account uses that email, a reset link is on its way.")
+    ).to_be_visible()
 
     link = _reset_link()
     token = link.rsplit("/", 1)[1]

@@ -49,19 +49,35 @@ class People:
 
 def _seed(session) -> People:
     if practice.needs_setup(session):
-        practice.create_practice(session, practice_name="Sukoon Counselling", timezone=TZ, owner_name="Dr. Asha Rao",
-                                 email="asha@example.com", password="Calm-Harbour-Tea-42")
+        practice.create_practice(
+            session,
+            practice_name="Sukoon Counselling",
+            timezone=TZ,
+            owner_name="Dr. Asha Rao",
+            email="asha@example.com",
+            password="Calm-Harbour-Tea-42",
+        )
     the_practice = practice.the_practice(session)
-    owner = session.exec(select(User).where(User.practice_id == the_practice.id, User.role == Role.OWNER)).first()
-    billing_settings.save(session, auth.actor_for(owner), {"upi_id": UPI_ID, "legal_name": "Sukoon Counselling"})
-    therapist = practice.add_staff(session, the_practice.id, THERAPIST[0], THERAPIST[1], Role.THERAPIST, THERAPIST[2])
+    owner = session.exec(
+        select(User).where(User.practice_id == the_practice.id, User.role == Role.OWNER)
+    ).first()
+    billing_settings.save(
+        session, auth.actor_for(owner), {"upi_id": UPI_ID, "legal_name": "Sukoon Counselling"}
+    )
+    therapist = practice.add_staff(
+        session, the_practice.id, THERAPIST[0], THERAPIST[1], Role.THERAPIST, THERAPIST[2]
+    )
     actor = auth.actor_for(therapist)
-    client_id = clients.add_client(session, actor, clients.ClientForm(name=CLIENT[0], email=CLIENT[1]))
+    client_id = clients.add_client(
+        session, actor, clients.ClientForm(name=CLIENT[0], email=CLIENT[1])
+    )
     session.get(User, client_id).password_hash = passwords.hash_password(CLIENT[2])
     session.get(ClientProfile, client_id).accepted_at = utcnow()
     kind = scheduling.session_types(session, therapist.id)[0].id
     began = (utcnow() - timedelta(minutes=5)).replace(second=0, microsecond=0)
-    appointments.book(session, actor, client_id=client_id, session_type_id=kind, starts_at=began, confirmed=True)
+    appointments.book(
+        session, actor, client_id=client_id, session_type_id=kind, starts_at=began, confirmed=True
+    )
     end = began + timedelta(minutes=50)
     return People(client_id, f"{clock(began, TZ)}–{clock(end, TZ)}")
 
@@ -75,7 +91,9 @@ def _invoice_of(client_id: int) -> Invoice:
     return db.call(lambda s: s.exec(select(Invoice).where(Invoice.client_id == client_id)).one())
 
 
-def test_session_to_invoice_to_upi_payment_to_receipt(server, browser, people: People, shot) -> None:
+def test_session_to_invoice_to_upi_payment_to_receipt(
+    server, browser, people: People, shot
+) -> None:
     desk = browser.new_context(viewport=DESKTOP, base_url=server.base_url).new_page()
     sign_in(desk, THERAPIST[1], THERAPIST[2], "/app")
 
@@ -94,10 +112,17 @@ def test_session_to_invoice_to_upi_payment_to_receipt(server, browser, people: P
     shot(desk, "billing-invoice-issued")
 
     # On a phone, the client sees it with a UPI link for the amount, to the therapist's UPI ID.
-    phone = browser.new_context(viewport=PHONE, base_url=server.base_url, has_touch=True, is_mobile=True,
-                                accept_downloads=True).new_page()
+    phone = browser.new_context(
+        viewport=PHONE,
+        base_url=server.base_url,
+        has_touch=True,
+        is_mobile=True,
+        accept_downloads=True,
+    ).new_page()
     sign_in(phone, CLIENT[1], CLIENT[2], "/portal")
-    expect(phone.get_by_role("link", name="₹2,000.00 to pay See invoices")).to_be_visible()  # the home has loaded
+    expect(
+        phone.get_by_role("link", name="₹2,000.00 to pay See invoices")
+    ).to_be_visible()  # the home has loaded
     phone.get_by_role("navigation", name="Portal").get_by_role("link", name="Invoices").click()
     expect(phone.get_by_text(invoice.number)).to_be_visible()
     pay = phone.get_by_role("link", name="Pay ₹2,000.00 with UPI")

@@ -43,10 +43,18 @@ class People:
 
 def _seed(session) -> People:
     if practice.needs_setup(session):
-        practice.create_practice(session, practice_name="Sukoon Counselling", timezone=TZ, owner_name="Dr. Asha Rao",
-                                 email="asha@example.com", password="Calm-Harbour-Tea-42")
+        practice.create_practice(
+            session,
+            practice_name="Sukoon Counselling",
+            timezone=TZ,
+            owner_name="Dr. Asha Rao",
+            email="asha@example.com",
+            password="Calm-Harbour-Tea-42",
+        )
     practice_id = practice.the_practice(session).id
-    therapist = practice.add_staff(session, practice_id, THERAPIST[0], THERAPIST[1], Role.THERAPIST, THERAPIST[2])
+    therapist = practice.add_staff(
+        session, practice_id, THERAPIST[0], THERAPIST[1], Role.THERAPIST, THERAPIST[2]
+    )
     actor = auth.actor_for(therapist)
     version = charter.save(session, actor, charter.CharterSettings()).version
     ids = []
@@ -74,8 +82,9 @@ def worksheet(tmp_path) -> str:
     return str(path)
 
 
-def test_a_shared_pdf_is_opened_on_a_phone_and_the_therapist_sees_it(server, browser, people, worksheet,
-                                                                       shot) -> None:
+def test_a_shared_pdf_is_opened_on_a_phone_and_the_therapist_sees_it(
+    server, browser, people, worksheet, shot
+) -> None:
     desk = browser.new_context(viewport=DESKTOP, base_url=server.base_url).new_page()
     sign_in(desk, THERAPIST[1], THERAPIST[2], "/app")
     desk.get_by_role("link", name="Resources").click()
@@ -98,11 +107,15 @@ def test_a_shared_pdf_is_opened_on_a_phone_and_the_therapist_sees_it(server, bro
     expect(shared_row).to_contain_text("not opened yet")
     shot(desk, "resources-shared")
 
-    stored = db.call(lambda s: s.exec(select(Resource).where(Resource.title == "Exam-week thought record")).one())
+    stored = db.call(
+        lambda s: s.exec(select(Resource).where(Resource.title == "Exam-week thought record")).one()
+    )
     assert desk.request.get(f"{server.base_url}/_upload/{stored.stored_name}").status == 404
     assert desk.request.get(f"{server.base_url}/_upload/{stored.file_name}").status == 404
 
-    phone = browser.new_context(viewport=PHONE, base_url=server.base_url, has_touch=True, is_mobile=True).new_page()
+    phone = browser.new_context(
+        viewport=PHONE, base_url=server.base_url, has_touch=True, is_mobile=True
+    ).new_page()
     sign_in(phone, CLIENT[1], CLIENT[2], "/portal")
     phone.get_by_role("link", name=re.compile("Resources")).first.click()
     card = phone.get_by_text("Exam-week thought record")
@@ -119,11 +132,15 @@ def test_a_shared_pdf_is_opened_on_a_phone_and_the_therapist_sees_it(server, bro
     desk.get_by_role("button", name="Close sharing").click()
     desk.reload()
     desk.get_by_role("button", name="Share Exam-week thought record").click()
-    expect(desk.get_by_role("row").filter(has_text=CLIENT[0])).to_contain_text(re.compile(r"opened on \d+ \w+ \d{4}"))
+    expect(desk.get_by_role("row").filter(has_text=CLIENT[0])).to_contain_text(
+        re.compile(r"opened on \d+ \w+ \d{4}")
+    )
     shot(desk, "resources-opened")
 
 
-def test_the_client_fills_the_intake_and_the_therapist_reads_it(server, browser, people, shot) -> None:
+def test_the_client_fills_the_intake_and_the_therapist_reads_it(
+    server, browser, people, shot
+) -> None:
     desk = browser.new_context(viewport=DESKTOP, base_url=server.base_url).new_page()
     sign_in(desk, THERAPIST[1], THERAPIST[2], "/app")
     desk.goto(f"/app/clients/{people.client_id}")
@@ -131,34 +148,46 @@ def test_the_client_fills_the_intake_and_the_therapist_reads_it(server, browser,
     desk.get_by_role("button", name="Send form").click()
     expect(desk.get_by_text("Sent. It waits on the client's portal home.")).to_be_visible()
 
-    phone = browser.new_context(viewport=PHONE, base_url=server.base_url, has_touch=True, is_mobile=True).new_page()
+    phone = browser.new_context(
+        viewport=PHONE, base_url=server.base_url, has_touch=True, is_mobile=True
+    ).new_page()
     sign_in(phone, CLIENT[1], CLIENT[2], "/portal")
     phone.get_by_role("link", name="Fill in Intake").click()
     expect(phone.get_by_role("heading", name="Intake")).to_be_visible()
     fill_intake(phone)
     shot(phone, "portal-intake-filled")
     phone.get_by_role("button", name="Submit").click()
-    expect(phone.get_by_text("Thank you. Your answers were sent to your therapist.")).to_be_visible()
+    expect(
+        phone.get_by_text("Thank you. Your answers were sent to your therapist.")
+    ).to_be_visible()
 
     desk.reload()
     desk.get_by_role("link", name="Intake").click()
-    expect(desk.get_by_text(f"Communication charter acknowledged: version {people.charter_version}")).to_be_visible()
+    expect(
+        desk.get_by_text(f"Communication charter acknowledged: version {people.charter_version}")
+    ).to_be_visible()
     expect(desk.get_by_text("Exam stress and trouble sleeping")).to_be_visible()
     expect(desk.get_by_text("Name: Neha Verma")).to_be_visible()
     shot(desk, "intake-answers")
     desk.get_by_role("button", name="Use it in the client's profile").click()
     expect(desk.get_by_text("Applied to the profile.")).to_be_visible()
     profile = db.call(lambda s: s.get(ClientProfile, people.client_id))
-    assert (profile.emergency_contact_name, profile.emergency_contact_relation) == ("Neha Verma", "Sister")
+    assert (profile.emergency_contact_name, profile.emergency_contact_relation) == (
+        "Neha Verma",
+        "Sister",
+    )
 
 
 def fill_intake(page) -> None:
     """Answer the Intake's required questions, each found by its label; leaving a field saves the draft."""
-    for label, value in (("Your phone number", "98765 12345"), ("Date of birth", "2001-05-14"),
-                         ("Emergency contact's name", "Neha Verma"), ("Emergency contact's phone number",
-                                                                      "98111 22233"),
-                         ("What would you like help with?", "Exam stress and trouble sleeping"),
-                         ("Type your full name to sign", CLIENT[0])):
+    for label, value in (
+        ("Your phone number", "98765 12345"),
+        ("Date of birth", "2001-05-14"),
+        ("Emergency contact's name", "Neha Verma"),
+        ("Emergency contact's phone number", "98111 22233"),
+        ("What would you like help with?", "Exam stress and trouble sleeping"),
+        ("Type your full name to sign", CLIENT[0]),
+    ):
         box = page.get_by_label(label)
         box.fill(value)
         box.press("Tab")
@@ -168,14 +197,18 @@ def fill_intake(page) -> None:
     risk.get_by_role("radio", name="Yes").click()
     expect(page.get_by_text(re.compile("You do not have to go through this alone"))).to_be_visible()
     risk.get_by_role("radio", name="No").click()
-    for consent in ("I have read how messages and contact between sessions work",
-                    "I agree to my information being used as described above",
-                    "I agree to have sessions online (video or phone) when we plan them"):
+    for consent in (
+        "I have read how messages and contact between sessions work",
+        "I agree to my information being used as described above",
+        "I agree to have sessions online (video or phone) when we plan them",
+    ):
         page.get_by_role("checkbox", name=re.compile(re.escape(consent))).click()
     expect(page.get_by_text("Draft saved.")).to_be_visible()
 
 
-def test_the_next_person_at_the_same_tab_receives_nothing_of_the_previous_one(server, browser, people) -> None:
+def test_the_next_person_at_the_same_tab_receives_nothing_of_the_previous_one(
+    server, browser, people
+) -> None:
     """A shared family laptop: one client signs out, another signs in in the same tab. The tab gets
     a new client token at each step, so the server's state for the first never reaches the second."""
     page = browser.new_context(viewport=PHONE, base_url=server.base_url, has_touch=True).new_page()
@@ -185,7 +218,9 @@ def test_the_next_person_at_the_same_tab_receives_nothing_of_the_previous_one(se
     page.get_by_role("link", name="Sign out").click()
     expect(page).to_have_url(re.compile(r".*/login/?$"))
     frames: list[str] = []
-    page.on("websocket", lambda ws: ws.on("framereceived", lambda payload: frames.append(str(payload))))
+    page.on(
+        "websocket", lambda ws: ws.on("framereceived", lambda payload: frames.append(str(payload)))
+    )
     sign_in(page, NEXT_CLIENT[1], NEXT_CLIENT[2], "/portal")
     expect(page.get_by_role("heading", name="Welcome, Sana")).to_be_visible()
     assert frames and not [f for f in frames if "Ishaan" in f or "ishaan@" in f]

@@ -44,21 +44,32 @@ class People:
 
 def _seed(session) -> People:
     if practice.needs_setup(session):
-        practice.create_practice(session, practice_name="Sukoon Counselling", timezone=TZ, owner_name="Dr. Asha Rao",
-                                 email="asha@example.com", password="Calm-Harbour-Tea-42")
+        practice.create_practice(
+            session,
+            practice_name="Sukoon Counselling",
+            timezone=TZ,
+            owner_name="Dr. Asha Rao",
+            email="asha@example.com",
+            password="Calm-Harbour-Tea-42",
+        )
     practice_id = practice.the_practice(session).id
-    therapist = practice.add_staff(session, practice_id, THERAPIST[0], THERAPIST[1], Role.THERAPIST, THERAPIST[2])
+    therapist = practice.add_staff(
+        session, practice_id, THERAPIST[0], THERAPIST[1], Role.THERAPIST, THERAPIST[2]
+    )
     actor = auth.actor_for(therapist)
     # Open every day, all day, so the test does not depend on which weekday it runs.
     scheduling.set_weekly_hours(session, actor, {d: [("00:00", "23:30")] for d in range(7)})
-    client_id = clients.add_client(session, actor, clients.ClientForm(name=CLIENT[0], email=CLIENT[1]))
+    client_id = clients.add_client(
+        session, actor, clients.ClientForm(name=CLIENT[0], email=CLIENT[1])
+    )
     client = session.get(User, client_id)
     client.password_hash = passwords.hash_password(CLIENT[2])
     session.get(ClientProfile, client_id).accepted_at = utcnow()
     kind = scheduling.session_types(session, therapist.id)[0]
     soon = (utcnow() + timedelta(minutes=10)).replace(second=0, microsecond=0)
-    soon_id = appointments.book(session, actor, client_id=client_id, session_type_id=kind.id, starts_at=soon,
-                                confirmed=True)
+    soon_id = appointments.book(
+        session, actor, client_id=client_id, session_type_id=kind.id, starts_at=soon, confirmed=True
+    )
     return People(client_id, soon_id)
 
 
@@ -69,9 +80,17 @@ def people(server) -> Iterator[People]:
 
 def _scheduled(client_id: int) -> list[Appointment]:
     def query(session):
-        return list(session.exec(select(Appointment).where(
-            Appointment.client_id == client_id, Appointment.status == AppointmentStatus.SCHEDULED)
-            .order_by(Appointment.starts_at)).all())
+        return list(
+            session.exec(
+                select(Appointment)
+                .where(
+                    Appointment.client_id == client_id,
+                    Appointment.status == AppointmentStatus.SCHEDULED,
+                )
+                .order_by(Appointment.starts_at)
+            ).all()
+        )
+
     return db.call(query)
 
 
@@ -82,7 +101,9 @@ def _column_label(day: date) -> str:
 
 def _weeks_between(first: date, last: date) -> int:
     """How many times "Next" moves the week view from the week of `first` to the week of `last`."""
-    return ((last - timedelta(days=last.weekday())) - (first - timedelta(days=first.weekday()))).days // 7
+    return (
+        (last - timedelta(days=last.weekday())) - (first - timedelta(days=first.weekday()))
+    ).days // 7
 
 
 def _card_name(appt: Appointment) -> str:
@@ -104,7 +125,9 @@ def test_book_see_move_and_cancel_late(server, browser, people: People, shot) ->
     expect(phone.get_by_text("Times are shown in Kolkata time.")).to_be_visible()
     first = phone.get_by_role("button", name=re.compile(r"^\d{1,2}:\d{2} (am|pm)$")).first
     first.click()
-    expect(phone.get_by_text("counts as a late cancellation")).to_be_visible()  # the policy, before confirming
+    expect(
+        phone.get_by_text("counts as a late cancellation")
+    ).to_be_visible()  # the policy, before confirming
     shot(phone, "book-confirm")
     phone.get_by_role("button", name="Confirm booking").click()
     expect(phone).to_have_url(re.compile(r".*/portal/sessions/?\?booked=1$"), timeout=20_000)
@@ -123,11 +146,20 @@ def test_book_see_move_and_cancel_late(server, browser, people: People, shot) ->
     expect(desk.get_by_role("link", name=_column_label(today), exact=True)).to_be_visible()
     for week in range(1, _weeks_between(today, booked_day) + 1):
         desk.get_by_role("button", name="Next").click()
-        expect(desk.get_by_role("link", name=_column_label(today + timedelta(weeks=week)), exact=True)).to_be_visible()
+        expect(
+            desk.get_by_role("link", name=_column_label(today + timedelta(weeks=week)), exact=True)
+        ).to_be_visible()
     column = desk.get_by_role("group", name=_column_label(booked_day), exact=True)
     expect(column).to_be_visible()
-    chip = column.get_by_role("button", name=re.compile(rf"^Session with {CLIENT[0]} at {re.escape(clock(booked[0].starts_at, TZ))}"))
-    expect(chip).to_be_visible()  # in its day's column: the session starting soon may share its time of day
+    chip = column.get_by_role(
+        "button",
+        name=re.compile(
+            rf"^Session with {CLIENT[0]} at {re.escape(clock(booked[0].starts_at, TZ))}"
+        ),
+    )
+    expect(
+        chip
+    ).to_be_visible()  # in its day's column: the session starting soon may share its time of day
     shot(desk, "therapist-calendar")
 
     # Move it to another time (outside the window: no warning).
@@ -146,18 +178,25 @@ def test_book_see_move_and_cancel_late(server, browser, people: People, shot) ->
     soon_card = phone.get_by_role("group", name=_card_name(soon))
     soon_card.get_by_role("button", name="Cancel").click()
     expect(soon_card.get_by_text(re.compile("counts as a late cancellation"))).to_be_visible()
-    assert db.call(lambda s: s.get(Appointment, people.soon_id).status) == AppointmentStatus.SCHEDULED
+    assert (
+        db.call(lambda s: s.get(Appointment, people.soon_id).status) == AppointmentStatus.SCHEDULED
+    )
     shot(phone, "late-cancel-warning")
     soon_card.get_by_role("button", name="Yes, cancel it").click()
     expect(phone.get_by_text("Cancelled. It counts as a late cancellation.")).to_be_visible()
-    assert db.call(lambda s: s.get(Appointment, people.soon_id).status) == AppointmentStatus.LATE_CANCELLED
+    assert (
+        db.call(lambda s: s.get(Appointment, people.soon_id).status)
+        == AppointmentStatus.LATE_CANCELLED
+    )
     expect(phone.get_by_text("Late cancellation", exact=True)).to_be_visible()
     shot(phone, "sessions-after-cancel")
     phone.context.close()
     desk.context.close()
 
 
-def test_therapist_books_a_weekly_series_and_cannot_double_book(server, browser, people: People, shot) -> None:
+def test_therapist_books_a_weekly_series_and_cannot_double_book(
+    server, browser, people: People, shot
+) -> None:
     desk = browser.new_context(viewport=DESKTOP, base_url=server.base_url).new_page()
     sign_in(desk, THERAPIST[1], THERAPIST[2], "/app")
     desk.goto("/app/calendar")
@@ -176,7 +215,9 @@ def test_therapist_books_a_weekly_series_and_cannot_double_book(server, browser,
     expect(desk.get_by_text("Booked 3 sessions. The client has been emailed.")).to_be_visible()
     series = [a for a in _scheduled(people.client_id) if a.series_id]
     assert len(series) == 3 and len({a.series_id for a in series}) == 1
-    assert [b.starts_at - a.starts_at for a, b in zip(series, series[1:], strict=False)] == [timedelta(weeks=1)] * 2
+    assert [b.starts_at - a.starts_at for a, b in zip(series, series[1:], strict=False)] == [
+        timedelta(weeks=1)
+    ] * 2
 
     fill("Does not repeat")
     expect(desk.get_by_role("alert").filter(has_text="That time was just taken.")).to_be_visible()

@@ -43,8 +43,15 @@ CLIENT = ("Nisha Verma", "nisha@example.com", "Copper-Kite-Meadow-23")
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1366, "height": 768}
 IST = ZoneInfo("Asia/Kolkata")
-CHARTS = ("Sessions a week", "Messages a week, by channel", "Messages that arrive after hours",
-          "Replies and time on messages", "Time reclaimed", "Cancellations and no-shows a month", "Energy and load")
+CHARTS = (
+    "Sessions a week",
+    "Messages a week, by channel",
+    "Messages that arrive after hours",
+    "Replies and time on messages",
+    "Time reclaimed",
+    "Cancellations and no-shows a month",
+    "Energy and load",
+)
 STATE_LIMIT = 150_000  # bytes: the largest websocket frame the insights page may receive
 
 
@@ -65,19 +72,46 @@ def _history(session, therapist_id: int, client_id: int, practice_id: int) -> No
         start = monday - timedelta(weeks=week)
         for day in range(4):
             at = datetime.combine(start + timedelta(days=day), time(10), tzinfo=IST)
-            session.add(Appointment(practice_id=practice_id, therapist_id=therapist_id, client_id=client_id,
-                                    title="Therapy session", starts_at=at, ends_at=at + timedelta(minutes=50),
-                                    blocked_until=at + timedelta(minutes=60), status="completed"))
+            session.add(
+                Appointment(
+                    practice_id=practice_id,
+                    therapist_id=therapist_id,
+                    client_id=client_id,
+                    title="Therapy session",
+                    starts_at=at,
+                    ends_at=at + timedelta(minutes=50),
+                    blocked_until=at + timedelta(minutes=60),
+                    status="completed",
+                )
+            )
         for n in range(12 if week > 5 else 3):
-            at = datetime.combine(start + timedelta(days=n % 6), time(21 if n % 3 == 0 else 12, n), tzinfo=IST)
-            session.add(ContactRecord(practice_id=practice_id, therapist_id=therapist_id, client_id=client_id,
-                                      channel="whatsapp_import", direction="in" if n % 2 else "out", at=at,
-                                      after_hours=n % 3 == 0, dedupe_key=f"e2e:{week}:{n}"))
+            at = datetime.combine(
+                start + timedelta(days=n % 6), time(21 if n % 3 == 0 else 12, n), tzinfo=IST
+            )
+            session.add(
+                ContactRecord(
+                    practice_id=practice_id,
+                    therapist_id=therapist_id,
+                    client_id=client_id,
+                    channel="whatsapp_import",
+                    direction="in" if n % 2 else "out",
+                    at=at,
+                    after_hours=n % 3 == 0,
+                    dedupe_key=f"e2e:{week}:{n}",
+                )
+            )
         if week <= 5:
             for n in range(4):
                 at = datetime.combine(start + timedelta(days=n), time(15), tzinfo=IST)
-                session.add(Message(thread_id=thread.id, sender_id=client_id if n % 2 else therapist_id,
-                                    kind="client" if n % 2 else "therapist", body="About Thursday", created_at=at))
+                session.add(
+                    Message(
+                        thread_id=thread.id,
+                        sender_id=client_id if n % 2 else therapist_id,
+                        kind="client" if n % 2 else "therapist",
+                        body="About Thursday",
+                        created_at=at,
+                    )
+                )
         session.add(EnergyCheckIn(therapist_id=therapist_id, week_start=start, level=2 + week % 3))
     profile = session.get(ClientProfile, client_id)
     profile.accepted_at = datetime.combine(monday - timedelta(weeks=5), time(9), tzinfo=IST)
@@ -85,12 +119,21 @@ def _history(session, therapist_id: int, client_id: int, practice_id: int) -> No
 
 def _seed(session) -> People:
     if practice.needs_setup(session):
-        practice.create_practice(session, practice_name="Sukoon Counselling", timezone="Asia/Kolkata",
-                                 owner_name=OWNER[0], email=OWNER[1], password=OWNER[2])
+        practice.create_practice(
+            session,
+            practice_name="Sukoon Counselling",
+            timezone="Asia/Kolkata",
+            owner_name=OWNER[0],
+            email=OWNER[1],
+            password=OWNER[2],
+        )
     the_practice = practice.the_practice(session)
-    therapist = practice.add_staff(session, the_practice.id, THERAPIST[0], THERAPIST[1], Role.THERAPIST, THERAPIST[2])
-    client_id = clients.add_client(session, auth.actor_for(therapist),
-                                   clients.ClientForm(name=CLIENT[0], email=CLIENT[1]))
+    therapist = practice.add_staff(
+        session, the_practice.id, THERAPIST[0], THERAPIST[1], Role.THERAPIST, THERAPIST[2]
+    )
+    client_id = clients.add_client(
+        session, auth.actor_for(therapist), clients.ClientForm(name=CLIENT[0], email=CLIENT[1])
+    )
     session.get(User, client_id).password_hash = passwords.hash_password(CLIENT[2])
     _history(session, therapist.id, client_id, the_practice.id)
     return People(therapist.id, client_id)
@@ -108,7 +151,9 @@ def _requests(page) -> list[str]:
 
 
 def test_energy_check_in_and_the_insights_charts(server, browser, people: People, shot) -> None:
-    desk = browser.new_context(viewport=DESKTOP, base_url=server.base_url, accept_downloads=True).new_page()
+    desk = browser.new_context(
+        viewport=DESKTOP, base_url=server.base_url, accept_downloads=True
+    ).new_page()
     requested = _requests(desk)
     frames = FrameLog("therapist")
     frames.attach(desk)
@@ -129,13 +174,23 @@ def test_energy_check_in_and_the_insights_charts(server, browser, people: People
     for name in CHARTS:
         chart = desk.get_by_role("img", name=name, exact=True)
         expect(chart.locator("svg.main-svg").first).to_be_visible(timeout=20_000)
-    expect(desk.get_by_text(re.compile(r"^Portal in use since .* \(your first client accepted an invite\)"))
-           ).to_be_visible()
-    expect(desk.get_by_text(re.compile(r"^Over the \d+ weeks you checked in, your energy"))).to_be_visible()
+    expect(
+        desk.get_by_text(
+            re.compile(r"^Portal in use since .* \(your first client accepted an invite\)")
+        )
+    ).to_be_visible()
+    expect(
+        desk.get_by_text(re.compile(r"^Over the \d+ weeks you checked in, your energy"))
+    ).to_be_visible()
     expect(desk.get_by_text(re.compile(r"^Time reclaimed a week = "))).to_be_visible()
-    assert [url for url in requested if "plotly-basic" in url], "the insights page loads plotly's basic bundle"
-    assert not [url for url in requested if re.search(r"plotly(\.min)?-[\w-]+\.js", url)
-                and "basic" not in url], "never the full plotly bundle"
+    assert [url for url in requested if "plotly-basic" in url], (
+        "the insights page loads plotly's basic bundle"
+    )
+    assert not [
+        url
+        for url in requested
+        if re.search(r"plotly(\.min)?-[\w-]+\.js", url) and "basic" not in url
+    ], "never the full plotly bundle"
     assert not desk.get_by_role("radio", name="Team").count()  # the team view is the owner's
     shot(desk, "insights-quarter")
 
@@ -157,7 +212,9 @@ def test_energy_check_in_and_the_insights_charts(server, browser, people: People
     desk.get_by_label("From", exact=True).fill("2026-05-01")
     desk.get_by_label("To", exact=True).fill("2026-04-01")
     desk.get_by_role("button", name="Show").click()
-    expect(desk.get_by_role("alert").filter(has_text="The end comes before the start.")).to_be_visible()
+    expect(
+        desk.get_by_role("alert").filter(has_text="The end comes before the start.")
+    ).to_be_visible()
 
     # Only aggregates travel: no frame comes near the limit, and none carries the client's name.
     assert max(len(f) for f in frames.frames) < STATE_LIMIT
@@ -172,13 +229,17 @@ def test_the_owner_sees_the_team_without_clients(server, browser, people: People
     summary = desk.get_by_role("table")
     expect(summary.get_by_role("row").filter(has_text=THERAPIST[0])).to_be_visible(timeout=20_000)
     expect(summary.get_by_role("row").filter(has_text=OWNER[0])).to_be_visible()
-    expect(desk.get_by_role("img", name="Sessions a week", exact=True).locator("svg.main-svg").first).to_be_visible()
+    expect(
+        desk.get_by_role("img", name="Sessions a week", exact=True).locator("svg.main-svg").first
+    ).to_be_visible()
     expect(desk.get_by_text(CLIENT[0])).to_have_count(0)
     shot(desk, "insights-team")
 
 
 def test_a_whole_portal_journey_never_fetches_plotly(server, browser, people: People, shot) -> None:
-    phone = browser.new_context(viewport=PHONE, base_url=server.base_url, has_touch=True, is_mobile=True).new_page()
+    phone = browser.new_context(
+        viewport=PHONE, base_url=server.base_url, has_touch=True, is_mobile=True
+    ).new_page()
     requested = _requests(phone)
     sign_in(phone, CLIENT[1], CLIENT[2], "/portal")
     nav = phone.get_by_role("navigation", name="Portal")

@@ -18,7 +18,9 @@ class FrameLog:
         page.on("websocket", lambda ws: ws.on("framereceived", self._record))
 
     def _record(self, payload: str | bytes) -> None:
-        self.frames.append(payload.decode("utf-8", "replace") if isinstance(payload, bytes) else payload)
+        self.frames.append(
+            payload.decode("utf-8", "replace") if isinstance(payload, bytes) else payload
+        )
 
     def containing(self, needle: str) -> list[str]:
         return [f for f in self.frames if needle in f]
@@ -28,7 +30,12 @@ class FrameLog:
         found = []
         for frame in self.frames:
             message = socketio_message(frame)
-            if message and message[0] == "event" and len(message) > 1 and isinstance(message[1], dict):
+            if (
+                message
+                and message[0] == "event"
+                and len(message) > 1
+                and isinstance(message[1], dict)
+            ):
                 found.append(message[1])
         return found
 

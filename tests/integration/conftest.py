@@ -58,7 +58,9 @@ def sign_in(engine) -> Callable[..., tuple[str, str]]:
 @pytest.fixture
 def audit_kinds(engine) -> Callable[[], list[str]]:
     """The audit trail's event kinds, oldest first."""
-    return lambda: [e.kind for e in db.call(lambda s: s.exec(select(AuditEvent).order_by(AuditEvent.id)).all())]
+    return lambda: [
+        e.kind for e in db.call(lambda s: s.exec(select(AuditEvent).order_by(AuditEvent.id)).all())
+    ]
 
 
 @pytest.fixture

@@ -49,5 +49,12 @@ def appointments_of(client_id: int | None = None) -> list[Appointment]:
 
 
 def outbox_keys(kind: str) -> list[str]:
-    return db.call(lambda s: list(s.exec(
-        select(OutboxEmail.idempotency_key).where(OutboxEmail.kind == kind).order_by(OutboxEmail.id)).all()))
+    return db.call(
+        lambda s: list(
+            s.exec(
+                select(OutboxEmail.idempotency_key)
+                .where(OutboxEmail.kind == kind)
+                .order_by(OutboxEmail.id)
+            ).all()
+        )
+    )

@@ -24,7 +24,11 @@ def trail(engine):
     seen = [0]
 
     def since_last() -> list[tuple]:
-        rows = db.call(lambda s: s.exec(select(AuditEvent).where(AuditEvent.id > seen[0]).order_by(AuditEvent.id)).all())
+        rows = db.call(
+            lambda s: s.exec(
+                select(AuditEvent).where(AuditEvent.id > seen[0]).order_by(AuditEvent.id)
+            ).all()
+        )
         if rows:
             seen[0] = rows[-1].id
         return [(r.kind, r.actor_id, r.subject_id, r.detail) for r in rows]
@@ -33,7 +37,13 @@ def trail(engine):
 
 
 def test_every_account_and_client_change_leaves_an_audit_event(
-    owner, owner_password, owner_actor, trail, base_url, emailed_tokens, t0,
+    owner,
+    owner_password,
+    owner_actor,
+    trail,
+    base_url,
+    emailed_tokens,
+    t0,
 ):
     assert [e[0] for e in trail()] == ["practice.created"]
     me = owner.id
@@ -56,14 +66,28 @@ def test_every_account_and_client_change_leaves_an_audit_event(
     db.call(auth.end_session, session_token, now=t0 + timedelta(minutes=2))
     assert trail() == []  # signing out twice is one sign-out
 
-    riya = db.call(clients.add_client, owner_actor, ClientForm(name="Riya Sharma", email="riya@example.com"))
+    riya = db.call(
+        clients.add_client, owner_actor, ClientForm(name="Riya Sharma", email="riya@example.com")
+    )
     assert trail() == [("client.created", me, riya, {})]
 
-    db.call(clients.update_client, owner_actor, riya,
-            ClientForm(name="Riya Sharma", email="riya@example.com", phone="98765 43210", status="paused"))
+    db.call(
+        clients.update_client,
+        owner_actor,
+        riya,
+        ClientForm(
+            name="Riya Sharma", email="riya@example.com", phone="98765 43210", status="paused"
+        ),
+    )
     assert trail() == [("client.changed", me, riya, {"fields": ["phone", "status"]})]
-    db.call(clients.update_client, owner_actor, riya,
-            ClientForm(name="Riya Sharma", email="riya@example.com", phone="+919876543210", status="paused"))
+    db.call(
+        clients.update_client,
+        owner_actor,
+        riya,
+        ClientForm(
+            name="Riya Sharma", email="riya@example.com", phone="+919876543210", status="paused"
+        ),
+    )
     assert trail() == []  # saving an unchanged form is not a change
 
     db.call(charter.save, owner_actor, charter.CharterSettings(check_time="17:00"))
@@ -75,7 +99,10 @@ def test_every_account_and_client_change_leaves_an_audit_event(
 
     [invite_token] = emailed_tokens("invite")
     db.call(invites.accept, invite_token, "Quiet-Lantern-Sky-7", True, 1, new_token(), now=t0)
-    assert [e[:3] for e in trail()] == [("charter.acknowledged", riya, _charter_id), ("invite.accepted", riya, riya)]
+    assert [e[:3] for e in trail()] == [
+        ("charter.acknowledged", riya, _charter_id),
+        ("invite.accepted", riya, riya),
+    ]
 
     db.call(auth.request_reset, owner.email, base_url, now=t0)
     assert trail() == [("auth.reset_requested", me, None, {})]
@@ -86,9 +113,18 @@ def test_every_account_and_client_change_leaves_an_audit_event(
     db.call(auth.sign_out_everywhere, owner_actor)
     assert trail() == [("auth.signout_everywhere", me, None, {"sessions": 0})]
 
-    everything = json.dumps([e.model_dump(mode="json") for e in db.call(lambda s: s.exec(select(AuditEvent)).all())])
-    for secret in (owner_password, "Saffron-Kite-Window-73", "Quiet-Lantern-Sky-7", invite_token, reset_token,
-                   session_token, tab):
+    everything = json.dumps(
+        [e.model_dump(mode="json") for e in db.call(lambda s: s.exec(select(AuditEvent)).all())]
+    )
+    for secret in (
+        owner_password,
+        "Saffron-Kite-Window-73",
+        "Quiet-Lantern-Sky-7",
+        invite_token,
+        reset_token,
+        session_token,
+        tab,
+    ):
         assert secret not in everything
 
 

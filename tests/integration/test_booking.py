@@ -40,14 +40,23 @@ WED_11 = ist(3, 4, 11)  # Wednesday 4 March, 11:00: 49 hours after T0
 
 
 def book(who, client_id: int, kind: int, start, **extra) -> int:
-    return db.call(appointments.book, who, client_id=client_id, session_type_id=kind, starts_at=start,
-                   now=extra.pop("now", T0), **extra)
+    return db.call(
+        appointments.book,
+        who,
+        client_id=client_id,
+        session_type_id=kind,
+        starts_at=start,
+        now=extra.pop("now", T0),
+        **extra,
+    )
 
 
 # No double booking ---------------------------------------------------------------------------------
 
 
-def test_fifty_simultaneous_attempts_at_one_slot_make_exactly_one_booking(owner_actor, add_client, therapy):
+def test_fifty_simultaneous_attempts_at_one_slot_make_exactly_one_booking(
+    owner_actor, add_client, therapy
+):
     people = [actor(add_client(owner_actor)) for _ in range(5)]
     attempts = 50
     start_together = threading.Barrier(attempts, timeout=60)
@@ -56,8 +65,14 @@ def test_fifty_simultaneous_attempts_at_one_slot_make_exactly_one_booking(owner_
         client = people[i % len(people)]
         start_together.wait()
         try:
-            return db.call(appointments.book, client, client_id=client.user_id, session_type_id=therapy,
-                           starts_at=WED_11, now=T0)
+            return db.call(
+                appointments.book,
+                client,
+                client_id=client.user_id,
+                session_type_id=therapy,
+                starts_at=WED_11,
+                now=T0,
+            )
         except SlotTaken as exc:
             return exc
 
@@ -77,8 +92,9 @@ def test_fifty_simultaneous_attempts_at_one_slot_make_exactly_one_booking(owner_
     assert len(outbox_keys("booking_confirmation")) == 1
 
 
-def test_postgresql_refuses_an_overlapping_active_appointment_by_itself(database, owner, owner_actor, add_client,
-                                                                        therapy):
+def test_postgresql_refuses_an_overlapping_active_appointment_by_itself(
+    database, owner, owner_actor, add_client, therapy
+):
     if database.backend != "postgresql":
         pytest.skip("the exclusion constraint is PostgreSQL's; SQLite relies on its write lock")
     riya = add_client(owner_actor, "Riya Sharma", "riya@example.com")
@@ -86,10 +102,23 @@ def test_postgresql_refuses_an_overlapping_active_appointment_by_itself(database
     table = Appointment.__table__
 
     def raw_insert(start, minutes: int, status: str = "scheduled"):
-        values = dict(practice_id=owner.practice_id, therapist_id=owner.id, client_id=riya, title="Raw",
-                      starts_at=start, ends_at=start + timedelta(minutes=minutes),
-                      blocked_until=start + timedelta(minutes=minutes), status=status, mode="video", join_url="",
-                      location="", agenda="", fee_paise=0, series_id="", created_at=T0)
+        values = dict(
+            practice_id=owner.practice_id,
+            therapist_id=owner.id,
+            client_id=riya,
+            title="Raw",
+            starts_at=start,
+            ends_at=start + timedelta(minutes=minutes),
+            blocked_until=start + timedelta(minutes=minutes),
+            status=status,
+            mode="video",
+            join_url="",
+            location="",
+            agenda="",
+            fee_paise=0,
+            series_id="",
+            created_at=T0,
+        )
         with database.engine.begin() as conn:
             conn.execute(sa.insert(table).values(**values))
 
@@ -105,12 +134,16 @@ def test_postgresql_refuses_an_overlapping_active_appointment_by_itself(database
 # Recurring sessions --------------------------------------------------------------------------------
 
 
-def test_a_series_lists_each_conflict_and_books_only_what_it_is_told(owner_actor, add_client, therapy):
+def test_a_series_lists_each_conflict_and_books_only_what_it_is_told(
+    owner_actor, add_client, therapy
+):
     riya = add_client(owner_actor, "Riya Sharma", "riya@example.com")
     arjun = add_client(owner_actor, "Arjun Mehta", "arjun@example.com")
     book(owner_actor, arjun, therapy, ist(3, 11, 11, 30))  # overlaps the second Wednesday
     db.call(scheduling.add_time_off, owner_actor, date(2026, 3, 18), date(2026, 3, 18), "Training")
-    series = dict(client_id=riya, session_type_id=therapy, first_start=WED_11, every_weeks=1, count=4)
+    series = dict(
+        client_id=riya, session_type_id=therapy, first_start=WED_11, every_weeks=1, count=4
+    )
 
     plan = db.call(appointments.plan_series, owner_actor, **series)
 
@@ -124,8 +157,10 @@ def test_a_series_lists_each_conflict_and_books_only_what_it_is_told(owner_actor
         db.call(appointments.book_series, owner_actor, **series, now=T0)
     assert caught.value.message == "2 of 4 sessions conflict."
     # Each conflict is named by its day and time in the practice's zone, as the therapist reads it.
-    assert caught.value.reasons == ["Wed 11 Mar, 11:00 am: Another session is booked at this time.",
-                                    "Wed 18 Mar, 11:00 am: You are on leave."]
+    assert caught.value.reasons == [
+        "Wed 11 Mar, 11:00 am: Another session is booked at this time.",
+        "Wed 18 Mar, 11:00 am: You are on leave.",
+    ]
     assert appointments_of(riya) == []  # nothing was booked
 
     ids = db.call(appointments.book_series, owner_actor, **series, skip_conflicts=True, now=T0)
@@ -138,21 +173,37 @@ def test_a_series_lists_each_conflict_and_books_only_what_it_is_told(owner_actor
 
 def test_a_fortnightly_series_until_a_date_stops_there(owner_actor, add_client, therapy):
     riya = add_client(owner_actor)
-    plan = db.call(appointments.plan_series, owner_actor, client_id=riya, session_type_id=therapy,
-                   first_start=WED_11, every_weeks=2, until=ist(4, 15, 23))
-    assert [o.starts_at for o in plan] == [ist(3, 4, 11), ist(3, 18, 11), ist(4, 1, 11), ist(4, 15, 11)]
+    plan = db.call(
+        appointments.plan_series,
+        owner_actor,
+        client_id=riya,
+        session_type_id=therapy,
+        first_start=WED_11,
+        every_weeks=2,
+        until=ist(4, 15, 23),
+    )
+    assert [o.starts_at for o in plan] == [
+        ist(3, 4, 11),
+        ist(3, 18, 11),
+        ist(4, 1, 11),
+        ist(4, 15, 11),
+    ]
     assert all(o.conflict == "" for o in plan)
 
 
 # Leave and caps --------------------------------------------------------------------------------------
 
 
-def test_leave_lists_the_sessions_to_move_hides_slots_and_needs_confirming(owner_actor, add_client, therapy):
+def test_leave_lists_the_sessions_to_move_hides_slots_and_needs_confirming(
+    owner_actor, add_client, therapy
+):
     riya = add_client(owner_actor, "Riya Sharma", "riya@example.com")
     arjun = add_client(owner_actor, "Arjun Mehta", "arjun@example.com")
     in_leave = book(owner_actor, riya, therapy, ist(3, 18, 11))
     before_leave = book(owner_actor, riya, therapy, ist(3, 13, 11))
-    db.call(scheduling.add_time_off, owner_actor, date(2026, 3, 16), date(2026, 3, 20), "Conference")
+    db.call(
+        scheduling.add_time_off, owner_actor, date(2026, 3, 16), date(2026, 3, 20), "Conference"
+    )
 
     affected = db.call(scheduling.appointments_during_leave, owner_actor, now=T0)
     assert [a.id for a in affected] == [in_leave]
@@ -173,7 +224,9 @@ def test_leave_lists_the_sessions_to_move_hides_slots_and_needs_confirming(owner
     assert appointment(before_leave).status == AppointmentStatus.SCHEDULED
 
 
-def test_caps_stop_self_booking_and_warn_the_therapist_who_must_confirm(owner_actor, add_client, therapy):
+def test_caps_stop_self_booking_and_warn_the_therapist_who_must_confirm(
+    owner_actor, add_client, therapy
+):
     db.call(scheduling.save_policies, owner_actor, {"daily_cap": "2", "weekly_cap": "3"})
     riya, arjun = add_client(owner_actor), add_client(owner_actor)
     book(owner_actor, riya, therapy, ist(3, 5, 10))
@@ -200,7 +253,9 @@ def test_caps_stop_self_booking_and_warn_the_therapist_who_must_confirm(owner_ac
 # Cancelling and moving -------------------------------------------------------------------------------
 
 
-def test_a_client_cancelling_late_is_warned_first_and_it_counts_as_late(owner_actor, add_client, therapy):
+def test_a_client_cancelling_late_is_warned_first_and_it_counts_as_late(
+    owner_actor, add_client, therapy
+):
     riya = actor(add_client(owner_actor, "Riya Sharma", "riya@example.com"))
     late_one = book(riya, riya.user_id, therapy, WED_11)
     early_one = book(riya, riya.user_id, therapy, ist(3, 6, 11))
@@ -211,18 +266,25 @@ def test_a_client_cancelling_late_is_warned_first_and_it_counts_as_late(owner_ac
     assert "within 24 hours" in caught.value.message and "late cancellation" in caught.value.message
     assert appointment(late_one).status == AppointmentStatus.SCHEDULED
 
-    status = db.call(appointments.cancel, riya, late_one, confirmed_late=True, now=three_hours_before)
+    status = db.call(
+        appointments.cancel, riya, late_one, confirmed_late=True, now=three_hours_before
+    )
     assert status == appointment(late_one).status == AppointmentStatus.LATE_CANCELLED
     assert appointment(late_one).cancelled_at == three_hours_before
 
     # Two days ahead is outside the window: no question asked.
-    assert db.call(appointments.cancel, riya, early_one, now=T0) == AppointmentStatus.CANCELLED_BY_CLIENT
+    assert (
+        db.call(appointments.cancel, riya, early_one, now=T0)
+        == AppointmentStatus.CANCELLED_BY_CLIENT
+    )
     assert appointment(early_one).status == AppointmentStatus.CANCELLED_BY_CLIENT
     # The freed time can be booked again.
     assert book(riya, riya.user_id, therapy, ist(3, 6, 11)) != early_one
 
 
-def test_moving_outside_the_window_keeps_the_session_and_tells_the_client(owner_actor, add_client, therapy):
+def test_moving_outside_the_window_keeps_the_session_and_tells_the_client(
+    owner_actor, add_client, therapy
+):
     riya = actor(add_client(owner_actor, "Riya Sharma", "riya@example.com"))
     appt_id = book(riya, riya.user_id, therapy, ist(3, 5, 11))
 
@@ -231,13 +293,18 @@ def test_moving_outside_the_window_keeps_the_session_and_tells_the_client(owner_
     assert moved == appt_id
     row = appointment(appt_id)
     assert (row.starts_at, row.ends_at, row.blocked_until, row.status) == (
-        ist(3, 6, 12), ist(3, 6, 12, 50), ist(3, 6, 13), AppointmentStatus.SCHEDULED)
+        ist(3, 6, 12),
+        ist(3, 6, 12, 50),
+        ist(3, 6, 13),
+        AppointmentStatus.SCHEDULED,
+    )
     assert outbox_keys("reschedule_notice") == [f"moved:{appt_id}:{int(ist(3, 6, 12).timestamp())}"]
     assert len(appointments_of()) == 1
 
 
-def test_moving_inside_the_window_needs_confirming_and_leaves_a_late_cancellation(owner_actor, add_client,
-                                                                                   therapy):
+def test_moving_inside_the_window_needs_confirming_and_leaves_a_late_cancellation(
+    owner_actor, add_client, therapy
+):
     riya = actor(add_client(owner_actor, "Riya Sharma", "riya@example.com"))
     original = book(riya, riya.user_id, therapy, WED_11)
     two_hours_before = WED_11 - timedelta(hours=2)
@@ -248,19 +315,27 @@ def test_moving_inside_the_window_needs_confirming_and_leaves_a_late_cancellatio
     assert "late cancellation of the original time" in caught.value.message
     assert appointment(original).status == AppointmentStatus.SCHEDULED
 
-    replacement = db.call(appointments.reschedule, riya, original, new_start, confirmed=True, now=two_hours_before)
+    replacement = db.call(
+        appointments.reschedule, riya, original, new_start, confirmed=True, now=two_hours_before
+    )
 
     assert replacement != original
     assert appointment(original).status == AppointmentStatus.LATE_CANCELLED
     assert appointment(original).starts_at == WED_11
     new = appointment(replacement)
-    assert (new.starts_at, new.status, new.client_id) == (new_start, AppointmentStatus.SCHEDULED, riya.user_id)
+    assert (new.starts_at, new.status, new.client_id) == (
+        new_start,
+        AppointmentStatus.SCHEDULED,
+        riya.user_id,
+    )
 
 
 # Who may touch whose sessions ---------------------------------------------------------------------
 
 
-def test_a_client_cannot_book_move_cancel_or_download_another_clients_session(owner_actor, add_client, therapy):
+def test_a_client_cannot_book_move_cancel_or_download_another_clients_session(
+    owner_actor, add_client, therapy
+):
     riya = actor(add_client(owner_actor, "Riya Sharma", "riya@example.com"))
     meera = actor(add_client(owner_actor, "Meera Iyer", "meera@example.com"))
     meeras = book(meera, meera.user_id, therapy, WED_11)
@@ -285,13 +360,20 @@ def test_a_client_cannot_book_move_cancel_or_download_another_clients_session(ow
         db.call(appointments.mark, riya, meeras, AppointmentStatus.NO_SHOW)
 
     row = appointment(meeras)
-    assert (row.client_id, row.starts_at, row.status) == (meera.user_id, WED_11, AppointmentStatus.SCHEDULED)
+    assert (row.client_id, row.starts_at, row.status) == (
+        meera.user_id,
+        WED_11,
+        AppointmentStatus.SCHEDULED,
+    )
     assert [a.client_id for a in appointments_of()] == [meera.user_id]
-    assert [v.id for v in db.call(appointments.for_client, meera, meera.user_id, upcoming=True, now=T0)] == [meeras]
+    assert [
+        v.id for v in db.call(appointments.for_client, meera, meera.user_id, upcoming=True, now=T0)
+    ] == [meeras]
 
 
-def test_a_therapist_cannot_read_or_mark_a_colleagues_sessions(owner, owner_actor, therapist, therapist_actor,
-                                                                add_client, therapy):
+def test_a_therapist_cannot_read_or_mark_a_colleagues_sessions(
+    owner, owner_actor, therapist, therapist_actor, add_client, therapy
+):
     ashas_client = add_client(owner_actor, "Riya Sharma", "riya@example.com")
     vikrams_client = add_client(therapist_actor, "Kabir Das", "kabir@example.com")
     ashas = book(owner_actor, ashas_client, therapy, WED_11)
@@ -302,7 +384,9 @@ def test_a_therapist_cannot_read_or_mark_a_colleagues_sessions(owner, owner_acto
     seen = db.call(appointments.for_therapist, therapist_actor, *week, therapist_id=owner.id)
     assert [(v.id, v.client_name) for v in seen] == [(vikrams, "Kabir Das")]
     for attempt in (
-        lambda: db.call(appointments.mark, therapist_actor, ashas, AppointmentStatus.NO_SHOW, now=WED_11),
+        lambda: db.call(
+            appointments.mark, therapist_actor, ashas, AppointmentStatus.NO_SHOW, now=WED_11
+        ),
         lambda: db.call(appointments.cancel, therapist_actor, ashas, now=T0),
         lambda: db.call(appointments.reschedule, therapist_actor, ashas, ist(3, 6, 11), now=T0),
         lambda: db.call(appointments.get, therapist_actor, ashas),
@@ -317,7 +401,13 @@ def test_a_therapist_cannot_read_or_mark_a_colleagues_sessions(owner, owner_acto
     seen = db.call(appointments.for_therapist, owner_actor, *week, therapist_id=therapist.id)
     assert [v.id for v in seen] == [vikrams]
     # Vikram marks his own session once it has started.
-    db.call(appointments.mark, therapist_actor, vikrams, AppointmentStatus.COMPLETED, now=WED_11 + timedelta(minutes=5))
+    db.call(
+        appointments.mark,
+        therapist_actor,
+        vikrams,
+        AppointmentStatus.COMPLETED,
+        now=WED_11 + timedelta(minutes=5),
+    )
     assert appointment(vikrams).status == AppointmentStatus.COMPLETED
 
 

@@ -27,12 +27,21 @@ WED_11 = ist(3, 4, 11)
 
 
 def _book(who, client_id: int, kind: int, start, now=T0) -> int:
-    return db.call(appointments.book, who, client_id=client_id, session_type_id=kind, starts_at=start,
-                   confirmed=True, now=now)
+    return db.call(
+        appointments.book,
+        who,
+        client_id=client_id,
+        session_type_id=kind,
+        starts_at=start,
+        confirmed=True,
+        now=now,
+    )
 
 
 def _events(ics: str) -> list[tuple[datetime, str]]:
-    return [(e.decoded("dtstart"), str(e["summary"])) for e in Calendar.from_ical(ics).walk("VEVENT")]
+    return [
+        (e.decoded("dtstart"), str(e["summary"])) for e in Calendar.from_ical(ics).walk("VEVENT")
+    ]
 
 
 @pytest.fixture
@@ -45,13 +54,19 @@ def caseload(owner_actor, therapist, therapist_actor, add_client, therapy):
     past = _book(owner_actor, arjun, therapy, T0 - timedelta(days=7), now=T0 - timedelta(days=8))
     db.call(appointments.mark, owner_actor, past, AppointmentStatus.COMPLETED, now=T0)
     _book(owner_actor, riya, therapy, WED_11)
-    db.call(appointments.set_agenda, owner_actor, _book(owner_actor, riya, therapy, ist(3, 11, 11)),
-            "Talk about the panic at work")
+    db.call(
+        appointments.set_agenda,
+        owner_actor,
+        _book(owner_actor, riya, therapy, ist(3, 11, 11)),
+        "Talk about the panic at work",
+    )
     no_show = _book(owner_actor, arjun, therapy, T0 - timedelta(days=2), now=T0 - timedelta(days=3))
     db.call(appointments.mark, owner_actor, no_show, AppointmentStatus.NO_SHOW, now=T0)
     cancelled = _book(owner_actor, meera, therapy, ist(3, 5, 11))
     db.call(appointments.cancel, owner_actor, cancelled, now=T0)
-    _book(owner_actor, meera, therapy, T0 - timedelta(days=31), now=T0 - timedelta(days=32))  # too old
+    _book(
+        owner_actor, meera, therapy, T0 - timedelta(days=31), now=T0 - timedelta(days=32)
+    )  # too old
     _book(owner_actor, meera, therapy, T0 + timedelta(days=181), now=T0)  # too far ahead
     _book(therapist_actor, kabir, session_type_id(therapist.id), WED_11)
     return {"riya": riya, "arjun": arjun, "meera": meera, "kabir": kabir}
@@ -60,7 +75,9 @@ def caseload(owner_actor, therapist, therapist_actor, add_client, therapy):
 # The service ----------------------------------------------------------------------------------------
 
 
-def test_the_feed_names_clients_by_initials_and_holds_nothing_else_about_them(caseload, owner_actor):
+def test_the_feed_names_clients_by_initials_and_holds_nothing_else_about_them(
+    caseload, owner_actor
+):
     token = db.call(calendar_feeds.create_feed, owner_actor, False)
 
     ics = db.call(calendar_feeds.feed_ics, token, T0)
@@ -70,7 +87,18 @@ def test_the_feed_names_clients_by_initials_and_holds_nothing_else_about_them(ca
         (WED_11, "R.S. · Therapy session"),
         (ist(3, 11, 11), "R.S. · Therapy session"),
     ]  # not the no-show, the cancelled one, those outside 30 days back to 180 ahead, nor Vikram's
-    for detail in ("Riya", "Sharma", "Arjun", "Meera", "Kabir", "@example", "98765", "panic", "meet.jit.si", "DESCRIPTION"):
+    for detail in (
+        "Riya",
+        "Sharma",
+        "Arjun",
+        "Meera",
+        "Kabir",
+        "@example",
+        "98765",
+        "panic",
+        "meet.jit.si",
+        "DESCRIPTION",
+    ):
         assert detail not in ics
     assert str(Calendar.from_ical(ics)["X-WR-CALNAME"]) == "PractiPal · Asha Rao"
 
@@ -78,8 +106,11 @@ def test_the_feed_names_clients_by_initials_and_holds_nothing_else_about_them(ca
 def test_full_names_only_when_the_therapist_opts_in(caseload, owner_actor):
     token = db.call(calendar_feeds.create_feed, owner_actor, True)
     ics = db.call(calendar_feeds.feed_ics, token, T0)
-    assert [s for _, s in _events(ics)] == ["Arjun Mehta · Therapy session", "Riya Sharma · Therapy session",
-                                            "Riya Sharma · Therapy session"]
+    assert [s for _, s in _events(ics)] == [
+        "Arjun Mehta · Therapy session",
+        "Riya Sharma · Therapy session",
+        "Riya Sharma · Therapy session",
+    ]
     assert "@example" not in ics and "98765" not in ics and "panic" not in ics
 
 
@@ -97,22 +128,32 @@ def test_a_new_feed_stops_the_old_one_and_a_revoked_feed_is_gone(caseload, owner
         db.call(calendar_feeds.feed_ics, second, T0)
     with pytest.raises(NotFound):
         db.call(calendar_feeds.feed_ics, "not-a-token", T0)
-    assert db.call(calendar_feeds.feed_status, owner_actor) == calendar_feeds.FeedStatus(False, False, None)
+    assert db.call(calendar_feeds.feed_status, owner_actor) == calendar_feeds.FeedStatus(
+        False, False, None
+    )
     # Only hashes are stored.
     rows = db.call(lambda s: s.exec(select(CalendarFeed)).all())
     assert [r.token_hash for r in rows] == [hash_token(first), hash_token(second)]
     assert all(r.revoked_at is not None for r in rows)
 
 
-def test_each_therapist_has_their_own_feed_and_clients_have_none(caseload, owner_actor, therapist_actor):
+def test_each_therapist_has_their_own_feed_and_clients_have_none(
+    caseload, owner_actor, therapist_actor
+):
     vikrams = db.call(calendar_feeds.create_feed, therapist_actor, False)
     ashas = db.call(calendar_feeds.create_feed, owner_actor, False)
-    assert _events(db.call(calendar_feeds.feed_ics, vikrams, T0)) == [(WED_11, "K.D. · Therapy session")]
-    assert len(_events(db.call(calendar_feeds.feed_ics, ashas, T0))) == 3  # Vikram's new feed left Asha's alone
+    assert _events(db.call(calendar_feeds.feed_ics, vikrams, T0)) == [
+        (WED_11, "K.D. · Therapy session")
+    ]
+    assert (
+        len(_events(db.call(calendar_feeds.feed_ics, ashas, T0))) == 3
+    )  # Vikram's new feed left Asha's alone
     riya = actor(caseload["riya"])
-    for attempt in (lambda: db.call(calendar_feeds.create_feed, riya, True),
-                    lambda: db.call(calendar_feeds.revoke_feed, riya),
-                    lambda: db.call(calendar_feeds.feed_status, riya)):
+    for attempt in (
+        lambda: db.call(calendar_feeds.create_feed, riya, True),
+        lambda: db.call(calendar_feeds.revoke_feed, riya),
+        lambda: db.call(calendar_feeds.feed_status, riya),
+    ):
         with pytest.raises(PermissionDenied):
             attempt()
 
@@ -133,8 +174,9 @@ def _feed_path(page: str) -> str:
     return match.group(1)
 
 
-def test_a_therapist_makes_a_feed_subscribes_replaces_it_and_stops_it(owner, owner_actor, add_client, therapy,
-                                                                      browser):
+def test_a_therapist_makes_a_feed_subscribes_replaces_it_and_stops_it(
+    owner, owner_actor, add_client, therapy, browser
+):
     riya = add_client(owner_actor, "Riya Sharma", "riya@example.com")
     start = _upcoming(3)
     _book(owner_actor, riya, therapy, start, now=utcnow())
@@ -161,7 +203,9 @@ def test_a_therapist_makes_a_feed_subscribes_replaces_it_and_stops_it(owner, own
     assert calendar_app.get(second).status_code == 404
 
 
-def test_feed_links_are_made_only_by_a_signed_in_therapist_and_only_by_post(owner_actor, add_client, browser):
+def test_feed_links_are_made_only_by_a_signed_in_therapist_and_only_by_post(
+    owner_actor, add_client, browser
+):
     add_client(owner_actor, "Riya Sharma", "riya@example.com")
     stranger = browser()
     assert stranger.post("/api/calendar/feed", data={"full_names": "1"}).status_code == 404
@@ -180,8 +224,9 @@ def test_a_client_cannot_make_a_feed(owner_actor, add_client, browser):
     assert db.call(lambda s: s.exec(select(CalendarFeed)).all()) == []
 
 
-def test_add_to_calendar_gives_a_session_only_to_its_client_and_therapist(owner, owner_actor, therapist,
-                                                                           add_client, therapy, browser):
+def test_add_to_calendar_gives_a_session_only_to_its_client_and_therapist(
+    owner, owner_actor, therapist, add_client, therapy, browser
+):
     riya_id = add_client(owner_actor, "Riya Sharma", "riya@example.com")
     meera_id = add_client(owner_actor, "Meera Iyer", "meera@example.com")
     start = _upcoming(4, 15)

@@ -20,8 +20,16 @@ DEFAULT_STATEMENT = charter.generate_statement(charter.CharterSettings())
 
 
 def _versions(therapist_id):
-    return db.call(lambda s: [r.version for r in s.exec(
-        select(Charter).where(Charter.therapist_id == therapist_id).order_by(Charter.version))])
+    return db.call(
+        lambda s: [
+            r.version
+            for r in s.exec(
+                select(Charter)
+                .where(Charter.therapist_id == therapist_id)
+                .order_by(Charter.version)
+            )
+        ]
+    )
 
 
 def test_defaults_are_in_force_before_a_therapist_saves(owner_actor, riya):
@@ -36,12 +44,18 @@ def test_saving_again_makes_version_two_and_asks_clients_to_acknowledge_again(ow
     db.call(charter.acknowledge, riya, 1)
     assert db.call(charter.needs_acknowledgement, riya) is False
 
-    view = db.call(charter.save, owner_actor, charter.CharterSettings(check_time="18:30", response_days=2))
+    view = db.call(
+        charter.save, owner_actor, charter.CharterSettings(check_time="18:30", response_days=2)
+    )
 
     assert view.version == 2
     assert _versions(owner_actor.user_id) == [1, 2]
     shown = db.call(charter.for_client, riya)
-    assert shown.version == 2 and "around 6:30 pm" in shown.statement and "within two working days" in shown.statement
+    assert (
+        shown.version == 2
+        and "around 6:30 pm" in shown.statement
+        and "within two working days" in shown.statement
+    )
     assert db.call(charter.needs_acknowledgement, riya) is True
     assert db.call(charter.acknowledged_version, riya) == 1
 
@@ -50,7 +64,9 @@ def test_saving_again_makes_version_two_and_asks_clients_to_acknowledge_again(ow
 
 
 def test_own_wording_replaces_the_generated_statement(owner_actor):
-    view = db.call(charter.save, owner_actor, charter.CharterSettings(), "  I read messages on Tuesdays.  ")
+    view = db.call(
+        charter.save, owner_actor, charter.CharterSettings(), "  I read messages on Tuesdays.  "
+    )
     assert view.statement == "I read messages on Tuesdays."
     row = db.call(lambda s: s.exec(select(Charter)).one())
     assert row.statement_edited is True
@@ -59,13 +75,19 @@ def test_own_wording_replaces_the_generated_statement(owner_actor):
 def test_settings_round_trip_through_the_database(owner_actor):
     clinic = {"label": "Dr. Rao's clinic", "phone": "+91 80 1234 5678"}
     settings = charter.CharterSettings(
-        whatsapp_for=("scheduling",), whatsapp_not_for=("crisis", "homework"), working_days=(5, 0, 2),
-        check_time="07:15", response_days=3, crisis_contacts=(*charter.DEFAULT_CRISIS_CONTACTS, clinic),
+        whatsapp_for=("scheduling",),
+        whatsapp_not_for=("crisis", "homework"),
+        working_days=(5, 0, 2),
+        check_time="07:15",
+        response_days=3,
+        crisis_contacts=(*charter.DEFAULT_CRISIS_CONTACTS, clinic),
         extra_text="Fees are due at booking.",
     )
     db.call(charter.save, owner_actor, settings)
     view = db.call(charter.my_charter, owner_actor)
-    assert view.settings == charter.CharterSettings(**{**settings.__dict__, "working_days": (0, 2, 5)})
+    assert view.settings == charter.CharterSettings(
+        **{**settings.__dict__, "working_days": (0, 2, 5)}
+    )
     assert view.own_contacts == (clinic,)
     assert "(Mon, Wed, Sat, around 7:15 am)" in view.statement
     assert view.statement.endswith("Fees are due at booking.")
@@ -87,7 +109,9 @@ def test_each_therapist_has_their_own_charter(owner_actor, therapist_actor):
         (charter.CharterSettings(response_days=9), "response_days"),
     ],
 )
-def test_invalid_settings_are_refused_on_their_field_and_no_version_is_made(owner_actor, settings, field):
+def test_invalid_settings_are_refused_on_their_field_and_no_version_is_made(
+    owner_actor, settings, field
+):
     with pytest.raises(InvalidInput) as caught:
         db.call(charter.save, owner_actor, settings)
     assert field in caught.value.errors
@@ -95,7 +119,14 @@ def test_invalid_settings_are_refused_on_their_field_and_no_version_is_made(owne
 
 
 def test_assistants_have_no_charter(owner):
-    assistant = db.call(practice.add_staff, owner.practice_id, "Neha Joshi", "neha@example.com", Role.ASSISTANT, None)
+    assistant = db.call(
+        practice.add_staff,
+        owner.practice_id,
+        "Neha Joshi",
+        "neha@example.com",
+        Role.ASSISTANT,
+        None,
+    )
     with pytest.raises(PermissionDenied):
         db.call(charter.save, auth.actor_for(assistant), charter.CharterSettings())
     with pytest.raises(PermissionDenied):
@@ -106,8 +137,14 @@ def _charter_page(owner) -> CharterState:
     """The charter page's state in a tab signed in as `owner`."""
     cookie = db.call(auth.start_session, owner, "pytest")
     path = "/app/settings/charter"
-    router = RouterData.from_router_data({"headers": {"cookie": f"{auth.SESSION_COOKIE}={cookie}"},
-                                          "pathname": path, "asPath": path, "query": {}})
+    router = RouterData.from_router_data(
+        {
+            "headers": {"cookie": f"{auth.SESSION_COOKIE}={cookie}"},
+            "pathname": path,
+            "asPath": path,
+            "query": {},
+        }
+    )
     root = State(_reflex_internal_init=True)
     root.router = router
     page = root.get_substate(CharterState.get_full_name().split(".")[1:])

@@ -22,10 +22,16 @@ def caseload(owner_actor, therapist_actor, add_client):
     """Two clients of the owner, one of the second therapist."""
     return {
         "riya": add_client(owner_actor, "Riya Sharma", "riya@example.com", phone="98765 43210"),
-        "arjun": add_client(owner_actor, "Arjun Mehta", "Arjun@Mail.in", phone="+91 91234 56789",
-                            status="paused"),
-        "meera": add_client(therapist_actor, "Meera Iyer", "meera@example.com", preferred_name="Mimi",
-                            status="discharged"),
+        "arjun": add_client(
+            owner_actor, "Arjun Mehta", "Arjun@Mail.in", phone="+91 91234 56789", status="paused"
+        ),
+        "meera": add_client(
+            therapist_actor,
+            "Meera Iyer",
+            "meera@example.com",
+            preferred_name="Mimi",
+            status="discharged",
+        ),
     }
 
 
@@ -34,7 +40,9 @@ def test_each_therapist_lists_only_their_own_clients(caseload, owner_actor, ther
     rows, total = db.call(clients.list_clients, owner_actor)
     assert total == 3
     assert [(r.name, r.therapist_name) for r in rows] == [
-        ("Arjun Mehta", "Asha Rao"), ("Meera Iyer", "Vikram Nair"), ("Riya Sharma", "Asha Rao"),
+        ("Arjun Mehta", "Asha Rao"),
+        ("Meera Iyer", "Vikram Nair"),
+        ("Riya Sharma", "Asha Rao"),
     ]
 
 
@@ -44,7 +52,12 @@ def test_a_therapist_cannot_read_or_change_a_colleagues_client(caseload, therapi
         db.call(clients.get_client, therapist_actor, riya)
     assert caught.value.message == "No such client."
     with pytest.raises(NotFound):
-        db.call(clients.update_client, therapist_actor, riya, ClientForm(name="Hijacked", email="riya@example.com"))
+        db.call(
+            clients.update_client,
+            therapist_actor,
+            riya,
+            ClientForm(name="Hijacked", email="riya@example.com"),
+        )
     with pytest.raises(NotFound):
         db.call(clients.get_client, therapist_actor, 999_999)
 
@@ -52,10 +65,22 @@ def test_a_therapist_cannot_read_or_change_a_colleagues_client(caseload, therapi
 def test_the_owner_reads_and_changes_any_client(caseload, owner_actor):
     meera = db.call(clients.get_client, owner_actor, caseload["meera"])
     assert (meera.name, meera.preferred_name, meera.therapist_name, meera.status) == (
-        "Meera Iyer", "Mimi", "Vikram Nair", "discharged")
-    changed = db.call(clients.update_client, owner_actor, caseload["meera"],
-                      ClientForm(name="Meera Iyer", email="meera@example.com", status="active",
-                                 therapist_id=meera.therapist_id))
+        "Meera Iyer",
+        "Mimi",
+        "Vikram Nair",
+        "discharged",
+    )
+    changed = db.call(
+        clients.update_client,
+        owner_actor,
+        caseload["meera"],
+        ClientForm(
+            name="Meera Iyer",
+            email="meera@example.com",
+            status="active",
+            therapist_id=meera.therapist_id,
+        ),
+    )
     assert changed.status == "active"
 
 
@@ -97,7 +122,9 @@ def test_status_filter(caseload, owner_actor):
 
 def test_paging_twenty_five_at_a_time_in_name_order(owner_actor, add_client):
     for n in range(30):
-        add_client(owner_actor, f"{'abcdefghijklmnopqrstuvwxyzABCD'[n]}-client", f"c{n}@example.com")
+        add_client(
+            owner_actor, f"{'abcdefghijklmnopqrstuvwxyzABCD'[n]}-client", f"c{n}@example.com"
+        )
     first, total = _names(owner_actor)
     second, _ = _names(owner_actor, page=1)
     assert total == 30 and PAGE_SIZE == 25
@@ -113,12 +140,22 @@ def test_list_shows_portal_status_and_readable_phone(caseload, owner_actor):
     records, _ = db.call(clients.list_clients, owner_actor, query="riya")
     rows = views.client_rows(records)
     assert (rows[0].id, rows[0].phone, rows[0].portal, rows[0].status) == (
-        caseload["riya"], "+91 98765 43210", "Not invited", "active")
+        caseload["riya"],
+        "+91 98765 43210",
+        "Not invited",
+        "active",
+    )
 
 
 def test_invalid_form_reports_every_field_and_saves_nothing(owner_actor):
-    form = ClientForm(name="", email="riya-at-example", phone="12345", emergency_contact_phone="call mum",
-                      timezone="Mars/Olympus", status="gone")
+    form = ClientForm(
+        name="",
+        email="riya-at-example",
+        phone="12345",
+        emergency_contact_phone="call mum",
+        timezone="Mars/Olympus",
+        status="gone",
+    )
     with pytest.raises(InvalidInput) as caught:
         db.call(clients.add_client, owner_actor, form)
     assert caught.value.errors == {
@@ -140,53 +177,95 @@ def test_email_already_in_use_is_refused(caseload, owner_actor, owner):
 
 
 def test_form_as_typed_in_the_browser(owner_actor, therapist):
-    form = ClientForm.from_dict({"name": "  Kabir Das ", "email": " Kabir@Example.com ", "therapist_id": "abc",
-                                 "is_admin": "yes"})
+    form = ClientForm.from_dict(
+        {
+            "name": "  Kabir Das ",
+            "email": " Kabir@Example.com ",
+            "therapist_id": "abc",
+            "is_admin": "yes",
+        }
+    )
     assert (form.name, form.therapist_id) == ("Kabir Das", -1)
     with pytest.raises(InvalidInput) as caught:
         db.call(clients.add_client, owner_actor, form)
     assert list(caught.value.errors) == ["therapist_id"]
 
-    form = ClientForm.from_dict({"name": "Kabir Das", "email": "Kabir@Example.com", "therapist_id": str(therapist.id)})
+    form = ClientForm.from_dict(
+        {"name": "Kabir Das", "email": "Kabir@Example.com", "therapist_id": str(therapist.id)}
+    )
     client_id = db.call(clients.add_client, owner_actor, form)
     detail = db.call(clients.get_client, owner_actor, client_id)
     assert (detail.email, detail.therapist_name) == ("kabir@example.com", "Vikram Nair")
 
 
 def test_a_therapist_cannot_assign_a_client_to_someone_else(therapist_actor, owner):
-    assert db.call(clients.therapists, therapist_actor) == [(therapist_actor.user_id, "Vikram Nair")]
+    assert db.call(clients.therapists, therapist_actor) == [
+        (therapist_actor.user_id, "Vikram Nair")
+    ]
     with pytest.raises(InvalidInput) as caught:
-        db.call(clients.add_client, therapist_actor, ClientForm(name="Kabir", email="kabir@example.com",
-                                                                therapist_id=owner.id))
+        db.call(
+            clients.add_client,
+            therapist_actor,
+            ClientForm(name="Kabir", email="kabir@example.com", therapist_id=owner.id),
+        )
     assert list(caught.value.errors) == ["therapist_id"]
 
 
 def test_an_assistant_adds_clients_for_a_chosen_therapist(owner, therapist):
-    assistant = auth.actor_for(db.call(practice.add_staff, owner.practice_id, "Neha Joshi", "neha@example.com",
-                                       Role.ASSISTANT, None))
-    assert {name for _, name in db.call(clients.therapists, assistant)} == {"Asha Rao", "Vikram Nair"}
+    assistant = auth.actor_for(
+        db.call(
+            practice.add_staff,
+            owner.practice_id,
+            "Neha Joshi",
+            "neha@example.com",
+            Role.ASSISTANT,
+            None,
+        )
+    )
+    assert {name for _, name in db.call(clients.therapists, assistant)} == {
+        "Asha Rao",
+        "Vikram Nair",
+    }
     with pytest.raises(InvalidInput) as caught:
         db.call(clients.add_client, assistant, ClientForm(name="Kabir", email="kabir@example.com"))
     assert caught.value.errors == {"therapist_id": "Choose the client's therapist."}
-    db.call(clients.add_client, assistant, ClientForm(name="Kabir", email="kabir@example.com",
-                                                      therapist_id=therapist.id))
+    db.call(
+        clients.add_client,
+        assistant,
+        ClientForm(name="Kabir", email="kabir@example.com", therapist_id=therapist.id),
+    )
     assert _names(auth.actor_for(therapist)) == (["Kabir"], 1)
 
 
 def test_update_changes_what_was_typed(caseload, owner_actor):
     riya = caseload["riya"]
     detail = db.call(
-        clients.update_client, owner_actor, riya,
-        ClientForm(name="Riya S. Sharma", email="Riya.S@example.com", phone="+91 98765-00000",
-                   preferred_name="Ri", emergency_contact_name="Anil Sharma",
-                   emergency_contact_phone="98111 22333", emergency_contact_relation="Father",
-                   timezone="Europe/London", status="paused"),
+        clients.update_client,
+        owner_actor,
+        riya,
+        ClientForm(
+            name="Riya S. Sharma",
+            email="Riya.S@example.com",
+            phone="+91 98765-00000",
+            preferred_name="Ri",
+            emergency_contact_name="Anil Sharma",
+            emergency_contact_phone="98111 22333",
+            emergency_contact_relation="Father",
+            timezone="Europe/London",
+            status="paused",
+        ),
     )
     card = views.client_card(detail)
     assert (card.name, card.email, card.phone, card.phone_display) == (
-        "Riya S. Sharma", "riya.s@example.com", "+919876500000", "+91 98765 00000")
+        "Riya S. Sharma",
+        "riya.s@example.com",
+        "+919876500000",
+        "+91 98765 00000",
+    )
     assert (card.emergency_contact_phone, card.emergency_contact_phone_display) == (
-        "+919811122333", "+91 98111 22333")
+        "+919811122333",
+        "+91 98111 22333",
+    )
     assert (card.timezone, card.status) == ("Europe/London", "paused")
     assert db.call(clients.get_client, owner_actor, riya) == detail
     assert _names(owner_actor, query="riya.s@") == (["Riya S. Sharma"], 1)
@@ -196,14 +275,20 @@ def test_update_with_errors_changes_nothing(caseload, owner_actor):
     riya = caseload["riya"]
     before = db.call(clients.get_client, owner_actor, riya)
     with pytest.raises(InvalidInput) as caught:
-        db.call(clients.update_client, owner_actor, riya, ClientForm(name="", email="arjun@mail.in"))
+        db.call(
+            clients.update_client, owner_actor, riya, ClientForm(name="", email="arjun@mail.in")
+        )
     assert set(caught.value.errors) == {"name", "email"}
     assert db.call(clients.get_client, owner_actor, riya) == before
 
 
 def test_a_therapist_edits_their_own_client(caseload, therapist_actor):
-    detail = db.call(clients.update_client, therapist_actor, caseload["meera"],
-                     ClientForm(name="Meera Iyer", email="meera@example.com", preferred_name="Meera"))
+    detail = db.call(
+        clients.update_client,
+        therapist_actor,
+        caseload["meera"],
+        ClientForm(name="Meera Iyer", email="meera@example.com", preferred_name="Meera"),
+    )
     assert detail.preferred_name == "Meera"
 
 

@@ -26,26 +26,36 @@ IST = ZoneInfo("Asia/Kolkata")
 FILENAME = "WhatsApp Chat with Priya S.txt"
 # Words that appear only in message text: none may reach the database.
 SECRET_WORDS = ("zanzibarquokka", "xylophonemango", "velociraptorjam", "quetzalcoatlfig")
-CHAT = "\n".join([
-    "05/03/2024, 10:59 - Messages and calls are end-to-end encrypted. No one outside of this chat, "
-    "not even WhatsApp, can read or listen to them. Tap to learn more.",
-    "05/03/2024, 11:00 - Priya S: Could we move Thursday? zanzibarquokka",
-    "05/03/2024, 11:20 - Asha Rao: Yes, Friday 5 pm works xylophonemango",
-    "05/03/2024, 23:00 - Priya S: Sorry to text so late",
-    "second line mentions velociraptorjam",
-    "06/03/2024, 10:30 - Asha Rao: <Media omitted>",
-    "06/03/2024, 10:30 - Asha Rao: <Media omitted>",
-    "10/03/2024, 12:00 - Priya S: Sunday question quetzalcoatlfig",
-]).encode() + b"\n"
+CHAT = (
+    "\n".join(
+        [
+            "05/03/2024, 10:59 - Messages and calls are end-to-end encrypted. No one outside of this chat, "
+            "not even WhatsApp, can read or listen to them. Tap to learn more.",
+            "05/03/2024, 11:00 - Priya S: Could we move Thursday? zanzibarquokka",
+            "05/03/2024, 11:20 - Asha Rao: Yes, Friday 5 pm works xylophonemango",
+            "05/03/2024, 23:00 - Priya S: Sorry to text so late",
+            "second line mentions velociraptorjam",
+            "06/03/2024, 10:30 - Asha Rao: <Media omitted>",
+            "06/03/2024, 10:30 - Asha Rao: <Media omitted>",
+            "10/03/2024, 12:00 - Priya S: Sunday question quetzalcoatlfig",
+        ]
+    ).encode()
+    + b"\n"
+)
 # A later export of the same chat: starts inside the first one, then goes on.
-LATER = "\n".join([
-    "06/03/2024, 10:30 - Asha Rao: <Media omitted>",
-    "06/03/2024, 10:30 - Asha Rao: <Media omitted>",
-    "06/03/2024, 10:30 - Asha Rao: <Media omitted>",  # a third photo in that minute: new
-    "10/03/2024, 12:00 - Priya S: Sunday question quetzalcoatlfig",
-    "11/03/2024, 09:00 - Priya S: Before hours on Monday",
-    "11/03/2024, 10:15 - Asha Rao: Morning!",
-]).encode() + b"\n"
+LATER = (
+    "\n".join(
+        [
+            "06/03/2024, 10:30 - Asha Rao: <Media omitted>",
+            "06/03/2024, 10:30 - Asha Rao: <Media omitted>",
+            "06/03/2024, 10:30 - Asha Rao: <Media omitted>",  # a third photo in that minute: new
+            "10/03/2024, 12:00 - Priya S: Sunday question quetzalcoatlfig",
+            "11/03/2024, 09:00 - Priya S: Before hours on Monday",
+            "11/03/2024, 10:15 - Asha Rao: Morning!",
+        ]
+    ).encode()
+    + b"\n"
+)
 BROKEN = CHAT.replace(b"10/03/2024, 12:00", b"31/02/2024, 12:00")
 
 
@@ -58,7 +68,10 @@ def records(client_id: int | None = None) -> list[tuple]:
         query = select(ContactRecord).order_by(ContactRecord.at, ContactRecord.id)
         if client_id is not None:
             query = query.where(ContactRecord.client_id == client_id)
-        return [(r.at, r.direction, r.length, r.after_hours, r.channel) for r in session.exec(query)]
+        return [
+            (r.at, r.direction, r.length, r.after_hours, r.channel) for r in session.exec(query)
+        ]
+
     return db.call(run)
 
 
@@ -77,22 +90,43 @@ def test_import_stores_when_which_way_how_long_and_after_hours(owner_actor, priy
     assert (result.first_at, result.last_at) == (ist(5, 11), ist(10, 12))
     assert records(priya) == [
         (ist(5, 11), "in", len("Could we move Thursday? zanzibarquokka"), False, "whatsapp_import"),
-        (ist(5, 11, 20), "out", len("Yes, Friday 5 pm works xylophonemango"), False, "whatsapp_import"),
+        (
+            ist(5, 11, 20),
+            "out",
+            len("Yes, Friday 5 pm works xylophonemango"),
+            False,
+            "whatsapp_import",
+        ),
         # 23:00 IST on a Tuesday (17:30 UTC): a working day, but after hours.
-        (ist(5, 23), "in", len("Sorry to text so late\nsecond line mentions velociraptorjam"), True, "whatsapp_import"),
+        (
+            ist(5, 23),
+            "in",
+            len("Sorry to text so late\nsecond line mentions velociraptorjam"),
+            True,
+            "whatsapp_import",
+        ),
         (ist(6, 10, 30), "out", 0, False, "whatsapp_import"),
         (ist(6, 10, 30), "out", 0, False, "whatsapp_import"),
         # Sunday noon: not a working day.
         (ist(10, 12), "in", len("Sunday question quetzalcoatlfig"), True, "whatsapp_import"),
     ]
     assert ist(5, 23) == datetime(2024, 3, 5, 17, 30, tzinfo=UTC)
-    assert db.call(lambda s: [(r.client_id, r.therapist_id) for r in s.exec(select(ContactRecord))]) == [
-        (priya, owner.id)] * 6
+    assert (
+        db.call(lambda s: [(r.client_id, r.therapist_id) for r in s.exec(select(ContactRecord))])
+        == [(priya, owner.id)] * 6
+    )
     [row] = db.call(lambda s: s.exec(select(WhatsAppImport)).all())
     assert (row.client_id, row.therapist_id, row.filename, row.added, row.skipped) == (
-        priya, owner.id, FILENAME, 6, 0)
+        priya,
+        owner.id,
+        FILENAME,
+        6,
+        0,
+    )
     assert (row.first_at, row.last_at) == (ist(5, 11), ist(10, 12))
-    [event] = db.call(lambda s: s.exec(select(AuditEvent).where(AuditEvent.kind == "whatsapp.imported")).all())
+    [event] = db.call(
+        lambda s: s.exec(select(AuditEvent).where(AuditEvent.kind == "whatsapp.imported")).all()
+    )
     assert (event.subject_id, event.detail["added"], event.detail["skipped"]) == (priya, 6, 0)
 
 
@@ -102,15 +136,28 @@ def test_bulk_rows_are_stored_exactly_as_the_orm_stores_them(owner_actor, priya,
     db.call(contact_log.import_whatsapp, owner_actor, priya, FILENAME, CHAT, "Asha Rao")
     db.call(contact_log.log_contact, owner_actor, priya, "phone_logged", "", at=ist(5, 23))
     with engine.connect() as conn:
-        raw = conn.execute(sa.text(
-            "SELECT channel, at, after_hours, dedupe_key FROM contactrecord WHERE at = "
-            "(SELECT at FROM contactrecord WHERE channel = 'phone_logged') ORDER BY channel")).all()
+        raw = conn.execute(
+            sa.text(
+                "SELECT channel, at, after_hours, dedupe_key FROM contactrecord WHERE at = "
+                "(SELECT at FROM contactrecord WHERE channel = 'phone_logged') ORDER BY channel"
+            )
+        ).all()
     assert [(r[0], bool(r[2])) for r in raw] == [("phone_logged", True), ("whatsapp_import", True)]
     assert raw[0][1] == raw[1][1]
     assert raw[1][3] == contact_log.dedupe_key(
-        priya, datetime(2024, 3, 5, 17, 30), "in", len("Sorry to text so late\nsecond line mentions velociraptorjam"), 0)
-    late = db.call(lambda s: s.exec(select(func.count()).select_from(ContactRecord).where(
-        ContactRecord.at >= ist(5, 23), ContactRecord.at < ist(10, 12))).one())
+        priya,
+        datetime(2024, 3, 5, 17, 30),
+        "in",
+        len("Sorry to text so late\nsecond line mentions velociraptorjam"),
+        0,
+    )
+    late = db.call(
+        lambda s: s.exec(
+            select(func.count())
+            .select_from(ContactRecord)
+            .where(ContactRecord.at >= ist(5, 23), ContactRecord.at < ist(10, 12))
+        ).one()
+    )
     assert late == 4  # 23:00 twice, the two photos on the 6th
 
 
@@ -149,10 +196,14 @@ def test_an_overlapping_export_adds_only_what_is_new(owner_actor, priya):
         (ist(11, 9), "in", len("Before hours on Monday"), True, "whatsapp_import"),  # before 10:00
         (ist(11, 10, 15), "out", len("Morning!"), False, "whatsapp_import"),
     ]
-    assert [r for r in stored if r[0] == ist(6, 10, 30)] == [(ist(6, 10, 30), "out", 0, False, "whatsapp_import")] * 3
+    assert [r for r in stored if r[0] == ist(6, 10, 30)] == [
+        (ist(6, 10, 30), "out", 0, False, "whatsapp_import")
+    ] * 3
 
 
-def test_the_same_chat_imported_for_another_client_counts_for_them_too(owner_actor, priya, add_client):
+def test_the_same_chat_imported_for_another_client_counts_for_them_too(
+    owner_actor, priya, add_client
+):
     other = add_client(owner_actor)
     db.call(contact_log.import_whatsapp, owner_actor, priya, FILENAME, CHAT, "Asha Rao")
     result = db.call(contact_log.import_whatsapp, owner_actor, other, FILENAME, CHAT, "Asha Rao")
@@ -160,7 +211,9 @@ def test_the_same_chat_imported_for_another_client_counts_for_them_too(owner_act
 
 
 def test_after_hours_follow_the_therapists_own_weekly_hours(owner_actor, priya):
-    db.call(scheduling.set_weekly_hours, owner_actor, {1: [("11:10", "23:30")], 6: [("11:00", "13:00")]})
+    db.call(
+        scheduling.set_weekly_hours, owner_actor, {1: [("11:10", "23:30")], 6: [("11:00", "13:00")]}
+    )
     db.call(contact_log.import_whatsapp, owner_actor, priya, FILENAME, CHAT, "Asha Rao")
     assert [(r[0], r[3]) for r in records(priya)] == [
         (ist(5, 11), True),  # Tuesday before 11:10
@@ -177,7 +230,14 @@ def test_a_file_that_cannot_be_read_saves_nothing(owner_actor, priya, audit_kind
         db.call(contact_log.import_whatsapp, owner_actor, priya, FILENAME, BROKEN, "Asha Rao")
     assert unreadable.value.message == "Line 8: expected a real date, but found 31/02/2024."
     with pytest.raises(ExportRefused):
-        db.call(contact_log.import_whatsapp, owner_actor, priya, "photo.jpg", b"\xff\xd8\xff", "Asha Rao")
+        db.call(
+            contact_log.import_whatsapp,
+            owner_actor,
+            priya,
+            "photo.jpg",
+            b"\xff\xd8\xff",
+            "Asha Rao",
+        )
     assert (count(ContactRecord), count(WhatsAppImport)) == (0, 0)
     assert "whatsapp.imported" not in audit_kinds()
 
@@ -187,7 +247,8 @@ def test_the_therapist_must_pick_one_of_the_chats_senders(owner_actor, priya):
     with pytest.raises(InvalidInput) as invalid:
         db.call(contact_log.import_whatsapp, owner_actor, priya, FILENAME, CHAT, "Asha")
     assert invalid.value.errors == {
-        "therapist_sender": "Choose which name in this chat is yours: Priya S, Asha Rao."}
+        "therapist_sender": "Choose which name in this chat is yours: Priya S, Asha Rao."
+    }
     assert count(ContactRecord) == 0
     # Picking the other name flips every direction.
     db.call(contact_log.import_whatsapp, owner_actor, priya, FILENAME, CHAT, "Priya S")
@@ -195,14 +256,22 @@ def test_the_therapist_must_pick_one_of_the_chats_senders(owner_actor, priya):
 
 
 def test_a_chat_with_only_notices_is_refused(owner_actor, priya):
-    notice = b"05/03/2024, 10:59 - Messages and calls are end-to-end encrypted. Tap to learn more.\n"
+    notice = (
+        b"05/03/2024, 10:59 - Messages and calls are end-to-end encrypted. Tap to learn more.\n"
+    )
     with pytest.raises(ExportRefused) as refused:
         db.call(contact_log.import_whatsapp, owner_actor, priya, "empty.txt", notice, "Asha Rao")
-    assert refused.value.message == "“empty.txt” holds no messages to import, only WhatsApp's notices."
+    assert (
+        refused.value.message == "“empty.txt” holds no messages to import, only WhatsApp's notices."
+    )
 
 
 def test_a_therapist_cannot_import_to_or_log_for_a_colleagues_client(
-    owner_actor, therapist_actor, therapist, priya, add_client,
+    owner_actor,
+    therapist_actor,
+    therapist,
+    priya,
+    add_client,
 ):
     with pytest.raises(NotFound):
         db.call(contact_log.import_whatsapp, therapist_actor, priya, FILENAME, CHAT, "Asha Rao")
@@ -217,38 +286,60 @@ def test_a_therapist_cannot_import_to_or_log_for_a_colleagues_client(
     # The owner sees the whole practice; a colleague's client's records stay with that colleague.
     meera = add_client(therapist_actor, "Meera Iyer", "meera@example.com")
     db.call(contact_log.import_whatsapp, owner_actor, meera, FILENAME, CHAT, "Asha Rao")
-    assert db.call(lambda s: set(s.exec(select(ContactRecord.therapist_id)).all())) == {therapist.id}
+    assert db.call(lambda s: set(s.exec(select(ContactRecord.therapist_id)).all())) == {
+        therapist.id
+    }
 
 
-def test_bulk_import_offers_only_the_actors_clients(owner_actor, therapist_actor, priya, add_client):
+def test_bulk_import_offers_only_the_actors_clients(
+    owner_actor, therapist_actor, priya, add_client
+):
     meera = add_client(therapist_actor, "Meera Iyer", "meera@example.com")
     assert db.call(contact_log.importable_clients, therapist_actor) == [(meera, "Meera Iyer")]
-    assert db.call(contact_log.importable_clients, owner_actor) == [(meera, "Meera Iyer"), (priya, "Priya S")]
+    assert db.call(contact_log.importable_clients, owner_actor) == [
+        (meera, "Meera Iyer"),
+        (priya, "Priya S"),
+    ]
 
 
 def test_bulk_import_is_all_or_nothing(owner_actor, priya, add_client):
     other = add_client(owner_actor)
     with pytest.raises(ImportFileFailed) as failed:
-        db.call(contact_log.import_many, owner_actor, [
-            (priya, FILENAME, CHAT, "Asha Rao"),
-            (other, "WhatsApp Chat with Client 02.txt", BROKEN, "Asha Rao"),
-        ])
+        db.call(
+            contact_log.import_many,
+            owner_actor,
+            [
+                (priya, FILENAME, CHAT, "Asha Rao"),
+                (other, "WhatsApp Chat with Client 02.txt", BROKEN, "Asha Rao"),
+            ],
+        )
     assert failed.value.message == (
-        "WhatsApp Chat with Client 02.txt: Line 8: expected a real date, but found 31/02/2024. Nothing was imported.")
+        "WhatsApp Chat with Client 02.txt: Line 8: expected a real date, but found 31/02/2024. Nothing was imported."
+    )
     assert (failed.value.filename, failed.value.index) == ("WhatsApp Chat with Client 02.txt", 1)
     assert (count(ContactRecord), count(WhatsAppImport)) == (0, 0)
 
     with pytest.raises(ImportFileFailed) as failed:
-        db.call(contact_log.import_many, owner_actor, [
-            (priya, FILENAME, CHAT, "Asha Rao"), (other, "b.txt", LATER, "Vikram"),
-        ])
+        db.call(
+            contact_log.import_many,
+            owner_actor,
+            [
+                (priya, FILENAME, CHAT, "Asha Rao"),
+                (other, "b.txt", LATER, "Vikram"),
+            ],
+        )
     assert failed.value.message.startswith("b.txt: Choose which name in this chat is yours:")
     assert count(ContactRecord) == 0
 
-    results = db.call(contact_log.import_many, owner_actor, [
-        (priya, FILENAME, CHAT, "Asha Rao"), (priya, "later.txt", LATER, "Asha Rao"),
-        (other, "b.txt", LATER, "Asha Rao"),
-    ])
+    results = db.call(
+        contact_log.import_many,
+        owner_actor,
+        [
+            (priya, FILENAME, CHAT, "Asha Rao"),
+            (priya, "later.txt", LATER, "Asha Rao"),
+            (other, "b.txt", LATER, "Asha Rao"),
+        ],
+    )
     assert [(r.added, r.skipped) for r in results] == [(6, 0), (3, 3), (6, 0)]
     assert (len(records(priya)), len(records(other)), count(WhatsAppImport)) == (9, 6, 3)
 
@@ -260,14 +351,25 @@ def test_bulk_import_as_the_form_sends_it(owner_actor, priya, add_client):
     chats = [(FILENAME, CHAT), ("b.txt", LATER)]
     for choice in ("", "not a number", "-3", str(other + 1000)):
         with pytest.raises(ImportFileFailed) as failed:
-            db.call(contact_log.import_chats, owner_actor, chats,
-                    {"client_0": str(priya), "me_0": "Asha Rao", "client_1": choice,
-                     "me_1": "Asha Rao"})
+            db.call(
+                contact_log.import_chats,
+                owner_actor,
+                chats,
+                {
+                    "client_0": str(priya),
+                    "me_0": "Asha Rao",
+                    "client_1": choice,
+                    "me_1": "Asha Rao",
+                },
+            )
         assert failed.value.message == "b.txt: No such client. Nothing was imported."
     assert count(ContactRecord) == 0
-    results = db.call(contact_log.import_chats, owner_actor, chats,
-                      {"client_0": str(priya), "me_0": "Asha Rao", "client_1": f" {other} ",
-                       "me_1": "Asha Rao"})
+    results = db.call(
+        contact_log.import_chats,
+        owner_actor,
+        chats,
+        {"client_0": str(priya), "me_0": "Asha Rao", "client_1": f" {other} ", "me_1": "Asha Rao"},
+    )
     assert [(r.added, r.skipped) for r in results] == [(6, 0), (6, 0)]
     assert (len(records(priya)), len(records(other))) == (6, 6)
     with pytest.raises(InvalidInput):
@@ -275,23 +377,47 @@ def test_bulk_import_as_the_form_sends_it(owner_actor, priya, add_client):
 
 
 def test_log_contact_in_two_taps(owner_actor, priya, audit_kinds):
-    late = db.call(contact_log.log_contact, owner_actor, priya, "whatsapp_logged", "Scheduling",
-                   at=ist(10, 12))
-    day = db.call(contact_log.log_contact, owner_actor, priya, "phone_logged", "Tech problem",
-                  direction="out", at=ist(5, 11))
+    late = db.call(
+        contact_log.log_contact, owner_actor, priya, "whatsapp_logged", "Scheduling", at=ist(10, 12)
+    )
+    day = db.call(
+        contact_log.log_contact,
+        owner_actor,
+        priya,
+        "phone_logged",
+        "Tech problem",
+        direction="out",
+        at=ist(5, 11),
+    )
     now = db.call(contact_log.log_contact, owner_actor, priya, "phone_logged", "")
     rows = db.call(lambda s: {r.id: r for r in s.exec(select(ContactRecord))})
-    assert (rows[late].channel, rows[late].direction, rows[late].after_hours, rows[late].topic, rows[late].length) == (
-        "whatsapp_logged", "in", True, "Scheduling", 0)
+    assert (
+        rows[late].channel,
+        rows[late].direction,
+        rows[late].after_hours,
+        rows[late].topic,
+        rows[late].length,
+    ) == ("whatsapp_logged", "in", True, "Scheduling", 0)
     assert (rows[day].channel, rows[day].direction, rows[day].after_hours, rows[day].at) == (
-        "phone_logged", "out", False, ist(5, 11))
+        "phone_logged",
+        "out",
+        False,
+        ist(5, 11),
+    )
     assert abs(rows[now].at - datetime.now(UTC)) < timedelta(minutes=1)
     assert len({r.dedupe_key for r in rows.values()}) == 3
     assert audit_kinds().count("contact.logged") == 3
 
     with pytest.raises(InvalidInput) as invalid:
-        db.call(contact_log.log_contact, owner_actor, priya, "email", "x" * 41, direction="sideways",
-                at=datetime.now(UTC) + timedelta(hours=2))
+        db.call(
+            contact_log.log_contact,
+            owner_actor,
+            priya,
+            "email",
+            "x" * 41,
+            direction="sideways",
+            at=datetime.now(UTC) + timedelta(hours=2),
+        )
     assert set(invalid.value.errors) == {"channel", "topic", "direction", "at"}
     assert count(ContactRecord) == 3
 
@@ -299,15 +425,28 @@ def test_log_contact_in_two_taps(owner_actor, priya, audit_kinds):
 def test_volume_for_the_client_page(owner_actor, priya, add_client):
     other = add_client(owner_actor)
     empty = db.call(contact_log.volume_for_client, owner_actor, priya)
-    assert empty == {"by_channel": {"whatsapp_import": 0, "whatsapp_logged": 0, "phone_logged": 0},
-                     "incoming": 0, "outgoing": 0, "after_hours": 0, "total": 0, "last_import_at": None}
+    assert empty == {
+        "by_channel": {"whatsapp_import": 0, "whatsapp_logged": 0, "phone_logged": 0},
+        "incoming": 0,
+        "outgoing": 0,
+        "after_hours": 0,
+        "total": 0,
+        "last_import_at": None,
+    }
     db.call(contact_log.import_whatsapp, owner_actor, priya, FILENAME, CHAT, "Asha Rao")
     db.call(contact_log.import_whatsapp, owner_actor, other, FILENAME, CHAT, "Asha Rao")
-    db.call(contact_log.log_contact, owner_actor, priya, "phone_logged", "Scheduling", at=ist(10, 20))
+    db.call(
+        contact_log.log_contact, owner_actor, priya, "phone_logged", "Scheduling", at=ist(10, 20)
+    )
     volume = db.call(contact_log.volume_for_client, owner_actor, priya)
     last_import = volume.pop("last_import_at")
-    assert volume == {"by_channel": {"whatsapp_import": 6, "whatsapp_logged": 0, "phone_logged": 1},
-                      "incoming": 4, "outgoing": 3, "after_hours": 3, "total": 7}
+    assert volume == {
+        "by_channel": {"whatsapp_import": 6, "whatsapp_logged": 0, "phone_logged": 1},
+        "incoming": 4,
+        "outgoing": 3,
+        "after_hours": 3,
+        "total": 7,
+    }
     assert abs(last_import - datetime.now(UTC)) < timedelta(minutes=1)
 
 
@@ -331,8 +470,14 @@ def _tab(owner, state_class, path: str, params: dict | None = None):
     from practipal_app.people import auth
 
     cookie = db.call(auth.start_session, owner, "pytest")
-    router = RouterData.from_router_data({"headers": {"cookie": f"{auth.SESSION_COOKIE}={cookie}"},
-                                          "pathname": path, "asPath": path, "query": params or {}})
+    router = RouterData.from_router_data(
+        {
+            "headers": {"cookie": f"{auth.SESSION_COOKIE}={cookie}"},
+            "pathname": path,
+            "asPath": path,
+            "query": params or {},
+        }
+    )
     root = State(_reflex_internal_init=True)
     root.router = router
     page = root.get_substate(state_class.get_full_name().split(".")[1:])
@@ -348,7 +493,11 @@ def _staged(data_dir) -> list:
 
 
 async def test_the_cards_log_and_import_through_staged_uploads(
-    owner, owner_actor, priya, add_client, data_dir,
+    owner,
+    owner_actor,
+    priya,
+    add_client,
+    data_dir,
 ):
     from practipal_app.core.views import Option
     from practipal_app.messaging.views import ContactVolume, StagedChat
@@ -373,10 +522,14 @@ async def test_the_cards_log_and_import_through_staged_uploads(
     two = [_Upload(FILENAME, CHAT), _Upload(FILENAME, LATER)]
     await bulk.event_handlers["read_chats"].fn(bulk, two)
     assert bulk.clients == [Option(str(other), "Client Two"), Option(str(priya), "Priya S")]
-    assert bulk.files == [StagedChat(FILENAME, ["Priya S", "Asha Rao"], priya, "Asha Rao"),
-                          StagedChat(FILENAME, ["Asha Rao", "Priya S"], priya, "Asha Rao")]
+    assert bulk.files == [
+        StagedChat(FILENAME, ["Priya S", "Asha Rao"], priya, "Asha Rao"),
+        StagedChat(FILENAME, ["Asha Rao", "Priya S"], priya, "Asha Rao"),
+    ]
     assert len(_staged(data_dir)) == 2  # two files of the same name are two chats
-    await bulk.event_handlers["import_all"].fn(bulk, {"client_0": str(other), "me_0": "Asha Rao",
-                                                      "client_1": str(priya), "me_1": "Asha Rao"})
+    await bulk.event_handlers["import_all"].fn(
+        bulk,
+        {"client_0": str(other), "me_0": "Asha Rao", "client_1": str(priya), "me_1": "Asha Rao"},
+    )
     assert bulk.notice == "Imported 9 messages from 2 chats. No message text was kept."
     assert (len(records(other)), len(records(priya))) == (6, 10) and _staged(data_dir) == []

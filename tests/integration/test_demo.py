@@ -36,8 +36,11 @@ def test_demo_seeds_an_empty_database_with_working_logins(engine, capsys, sign_i
     owner = auth.actor_for(db.call(auth.find_user, "asha@demo.practipal.in"))
     rows, total = db.call(clients.list_clients, owner)
     assert total == 3
-    assert {r.name: r.portal for r in rows} == {"Riya Sharma": "Active", "Arjun Mehta": "Invited",
-                                                 "Meera Iyer": "Not invited"}
+    assert {r.name: r.portal for r in rows} == {
+        "Riya Sharma": "Active",
+        "Arjun Mehta": "Invited",
+        "Meera Iyer": "Not invited",
+    }
     assert db.call(lambda s: s.exec(select(Practice)).one()).is_demo is True
 
 
@@ -46,7 +49,9 @@ def test_seeding_again_changes_nothing(engine):
     counts = (_count(Practice), _count(User), _count(OutboxEmail))
     again = db.call(demo.seed, "http://localhost:3000")
     assert again == first
-    assert (_count(Practice), _count(User), _count(OutboxEmail)) == counts == (1, 4, 8)  # invites 2, booking 1, invoices 3, receipts 2
+    assert (
+        (_count(Practice), _count(User), _count(OutboxEmail)) == counts == (1, 4, 8)
+    )  # invites 2, booking 1, invoices 3, receipts 2
 
 
 def test_demo_refuses_a_database_holding_a_real_practice(owner, capsys):

@@ -20,7 +20,11 @@ from practipal_app.state.session import CLINICIANS, OWNER
 def tab(cookie: str = "", path: str = "/app/settings/outbox") -> SimpleNamespace:
     """What a handler reads of the tab that sent an event: its route and the websocket's cookie."""
     headers = {"cookie": f"{auth.SESSION_COOKIE}={cookie}"} if cookie else {}
-    return SimpleNamespace(router=RouterData.from_router_data({"headers": headers, "pathname": path, "asPath": path, "query": {}}))
+    return SimpleNamespace(
+        router=RouterData.from_router_data(
+            {"headers": headers, "pathname": path, "asPath": path, "query": {}}
+        )
+    )
 
 
 def redirect_path(spec) -> str:
@@ -42,19 +46,25 @@ def owner_only(ran):
     return handler
 
 
-async def test_the_owner_runs_the_body_with_the_actor_and_the_browsers_arguments(owner, owner_only, ran):
+async def test_the_owner_runs_the_body_with_the_actor_and_the_browsers_arguments(
+    owner, owner_only, ran
+):
     cookie = db.call(auth.start_session, owner, "pytest")
     assert await owner_only(tab(cookie), 2, label="y") == "ran"
     assert ran == [(Role.OWNER, 2, "y")]
 
 
-async def test_a_stranger_is_sent_to_sign_in_and_back_without_the_body_running(engine, owner_only, ran):
+async def test_a_stranger_is_sent_to_sign_in_and_back_without_the_body_running(
+    engine, owner_only, ran
+):
     away = await owner_only(tab(path="/app/settings/outbox"), 1)
     assert redirect_path(away) == "/login?next=%2Fapp%2Fsettings%2Foutbox"
     assert ran == []
 
 
-async def test_another_role_is_sent_to_its_own_home_without_the_body_running(therapist, owner_only, ran):
+async def test_another_role_is_sent_to_its_own_home_without_the_body_running(
+    therapist, owner_only, ran
+):
     cookie = db.call(auth.start_session, therapist, "pytest")
     away = await owner_only(tab(cookie), 1)
     assert redirect_path(away) == "/app" and ran == []
@@ -87,6 +97,7 @@ def test_the_browser_sees_only_the_real_arguments(owner_only):
 
 def test_a_handler_that_forgets_the_actor_is_refused_at_import():
     with pytest.raises(TypeError, match="takes `actor`"):
+
         @guarded(OWNER)
         async def load(self, page: int):
             return page

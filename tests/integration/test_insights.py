@@ -31,27 +31,58 @@ from practipal_app.scheduling import rules as scheduling
 NOW = ist(6, 1, 12)  # Monday 1 June 2026, noon
 
 
-def add_session(therapist_id: int, client_id: int, start: datetime, minutes: int = 50,
-                status: str = AppointmentStatus.COMPLETED) -> None:
+def add_session(
+    therapist_id: int,
+    client_id: int,
+    start: datetime,
+    minutes: int = 50,
+    status: str = AppointmentStatus.COMPLETED,
+) -> None:
     def run(session):
         practice_id = session.get(ClientProfile, client_id).practice_id
         end = start + timedelta(minutes=minutes)
-        session.add(Appointment(practice_id=practice_id, therapist_id=therapist_id, client_id=client_id,
-                                title="Therapy session", starts_at=start, ends_at=end,
-                                blocked_until=end + timedelta(minutes=10), status=status))
+        session.add(
+            Appointment(
+                practice_id=practice_id,
+                therapist_id=therapist_id,
+                client_id=client_id,
+                title="Therapy session",
+                starts_at=start,
+                ends_at=end,
+                blocked_until=end + timedelta(minutes=10),
+                status=status,
+            )
+        )
+
     db.call(run)
 
 
-def add_contacts(therapist_id: int, client_id: int, at: datetime, count: int, direction: str = "in",
-                 channel: str = "whatsapp_import", after_hours: bool = False) -> None:
+def add_contacts(
+    therapist_id: int,
+    client_id: int,
+    at: datetime,
+    count: int,
+    direction: str = "in",
+    channel: str = "whatsapp_import",
+    after_hours: bool = False,
+) -> None:
     def run(session):
         practice_id = session.get(ClientProfile, client_id).practice_id
         start = session.exec(select(ContactRecord.id)).all()
         for i in range(count):
-            session.add(ContactRecord(practice_id=practice_id, therapist_id=therapist_id, client_id=client_id,
-                                      channel=channel, direction=direction, at=at + timedelta(minutes=i),
-                                      after_hours=after_hours,
-                                      dedupe_key=f"test:{len(start) + i}:{at.isoformat()}"))
+            session.add(
+                ContactRecord(
+                    practice_id=practice_id,
+                    therapist_id=therapist_id,
+                    client_id=client_id,
+                    channel=channel,
+                    direction=direction,
+                    at=at + timedelta(minutes=i),
+                    after_hours=after_hours,
+                    dedupe_key=f"test:{len(start) + i}:{at.isoformat()}",
+                )
+            )
+
     db.call(run)
 
 
@@ -87,14 +118,30 @@ def test_a_message_at_23_ist_is_after_hours_even_from_a_client_abroad(owner, riy
     """Riya lives in New York: 23:00 in Kolkata is her lunchtime, 11:00 in Kolkata is her night.
     After hours is the therapist's clock, so only the first counts."""
     db.call(lambda s: setattr(s.get(ClientProfile, riya), "timezone", "America/New_York"))
-    db.call(messaging.post_client_message, actor(riya), "other", "A question about homework", now=ist(3, 3, 23))
+    db.call(
+        messaging.post_client_message,
+        actor(riya),
+        "other",
+        "A question about homework",
+        now=ist(3, 3, 23),
+    )
     db.call(messaging.post_client_message, actor(riya), "other", "Another one", now=ist(3, 4, 11))
-    db.call(contact_log.import_whatsapp, actor(owner.id), riya, "WhatsApp Chat with Riya.txt",
-            b"05/03/2026, 23:30 - Riya: late one\n05/03/2026, 23:40 - Asha Rao: Let's talk on Monday\n",
-            "Asha Rao")
+    db.call(
+        contact_log.import_whatsapp,
+        actor(owner.id),
+        riya,
+        "WhatsApp Chat with Riya.txt",
+        b"05/03/2026, 23:30 - Riya: late one\n05/03/2026, 23:40 - Asha Rao: Let's talk on Monday\n",
+        "Asha Rao",
+    )
     d = my_dashboard(actor(owner.id), date(2026, 3, 2), date(2026, 3, 8))
     row = week(d, "2026-03-02")
-    assert (row["portal_messages"], row["whatsapp_imported"], row["incoming"], row["after_hours"]) == (2, 2, 3, 2)
+    assert (
+        row["portal_messages"],
+        row["whatsapp_imported"],
+        row["incoming"],
+        row["after_hours"],
+    ) == (2, 2, 3, 2)
     assert row["after_hours_share"] == pytest.approx(200 / 3)
     assert row["replies"] == 1
     assert row["minutes_on_messages"] == 5  # one reply at the default 5 minutes
@@ -109,11 +156,21 @@ def test_portal_start_medians_of_the_8_weeks_before_and_after(owner, riya):
         add_contacts(owner.id, riya, ist(1, 5, 11) + timedelta(weeks=i), count)
     for i, count in enumerate(after):
         add_contacts(owner.id, riya, ist(3, 10, 11) + timedelta(weeks=i), count)
-    add_contacts(owner.id, riya, ist(3, 3, 11), 50)  # the adoption week itself counts on neither side
+    add_contacts(
+        owner.id, riya, ist(3, 3, 11), 50
+    )  # the adoption week itself counts on neither side
     owner_actor = actor(owner.id)
-    db.call(wellbeing.save_inputs, owner_actor, {"minutes_per_reply": "5", "minutes_per_message": "4",
-                                                 "minutes_per_interruption": "3", "adoption_date": "2026-03-04"},
-            now=NOW)
+    db.call(
+        wellbeing.save_inputs,
+        owner_actor,
+        {
+            "minutes_per_reply": "5",
+            "minutes_per_message": "4",
+            "minutes_per_interruption": "3",
+            "adoption_date": "2026-03-04",
+        },
+        now=NOW,
+    )
     d = my_dashboard(owner_actor, date(2026, 1, 5), date(2026, 5, 31))
     a = d.adoption
     assert (a.day, a.chosen, a.weeks_before, a.weeks_after) == (adoption, True, 8, 8)
@@ -121,7 +178,9 @@ def test_portal_start_medians_of_the_8_weeks_before_and_after(owner, riya):
     assert (a.all_before, a.all_after) == (10, 3)
     # Time reclaimed in the week of 16 March (2 messages outside the portal, none in it): (10 − 2) × 4.
     assert d.weekly.loc["2026-03-16", "reclaimed_minutes"] == 32
-    assert math.isnan(d.weekly.loc["2026-02-23", "reclaimed_minutes"])  # before the portal: nothing to reclaim
+    assert math.isnan(
+        d.weekly.loc["2026-02-23", "reclaimed_minutes"]
+    )  # before the portal: nothing to reclaim
     # The typical week since the portal: the median of the 13 weeks from 2 March to 25 May (50, the eight
     # above, four empty weeks) is 2 messages outside it, and no portal messages.
     assert "(10 − 2) × 4 min + (0 − 0) × 3 min = 32 min" in views.reclaimed_formula(d)[1]
@@ -138,26 +197,41 @@ def test_the_first_client_to_accept_marks_the_portal_start(owner, riya, add_clie
     d = my_dashboard(owner_actor, date(2026, 4, 1), date(2026, 4, 30))
     assert (d.adoption.day, d.adoption.chosen) == (date(2026, 4, 8), False)
     accept(riya, datetime(2026, 4, 8, 19, 0, tzinfo=UTC))  # 00:30 on 9 April in Kolkata
-    assert my_dashboard(owner_actor, date(2026, 4, 1), date(2026, 4, 30)).adoption.day == date(2026, 4, 9)
+    assert my_dashboard(owner_actor, date(2026, 4, 1), date(2026, 4, 30)).adoption.day == date(
+        2026, 4, 9
+    )
 
 
 def test_cancellations_by_month_and_days_off_with_leave(owner, riya):
     owner_actor = actor(owner.id)
     add_session(owner.id, riya, ist(3, 2, 10), status=AppointmentStatus.CANCELLED_BY_CLIENT)
     add_session(owner.id, riya, ist(3, 3, 10), status=AppointmentStatus.LATE_CANCELLED)
-    add_session(owner.id, riya, ist(3, 31, 23, 0), status=AppointmentStatus.NO_SHOW)  # still March in Kolkata
+    add_session(
+        owner.id, riya, ist(3, 31, 23, 0), status=AppointmentStatus.NO_SHOW
+    )  # still March in Kolkata
     add_session(owner.id, riya, ist(4, 1, 10), status=AppointmentStatus.CANCELLED_BY_THERAPIST)
     for day in range(6, 14):  # 6–13 April: eight days in a row, Saturday and Sunday among them
         add_session(owner.id, riya, ist(4, day, 11))
     db.call(scheduling.add_time_off, owner_actor, date(2026, 4, 9), date(2026, 4, 9), "Conference")
     d = my_dashboard(owner_actor, date(2026, 3, 2), date(2026, 4, 19))
-    assert d.monthly.loc["2026-03"].to_dict() == {"cancelled_by_client": 1, "late_cancelled": 1, "no_show": 1,
-                                                  "cancelled_by_therapist": 0}
-    assert d.monthly.loc["2026-04"].to_dict() == {"cancelled_by_client": 0, "late_cancelled": 0, "no_show": 0,
-                                                  "cancelled_by_therapist": 1}
+    assert d.monthly.loc["2026-03"].to_dict() == {
+        "cancelled_by_client": 1,
+        "late_cancelled": 1,
+        "no_show": 1,
+        "cancelled_by_therapist": 0,
+    }
+    assert d.monthly.loc["2026-04"].to_dict() == {
+        "cancelled_by_client": 0,
+        "late_cancelled": 0,
+        "no_show": 0,
+        "cancelled_by_therapist": 1,
+    }
     off = d.days_off
     assert (off.longest_run, off.run_start, off.run_end) == (8, date(2026, 4, 6), date(2026, 4, 13))
-    assert (off.sessions, off.days) == (3, 3)  # Saturday 11, Sunday 12, and the leave day (Thursday 9)
+    assert (off.sessions, off.days) == (
+        3,
+        3,
+    )  # Saturday 11, Sunday 12, and the leave day (Thursday 9)
 
 
 def test_energy_check_in_once_a_week(owner, therapist):
@@ -165,8 +239,12 @@ def test_energy_check_in_once_a_week(owner, therapist):
     monday = ist(3, 2, 0, 30)
     assert db.call(wellbeing.this_week, me, now=monday).level is None
     db.call(wellbeing.check_in, me, 2, "Heavy week", now=monday)
-    db.call(wellbeing.check_in, me, 3, "", now=ist(3, 8, 23, 50))  # Sunday night: still that week, changed
-    assert db.call(wellbeing.this_week, me, now=ist(3, 8, 23, 59)) == wellbeing.CheckIn(date(2026, 3, 2), 3, "")
+    db.call(
+        wellbeing.check_in, me, 3, "", now=ist(3, 8, 23, 50)
+    )  # Sunday night: still that week, changed
+    assert db.call(wellbeing.this_week, me, now=ist(3, 8, 23, 59)) == wellbeing.CheckIn(
+        date(2026, 3, 2), 3, ""
+    )
     assert db.call(wellbeing.this_week, me, now=ist(3, 9, 0, 5)).level is None  # Monday: a new week
     with pytest.raises(InvalidInput):
         db.call(wellbeing.check_in, me, 6, now=monday)
@@ -180,13 +258,21 @@ def test_energy_check_in_once_a_week(owner, therapist):
 
 
 def test_staff_who_are_not_therapists_have_no_insights(owner_actor, engine):
-    assistant = db.call(practice.add_staff, owner_actor.practice_id, "Sam Assistant", "sam@example.com",
-                        Role.ASSISTANT, "Lantern-Quiet-Harbour-88")
+    assistant = db.call(
+        practice.add_staff,
+        owner_actor.practice_id,
+        "Sam Assistant",
+        "sam@example.com",
+        Role.ASSISTANT,
+        "Lantern-Quiet-Harbour-88",
+    )
     sam = actor(assistant.id)
-    for call in (lambda: db.read(dashboard.dashboard, sam, date(2026, 3, 2), date(2026, 3, 8)),
-                 lambda: db.read(dashboard.team, sam, date(2026, 3, 2), date(2026, 3, 8)),
-                 lambda: db.call(wellbeing.check_in, sam, 3),
-                 lambda: db.call(wellbeing.save_inputs, sam, {})):
+    for call in (
+        lambda: db.read(dashboard.dashboard, sam, date(2026, 3, 2), date(2026, 3, 8)),
+        lambda: db.read(dashboard.team, sam, date(2026, 3, 2), date(2026, 3, 8)),
+        lambda: db.call(wellbeing.check_in, sam, 3),
+        lambda: db.call(wellbeing.save_inputs, sam, {}),
+    ):
         with pytest.raises(PermissionDenied):
             call()
 
@@ -198,10 +284,14 @@ def test_a_therapist_sees_only_their_own_figures(owner, therapist, riya, add_cli
     for day in (3, 4, 5):
         add_session(therapist.id, kiran, ist(3, day, 12))
     add_contacts(therapist.id, kiran, ist(3, 3, 12), 7)
-    db.call(messaging.post_client_message, actor(kiran), "other", "See you Thursday", now=ist(3, 3, 15))
+    db.call(
+        messaging.post_client_message, actor(kiran), "other", "See you Thursday", now=ist(3, 3, 15)
+    )
     mine = my_dashboard(vikram, date(2026, 3, 2), date(2026, 3, 8)).weekly.loc["2026-03-02"]
     assert (mine["sessions"], mine["whatsapp_imported"], mine["portal_messages"]) == (3, 7, 1)
-    hers = my_dashboard(actor(owner.id), date(2026, 3, 2), date(2026, 3, 8)).weekly.loc["2026-03-02"]
+    hers = my_dashboard(actor(owner.id), date(2026, 3, 2), date(2026, 3, 8)).weekly.loc[
+        "2026-03-02"
+    ]
     assert (hers["sessions"], hers["whatsapp_imported"], hers["portal_messages"]) == (1, 0, 0)
     # Only the owner has a team view, on the page and as a CSV.
     with pytest.raises(PermissionDenied):
@@ -211,17 +301,33 @@ def test_a_therapist_sees_only_their_own_figures(owner, therapist, riya, add_cli
     own = browser(therapist.id).get("/api/insights/weekly.csv?first=2026-03-02&last=2026-03-08")
     assert own.status_code == 200
     assert next(csv.DictReader(io.StringIO(own.text)))["sessions"] == "3"
-    assert browser().get("/api/insights/weekly.csv?first=2026-03-02&last=2026-03-08").status_code == 404
-    assert browser(kiran).get("/api/insights/weekly.csv?first=2026-03-02&last=2026-03-08").status_code == 404
+    assert (
+        browser().get("/api/insights/weekly.csv?first=2026-03-02&last=2026-03-08").status_code
+        == 404
+    )
+    assert (
+        browser(kiran).get("/api/insights/weekly.csv?first=2026-03-02&last=2026-03-08").status_code
+        == 404
+    )
 
 
-def test_the_team_view_counts_per_therapist_and_names_no_client(owner, therapist, riya, add_client, browser):
+def test_the_team_view_counts_per_therapist_and_names_no_client(
+    owner, therapist, riya, add_client, browser
+):
     kiran = add_client(actor(therapist.id), "Kiran Das", "kiran@example.com")
     add_session(owner.id, riya, ist(3, 3, 10))
     add_session(therapist.id, kiran, ist(3, 4, 12))
     add_session(therapist.id, kiran, ist(3, 5, 12))
-    db.call(messaging.post_client_message, actor(kiran), "other", "Kiran's private words", now=ist(3, 3, 15))
-    db.call(messaging.post_client_message, actor(kiran), "other", "And more, late", now=ist(3, 3, 23))
+    db.call(
+        messaging.post_client_message,
+        actor(kiran),
+        "other",
+        "Kiran's private words",
+        now=ist(3, 3, 15),
+    )
+    db.call(
+        messaging.post_client_message, actor(kiran), "other", "And more, late", now=ist(3, 3, 23)
+    )
     owner_actor = actor(owner.id)
     team = db.read(dashboard.team, owner_actor, date(2026, 3, 2), date(2026, 3, 8))
     assert team.weekly.loc[(owner.id, "2026-03-02"), "sessions"] == 1
@@ -231,15 +337,19 @@ def test_the_team_view_counts_per_therapist_and_names_no_client(owner, therapist
     vikram = next(row for row in page.summary if row.name == "Vikram Nair")
     shown_row = (vikram.sessions, vikram.over_cap, vikram.portal, vikram.after_hours)
     assert shown_row == ("2.0", "0 of 1", "2.0", "50%")
-    shown = (json.dumps([dataclasses.asdict(row) for row in page.summary])
-             + "".join(f.to_json() for f in page.figures.values()))
+    shown = json.dumps([dataclasses.asdict(row) for row in page.summary]) + "".join(
+        f.to_json() for f in page.figures.values()
+    )
     exported = browser(owner.id).get("/api/insights/team.csv?first=2026-03-02&last=2026-03-08").text
     for text in (shown, exported):
         assert "Vikram Nair" in text and "Asha Rao" in text
         for private in ("Riya", "Kiran", "riya@example.com", "private words"):
             assert private not in text
     rows = list(csv.DictReader(io.StringIO(exported)))
-    assert {(r["therapist"], r["sessions"]) for r in rows} == {("Asha Rao", "1"), ("Vikram Nair", "2")}
+    assert {(r["therapist"], r["sessions"]) for r in rows} == {
+        ("Asha Rao", "1"),
+        ("Vikram Nair", "2"),
+    }
 
 
 def test_the_csv_is_the_table_on_the_page(owner, riya, browser):
@@ -255,8 +365,9 @@ def test_the_csv_is_the_table_on_the_page(owner, riya, browser):
     assert response.headers["content-type"].startswith("text/csv")
     assert "no-store" in response.headers["cache-control"]
     exported = list(csv.DictReader(io.StringIO(response.text)))
-    shown = [{k: v.removesuffix("%") for k, v in dataclasses.asdict(row).items()}
-             for row in page.rows]
+    shown = [
+        {k: v.removesuffix("%") for k, v in dataclasses.asdict(row).items()} for row in page.rows
+    ]
     assert exported == shown
     assert [r["week"] for r in exported] == ["2026-03-02", "2026-03-09", "2026-03-16"]
     assert exported[1]["hours_in_session"] == "1.5"
@@ -264,8 +375,16 @@ def test_the_csv_is_the_table_on_the_page(owner, riya, browser):
     assert exported[1]["energy"] == "4"
 
 
-@pytest.mark.parametrize("query", ["", "?first=2026-03-02", "?first=soon&last=later",
-                                   "?first=2026-03-09&last=2026-03-02", "?first=2020-01-06&last=2026-03-02"])
+@pytest.mark.parametrize(
+    "query",
+    [
+        "",
+        "?first=2026-03-02",
+        "?first=soon&last=later",
+        "?first=2026-03-09&last=2026-03-02",
+        "?first=2020-01-06&last=2026-03-02",
+    ],
+)
 def test_a_bad_csv_range_is_refused_in_words(owner, browser, query):
     response = browser(owner.id).get("/api/insights/weekly.csv" + query)
     assert response.status_code == 400
@@ -275,12 +394,36 @@ def test_a_bad_csv_range_is_refused_in_words(owner, browser, query):
 def test_time_reclaimed_inputs_are_checked_and_kept(owner):
     me = actor(owner.id)
     with pytest.raises(InvalidInput) as refused:
-        db.call(wellbeing.save_inputs, me, {"minutes_per_reply": "0", "minutes_per_message": "four",
-                                            "minutes_per_interruption": "3", "adoption_date": "2027-01-01"}, now=NOW)
-    assert set(refused.value.errors) == {"minutes_per_reply", "minutes_per_message", "adoption_date"}
-    assert db.read(wellbeing.inputs, owner.id) == wellbeing.InsightInputs(5, 4, 3, None)  # nothing half-saved
-    saved = db.call(wellbeing.save_inputs, me, {"minutes_per_reply": "7", "minutes_per_message": "6",
-                                                "minutes_per_interruption": "0", "adoption_date": ""}, now=NOW)
+        db.call(
+            wellbeing.save_inputs,
+            me,
+            {
+                "minutes_per_reply": "0",
+                "minutes_per_message": "four",
+                "minutes_per_interruption": "3",
+                "adoption_date": "2027-01-01",
+            },
+            now=NOW,
+        )
+    assert set(refused.value.errors) == {
+        "minutes_per_reply",
+        "minutes_per_message",
+        "adoption_date",
+    }
+    assert db.read(wellbeing.inputs, owner.id) == wellbeing.InsightInputs(
+        5, 4, 3, None
+    )  # nothing half-saved
+    saved = db.call(
+        wellbeing.save_inputs,
+        me,
+        {
+            "minutes_per_reply": "7",
+            "minutes_per_message": "6",
+            "minutes_per_interruption": "0",
+            "adoption_date": "",
+        },
+        now=NOW,
+    )
     assert saved == wellbeing.InsightInputs(7, 6, 0, None)
 
 
@@ -294,8 +437,14 @@ def _tab(user, state_class, path: str):
     from practipal_app.people import auth
 
     cookie = db.call(auth.start_session, user, "pytest")
-    router = RouterData.from_router_data({"headers": {"cookie": f"{auth.SESSION_COOKIE}={cookie}"},
-                                          "pathname": path, "asPath": path, "query": {}})
+    router = RouterData.from_router_data(
+        {
+            "headers": {"cookie": f"{auth.SESSION_COOKIE}={cookie}"},
+            "pathname": path,
+            "asPath": path,
+            "query": {},
+        }
+    )
     root = State(_reflex_internal_init=True)
     root.router = router
     page = root.get_substate(state_class.get_full_name().split(".")[1:])
@@ -314,11 +463,16 @@ async def test_the_insights_page_and_the_energy_card_hold_typed_rows(owner, riya
     assert page.inputs == views.InputValues("5", "4", "3", "")  # the defaults
     await page.event_handlers["apply_custom"].fn(page, {"first": "soon", "last": "2026-03-01"})
     assert page.range_errors == {"first": "Enter a date."}
-    await page.event_handlers["apply_custom"].fn(page, {"first": "2026-03-02",
-                                                        "last": "2026-03-15"})
+    await page.event_handlers["apply_custom"].fn(
+        page, {"first": "2026-03-02", "last": "2026-03-15"}
+    )
     assert (page.range_label, len(page.rows)) == ("2 Mar 2026 to 15 Mar 2026", 2)
-    typed = {"minutes_per_reply": "lots", "minutes_per_message": "3",
-             "minutes_per_interruption": "3", "adoption_date": ""}
+    typed = {
+        "minutes_per_reply": "lots",
+        "minutes_per_message": "3",
+        "minutes_per_interruption": "3",
+        "adoption_date": "",
+    }
     await page.event_handlers["save_inputs"].fn(page, typed)
     assert set(page.input_errors) == {"minutes_per_reply"}
     assert page.inputs.minutes_per_reply == "lots"

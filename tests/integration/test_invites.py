@@ -44,9 +44,11 @@ def invite(owner_actor, riya, base_url, emailed_tokens, t0):
 
 
 def _acks(client_id):
-    return db.call(lambda s: s.exec(
-        select(CharterAcknowledgement).where(CharterAcknowledgement.client_id == client_id)
-    ).all())
+    return db.call(
+        lambda s: s.exec(
+            select(CharterAcknowledgement).where(CharterAcknowledgement.client_id == client_id)
+        ).all()
+    )
 
 
 def _accept(token, at, version=1, tab=None):
@@ -63,17 +65,26 @@ def test_invite_email_names_therapist_and_practice(invite, outbox, owner_actor, 
     detail = views.client_card(db.call(clients.get_client, owner_actor, riya))
     # Shown in the practice's zone: 04:30 UTC is 10:00 in Kolkata.
     assert (detail.portal, detail.invited, detail.on_portal) == ("Invited", True, False)
-    assert detail.invited_at == format_local(t0, "Asia/Kolkata") and "Mar 2026, 10:00 am" in detail.invited_at
+    assert (
+        detail.invited_at == format_local(t0, "Asia/Kolkata")
+        and "Mar 2026, 10:00 am" in detail.invited_at
+    )
 
 
 def test_invite_page_shows_who_invited_and_the_charter_in_force(invite, t0):
     view = db.call(invites.inspect, invite(), now=t0 + timedelta(days=1))
-    assert (view.client_name, view.therapist_name, view.practice_name) == ("Riya", "Asha Rao", "Sunrise Counselling")
+    assert (view.client_name, view.therapist_name, view.practice_name) == (
+        "Riya",
+        "Asha Rao",
+        "Sunrise Counselling",
+    )
     assert view.charter.version == 1
     assert "once daily on working days (Mon–Fri, around 6 pm)" in view.charter.statement
 
 
-def test_accepting_sets_the_password_records_the_acknowledgement_and_signs_in(invite, owner_actor, riya, t0):
+def test_accepting_sets_the_password_records_the_acknowledgement_and_signs_in(
+    invite, owner_actor, riya, t0
+):
     token = invite()
     tab = new_token()
     shown = db.call(invites.inspect, token, now=t0 + timedelta(days=2)).charter.version
@@ -95,7 +106,15 @@ def test_invite_link_works_once(invite, t0):
     token = invite()
     _accept(token, t0 + timedelta(hours=1))
     with pytest.raises(LinkInvalid) as caught:
-        db.call(invites.accept, token, "Other-Lantern-Sky-8", True, 1, new_token(), now=t0 + timedelta(hours=2))
+        db.call(
+            invites.accept,
+            token,
+            "Other-Lantern-Sky-8",
+            True,
+            1,
+            new_token(),
+            now=t0 + timedelta(hours=2),
+        )
     assert caught.value.message == EXPIRED
     with pytest.raises(LinkInvalid):
         db.call(invites.inspect, token, now=t0 + timedelta(hours=2))
@@ -104,7 +123,9 @@ def test_invite_link_works_once(invite, t0):
 
 def test_invite_link_expires_after_seven_days(invite, t0):
     token = invite()
-    assert db.call(invites.inspect, token, now=t0 + timedelta(days=6, hours=23)).client_name == "Riya"
+    assert (
+        db.call(invites.inspect, token, now=t0 + timedelta(days=6, hours=23)).client_name == "Riya"
+    )
     with pytest.raises(LinkInvalid) as caught:
         _accept(token, t0 + timedelta(days=8))
     assert caught.value.message == EXPIRED
@@ -132,7 +153,10 @@ def test_acceptance_needs_a_strong_password_and_the_acknowledgement(invite, riya
     with pytest.raises(InvalidInput) as caught:
         db.call(invites.accept, token, "password123", False, 1, new_token(), now=t0)
     assert set(caught.value.errors) == {"password", "acknowledged"}
-    assert caught.value.errors["acknowledged"] == "Please confirm that you have read how messages work."
+    assert (
+        caught.value.errors["acknowledged"]
+        == "Please confirm that you have read how messages work."
+    )
     assert _acks(riya) == []
     _accept(token, t0)  # the link still works after a refused attempt
 
@@ -140,7 +164,9 @@ def test_acceptance_needs_a_strong_password_and_the_acknowledgement(invite, riya
 def test_acknowledgement_stores_the_version_that_was_shown(invite, owner_actor, riya, t0):
     token = invite()
     shown = db.call(invites.inspect, token, now=t0).charter
-    db.call(charter.save, owner_actor, charter.CharterSettings(check_time="19:00"))  # v2 while the page is open
+    db.call(
+        charter.save, owner_actor, charter.CharterSettings(check_time="19:00")
+    )  # v2 while the page is open
 
     _accept(token, t0 + timedelta(minutes=5), version=shown.version)
 

@@ -40,13 +40,25 @@ DUE_MON = "2 Mar 2026, 6:00 pm"
 # Helpers -------------------------------------------------------------------------------------------
 
 
-def post(client_id: int, body: str = "Could you share the grounding exercise again?", at=MON_11,
-         topic: str = "other", bring: bool = False) -> messaging.PostResult:
-    return db.call(messaging.post_client_message, actor(client_id), topic, body, bring_to_session=bring, now=at)
+def post(
+    client_id: int,
+    body: str = "Could you share the grounding exercise again?",
+    at=MON_11,
+    topic: str = "other",
+    bring: bool = False,
+) -> messaging.PostResult:
+    return db.call(
+        messaging.post_client_message, actor(client_id), topic, body, bring_to_session=bring, now=at
+    )
 
 
-def reply(who, client_id: int, body: str = "Thank you for writing. Let's look at it together.", at=MON_11,
-          bring: bool = False) -> None:
+def reply(
+    who,
+    client_id: int,
+    body: str = "Thank you for writing. Let's look at it together.",
+    at=MON_11,
+    bring: bool = False,
+) -> None:
     db.call(messaging.reply, who, thread_of(client_id), body, bring_to_session=bring, now=at)
 
 
@@ -75,7 +87,9 @@ def kinds(client_id: int) -> list[str]:
 
 
 def thread_of(client_id: int) -> int:
-    return db.call(lambda s: s.exec(select(MessageThread.id).where(MessageThread.client_id == client_id)).one())
+    return db.call(
+        lambda s: s.exec(select(MessageThread.id).where(MessageThread.client_id == client_id)).one()
+    )
 
 
 def waiting(therapist_id: int) -> int:
@@ -107,8 +121,12 @@ def test_each_client_only_ever_gets_their_own_thread(owner_actor, riya, meera):
     # The client side takes no thread, client or therapist id: the thread is always the signed-in
     # client's own, so there is nothing to point at someone else's.
     for service in (messaging.post_client_message, messaging.client_thread, messaging.expectation):
-        assert not set(inspect.signature(service).parameters) & {"thread_id", "client_id", "therapist_id",
-                                                                  "user_id"}, service.__name__
+        assert not set(inspect.signature(service).parameters) & {
+            "thread_id",
+            "client_id",
+            "therapist_id",
+            "user_id",
+        }, service.__name__
 
     # Riya trying the therapist side with Meera's thread id learns nothing and changes nothing.
     meeras = thread_of(meera)
@@ -122,20 +140,29 @@ def test_each_client_only_ever_gets_their_own_thread(owner_actor, riya, meera):
         db.call(messaging.inbox, actor(riya))
     assert [m.body for m in conversation(meera)] == ["Meera: can we talk about sleep?"]
     assert [(t.client, t.unread, t.due) for t in inbox(owner_actor)] == [
-        ("Meera Iyer", 1, DUE_MON), ("Riya Sharma", 1, DUE_MON)]
+        ("Meera Iyer", 1, DUE_MON),
+        ("Riya Sharma", 1, DUE_MON),
+    ]
 
 
 def test_staff_cannot_post_or_read_as_a_client(owner_actor, therapist_actor, riya):
     for staff in (owner_actor, therapist_actor):
         with pytest.raises(PermissionDenied):
-            db.call(messaging.post_client_message, staff, "other", "Pretending to be a client", now=MON_11)
+            db.call(
+                messaging.post_client_message,
+                staff,
+                "other",
+                "Pretending to be a client",
+                now=MON_11,
+            )
         with pytest.raises(PermissionDenied):
             db.call(messaging.client_thread, staff)
     assert db.call(lambda s: s.exec(select(MessageThread)).all()) == []
 
 
-def test_a_therapist_sees_only_their_own_clients_threads(owner, owner_actor, therapist_actor, riya, kabir,
-                                                         outbox):
+def test_a_therapist_sees_only_their_own_clients_threads(
+    owner, owner_actor, therapist_actor, riya, kabir, outbox
+):
     post(riya, "Riya's message for Asha")
     post(kabir, "Kabir's message for Vikram")
 
@@ -156,8 +183,14 @@ def test_a_therapist_sees_only_their_own_clients_threads(owner, owner_actor, the
         with pytest.raises(NotFound):  # no such thread: the same answer
             db.call(service, owner_actor, max(riyas, kabirs) + 100, *extra)
 
-    assistant = db.call(practice.add_staff, owner.practice_id, "Neha Joshi", "neha@example.com", Role.ASSISTANT,
-                        "Quiet-River-Lamp-77")
+    assistant = db.call(
+        practice.add_staff,
+        owner.practice_id,
+        "Neha Joshi",
+        "neha@example.com",
+        Role.ASSISTANT,
+        "Quiet-River-Lamp-77",
+    )
     neha = auth.actor_for(assistant)
     with pytest.raises(PermissionDenied):
         db.call(messaging.inbox, neha)
@@ -172,11 +205,18 @@ def test_a_therapist_sees_only_their_own_clients_threads(owner, owner_actor, the
 
 
 def test_when_a_client_moves_to_another_therapist_the_thread_moves_with_them(
-    owner_actor, therapist, therapist_actor, riya,
+    owner_actor,
+    therapist,
+    therapist_actor,
+    riya,
 ):
     post(riya, "A message written while Asha was my therapist")
-    db.call(clients.update_client, owner_actor, riya,
-            clients.ClientForm(name="Riya Sharma", email="riya@example.com", therapist_id=therapist.id))
+    db.call(
+        clients.update_client,
+        owner_actor,
+        riya,
+        clients.ClientForm(name="Riya Sharma", email="riya@example.com", therapist_id=therapist.id),
+    )
 
     assert inbox(owner_actor) == []
     assert [(t.client, t.due) for t in inbox(therapist_actor)] == [("Riya Sharma", DUE_MON)]
@@ -193,19 +233,25 @@ def test_when_a_client_moves_to_another_therapist_the_thread_moves_with_them(
 # The composer's promise and the out-of-hours note ---------------------------------------------------
 
 
-def test_the_out_of_hours_note_comes_at_most_once_in_12_hours_per_client(riya, meera, owner_actor,
-                                                                          add_client):
-    notes = [post(riya, f"Message {n}", at=at).auto_note
-             for n, at in enumerate([ist(3, 2, 23), ist(3, 2, 23, 30), ist(3, 3, 23, 30)])]
+def test_the_out_of_hours_note_comes_at_most_once_in_12_hours_per_client(
+    riya, meera, owner_actor, add_client
+):
+    notes = [
+        post(riya, f"Message {n}", at=at).auto_note
+        for n, at in enumerate([ist(3, 2, 23), ist(3, 2, 23, 30), ist(3, 3, 23, 30)])
+    ]
 
     assert notes == [True, False, True]
     assert kinds(riya) == ["client", "note", "client", "client", "note"]
     first, second = [m.body for m in conversation(riya) if m.kind == "note"]
     assert first.startswith(
         "This message arrived outside working hours. Your therapist checks messages on working days "
-        "(Mon–Fri) around 6 pm. You can expect a reply by Tuesday, 6 pm.")
+        "(Mon–Fri) around 6 pm. You can expect a reply by Tuesday, 6 pm."
+    )
     assert "You can expect a reply by Wednesday, 6 pm." in second
-    assert "I check portal messages once daily on working days (Mon–Fri, around 6 pm)" in first  # the charter
+    assert (
+        "I check portal messages once daily on working days (Mon–Fri, around 6 pm)" in first
+    )  # the charter
 
     # The limit is per client: Meera writing in the same hour gets her own note.
     assert post(meera, at=ist(3, 2, 23, 15)).auto_note
@@ -237,24 +283,33 @@ def test_leave_pushes_the_promise_past_it(owner_actor, riya):
     assert during.auto_note  # a day of leave is not a working day: the client is told at once
     assert [t.due for t in inbox(owner_actor, now=ist(3, 11, 12))] == ["16 Mar 2026, 6:00 pm"]
     assert db.call(messaging.expectation, actor(riya), now=ist(3, 12, 9)).endswith(
-        "You can expect a reply by Monday, 6 pm.")
+        "You can expect a reply by Monday, 6 pm."
+    )
     assert db.call(messaging.expectation, actor(riya), now=ist(3, 16, 9)).endswith(
-        "You can expect a reply by Monday, 6 pm.")
+        "You can expect a reply by Monday, 6 pm."
+    )
     assert db.call(messaging.expectation, actor(riya), now=ist(3, 16, 19)).endswith(
-        "You can expect a reply by Tuesday, 6 pm.")
+        "You can expect a reply by Tuesday, 6 pm."
+    )
 
 
 def test_a_client_abroad_is_told_the_time_on_their_own_clock(owner_actor, add_client):
     sam = add_client(owner_actor, "Sam Kapoor", "sam@example.com", timezone="America/New_York")
     result = post(sam, at=ist(3, 6, 20))  # Friday 20:00 in Kolkata is 9:30 am in New York
 
-    assert result.expectation == ("Your therapist checks messages on working days (Mon–Fri) around "
-                                  "6 pm Kolkata time. You can expect a reply by Monday, 8:30 am New York time.")
+    assert result.expectation == (
+        "Your therapist checks messages on working days (Mon–Fri) around "
+        "6 pm Kolkata time. You can expect a reply by Monday, 8:30 am New York time."
+    )
     assert [t.due for t in inbox(owner_actor, now=ist(3, 6, 21))] == ["9 Mar 2026, 6:00 pm"]
 
 
 def test_what_cannot_be_sent_is_refused_and_nothing_is_saved(riya, owner_actor):
-    for topic, body, field in [("other", "   ", "body"), ("other", "x" * 2001, "body"), ("gossip", "Hello", "topic")]:
+    for topic, body, field in [
+        ("other", "   ", "body"),
+        ("other", "x" * 2001, "body"),
+        ("gossip", "Hello", "topic"),
+    ]:
         with pytest.raises(InvalidInput) as refused:
             post(riya, body, topic=topic)
         assert field in refused.value.errors
@@ -268,7 +323,9 @@ def test_what_cannot_be_sent_is_refused_and_nothing_is_saved(riya, owner_actor):
 # Risk, due dates, replies ----------------------------------------------------------------------------
 
 
-def test_a_risk_message_is_flagged_first_until_the_therapist_replies(owner_actor, riya, meera, add_client):
+def test_a_risk_message_is_flagged_first_until_the_therapist_replies(
+    owner_actor, riya, meera, add_client
+):
     arjun = add_client(owner_actor, "Arjun Mehta", "arjun@example.com")
     post(riya, "Can we talk about my homework?", at=ist(3, 2, 11))  # due Monday 6 pm
     post(arjun, "Thank you for today", at=ist(3, 2, 12))
@@ -280,7 +337,10 @@ def test_a_risk_message_is_flagged_first_until_the_therapist_replies(owner_actor
     # Meera first, though Riya's reply is already overdue and was due sooner.
     rows = inbox(owner_actor, now=ist(3, 3, 11, 5))
     assert [(t.client, t.flagged, t.overdue) for t in rows] == [
-        ("Meera Iyer", True, False), ("Riya Sharma", False, True), ("Arjun Mehta", False, False)]
+        ("Meera Iyer", True, False),
+        ("Riya Sharma", False, True),
+        ("Arjun Mehta", False, False),
+    ]
     # No automatic reply about what she wrote: her message alone, marked for the therapist.
     assert [(m.kind, m.risk) for m in conversation(meera)] == [("client", True)]
     head, _ = opened(owner_actor, thread_of(meera))
@@ -289,16 +349,22 @@ def test_a_risk_message_is_flagged_first_until_the_therapist_replies(owner_actor
     # A calmer message after it does not lower the flag; only the therapist's reply does.
     post(meera, "Sorry, I'm okay now", at=ist(3, 3, 11, 10))
     assert inbox(owner_actor, now=ist(3, 3, 11, 15))[0].flagged is True
-    reply(owner_actor, meera, "Thank you for telling me. I will call you at 12.", at=ist(3, 3, 11, 20))
+    reply(
+        owner_actor, meera, "Thank you for telling me. I will call you at 12.", at=ist(3, 3, 11, 20)
+    )
 
     rows = inbox(owner_actor, now=ist(3, 3, 11, 25))
     assert [(t.client, t.flagged, t.due) for t in rows] == [
-        ("Riya Sharma", False, DUE_MON), ("Meera Iyer", False, ""), ("Arjun Mehta", False, "")]
+        ("Riya Sharma", False, DUE_MON),
+        ("Meera Iyer", False, ""),
+        ("Arjun Mehta", False, ""),
+    ]
     assert waiting(owner_actor.user_id) == 1
 
 
-def test_flagged_and_waiting_threads_are_not_pushed_off_the_page_by_newer_ones(owner_actor, riya, meera,
-                                                                              add_client, monkeypatch):
+def test_flagged_and_waiting_threads_are_not_pushed_off_the_page_by_newer_ones(
+    owner_actor, riya, meera, add_client, monkeypatch
+):
     monkeypatch.setattr(messaging, "PAGE", 2)
     arjun = add_client(owner_actor, "Arjun Mehta", "arjun@example.com")
     sam = add_client(owner_actor, "Sam Kapoor", "sam@example.com")
@@ -309,7 +375,9 @@ def test_flagged_and_waiting_threads_are_not_pushed_off_the_page_by_newer_ones(o
         db.call(messaging.mark_done, owner_actor, thread_of(client))
 
     assert [(t.client, t.flagged, t.due) for t in inbox(owner_actor, now=ist(3, 2, 17))] == [
-        ("Riya Sharma", True, DUE_MON), ("Meera Iyer", False, DUE_MON)]
+        ("Riya Sharma", True, DUE_MON),
+        ("Meera Iyer", False, DUE_MON),
+    ]
 
 
 def test_reply_due_and_overdue(owner_actor, riya):
@@ -328,7 +396,9 @@ def test_reply_due_and_overdue(owner_actor, riya):
     head, messages = opened(owner_actor, thread_of(riya))
     assert head.due == "9 Mar 2026, 6:00 pm"
     assert [m.body for m in messages if m.kind == "client"] == [
-        "Friday night question", "Any news?"]
+        "Friday night question",
+        "Any news?",
+    ]
     assert inbox(owner_actor, now=ist(3, 9, 19, 2))[0].unread == 0  # opening it reads it
 
     reply(owner_actor, riya, at=ist(3, 10, 18))
@@ -347,11 +417,19 @@ def test_mark_done_stops_the_thread_waiting(owner_actor, riya):
     assert waiting(owner_actor.user_id) == 0
 
 
-def test_bring_to_session_puts_it_on_the_next_agenda_and_needs_no_reply(owner_actor, riya, meera, therapy,
-                                                                        base_url):
+def test_bring_to_session_puts_it_on_the_next_agenda_and_needs_no_reply(
+    owner_actor, riya, meera, therapy, base_url
+):
     def book(client_id, start):
-        return db.call(appointments.book, owner_actor, client_id=client_id, session_type_id=therapy,
-                       starts_at=start, confirmed=True, now=T0)
+        return db.call(
+            appointments.book,
+            owner_actor,
+            client_id=client_id,
+            session_type_id=therapy,
+            starts_at=start,
+            confirmed=True,
+            now=T0,
+        )
 
     past = book(riya, ist(3, 2, 10, 30))
     wednesday = book(riya, ist(3, 4, 11))
@@ -359,7 +437,9 @@ def test_bring_to_session_puts_it_on_the_next_agenda_and_needs_no_reply(owner_ac
 
     post(riya, "I'd like to talk about my sister's wedding", at=ist(3, 2, 12), bring=True)
 
-    assert appointment(wednesday).agenda == "From messages: I'd like to talk about my sister's wedding"
+    assert (
+        appointment(wednesday).agenda == "From messages: I'd like to talk about my sister's wedding"
+    )
     assert appointment(past).agenda == "" and appointment(next_week).agenda == ""
     [row] = inbox(owner_actor, now=ist(3, 3, 19))
     assert (row.due, row.overdue, row.unread) == ("", False, 1)
@@ -376,14 +456,22 @@ def test_bring_to_session_puts_it_on_the_next_agenda_and_needs_no_reply(owner_ac
     post(riya, "Exams are stressing me out", at=ist(3, 2, 13))
     assert waiting(owner_actor.user_id) == 2
     reply(owner_actor, riya, "Let's bring this to our next session.", at=ist(3, 2, 18), bring=True)
-    assert appointment(wednesday).agenda == ("From messages: I'd like to talk about my sister's wedding\n"
-                                             "From messages: Exams are stressing me out")
+    assert appointment(wednesday).agenda == (
+        "From messages: I'd like to talk about my sister's wedding\n"
+        "From messages: Exams are stressing me out"
+    )
     assert waiting(owner_actor.user_id) == 1
 
 
 def test_a_reply_sends_one_notice_a_day_without_any_message_text(owner_actor, riya, meera, outbox):
-    said = ["My exam results came and I feel anxious", "Please call me on my other number 98100 12345"]
-    answered = ["That sounds like a lot — let's look at it on Wednesday.", "I have noted the number."]
+    said = [
+        "My exam results came and I feel anxious",
+        "Please call me on my other number 98100 12345",
+    ]
+    answered = [
+        "That sounds like a lot — let's look at it on Wednesday.",
+        "I have noted the number.",
+    ]
     post(riya, said[0], at=ist(3, 2, 11))
     post(meera, said[1], at=ist(3, 2, 11))
 
@@ -410,16 +498,23 @@ def test_a_reply_sends_one_notice_a_day_without_any_message_text(owner_actor, ri
 
 def test_quick_replies(owner_actor, therapist_actor, riya):
     defaults = snippets(owner_actor)
-    assert [s.title for s in defaults] == ["Bring to our session", "Seen, will reply",
-                                              "Scheduling in the portal"]
+    assert [s.title for s in defaults] == [
+        "Bring to our session",
+        "Seen, will reply",
+        "Scheduling in the portal",
+    ]
     assert [s.bring for s in defaults] == [True, False, False]
     assert snippets(owner_actor) == defaults  # created once, not again on every visit
 
-    own = db.call(messaging.save_snippet, owner_actor, "  Running late  ", "I am running 10 minutes late.")
+    own = db.call(
+        messaging.save_snippet, owner_actor, "  Running late  ", "I am running 10 minutes late."
+    )
     db.call(messaging.delete_snippet, owner_actor, defaults[2].id)
     assert [(s.id, s.title) for s in snippets(owner_actor)] == [
-        (defaults[0].id, "Bring to our session"), (defaults[1].id, "Seen, will reply"),
-        (own, "Running late")]
+        (defaults[0].id, "Bring to our session"),
+        (defaults[1].id, "Seen, will reply"),
+        (own, "Running late"),
+    ]
 
     # Vikram has his own set, and cannot delete Asha's.
     vikrams = snippets(therapist_actor)
@@ -457,15 +552,21 @@ async def _tick(settings, base_url: str, now, name: str = "worker-a") -> tuple[i
 
 
 def _digests(server) -> list[tuple[str, str]]:
-    return [(m["To"], m["Subject"]) for m in server.accepted if "waiting in your inbox" in m["Subject"]]
+    return [
+        (m["To"], m["Subject"]) for m in server.accepted if "waiting in your inbox" in m["Subject"]
+    ]
 
 
 def _text(message) -> str:
-    [part] = [p for p in message.walk() if p.get_content_type() == "text/plain" and not p.get_filename()]
+    [part] = [
+        p for p in message.walk() if p.get_content_type() == "text/plain" and not p.get_filename()
+    ]
     return part.get_payload(decode=True).decode()
 
 
-async def test_the_check_time_digest_comes_exactly_once_a_day(owner_actor, riya, meera, smtp, base_url):
+async def test_the_check_time_digest_comes_exactly_once_a_day(
+    owner_actor, riya, meera, smtp, base_url
+):
     server, settings = smtp
     said = ["I've been sleeping badly since the move", "Can you share the breathing exercise?"]
     post(riya, said[0], at=ist(3, 2, 11))
@@ -487,7 +588,8 @@ async def test_the_check_time_digest_comes_exactly_once_a_day(owner_actor, riya,
     loop = asyncio.get_running_loop()
     with ThreadPoolExecutor(callers) as pool:
         results = await asyncio.gather(
-            _tick(settings, base_url, now, "worker-a"), _tick(settings, base_url, now, "worker-b"),
+            _tick(settings, base_url, now, "worker-a"),
+            _tick(settings, base_url, now, "worker-b"),
             *[loop.run_in_executor(pool, enqueue) for _ in range(callers)],
         )
     assert sum(r[0] for r in results[:2]) + sum(results[2:]) == 1
@@ -522,8 +624,11 @@ async def test_the_check_time_digest_comes_exactly_once_a_day(owner_actor, riya,
         assert (await _tick(settings, base_url, weekend))[0] == 0
     assert (await _tick(settings, base_url, ist(3, 9, 18)))[0] == 1
 
-    assert outbox_keys("message_digest") == [f"digest:{me}:2026-03-02", f"digest:{me}:2026-03-03",
-                                             f"digest:{me}:2026-03-09"]
+    assert outbox_keys("message_digest") == [
+        f"digest:{me}:2026-03-02",
+        f"digest:{me}:2026-03-03",
+        f"digest:{me}:2026-03-09",
+    ]
     assert len(_digests(server)) == 3 and set(server.message_ids().values()) == {1}
     for message in server.accepted:
         for text in [*said, "Weekend question"]:
@@ -531,7 +636,12 @@ async def test_the_check_time_digest_comes_exactly_once_a_day(owner_actor, riya,
 
 
 async def test_each_therapist_gets_their_own_digest_at_their_own_check_time(
-    owner_actor, therapist_actor, riya, kabir, smtp, base_url,
+    owner_actor,
+    therapist_actor,
+    riya,
+    kabir,
+    smtp,
+    base_url,
 ):
     server, settings = smtp
     db.call(charter.save, therapist_actor, CharterSettings(check_time="19:30"))
@@ -541,11 +651,15 @@ async def test_each_therapist_gets_their_own_digest_at_their_own_check_time(
     assert (await _tick(settings, base_url, ist(3, 2, 18)))[0] == 1
     assert (await _tick(settings, base_url, ist(3, 2, 19, 29)))[0] == 0
     assert (await _tick(settings, base_url, ist(3, 2, 19, 30)))[0] == 1
-    assert _digests(server) == [("asha@example.com", "1 conversation waiting in your inbox"),
-                                ("vikram@example.com", "1 conversation waiting in your inbox")]
+    assert _digests(server) == [
+        ("asha@example.com", "1 conversation waiting in your inbox"),
+        ("vikram@example.com", "1 conversation waiting in your inbox"),
+    ]
 
 
-async def test_a_message_after_the_check_time_waits_for_the_next_days_digest(owner_actor, riya, smtp, base_url):
+async def test_a_message_after_the_check_time_waits_for_the_next_days_digest(
+    owner_actor, riya, smtp, base_url
+):
     """No evening email because a client wrote after the check: the digest is the check-time batch."""
     server, settings = smtp
     post(riya, "Writing late", at=ist(3, 2, 19))
@@ -557,7 +671,9 @@ async def test_a_message_after_the_check_time_waits_for_the_next_days_digest(own
 
 async def test_no_digest_while_the_therapist_is_on_leave(owner_actor, riya, smtp, base_url):
     server, settings = smtp
-    db.call(scheduling.add_time_off, owner_actor, date(2026, 3, 3), date(2026, 3, 4), "Family wedding")
+    db.call(
+        scheduling.add_time_off, owner_actor, date(2026, 3, 3), date(2026, 3, 4), "Family wedding"
+    )
     post(riya, at=ist(3, 2, 19))
     for at in (ist(3, 3, 18), ist(3, 4, 18)):
         assert (await _tick(settings, base_url, at))[0] == 0
@@ -578,8 +694,14 @@ def _tab(user_id: int, state_class, path: str):
 
     user = db.call(lambda s: s.get(User, user_id))
     cookie = db.call(auth.start_session, user, "pytest")
-    router = RouterData.from_router_data({"headers": {"cookie": f"{auth.SESSION_COOKIE}={cookie}"},
-                                          "pathname": path, "asPath": path, "query": {}})
+    router = RouterData.from_router_data(
+        {
+            "headers": {"cookie": f"{auth.SESSION_COOKIE}={cookie}"},
+            "pathname": path,
+            "asPath": path,
+            "query": {},
+        }
+    )
     root = State(_reflex_internal_init=True)
     root.router = router
     page = root.get_substate(state_class.get_full_name().split(".")[1:])
@@ -592,7 +714,10 @@ async def _run(page, name: str, *args):
 
 
 async def test_the_inbox_page_opens_answers_and_closes_a_thread_by_its_id(
-    owner, therapist_actor, riya, kabir,
+    owner,
+    therapist_actor,
+    riya,
+    kabir,
 ):
     from practipal_app.state.messages import InboxState, PortalMessagesState
 
@@ -608,7 +733,10 @@ async def test_the_inbox_page_opens_answers_and_closes_a_thread_by_its_id(
     await _run(portal, "send")
     assert (portal.notice, portal.error, portal.draft) == ("Sent.", "", "")
     assert [(m.kind, m.topic, m.body) for m in portal.messages][0] == (
-        "client", "Tech problem", "The video link does not open")
+        "client",
+        "Tech problem",
+        "The video link does not open",
+    )
     post(kabir, "Kabir's own words")
 
     inbox = _tab(owner.id, InboxState, "/app/inbox")

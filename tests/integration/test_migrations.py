@@ -63,7 +63,9 @@ def test_migrations_match_the_models_column_types_included(fresh_engine):
 def test_migrations_match_models(fresh_engine):
     with fresh_engine.connect() as connection:
         rx_model._alembic_upgrade(connection=connection)
-        changes = rx_model.alembic_autogenerate(connection=connection, write_migration_scripts=False)
+        changes = rx_model.alembic_autogenerate(
+            connection=connection, write_migration_scripts=False
+        )
         connection.commit()
     assert changes is False, "models changed without a migration: run `reflex db makemigrations`"
     tables = set(sa.inspect(fresh_engine).get_table_names())
@@ -76,9 +78,14 @@ def test_postgresql_migration_refuses_overlapping_appointments(fresh_engine):
     with fresh_engine.connect() as connection:
         rx_model._alembic_upgrade(connection=connection)
         connection.commit()
-        names = connection.exec_driver_sql(
-            "SELECT conname FROM pg_constraint WHERE conname = 'appointment_no_overlap' "
-            "AND connamespace = current_schema()::regnamespace").scalars().all()  # this test's schema only
+        names = (
+            connection.exec_driver_sql(
+                "SELECT conname FROM pg_constraint WHERE conname = 'appointment_no_overlap' "
+                "AND connamespace = current_schema()::regnamespace"
+            )
+            .scalars()
+            .all()
+        )  # this test's schema only
     assert names == ["appointment_no_overlap"]
 
 
@@ -87,17 +94,24 @@ def test_therapists_from_before_scheduling_get_default_hours_and_a_session_type(
         rx_model._alembic_upgrade(connection=connection, to_rev="1a43dffa5364")
         connection.exec_driver_sql(
             "INSERT INTO practice (id, name, timezone, address, is_demo, created_at) "
-            "VALUES (1, 'P', 'Asia/Kolkata', '', FALSE, '2026-01-01 00:00:00+00')")
+            "VALUES (1, 'P', 'Asia/Kolkata', '', FALSE, '2026-01-01 00:00:00+00')"
+        )
         for user_id, role in ((1, "owner"), (2, "client")):
             connection.exec_driver_sql(
                 'INSERT INTO "user" (id, practice_id, email, name, phone, role, active, failed_signins, created_at) '  # noqa: S608 (fixed test values)
-                f"VALUES ({user_id}, 1, 'u{user_id}@x.in', 'U', '', '{role}', TRUE, 0, '2026-01-01 00:00:00+00')")
+                f"VALUES ({user_id}, 1, 'u{user_id}@x.in', 'U', '', '{role}', TRUE, 0, '2026-01-01 00:00:00+00')"
+            )
         rx_model._alembic_upgrade(connection=connection)
         connection.commit()
         rules = connection.exec_driver_sql(
-            "SELECT therapist_id, weekday, start_minute, end_minute FROM availabilityrule ORDER BY weekday").all()
-        types = connection.exec_driver_sql("SELECT therapist_id, duration_minutes FROM sessiontype").all()
-        settings = connection.exec_driver_sql("SELECT therapist_id, daily_cap FROM schedulingsettings").all()
+            "SELECT therapist_id, weekday, start_minute, end_minute FROM availabilityrule ORDER BY weekday"
+        ).all()
+        types = connection.exec_driver_sql(
+            "SELECT therapist_id, duration_minutes FROM sessiontype"
+        ).all()
+        settings = connection.exec_driver_sql(
+            "SELECT therapist_id, daily_cap FROM schedulingsettings"
+        ).all()
     assert [tuple(r) for r in rules] == [(1, d, 600, 1080) for d in range(5)]
     assert [tuple(t) for t in types] == [(1, 50)]
     assert [tuple(s) for s in settings] == [(1, 6)]

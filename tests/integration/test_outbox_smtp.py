@@ -40,9 +40,17 @@ def queue(owner) -> Callable[[int], list[int]]:
         ids = []
         for _ in range(n):
             i = next(numbers)
-            mail = templates.invite(f"Client {i}", "Asha Rao", "Sunrise Counselling", f"https://x.example/invite/t{i}")
-            row = db.call(outbox.enqueue, practice_id=owner.practice_id, kind="invite",
-                          to=f"client{i}@example.com", email=mail, key=f"test:{i}")
+            mail = templates.invite(
+                f"Client {i}", "Asha Rao", "Sunrise Counselling", f"https://x.example/invite/t{i}"
+            )
+            row = db.call(
+                outbox.enqueue,
+                practice_id=owner.practice_id,
+                kind="invite",
+                to=f"client{i}@example.com",
+                email=mail,
+                key=f"test:{i}",
+            )
             ids.append(row.id)
         return ids
 
@@ -60,8 +68,13 @@ def _expected_message_id(row: OutboxEmail) -> str:
 
 def _time_passes(row_id: int) -> None:
     """Make a waiting retry due now, as if its backoff had elapsed."""
-    db.call(lambda s: s.exec(update(OutboxEmail).where(OutboxEmail.id == row_id)
-                             .values(next_attempt_at=utcnow() - timedelta(seconds=1))))
+    db.call(
+        lambda s: s.exec(
+            update(OutboxEmail)
+            .where(OutboxEmail.id == row_id)
+            .values(next_attempt_at=utcnow() - timedelta(seconds=1))
+        )
+    )
 
 
 def _all_rows() -> list[OutboxEmail]:
@@ -76,7 +89,12 @@ def _statuses() -> Counter:
 
 
 async def test_invite_is_delivered_once_with_a_stable_message_id(
-    owner_actor, add_client, base_url, emailed_tokens, mail_server, data_dir,
+    owner_actor,
+    add_client,
+    base_url,
+    emailed_tokens,
+    mail_server,
+    data_dir,
 ):
     server = mail_server()
     settings = _settings(server.port, data_dir)
@@ -92,7 +110,12 @@ async def test_invite_is_delivered_once_with_a_stable_message_id(
     assert message["Subject"] == "Asha Rao invited you to the Sunrise Counselling client portal"
     assert f"{base_url}/invite/{token}" in message.get_payload(decode=True).decode()
     [row] = _all_rows()
-    assert (row.status, row.attempts, row.last_error, row.claimed_by) == (OutboxStatus.SENT, 1, "", "")
+    assert (row.status, row.attempts, row.last_error, row.claimed_by) == (
+        OutboxStatus.SENT,
+        1,
+        "",
+        "",
+    )
     assert row.sent_at is not None
     assert message["Message-ID"] == _expected_message_id(row)
 
@@ -100,7 +123,9 @@ async def test_invite_is_delivered_once_with_a_stable_message_id(
     assert len(server.accepted) == 1
 
 
-async def test_unreachable_server_means_retry_later_then_exactly_one_delivery(queue, mail_server, data_dir):
+async def test_unreachable_server_means_retry_later_then_exactly_one_delivery(
+    queue, mail_server, data_dir
+):
     server = mail_server(start=False)  # nothing listens on its port yet
     settings = _settings(server.port, data_dir)
     [row_id] = queue(1)
@@ -127,7 +152,9 @@ async def test_unreachable_server_means_retry_later_then_exactly_one_delivery(qu
 
 
 @pytest.mark.parametrize("stage", ["rcpt", "data"])
-async def test_permanent_refusal_fails_the_email_with_the_reason(stage, queue, mail_server, data_dir):
+async def test_permanent_refusal_fails_the_email_with_the_reason(
+    stage, queue, mail_server, data_dir
+):
     server = mail_server()
     setattr(server, f"{stage}_reply", "550 5.1.1 mailbox unavailable")
     settings = _settings(server.port, data_dir)
@@ -146,7 +173,9 @@ async def test_permanent_refusal_fails_the_email_with_the_reason(stage, queue, m
 
 
 @pytest.mark.parametrize("stage", ["rcpt", "data"])
-async def test_temporary_refusal_is_retried_with_the_same_message_id(stage, queue, mail_server, data_dir):
+async def test_temporary_refusal_is_retried_with_the_same_message_id(
+    stage, queue, mail_server, data_dir
+):
     server = mail_server()
     setattr(server, f"{stage}_reply", "451 4.3.0 try again later")
     settings = _settings(server.port, data_dir)
@@ -169,7 +198,9 @@ async def test_temporary_refusal_is_retried_with_the_same_message_id(stage, queu
         assert server.refused[0]["Message-ID"] == server.accepted[0]["Message-ID"]
 
 
-async def test_a_server_that_keeps_deferring_makes_the_email_fail_after_eight_tries(queue, mail_server, data_dir):
+async def test_a_server_that_keeps_deferring_makes_the_email_fail_after_eight_tries(
+    queue, mail_server, data_dir
+):
     server = mail_server()
     server.rcpt_reply = "451 4.7.1 greylisted"
     settings = _settings(server.port, data_dir)
@@ -193,12 +224,16 @@ async def test_a_server_that_keeps_deferring_makes_the_email_fail_after_eight_tr
 # Several workers ---------------------------------------------------------------------------------
 
 
-async def test_two_workers_racing_for_the_same_batch_send_each_email_once(queue, mail_server, data_dir):
+async def test_two_workers_racing_for_the_same_batch_send_each_email_once(
+    queue, mail_server, data_dir
+):
     server = mail_server(delay=0.02)
     settings = _settings(server.port, data_dir)
     ids = queue(8)
 
-    a, b = await asyncio.gather(worker.deliver_due(settings, "worker-a"), worker.deliver_due(settings, "worker-b"))
+    a, b = await asyncio.gather(
+        worker.deliver_due(settings, "worker-a"), worker.deliver_due(settings, "worker-b")
+    )
 
     assert a + b == 8
     assert len(server.accepted) == 8
@@ -207,7 +242,9 @@ async def test_two_workers_racing_for_the_same_batch_send_each_email_once(queue,
     assert {_row(i).attempts for i in ids} == {1}
 
 
-async def test_two_workers_sharing_a_queue_in_small_batches_send_each_email_once(queue, mail_server, data_dir):
+async def test_two_workers_sharing_a_queue_in_small_batches_send_each_email_once(
+    queue, mail_server, data_dir
+):
     server = mail_server(delay=0.05)
     settings = _settings(server.port, data_dir)
     queue(9)
@@ -243,22 +280,32 @@ def _start_worker(database, port: int, data_dir: str, log: Path) -> subprocess.P
     with log.open("ab") as out:  # the child keeps its own copy of the file
         return subprocess.Popen(
             [*_practipal_command(), "worker", "--poll", "0.2", "--lease", "2"],
-            env=env, stdout=subprocess.DEVNULL, stderr=out,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=out,
         )
 
 
-def _wait_for(condition: Callable[[], bool], timeout: float, what: str, proc: subprocess.Popen, log: Path) -> None:
+def _wait_for(
+    condition: Callable[[], bool], timeout: float, what: str, proc: subprocess.Popen, log: Path
+) -> None:
     deadline = time.monotonic() + timeout
     while not condition():
         if proc.poll() is not None:
-            pytest.fail(f"worker exited ({proc.returncode}) before {what}: {log.read_text()[-2000:]}")
+            pytest.fail(
+                f"worker exited ({proc.returncode}) before {what}: {log.read_text()[-2000:]}"
+            )
         if time.monotonic() > deadline:
             pytest.fail(f"timed out waiting for {what}")
         time.sleep(0.02)
 
 
 def test_worker_killed_mid_batch_and_restarted_sends_every_email_exactly_once(
-    database, queue, mail_server, data_dir, tmp_path,
+    database,
+    queue,
+    mail_server,
+    data_dir,
+    tmp_path,
 ):
     server = mail_server(delay=0.3)
     ids = queue(10)
@@ -267,7 +314,13 @@ def test_worker_killed_mid_batch_and_restarted_sends_every_email_exactly_once(
     first = _start_worker(database, server.port, data_dir, log)
     try:
         # Kill it while the fourth email is being handed over, three having been accepted.
-        _wait_for(lambda: len(server.accepted) >= 3 and server.data_calls >= 4, 30, "three deliveries", first, log)
+        _wait_for(
+            lambda: len(server.accepted) >= 3 and server.data_calls >= 4,
+            30,
+            "three deliveries",
+            first,
+            log,
+        )
         first.send_signal(signal.SIGKILL)
     finally:
         first.kill()
@@ -275,11 +328,19 @@ def test_worker_killed_mid_batch_and_restarted_sends_every_email_exactly_once(
     time.sleep(0.4)  # let the server notice the dropped connection
     assert len(server.accepted) == 3
     # The email in flight stays claimed by the dead worker until its lease ends; the rest wait.
-    assert _statuses() == Counter({OutboxStatus.SENT: 3, OutboxStatus.SENDING: 1, OutboxStatus.PENDING: 6})
+    assert _statuses() == Counter(
+        {OutboxStatus.SENT: 3, OutboxStatus.SENDING: 1, OutboxStatus.PENDING: 6}
+    )
 
     second = _start_worker(database, server.port, data_dir, log)
     try:
-        _wait_for(lambda: _statuses() == Counter({OutboxStatus.SENT: 10}), 40, "every row to be sent", second, log)
+        _wait_for(
+            lambda: _statuses() == Counter({OutboxStatus.SENT: 10}),
+            40,
+            "every row to be sent",
+            second,
+            log,
+        )
     finally:
         second.terminate()
         second.wait(10)

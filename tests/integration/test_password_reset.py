@@ -46,7 +46,10 @@ def test_request_for_something_that_is_not_an_email_asks_for_one(owner, outbox, 
 
 
 def test_reset_sets_the_password_signs_this_tab_in_and_ends_other_sessions(
-    reset_token, owner, owner_password, t0,
+    reset_token,
+    owner,
+    owner_password,
+    t0,
 ):
     stolen_laptop = db.call(auth.start_session, owner, now=t0)
     tab = new_token()
@@ -57,7 +60,10 @@ def test_reset_sets_the_password_signs_this_tab_in_and_ends_other_sessions(
     assert where == "/app"
     assert db.call(auth.resolve, session_token, now=t0 + timedelta(minutes=11)).user_id == owner.id
     assert db.call(auth.resolve, stolen_laptop, now=t0 + timedelta(minutes=11)) is None
-    assert db.call(auth.authenticate, owner.email, NEW_PASSWORD, now=t0 + timedelta(minutes=12)).id == owner.id
+    assert (
+        db.call(auth.authenticate, owner.email, NEW_PASSWORD, now=t0 + timedelta(minutes=12)).id
+        == owner.id
+    )
     with pytest.raises(SignInRefused):
         db.call(auth.authenticate, owner.email, owner_password, now=t0 + timedelta(minutes=12))
 
@@ -74,7 +80,9 @@ def test_reset_link_works_once(reset_token, t0):
 def test_reset_link_expires_after_one_hour(reset_token, t0):
     assert db.call(auth.reset_name, reset_token, now=t0 + timedelta(minutes=59)) == "Asha Rao"
     with pytest.raises(LinkInvalid) as caught:
-        db.call(auth.reset_password, reset_token, NEW_PASSWORD, new_token(), now=t0 + timedelta(hours=1))
+        db.call(
+            auth.reset_password, reset_token, NEW_PASSWORD, new_token(), now=t0 + timedelta(hours=1)
+        )
     assert caught.value.message == auth.RESET_EXPIRED
 
 
@@ -92,7 +100,10 @@ def test_reset_lifts_a_lockout(owner, base_url, emailed_tokens, t0):
     db.call(auth.request_reset, owner.email, base_url, now=t0 + timedelta(minutes=1))
     [token] = emailed_tokens("password_reset")
     db.call(auth.reset_password, token, NEW_PASSWORD, new_token(), now=t0 + timedelta(minutes=2))
-    assert db.call(auth.authenticate, owner.email, NEW_PASSWORD, now=t0 + timedelta(minutes=3)).id == owner.id
+    assert (
+        db.call(auth.authenticate, owner.email, NEW_PASSWORD, now=t0 + timedelta(minutes=3)).id
+        == owner.id
+    )
 
 
 def test_a_reset_link_is_not_an_invite_link(owner_actor, add_client, base_url, emailed_tokens, t0):

@@ -39,8 +39,15 @@ def riya(owner_actor, add_client) -> int:
 
 
 def _book(who, client_id: int, kind: int, start, now=T0) -> int:
-    return db.call(appointments.book, who, client_id=client_id, session_type_id=kind, starts_at=start,
-                   confirmed=True, now=now)
+    return db.call(
+        appointments.book,
+        who,
+        client_id=client_id,
+        session_type_id=kind,
+        starts_at=start,
+        confirmed=True,
+        now=now,
+    )
 
 
 def _reminders_received(server) -> list[tuple[str, str]]:
@@ -48,7 +55,9 @@ def _reminders_received(server) -> list[tuple[str, str]]:
 
 
 def _text(message) -> str:
-    [part] = [p for p in message.walk() if p.get_content_type() == "text/plain" and not p.get_filename()]
+    [part] = [
+        p for p in message.walk() if p.get_content_type() == "text/plain" and not p.get_filename()
+    ]
     return part.get_payload(decode=True).decode()
 
 
@@ -61,8 +70,9 @@ async def _tick(settings, base_url: str, now, name: str = "worker-a") -> tuple[i
 # Reminders -----------------------------------------------------------------------------------------
 
 
-async def test_the_24h_and_1h_reminders_are_each_sent_once_at_their_time(owner_actor, riya, therapy, smtp,
-                                                                       base_url):
+async def test_the_24h_and_1h_reminders_are_each_sent_once_at_their_time(
+    owner_actor, riya, therapy, smtp, base_url
+):
     server, settings = smtp
     appt_id = _book(owner_actor, riya, therapy, WED_11)
 
@@ -73,12 +83,20 @@ async def test_the_24h_and_1h_reminders_are_each_sent_once_at_their_time(owner_a
     assert await _tick(settings, base_url, WED_11 - HOUR) == (1, 1)
     assert await _tick(settings, base_url, WED_11 - timedelta(minutes=10)) == (0, 0)
     # A restarted worker, polling again later, finds nothing new to queue or send.
-    assert await _tick(settings, base_url, WED_11 - timedelta(minutes=5), "worker-restarted") == (0, 0)
+    assert await _tick(settings, base_url, WED_11 - timedelta(minutes=5), "worker-restarted") == (
+        0,
+        0,
+    )
 
-    assert _reminders_received(server) == [("riya@example.com", "Reminder: your session tomorrow"),
-                                           ("riya@example.com", "Reminder: your session in 1 hour")]
+    assert _reminders_received(server) == [
+        ("riya@example.com", "Reminder: your session tomorrow"),
+        ("riya@example.com", "Reminder: your session in 1 hour"),
+    ]
     stamp = int(WED_11.timestamp())
-    assert outbox_keys("reminder") == [f"reminder:{appt_id}:24h:{stamp}", f"reminder:{appt_id}:1h:{stamp}"]
+    assert outbox_keys("reminder") == [
+        f"reminder:{appt_id}:24h:{stamp}",
+        f"reminder:{appt_id}:1h:{stamp}",
+    ]
     body = _text(server.accepted[-1])
     assert "Wednesday 4 March 2026, 11:00 am (Asia/Kolkata)" in body
     assert f"{base_url}/portal/sessions" in body
@@ -95,11 +113,13 @@ async def test_no_reminder_for_a_cancelled_session(owner_actor, riya, therapy, s
     assert _reminders_received(server) == []
     assert outbox_keys("reminder") == []
     assert Counter(m["Subject"].split(":")[0] for m in server.accepted) == Counter(
-        {"Session booked": 1, "Session cancelled": 2})  # client and therapist
+        {"Session booked": 1, "Session cancelled": 2}
+    )  # client and therapist
 
 
-async def test_a_session_booked_two_hours_ahead_gets_only_the_1h_reminder(owner_actor, riya, therapy, smtp,
-                                                                        base_url):
+async def test_a_session_booked_two_hours_ahead_gets_only_the_1h_reminder(
+    owner_actor, riya, therapy, smtp, base_url
+):
     server, settings = smtp
     booked_at = WED_11 - 2 * HOUR
     _book(owner_actor, riya, therapy, WED_11, now=booked_at)
@@ -109,7 +129,9 @@ async def test_a_session_booked_two_hours_ahead_gets_only_the_1h_reminder(owner_
     assert _reminders_received(server) == [("riya@example.com", "Reminder: your session in 1 hour")]
 
 
-async def test_a_moved_session_is_reminded_of_its_new_time_only(owner_actor, riya, therapy, smtp, base_url):
+async def test_a_moved_session_is_reminded_of_its_new_time_only(
+    owner_actor, riya, therapy, smtp, base_url
+):
     server, settings = smtp
     appt_id = _book(owner_actor, riya, therapy, WED_11)
     assert (await _tick(settings, base_url, WED_11 - 24 * HOUR))[0] == 1
@@ -119,13 +141,17 @@ async def test_a_moved_session_is_reminded_of_its_new_time_only(owner_actor, riy
     assert (await _tick(settings, base_url, WED_11 - HOUR))[0] == 0  # the old time: nothing
     assert (await _tick(settings, base_url, friday - 24 * HOUR))[0] == 1
     assert (await _tick(settings, base_url, friday - HOUR))[0] == 1
-    assert outbox_keys("reminder") == [f"reminder:{appt_id}:24h:{int(WED_11.timestamp())}",
-                                       f"reminder:{appt_id}:24h:{int(friday.timestamp())}",
-                                       f"reminder:{appt_id}:1h:{int(friday.timestamp())}"]
+    assert outbox_keys("reminder") == [
+        f"reminder:{appt_id}:24h:{int(WED_11.timestamp())}",
+        f"reminder:{appt_id}:24h:{int(friday.timestamp())}",
+        f"reminder:{appt_id}:1h:{int(friday.timestamp())}",
+    ]
     assert len(_reminders_received(server)) == 3
 
 
-async def test_a_worker_that_was_down_does_not_send_stale_reminders(owner_actor, riya, therapy, smtp, base_url):
+async def test_a_worker_that_was_down_does_not_send_stale_reminders(
+    owner_actor, riya, therapy, smtp, base_url
+):
     server, settings = smtp
     _book(owner_actor, riya, therapy, WED_11)
     # Down from 25 h before until 30 minutes before: the "tomorrow" email would be wrong now.
@@ -133,8 +159,9 @@ async def test_a_worker_that_was_down_does_not_send_stale_reminders(owner_actor,
     assert _reminders_received(server) == [("riya@example.com", "Reminder: your session in 1 hour")]
 
 
-async def test_each_therapists_own_reminder_hours_are_used(owner_actor, therapist, therapist_actor, riya,
-                                                           add_client, therapy, smtp, base_url):
+async def test_each_therapists_own_reminder_hours_are_used(
+    owner_actor, therapist, therapist_actor, riya, add_client, therapy, smtp, base_url
+):
     server, settings = smtp
     db.call(scheduling.save_policies, therapist_actor, {"reminder_hours": "48"})
     kabir = add_client(therapist_actor, "Kabir Das", "kabir@example.com")
@@ -144,12 +171,18 @@ async def test_each_therapists_own_reminder_hours_are_used(owner_actor, therapis
     assert (await _tick(settings, base_url, ist(3, 4, 11)))[0] == 1  # Kabir's, 48 h before
     assert (await _tick(settings, base_url, ist(3, 5, 11)))[0] == 0  # Kabir has no 24 h reminder
     assert (await _tick(settings, base_url, ist(3, 5, 15)))[0] == 1  # Riya's default 24 h
-    assert _reminders_received(server) == [("kabir@example.com", "Reminder: your session in 48 hours"),
-                                           ("riya@example.com", "Reminder: your session tomorrow")]
+    assert _reminders_received(server) == [
+        ("kabir@example.com", "Reminder: your session in 48 hours"),
+        ("riya@example.com", "Reminder: your session tomorrow"),
+    ]
 
 
 async def test_two_workers_and_several_threads_racing_queue_and_send_each_reminder_once(
-    owner_actor, add_client, therapy, smtp, base_url,
+    owner_actor,
+    add_client,
+    therapy,
+    smtp,
+    base_url,
 ):
     server, settings = smtp
     clients = [add_client(owner_actor) for _ in range(6)]
@@ -168,7 +201,8 @@ async def test_two_workers_and_several_threads_racing_queue_and_send_each_remind
     loop = asyncio.get_running_loop()
     with ThreadPoolExecutor(callers) as pool:
         results = await asyncio.gather(
-            _tick(settings, base_url, now, "worker-a"), _tick(settings, base_url, now, "worker-b"),
+            _tick(settings, base_url, now, "worker-a"),
+            _tick(settings, base_url, now, "worker-b"),
             *[loop.run_in_executor(pool, enqueue) for _ in range(callers)],
         )
     queued = sum(r[0] for r in results[:2]) + sum(results[2:])
@@ -183,7 +217,9 @@ async def test_two_workers_and_several_threads_racing_queue_and_send_each_remind
     assert len(server.accepted) == 6
 
 
-async def test_the_running_worker_queues_and_sends_reminders_itself(owner_actor, riya, therapy, smtp, base_url):
+async def test_the_running_worker_queues_and_sends_reminders_itself(
+    owner_actor, riya, therapy, smtp, base_url
+):
     """run_forever, on the real clock: a session 23 h away, booked two hours ago."""
     server, settings = smtp
     now = utcnow().replace(second=0, microsecond=0)
@@ -205,12 +241,23 @@ async def test_the_running_worker_queues_and_sends_reminders_itself(owner_actor,
 
 
 async def test_the_daily_agenda_comes_once_a_day_after_seven_with_initials_only(
-    owner_actor, therapist, therapist_actor, riya, add_client, therapy, smtp, base_url,
+    owner_actor,
+    therapist,
+    therapist_actor,
+    riya,
+    add_client,
+    therapy,
+    smtp,
+    base_url,
 ):
     server, settings = smtp
     db.call(scheduling.save_policies, owner_actor, {"daily_agenda_email": "on"})
-    in_person = db.call(scheduling.save_session_type, owner_actor, None,
-                        SessionTypeForm("In-person session", 50, "2500", "in_person", 10))
+    in_person = db.call(
+        scheduling.save_session_type,
+        owner_actor,
+        None,
+        SessionTypeForm("In-person session", 50, "2500", "in_person", 10),
+    )
     arjun = add_client(owner_actor, "Arjun Mehta", "arjun@example.com")
     meera = add_client(owner_actor, "Meera Iyer", "meera@example.com")
     kabir = add_client(therapist_actor, "Kabir Das", "kabir@example.com")
@@ -229,17 +276,31 @@ async def test_the_daily_agenda_comes_once_a_day_after_seven_with_initials_only(
     await _tick(settings, base_url, ist(3, 4, 18), "worker-b")
     await _tick(settings, base_url, ist(3, 5, 7, 30))
 
-    assert outbox_keys("daily_agenda") == [f"agenda:{owner_actor.user_id}:2026-03-04",
-                                           f"agenda:{owner_actor.user_id}:2026-03-05"]
+    assert outbox_keys("daily_agenda") == [
+        f"agenda:{owner_actor.user_id}:2026-03-04",
+        f"agenda:{owner_actor.user_id}:2026-03-05",
+    ]
     agendas = [m for m in server.accepted if m["Subject"].startswith("Today")]
-    assert [(m["To"], m["Subject"]) for m in agendas] == [("asha@example.com", "Today: 2 sessions"),
-                                                          ("asha@example.com", "Today: 1 session")]
+    assert [(m["To"], m["Subject"]) for m in agendas] == [
+        ("asha@example.com", "Today: 2 sessions"),
+        ("asha@example.com", "Today: 1 session"),
+    ]
     wednesday = _text(agendas[0])
     assert "Wednesday 4 March 2026" in wednesday
     assert "11:00 am  R.S.  video" in wednesday
     assert "2:00 pm  A.M.  in person" in wednesday
     assert f"{base_url}/app/calendar" in wednesday
-    for detail in ("Riya", "Sharma", "Arjun", "Mehta", "Meera", "M.I.", "@example.com", "98765", "K.D."):
+    for detail in (
+        "Riya",
+        "Sharma",
+        "Arjun",
+        "Mehta",
+        "Meera",
+        "M.I.",
+        "@example.com",
+        "98765",
+        "K.D.",
+    ):
         assert detail not in wednesday
     assert "11:00 am  M.I.  video" in _text(agendas[1])
 
@@ -247,11 +308,14 @@ async def test_the_daily_agenda_comes_once_a_day_after_seven_with_initials_only(
 # Booking confirmation ----------------------------------------------------------------------------------
 
 
-async def test_the_booking_confirmation_carries_an_ics_file_at_the_right_time(owner_actor, riya, therapy, smtp,
-                                                                           base_url):
+async def test_the_booking_confirmation_carries_an_ics_file_at_the_right_time(
+    owner_actor, riya, therapy, smtp, base_url
+):
     server, settings = smtp
     client = actor(riya)
-    appt_id = db.call(appointments.book, client, client_id=riya, session_type_id=therapy, starts_at=WED_11, now=T0)
+    appt_id = db.call(
+        appointments.book, client, client_id=riya, session_type_id=therapy, starts_at=WED_11, now=T0
+    )
 
     assert await worker.deliver_due(settings, "worker-a") == 1
 

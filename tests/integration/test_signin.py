@@ -33,9 +33,16 @@ def test_right_password_signs_in_to_the_workspace(owner, owner_password, sign_in
     assert reload_user(owner.id).last_login_at == t0
 
 
-def test_sign_in_returns_to_the_page_asked_for_only_inside_the_area(owner, owner_password, sign_in, t0):
-    assert sign_in(owner.email, owner_password, now=t0, next_path="/app/clients")[1] == "/app/clients"
-    assert sign_in(owner.email, owner_password, now=t0, next_path="https://evil.example/app")[1] == "/app"
+def test_sign_in_returns_to_the_page_asked_for_only_inside_the_area(
+    owner, owner_password, sign_in, t0
+):
+    assert (
+        sign_in(owner.email, owner_password, now=t0, next_path="/app/clients")[1] == "/app/clients"
+    )
+    assert (
+        sign_in(owner.email, owner_password, now=t0, next_path="https://evil.example/app")[1]
+        == "/app"
+    )
 
 
 def test_unknown_email_and_wrong_password_get_the_same_message(owner, owner_password, t0):
@@ -49,8 +56,9 @@ def test_client_who_never_set_a_password_cannot_sign_in(owner_actor, add_client,
     assert _refusal("riya@example.com", "", t0) == auth.WRONG_CREDENTIALS
 
 
-def test_deactivated_account_cannot_sign_in_and_its_session_stops(owner, owner_password, therapist,
-                                                                  therapist_password, sign_in, t0):
+def test_deactivated_account_cannot_sign_in_and_its_session_stops(
+    owner, owner_password, therapist, therapist_password, sign_in, t0
+):
     token, _ = sign_in(therapist.email, therapist_password, now=t0)
     db.call(lambda s: s.exec(update(User).where(User.id == therapist.id).values(active=False)))
     assert _refusal(therapist.email, therapist_password, t0 + MIN) == auth.WRONG_CREDENTIALS
@@ -58,7 +66,9 @@ def test_deactivated_account_cannot_sign_in_and_its_session_stops(owner, owner_p
 
 
 def test_old_hash_parameters_are_upgraded_when_signing_in(owner, owner_password, reload_user, t0):
-    old = passwords.hash_password(owner_password, passwords.make_context(memory_cost=8192, rounds=1, parallelism=1))
+    old = passwords.hash_password(
+        owner_password, passwords.make_context(memory_cost=8192, rounds=1, parallelism=1)
+    )
     db.call(lambda s: s.exec(update(User).where(User.id == owner.id).values(password_hash=old)))
 
     db.call(auth.authenticate, owner.email, owner_password, now=t0)
@@ -72,7 +82,9 @@ def test_old_hash_parameters_are_upgraded_when_signing_in(owner, owner_password,
 # Lockout -----------------------------------------------------------------------------------------
 
 
-def test_ten_failures_in_fifteen_minutes_pause_sign_in_even_with_the_right_password(owner, owner_password, t0):
+def test_ten_failures_in_fifteen_minutes_pause_sign_in_even_with_the_right_password(
+    owner, owner_password, t0
+):
     for i in range(9):
         assert _refusal(owner.email, f"wrong-guess-{i}", t0 + i * MIN) == auth.WRONG_CREDENTIALS
 
@@ -111,7 +123,9 @@ def test_a_successful_sign_in_clears_earlier_failures(owner, owner_password, t0)
 def test_lockout_of_one_account_does_not_touch_another(owner, therapist, therapist_password, t0):
     for i in range(10):
         _refusal(owner.email, f"wrong-guess-{i}", t0)
-    assert db.call(auth.authenticate, therapist.email, therapist_password, now=t0).id == therapist.id
+    assert (
+        db.call(auth.authenticate, therapist.email, therapist_password, now=t0).id == therapist.id
+    )
 
 
 # Session lifetime --------------------------------------------------------------------------------
@@ -148,7 +162,9 @@ def test_client_session_ends_after_seven_idle_days(owner_actor, add_client, user
     assert actor.role == "client" and auth.home_path(actor.role) == "/portal"
 
 
-def test_client_session_kept_alive_by_use_ends_after_thirty_days(owner_actor, add_client, user_by_email, t0):
+def test_client_session_kept_alive_by_use_ends_after_thirty_days(
+    owner_actor, add_client, user_by_email, t0
+):
     add_client(owner_actor, "Riya Sharma", "riya@example.com")
     token = _session(user_by_email("riya@example.com"), t0)
     for day in range(6, 30, 6):

@@ -23,7 +23,10 @@ def test_signing_in_sets_the_cookie_and_drops_the_tabs_token(owner, owner_passwo
     with TestClient(routes.build()) as http:
         response = http.get(f"/auth/session?t={tab}", follow_redirects=False)
         assert response.status_code == 200 and auth.SESSION_COOKIE in response.cookies
-        assert DROPS_TOKEN in response.text and 'window.location.replace("/app/billing")' in response.text
+        assert (
+            DROPS_TOKEN in response.text
+            and 'window.location.replace("/app/billing")' in response.text
+        )
         assert response.headers["cache-control"] == "no-store"
         again = http.get(f"/auth/session?t={tab}", follow_redirects=False)  # a ticket works once
         assert (again.status_code, again.headers["location"]) == (303, "/login?expired=1")

@@ -94,7 +94,9 @@ def test_a_morning_check_time():
 
 def test_two_response_days_means_the_second_check_time():
     s = CharterSettings(response_days=2)
-    assert reply_by(ist(6, 20), s) == ist(10, 18)  # Friday night: Monday is the first, Tuesday the second
+    assert reply_by(ist(6, 20), s) == ist(
+        10, 18
+    )  # Friday night: Monday is the first, Tuesday the second
     assert reply_by(ist(5, 10), s) == ist(6, 18)  # Thursday morning: Thursday, then Friday
     assert reply_by(ist(5, 19), s) == ist(9, 18)  # Thursday evening: Friday, then Monday
     assert reply_by(ist(6, 20), s, away=[leave(10, 10)]) == ist(11, 18)  # a day of leave in between
@@ -107,7 +109,9 @@ def test_non_contiguous_working_days():
     assert reply_by(ist(4, 17), s) == ist(4, 18)  # Wednesday before the check
     assert reply_by(ist(4, 18, 30), s) == ist(6, 18)  # Wednesday after: Friday
     assert reply_by(ist(6, 20), s) == ist(9, 18)
-    assert reply_by(ist(2, 19), CharterSettings(working_days=(0, 2, 4), response_days=2)) == ist(6, 18)
+    assert reply_by(ist(2, 19), CharterSettings(working_days=(0, 2, 4), response_days=2)) == ist(
+        6, 18
+    )
 
 
 def test_a_weekend_only_practice():
@@ -119,16 +123,21 @@ def test_a_weekend_only_practice():
 
 def test_the_client_reads_the_expectation_in_their_own_words():
     text = describe_expected(DEFAULT, KOLKATA, reply_by(ist(6, 20)))
-    assert text == ("Your therapist checks messages on working days (Mon–Fri) around 6 pm. "
-                    "You can expect a reply by Monday, 6 pm.")
+    assert text == (
+        "Your therapist checks messages on working days (Mon–Fri) around 6 pm. "
+        "You can expect a reply by Monday, 6 pm."
+    )
 
 
 def test_every_day_and_non_contiguous_days_are_described_plainly():
     every_day = CharterSettings(working_days=tuple(range(7)), check_time="20:30")
     assert describe_expected(every_day, KOLKATA, reply_by(ist(7, 21), every_day)) == (
-        "Your therapist checks messages every day around 8:30 pm. You can expect a reply by Sunday, 8:30 pm.")
+        "Your therapist checks messages every day around 8:30 pm. You can expect a reply by Sunday, 8:30 pm."
+    )
     some = CharterSettings(working_days=(0, 2, 4))
-    assert "on working days (Mon, Wed, Fri) around 6 pm." in describe_expected(some, KOLKATA, ist(4, 18))
+    assert "on working days (Mon, Wed, Fri) around 6 pm." in describe_expected(
+        some, KOLKATA, ist(4, 18)
+    )
 
 
 def test_a_client_abroad_sees_the_same_moment_in_their_own_zone():
@@ -148,21 +157,27 @@ def test_abroad_the_reply_can_fall_on_the_previous_evening_locally():
     due = reply_by(ist(6, 20), s)  # Monday 09:00 in Kolkata
     assert due == ist(9, 9)
     assert describe_expected(s, KOLKATA, due, "America/New_York").endswith(
-        "You can expect a reply by Sunday, 11:30 pm New York time.")
-    assert describe_expected(s, KOLKATA, due, KOLKATA).endswith("You can expect a reply by Monday, 9 am.")
+        "You can expect a reply by Sunday, 11:30 pm New York time."
+    )
+    assert describe_expected(s, KOLKATA, due, KOLKATA).endswith(
+        "You can expect a reply by Monday, 9 am."
+    )
 
 
 # After hours ---------------------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize("hours", [None, HOURS], ids=["charter-only", "weekly-hours"])
-@pytest.mark.parametrize(("at", "late"), [
-    (ist(3, 23), True),  # Tuesday 23:00
-    (ist(8, 12), True),  # Sunday noon
-    (ist(7, 11), True),  # Saturday 11:00
-    (ist(3, 11), False),  # Tuesday 11:00
-    (ist(6, 2), True),  # Friday 02:00
-])
+@pytest.mark.parametrize(
+    ("at", "late"),
+    [
+        (ist(3, 23), True),  # Tuesday 23:00
+        (ist(8, 12), True),  # Sunday noon
+        (ist(7, 11), True),  # Saturday 11:00
+        (ist(3, 11), False),  # Tuesday 11:00
+        (ist(6, 2), True),  # Friday 02:00
+    ],
+)
 def test_after_hours_with_and_without_weekly_hours(at, late, hours):
     assert after_hours(DEFAULT, KOLKATA, at, hours) is late
 
@@ -194,7 +209,9 @@ def test_the_charter_working_days_decide_even_when_hours_exist_that_day():
     saturday_worker = CharterSettings(working_days=(1, 2, 3, 4, 5))
     hours = {**HOURS, 5: [(10 * 60, 14 * 60)]}
     assert after_hours(saturday_worker, KOLKATA, ist(7, 11), hours) is False  # Saturday 11:00
-    assert after_hours(saturday_worker, KOLKATA, ist(2, 11), hours) is True  # Monday is not a working day
+    assert (
+        after_hours(saturday_worker, KOLKATA, ist(2, 11), hours) is True
+    )  # Monday is not a working day
     assert after_hours(saturday_worker, KOLKATA, ist(8, 12), hours) is True  # Sunday
 
 
@@ -280,7 +297,9 @@ def test_the_lists_cover_all_three_scripts():
 
     assert len(RISK) >= 15 and len(ORDINARY) >= 15
     assert sum(devanagari(t) for t in RISK) >= 5 and sum(devanagari(t) for t in ORDINARY) >= 3
-    assert sum(not devanagari(t) and not t.isascii() for t in RISK) >= 2  # curly quotes, no-break space
+    assert (
+        sum(not devanagari(t) and not t.isascii() for t in RISK) >= 2
+    )  # curly quotes, no-break space
 
 
 def test_phrases_are_whole_words():
@@ -306,8 +325,9 @@ def charters(draw) -> CharterSettings:
     days = draw(st.sets(st.integers(0, 6), min_size=1))
     # Daytime check times: no check time falls in a daylight-saving gap.
     check = f"{draw(st.integers(6, 22)):02d}:{draw(st.sampled_from([0, 15, 30, 45, 59])):02d}"
-    return CharterSettings(working_days=tuple(sorted(days)), check_time=check,
-                           response_days=draw(st.integers(1, 5)))
+    return CharterSettings(
+        working_days=tuple(sorted(days)), check_time=check, response_days=draw(st.integers(1, 5))
+    )
 
 
 moments = st.integers(0, 3 * 365 * 24 * 60).map(lambda m: START + timedelta(minutes=m))
@@ -323,7 +343,9 @@ def leaves(draw, zone: str) -> list[tuple[datetime, datetime]]:
     return periods
 
 
-def _eligible_checks(s: CharterSettings, zone: str, after: datetime, until: datetime, away) -> list[datetime]:
+def _eligible_checks(
+    s: CharterSettings, zone: str, after: datetime, until: datetime, away
+) -> list[datetime]:
     """Every check time in (after, until] on a working day not on leave — counted independently."""
     tz = ZoneInfo(zone)
     hour, minute = map(int, s.check_time.split(":"))
@@ -331,8 +353,11 @@ def _eligible_checks(s: CharterSettings, zone: str, after: datetime, until: date
     found = []
     while day <= until.astimezone(tz).date():
         check = datetime(day.year, day.month, day.day, hour, minute, tzinfo=tz)
-        if (day.weekday() in s.working_days and after < check <= until
-                and not any(a <= check < b for a, b in away)):
+        if (
+            day.weekday() in s.working_days
+            and after < check <= until
+            and not any(a <= check < b for a, b in away)
+        ):
             found.append(check)
         day += timedelta(days=1)
     return found
@@ -354,8 +379,13 @@ def test_expected_reply_is_the_nth_working_check_after_sending(data, s, zone, se
 
 
 @settings(max_examples=300, deadline=None)
-@given(data=st.data(), s=charters(), zone=st.sampled_from(ZONES), sent=moments,
-       later_by=st.integers(0, 20 * 24 * 60))
+@given(
+    data=st.data(),
+    s=charters(),
+    zone=st.sampled_from(ZONES),
+    sent=moments,
+    later_by=st.integers(0, 20 * 24 * 60),
+)
 def test_a_later_message_never_gets_an_earlier_reply(data, s, zone, sent, later_by):
     away = data.draw(leaves(zone))
     later = sent + timedelta(minutes=later_by)

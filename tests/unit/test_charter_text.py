@@ -68,11 +68,19 @@ def test_non_contiguous_days_are_listed_not_ranged():
 
 def test_whatsapp_sentence_follows_the_chosen_topics():
     only_refusals = generate_statement(CharterSettings(whatsapp_for=()))
-    assert "Please do not use WhatsApp for emotional processing, crisis support or therapy discussions." in only_refusals
+    assert (
+        "Please do not use WhatsApp for emotional processing, crisis support or therapy discussions."
+        in only_refusals
+    )
     assert "WhatsApp is only for" not in only_refusals
 
-    only_allowed = generate_statement(CharterSettings(whatsapp_for=("scheduling", "running_late"), whatsapp_not_for=()))
-    assert "WhatsApp is only for scheduling issues and letting me know you are running late." in only_allowed
+    only_allowed = generate_statement(
+        CharterSettings(whatsapp_for=("scheduling", "running_late"), whatsapp_not_for=())
+    )
+    assert (
+        "WhatsApp is only for scheduling issues and letting me know you are running late."
+        in only_allowed
+    )
 
     neither = generate_statement(CharterSettings(whatsapp_for=(), whatsapp_not_for=()))
     assert "WhatsApp" not in neither
@@ -81,15 +89,28 @@ def test_whatsapp_sentence_follows_the_chosen_topics():
 
 @pytest.mark.parametrize(
     ("clock", "shown"),
-    [("00:00", "12 am"), ("00:30", "12:30 am"), ("09:00", "9 am"), ("12:00", "12 noon"),
-     ("12:30", "12:30 pm"), ("18:00", "6 pm"), ("23:59", "11:59 pm")],
+    [
+        ("00:00", "12 am"),
+        ("00:30", "12:30 am"),
+        ("09:00", "9 am"),
+        ("12:00", "12 noon"),
+        ("12:30", "12:30 pm"),
+        ("18:00", "6 pm"),
+        ("23:59", "11:59 pm"),
+    ],
 )
 def test_clock_is_shown_the_indian_way(clock, shown):
     assert format_clock(clock) == shown
 
 
-@pytest.mark.parametrize(("days", "promise"), [(1, "within one working day"), (3, "within three working days"),
-                                               (5, "within five working days")])
+@pytest.mark.parametrize(
+    ("days", "promise"),
+    [
+        (1, "within one working day"),
+        (3, "within three working days"),
+        (5, "within five working days"),
+    ],
+)
 def test_response_promise_words(days, promise):
     assert response_promise(days) == promise
 
@@ -154,9 +175,12 @@ def test_format_clock_is_unambiguous_for_every_minute_of_the_day(hour, minute):
     st.integers(min_value=0, max_value=59),
     st.integers(min_value=1, max_value=5),
 )
-def test_any_valid_settings_give_a_statement_with_the_crisis_line(days, hour, minute, response_days):
-    settings = CharterSettings(working_days=tuple(days), check_time=f"{hour:02d}:{minute:02d}",
-                               response_days=response_days)
+def test_any_valid_settings_give_a_statement_with_the_crisis_line(
+    days, hour, minute, response_days
+):
+    settings = CharterSettings(
+        working_days=tuple(days), check_time=f"{hour:02d}:{minute:02d}", response_days=response_days
+    )
     assert validate(settings, None) == {}
     text = generate_statement(settings)
     assert CRISIS in text
@@ -165,15 +189,24 @@ def test_any_valid_settings_give_a_statement_with_the_crisis_line(days, hour, mi
 
 
 def _draft(**changes) -> CharterSettings:
-    page = {"whatsapp_for": ["scheduling", "tech"], "whatsapp_not_for": ["emotional"],
-            "working_days": [0, 1], "check_time": "18:00", "response_days": 1, "own_contacts": [],
-            "extra_text": ""}
+    page = {
+        "whatsapp_for": ["scheduling", "tech"],
+        "whatsapp_not_for": ["emotional"],
+        "working_days": [0, 1],
+        "check_time": "18:00",
+        "response_days": 1,
+        "own_contacts": [],
+        "extra_text": "",
+    }
     return draft(**{**page, **changes})
 
 
 def test_the_pages_draft_keeps_the_settings_order_and_drops_what_is_not_a_choice():
-    s = _draft(whatsapp_for=["tech", "gossip", "scheduling"],
-               whatsapp_not_for=["therapy", "emotional"], working_days=[4, 0, 4, 2])
+    s = _draft(
+        whatsapp_for=["tech", "gossip", "scheduling"],
+        whatsapp_not_for=["therapy", "emotional"],
+        working_days=[4, 0, 4, 2],
+    )
     assert s.whatsapp_for == ("scheduling", "tech")
     assert s.whatsapp_not_for == ("emotional", "therapy")
     assert s.working_days == (0, 2, 4)
@@ -181,8 +214,11 @@ def test_the_pages_draft_keeps_the_settings_order_and_drops_what_is_not_a_choice
 
 def test_the_pages_draft_puts_the_national_lines_first_and_drops_blank_contact_rows():
     s = _draft(own_contacts=[("  Clinic ", " 080 1234 "), ("", "  "), ("", "999")])
-    assert s.crisis_contacts == (*DEFAULT_CRISIS_CONTACTS, {"label": "Clinic", "phone": "080 1234"},
-                                 {"label": "", "phone": "999"})
+    assert s.crisis_contacts == (
+        *DEFAULT_CRISIS_CONTACTS,
+        {"label": "Clinic", "phone": "080 1234"},
+        {"label": "", "phone": "999"},
+    )
     assert validate(s, None) == {"crisis_contacts": "Each contact needs a name and a phone number."}
 
 

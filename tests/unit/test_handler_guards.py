@@ -35,9 +35,14 @@ def _ours() -> dict[str, object]:
 
 
 def test_every_handler_is_guarded_or_allow_listed():
-    loose = sorted(name for name, handler in _ours().items()
-                   if roles_of(handler.fn) is None and name not in UNGUARDED)
-    assert loose == [], "guard these with @guarded(ROLES), or list them in state.guard.UNGUARDED with a reason"
+    loose = sorted(
+        name
+        for name, handler in _ours().items()
+        if roles_of(handler.fn) is None and name not in UNGUARDED
+    )
+    assert loose == [], (
+        "guard these with @guarded(ROLES), or list them in state.guard.UNGUARDED with a reason"
+    )
 
 
 def test_the_allow_list_names_only_real_unguarded_handlers():

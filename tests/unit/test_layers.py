@@ -16,12 +16,26 @@ PACKAGE = Path(__file__).resolve().parents[2] / "practipal_app"
 
 #: Lowest first: a package may import only packages before it (and itself).
 ORDER = [
-    "config", "db", "models",
-    "core", "notifications",
-    "people", "boundaries", "billing", "content", "scheduling", "messaging", "onboarding", "analytics",
+    "config",
+    "db",
+    "models",
+    "core",
+    "notifications",
+    "people",
+    "boundaries",
+    "billing",
+    "content",
+    "scheduling",
+    "messaging",
+    "onboarding",
+    "analytics",
     "demo",
-    "api", "worker", "cli",
-    "state", "components", "pages",
+    "api",
+    "worker",
+    "cli",
+    "state",
+    "components",
+    "pages",
     "practipal_app",  # the module that builds rx.App
 ]
 #: Where reflex may be imported.
@@ -29,8 +43,10 @@ REFLEX_ALLOWED = {"state", "components", "pages", "practipal_app"}
 
 
 def _modules() -> dict[str, Path]:
-    return {".".join(("practipal_app", *p.relative_to(PACKAGE).with_suffix("").parts)): p
-            for p in PACKAGE.rglob("*.py")}
+    return {
+        ".".join(("practipal_app", *p.relative_to(PACKAGE).with_suffix("").parts)): p
+        for p in PACKAGE.rglob("*.py")
+    }
 
 
 def _imports(path: Path, modules: dict[str, Path]) -> set[str]:
@@ -40,8 +56,10 @@ def _imports(path: Path, modules: dict[str, Path]) -> set[str]:
         if isinstance(node, ast.Import):
             names = [a.name for a in node.names]
         elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
-            names = [f"{node.module}.{a.name}" if f"{node.module}.{a.name}" in modules else node.module
-                     for a in node.names]
+            names = [
+                f"{node.module}.{a.name}" if f"{node.module}.{a.name}" in modules else node.module
+                for a in node.names
+            ]
         else:
             continue
         for name in names:
@@ -67,14 +85,23 @@ def test_every_top_level_package_has_a_place_in_the_order():
 @pytest.mark.parametrize("module", sorted(GRAPH))
 def test_imports_flow_one_way(module):
     here = ORDER.index(_package(module)) if _package(module) in ORDER else None
-    upward = sorted(t for t in GRAPH[module] - {"reflex"}
-                    if _package(t) in ORDER and ORDER.index(_package(t)) > here)
+    upward = sorted(
+        t
+        for t in GRAPH[module] - {"reflex"}
+        if _package(t) in ORDER and ORDER.index(_package(t)) > here
+    )
     assert upward == [], f"{module} imports a package above it"
 
 
 def test_nothing_below_the_states_imports_reflex():
-    assert sorted(m for m, targets in GRAPH.items()
-                  if "reflex" in targets and _package(m) not in REFLEX_ALLOWED) == []
+    assert (
+        sorted(
+            m
+            for m, targets in GRAPH.items()
+            if "reflex" in targets and _package(m) not in REFLEX_ALLOWED
+        )
+        == []
+    )
 
 
 def test_no_module_imports_itself_back():

@@ -12,8 +12,19 @@ ROUTES = sorted(app._unevaluated_pages)
 
 
 def test_every_route_of_design_md_is_a_page():
-    assert {"setup", "login", "app", "app/clients", "app/calendar", "app/inbox", "app/billing", "portal",
-            "portal/book", "portal/messages", "portal/help"} <= set(ROUTES)
+    assert {
+        "setup",
+        "login",
+        "app",
+        "app/clients",
+        "app/calendar",
+        "app/inbox",
+        "app/billing",
+        "portal",
+        "portal/book",
+        "portal/messages",
+        "portal/help",
+    } <= set(ROUTES)
 
 
 @pytest.mark.parametrize("route", ROUTES)

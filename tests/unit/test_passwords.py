@@ -12,7 +12,9 @@ STRONG = "Calm-Harbour-Tea-42"
 
 
 def _params(stored_hash: str) -> dict[str, str]:
-    match = re.fullmatch(r"\$(argon2\w+)\$v=(\d+)\$m=(\d+),t=(\d+),p=(\d+)\$[^$]+\$[^$]+", stored_hash)
+    match = re.fullmatch(
+        r"\$(argon2\w+)\$v=(\d+)\$m=(\d+),t=(\d+),p=(\d+)\$[^$]+\$[^$]+", stored_hash
+    )
     assert match, stored_hash
     scheme, version, m, t, p = match.groups()
     return {"scheme": scheme, "v": version, "m": m, "t": t, "p": p}
@@ -70,7 +72,9 @@ def test_password_built_from_the_persons_own_email_is_refused():
     assert problem is not None and "easy to guess" in problem
 
 
-@pytest.mark.parametrize("password", [STRONG, "correct horse battery staple", "Amber-Monsoon-Kettle-19"])
+@pytest.mark.parametrize(
+    "password", [STRONG, "correct horse battery staple", "Amber-Monsoon-Kettle-19"]
+)
 def test_strong_password_is_accepted(password):
     assert passwords.strength_problem(password, ["Asha Rao", "asha@example.com"]) is None
 

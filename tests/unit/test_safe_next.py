@@ -42,9 +42,11 @@ def test_next_path_cases(next_path, role, goes_to):
 roles = st.sampled_from(list(Role))
 paths = st.one_of(
     st.text(max_size=40),
-    st.builds(lambda prefix, rest: prefix + rest,
-              st.sampled_from(["/app", "/portal", "/", "//", "/app/", "/portal?", "http://", "\\"]),
-              st.text(max_size=30)),
+    st.builds(
+        lambda prefix, rest: prefix + rest,
+        st.sampled_from(["/app", "/portal", "/", "//", "/app/", "/portal?", "http://", "\\"]),
+        st.text(max_size=30),
+    ),
 )
 
 

@@ -18,9 +18,15 @@ from practipal_app.scheduling.slots import Busy, Rules, free_slots, nearest
 KOLKATA = ZoneInfo("Asia/Kolkata")
 WEEKDAYS = {d: [(10 * 60, 13 * 60)] for d in range(5)}  # Mon–Fri 10:00–13:00
 BASE = Rules(
-    timezone="Asia/Kolkata", weekly_hours=WEEKDAYS, duration=timedelta(minutes=50),
-    buffer=timedelta(minutes=10), min_notice=timedelta(0), horizon=timedelta(days=7),
-    daily_cap=6, weekly_cap=25, step=timedelta(minutes=30),
+    timezone="Asia/Kolkata",
+    weekly_hours=WEEKDAYS,
+    duration=timedelta(minutes=50),
+    buffer=timedelta(minutes=10),
+    min_notice=timedelta(0),
+    horizon=timedelta(days=7),
+    daily_cap=6,
+    weekly_cap=25,
+    step=timedelta(minutes=30),
 )
 NOTHING = Busy(appointments=[], leave=[])
 
@@ -35,7 +41,11 @@ NOW = ist(2, 8)  # Monday 2 March 2026, 08:00 in Kolkata
 
 def on(slots: list[datetime], day: int) -> list[str]:
     """The Kolkata clock times of the slots on one day of March 2026."""
-    return [s.astimezone(KOLKATA).strftime("%H:%M") for s in slots if s.astimezone(KOLKATA).date() == date(2026, 3, day)]
+    return [
+        s.astimezone(KOLKATA).strftime("%H:%M")
+        for s in slots
+        if s.astimezone(KOLKATA).date() == date(2026, 3, day)
+    ]
 
 
 def test_an_open_day_offers_every_step_that_fits_before_the_end_of_hours():
@@ -44,7 +54,9 @@ def test_an_open_day_offers_every_step_that_fits_before_the_end_of_hours():
     assert on(slots, 2) == ["10:00", "10:30", "11:00", "11:30", "12:00"]
     assert on(slots, 7) == on(slots, 8) == []  # the weekend
     assert len(slots) == 5 * 5
-    assert slots == sorted(slots) and all(s.tzinfo is not None and s.utcoffset() == timedelta(0) for s in slots)
+    assert slots == sorted(slots) and all(
+        s.tzinfo is not None and s.utcoffset() == timedelta(0) for s in slots
+    )
 
 
 def test_buffers_keep_time_free_after_each_session():
@@ -67,16 +79,20 @@ def test_a_day_at_its_cap_offers_nothing_and_the_next_day_is_untouched():
 
 
 def test_a_week_at_its_cap_offers_nothing_until_the_next_monday():
-    busy = Busy(appointments=[(ist(2, 10), ist(2, 11)), (ist(3, 10), ist(3, 11)), (ist(4, 10), ist(4, 11))],
-                leave=[])
+    busy = Busy(
+        appointments=[(ist(2, 10), ist(2, 11)), (ist(3, 10), ist(3, 11)), (ist(4, 10), ist(4, 11))],
+        leave=[],
+    )
     slots = free_slots(replace(BASE, weekly_cap=3, horizon=timedelta(days=14)), busy, NOW)
     assert min(slots).astimezone(KOLKATA) == datetime(2026, 3, 9, 10, tzinfo=KOLKATA)
     assert len(slots) == 25
 
 
 def test_leave_blocks_whole_days_and_ends_exactly_when_it_says():
-    leave = [(ist(4, 0), ist(5, 0)),  # all of Wednesday
-             (ist(5, 0), ist(5, 11))]  # Thursday until 11:00
+    leave = [
+        (ist(4, 0), ist(5, 0)),  # all of Wednesday
+        (ist(5, 0), ist(5, 11)),
+    ]  # Thursday until 11:00
     slots = free_slots(BASE, Busy(appointments=[], leave=leave), NOW)
     assert on(slots, 4) == []
     assert on(slots, 5) == ["11:00", "11:30", "12:00"]  # no buffer is needed after leave
@@ -110,10 +126,22 @@ PRACTICE_ZONES = ["Asia/Kolkata", "Europe/London", "America/New_York"]
 CLIENT_ZONES = ["America/New_York", "Europe/London"]
 # Sundays the clocks change, 2025–2027: the edges where zone code breaks.
 CLOCK_CHANGES = {
-    "America/New_York": [date(2025, 3, 9), date(2025, 11, 2), date(2026, 3, 8), date(2026, 11, 1),
-                         date(2027, 3, 14), date(2027, 11, 7)],
-    "Europe/London": [date(2025, 3, 30), date(2025, 10, 26), date(2026, 3, 29), date(2026, 10, 25),
-                      date(2027, 3, 28), date(2027, 10, 31)],
+    "America/New_York": [
+        date(2025, 3, 9),
+        date(2025, 11, 2),
+        date(2026, 3, 8),
+        date(2026, 11, 1),
+        date(2027, 3, 14),
+        date(2027, 11, 7),
+    ],
+    "Europe/London": [
+        date(2025, 3, 30),
+        date(2025, 10, 26),
+        date(2026, 3, 29),
+        date(2026, 10, 25),
+        date(2027, 3, 28),
+        date(2027, 10, 31),
+    ],
 }
 
 
@@ -140,8 +168,14 @@ def scenarios(draw):
         day = draw(st.sampled_from(CLOCK_CHANGES[zone])) - timedelta(days=draw(st.integers(0, 3)))
     else:
         day = date(2025, 1, 1) + timedelta(days=draw(st.integers(0, 3 * 365)))
-    now = datetime.combine(day, time(0), tzinfo=UTC) + timedelta(minutes=draw(st.integers(0, 24 * 60 - 1)))
-    hours = {d: h for d in range(7) if (h := draw(day_hours(night=near_change and d == 6 and draw(st.booleans()))))}
+    now = datetime.combine(day, time(0), tzinfo=UTC) + timedelta(
+        minutes=draw(st.integers(0, 24 * 60 - 1))
+    )
+    hours = {
+        d: h
+        for d in range(7)
+        if (h := draw(day_hours(night=near_change and d == 6 and draw(st.booleans()))))
+    }
     rules = Rules(
         timezone=zone,
         weekly_hours=hours,
@@ -157,10 +191,13 @@ def scenarios(draw):
 
     def interval(longest: int):
         return st.tuples(st.integers(-3 * 24 * 60, span), st.integers(15, longest)).map(
-            lambda t: (now + timedelta(minutes=t[0]), now + timedelta(minutes=t[0] + t[1])))
+            lambda t: (now + timedelta(minutes=t[0]), now + timedelta(minutes=t[0] + t[1]))
+        )
 
-    busy = Busy(appointments=draw(st.lists(interval(240), max_size=12)),
-                leave=draw(st.lists(interval(3 * 24 * 60), max_size=2)))
+    busy = Busy(
+        appointments=draw(st.lists(interval(240), max_size=12)),
+        leave=draw(st.lists(interval(3 * 24 * 60), max_size=2)),
+    )
     return rules, busy, now, ZoneInfo(draw(st.sampled_from(CLIENT_ZONES)))
 
 
@@ -191,8 +228,10 @@ def test_slots_seen_from_a_dst_zone_are_real_free_instants_inside_working_hours(
         # The whole session lies inside one of that day's working ranges, on the practice's clock.
         start, end = slot.astimezone(zone), (slot + rules.duration).astimezone(zone)
         assert end.date() == start.date()
-        assert any(a <= _minutes(start) and _minutes(end) <= b
-                   for a, b in rules.weekly_hours.get(start.weekday(), [])), (start, end)
+        assert any(
+            a <= _minutes(start) and _minutes(end) <= b
+            for a, b in rules.weekly_hours.get(start.weekday(), [])
+        ), (start, end)
         # Never over a session plus the buffer on either side, never in leave.
         held_until = slot + rules.duration + rules.buffer
         assert not any(a < held_until and slot < b for a, b in busy.appointments)
@@ -201,8 +240,11 @@ def test_slots_seen_from_a_dst_zone_are_real_free_instants_inside_working_hours(
         day = start.date()
         booked_that_day = [a for a, _ in busy.appointments if a.astimezone(zone).date() == day]
         monday = day - timedelta(days=day.weekday())
-        booked_that_week = [a for a, _ in busy.appointments
-                            if monday <= a.astimezone(zone).date() < monday + timedelta(days=7)]
+        booked_that_week = [
+            a
+            for a, _ in busy.appointments
+            if monday <= a.astimezone(zone).date() < monday + timedelta(days=7)
+        ]
         assert len(booked_that_day) < rules.daily_cap
         assert len(booked_that_week) < rules.weekly_cap
 
@@ -221,16 +263,28 @@ def test_no_free_time_that_fits_the_rules_is_left_out(scenario):
     while t <= now + rules.horizon:
         local, end = t.astimezone(zone), (t + rules.duration).astimezone(zone)
         first_occurrence = local.replace(fold=0).astimezone(UTC) == t
-        fits = first_occurrence and end.date() == local.date() and any(
-            a <= _minutes(local) and (_minutes(local) - a) % step == 0 and _minutes(end) <= b
-            and _minutes(local) + rules.duration.total_seconds() / 60 <= b
-            for a, b in rules.weekly_hours.get(local.weekday(), []))
-        free = not any(a < t + rules.duration + rules.buffer and t < b for a, b in busy.appointments) and \
-            not any(a < t + rules.duration and t < b for a, b in busy.leave)
+        fits = (
+            first_occurrence
+            and end.date() == local.date()
+            and any(
+                a <= _minutes(local)
+                and (_minutes(local) - a) % step == 0
+                and _minutes(end) <= b
+                and _minutes(local) + rules.duration.total_seconds() / 60 <= b
+                for a, b in rules.weekly_hours.get(local.weekday(), [])
+            )
+        )
+        free = not any(
+            a < t + rules.duration + rules.buffer and t < b for a, b in busy.appointments
+        ) and not any(a < t + rules.duration and t < b for a, b in busy.leave)
         day, monday = local.date(), local.date() - timedelta(days=local.weekday())
         under_caps = (
             sum(a.astimezone(zone).date() == day for a, _ in busy.appointments) < rules.daily_cap
-            and sum(monday <= a.astimezone(zone).date() < monday + timedelta(days=7)
-                    for a, _ in busy.appointments) < rules.weekly_cap)
+            and sum(
+                monday <= a.astimezone(zone).date() < monday + timedelta(days=7)
+                for a, _ in busy.appointments
+            )
+            < rules.weekly_cap
+        )
         assert (t in offered) == (fits and free and under_caps), (t, local)
         t += timedelta(minutes=15)

@@ -52,12 +52,18 @@ def test_sign_in_ticket_stores_no_browser_token(engine, owner):
     assert _places_holding(engine, session_token) == set()
 
 
-def test_invite_token_lives_only_in_the_emailed_link(engine, owner_actor, add_client, emailed_tokens, base_url):
+def test_invite_token_lives_only_in_the_emailed_link(
+    engine, owner_actor, add_client, emailed_tokens, base_url
+):
     client_id = add_client(owner_actor, "Riya Sharma", "riya@example.com")
     db.call(invites.send_invite, owner_actor, client_id, base_url)
     [token] = emailed_tokens("invite")
     assert _places_holding(engine, token) == {"outboxemail.body_text"}
-    row = db.call(lambda s: s.exec(select(OneTimeToken).where(OneTimeToken.purpose == TokenPurpose.INVITE)).one())
+    row = db.call(
+        lambda s: s.exec(
+            select(OneTimeToken).where(OneTimeToken.purpose == TokenPurpose.INVITE)
+        ).one()
+    )
     assert row.token_hash == hash_token(token)
 
 
@@ -65,7 +71,11 @@ def test_reset_token_lives_only_in_the_emailed_link(engine, owner, emailed_token
     db.call(auth.request_reset, owner.email, base_url)
     [token] = emailed_tokens("password_reset")
     assert _places_holding(engine, token) == {"outboxemail.body_text"}
-    row = db.call(lambda s: s.exec(select(OneTimeToken).where(OneTimeToken.purpose == TokenPurpose.RESET)).one())
+    row = db.call(
+        lambda s: s.exec(
+            select(OneTimeToken).where(OneTimeToken.purpose == TokenPurpose.RESET)
+        ).one()
+    )
     assert row.token_hash == hash_token(token)
 
 

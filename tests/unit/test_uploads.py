@@ -11,7 +11,9 @@ from practipal_app.core import uploads
 
 def test_a_staged_upload_is_private_and_reads_back(data_dir):
     path = uploads.stage(b"chat export")
-    assert stat.S_IMODE(uploads.pending_dir().joinpath(path.rsplit("/", 1)[1]).stat().st_mode) == 0o600
+    assert (
+        stat.S_IMODE(uploads.pending_dir().joinpath(path.rsplit("/", 1)[1]).stat().st_mode) == 0o600
+    )
     assert uploads.read(path) == b"chat export"
     uploads.discard(path)
     with pytest.raises(FileNotFoundError):

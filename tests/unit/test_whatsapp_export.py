@@ -24,7 +24,9 @@ from practipal_app.messaging.whatsapp_export import (
 )
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "whatsapp"
-HEADER_HINT = "expected a line starting with a date and time, like '05/03/2024, 21:15 - Name: message'."
+HEADER_HINT = (
+    "expected a line starting with a date and time, like '05/03/2024, 21:15 - Name: message'."
+)
 HOW_TO = "In WhatsApp, open the chat, then ⋮ › More › Export chat (iPhone: the name › Export Chat)."
 
 
@@ -43,14 +45,26 @@ def stamps(parsed) -> list[datetime]:
 def test_android_24_hour_day_first():
     parsed = chat("android_24h_dayfirst.txt")
     assert parsed.senders == ["Priya S", "Vikram Nair"]
-    assert [m.sender for m in parsed.messages] == ["Priya S", "Vikram Nair", "Priya S", "Priya S", "Vikram Nair"]
+    assert [m.sender for m in parsed.messages] == [
+        "Priya S",
+        "Vikram Nair",
+        "Priya S",
+        "Priya S",
+        "Vikram Nair",
+    ]
     assert stamps(parsed) == [
-        datetime(2024, 2, 14, 9, 2), datetime(2024, 2, 14, 11, 47), datetime(2024, 2, 15, 23, 10),
-        datetime(2024, 3, 1, 7, 5), datetime(2024, 3, 1, 7, 6),
+        datetime(2024, 2, 14, 9, 2),
+        datetime(2024, 2, 14, 11, 47),
+        datetime(2024, 2, 15, 23, 10),
+        datetime(2024, 3, 1, 7, 5),
+        datetime(2024, 3, 1, 7, 6),
     ]
     assert [m.length for m in parsed.messages] == [
-        len("Hi, is Thursday 6 pm free?"), len("Yes, booked you in."), len("Thank you!"),
-        len("Running 10 min late"), len("No problem"),
+        len("Hi, is Thursday 6 pm free?"),
+        len("Yes, booked you in."),
+        len("Thank you!"),
+        len("Running 10 min late"),
+        len("No problem"),
     ]
     assert (parsed.date_order, parsed.system_lines) == ("dmy", 1)
 
@@ -60,7 +74,8 @@ def test_android_12_hour_month_first_us_export():
     assert parsed.date_order == "mdy"  # 3/14/24 cannot be day-first
     assert parsed.senders == ["Priya S", "Vikram Nair"]
     assert stamps(parsed) == [
-        datetime(2024, 3, 5, 21, 15), datetime(2024, 3, 5, 21, 20),
+        datetime(2024, 3, 5, 21, 15),
+        datetime(2024, 3, 5, 21, 20),
         datetime(2024, 3, 14, 0, 5),  # 12:05 AM is just after midnight
         datetime(2024, 3, 14, 12, 30),  # 12:30 PM is just after noon
     ]
@@ -71,8 +86,10 @@ def test_android_12_hour_with_narrow_no_break_space_and_ambiguous_dates_reads_da
     parsed = chat("android_12h_narrow_space.txt")
     assert parsed.date_order == "dmy"  # every date fits either way: India's day-first
     assert stamps(parsed) == [
-        datetime(2024, 3, 5, 21, 15), datetime(2024, 3, 5, 21, 31),
-        datetime(2024, 3, 6, 0, 0), datetime(2024, 3, 6, 12, 45),
+        datetime(2024, 3, 5, 21, 15),
+        datetime(2024, 3, 5, 21, 31),
+        datetime(2024, 3, 6, 0, 0),
+        datetime(2024, 3, 6, 12, 45),
     ]
     assert parsed.messages[0].length == len("नमस्ते, can we talk tomorrow?")
     assert parsed.senders == ["Priya S", "Vikram Nair"]
@@ -86,10 +103,15 @@ def test_ios_bracket_form_with_seconds_and_crlf():
     assert parsed.system_lines == 1
     assert parsed.senders == ["Priya S", "Vikram Nair"]
     assert stamps(parsed) == [
-        datetime(2024, 3, 5, 21, 15, 32), datetime(2024, 3, 5, 21, 16, 5), datetime(2024, 3, 17, 8, 1, 59),
+        datetime(2024, 3, 5, 21, 15, 32),
+        datetime(2024, 3, 5, 21, 16, 5),
+        datetime(2024, 3, 17, 8, 1, 59),
     ]
     assert [m.length for m in parsed.messages] == [
-        len("Hello, this is Priya"), len("Hi Priya, welcome"), len("Good morning")]
+        len("Hello, this is Priya"),
+        len("Hi Priya, welcome"),
+        len("Good morning"),
+    ]
 
 
 def test_ios_direction_marks_bom_and_placeholders():
@@ -114,14 +136,20 @@ def test_iso_dates():
     parsed = chat("iso_dates.txt")
     assert parsed.date_order == "ymd"
     assert stamps(parsed) == [
-        datetime(2023, 12, 31, 23, 58), datetime(2024, 1, 1, 0, 1), datetime(2024, 1, 9, 18, 30)]
+        datetime(2023, 12, 31, 23, 58),
+        datetime(2024, 1, 1, 0, 1),
+        datetime(2024, 1, 9, 18, 30),
+    ]
     assert parsed.messages[-1].length == len("Is 12 Jan ok?")
 
 
 def test_two_digit_years_with_dots():
     parsed = chat("two_digit_years_dots.txt")
     assert stamps(parsed) == [
-        datetime(2023, 12, 25, 20, 0), datetime(2023, 12, 25, 20, 2), datetime(2024, 1, 2, 9, 59)]
+        datetime(2023, 12, 25, 20, 0),
+        datetime(2023, 12, 25, 20, 2),
+        datetime(2024, 1, 2, 9, 59),
+    ]
     assert parsed.senders == ["Priya S", "Vikram Nair"]
 
 
@@ -140,7 +168,9 @@ def test_multi_line_messages_add_their_lines_to_the_length():
 
 def test_system_lines_are_not_messages_but_media_and_deleted_messages_are():
     parsed = chat("system_lines.txt")
-    assert parsed.system_lines == 4  # encryption, security code, "You deleted" without a sender, disappearing
+    assert (
+        parsed.system_lines == 4
+    )  # encryption, security code, "You deleted" without a sender, disappearing
     assert [(m.sender, m.length, m.timestamp.minute) for m in parsed.messages] == [
         ("Priya S", 0, 1),  # <Media omitted>
         ("Priya S", 0, 2),  # This message was deleted
@@ -154,7 +184,12 @@ def test_group_chat_with_three_senders_and_group_notices():
     # "created group", "added", "changed the subject" (with ': ' inside quotes) and "left" are notices.
     assert parsed.system_lines == 4
     assert parsed.senders == ["Asha Rao", "+91 98765 43210", "Vikram Nair"]
-    assert [m.sender for m in parsed.messages] == ["Asha Rao", "+91 98765 43210", "Vikram Nair", "+91 98765 43210"]
+    assert [m.sender for m in parsed.messages] == [
+        "Asha Rao",
+        "+91 98765 43210",
+        "Vikram Nair",
+        "+91 98765 43210",
+    ]
     assert stamps(parsed)[0] == datetime(2024, 3, 5, 9, 1)
     assert stamps(parsed)[-1] == datetime(2024, 3, 6, 22, 0)
     assert parsed.messages[1].length == len("Thanks, this is Ravi")
@@ -173,23 +208,50 @@ def _zip(members: dict[str, bytes]) -> bytes:
 
 def test_a_zip_from_android_or_ios_is_read_like_its_chat():
     text = fixture("android_24h_dayfirst.txt")
-    android = _zip({"WhatsApp Chat with Priya S.txt": text, "IMG-20240305-WA0001.jpg": b"\xff\xd8\xff" * 100})
-    assert parse(read_upload("WhatsApp Chat with Priya S.zip", android)) == chat("android_24h_dayfirst.txt")
-    ios = _zip({"_chat.txt": fixture("ios_marks_media.txt"), "00000012-PHOTO-2024-03-05-21-17-11.jpg": b"\x00" * 10,
-                "__MACOSX/._chat.txt": b"\x00\x05\x16\x07"})
+    android = _zip(
+        {"WhatsApp Chat with Priya S.txt": text, "IMG-20240305-WA0001.jpg": b"\xff\xd8\xff" * 100}
+    )
+    assert parse(read_upload("WhatsApp Chat with Priya S.zip", android)) == chat(
+        "android_24h_dayfirst.txt"
+    )
+    ios = _zip(
+        {
+            "_chat.txt": fixture("ios_marks_media.txt"),
+            "00000012-PHOTO-2024-03-05-21-17-11.jpg": b"\x00" * 10,
+            "__MACOSX/._chat.txt": b"\x00\x05\x16\x07",
+        }
+    )
     assert len(parse(read_upload("WhatsApp Chat - Priya S.ZIP", ios)).messages) == 9
 
 
-@pytest.mark.parametrize(("filename", "data", "message"), [
-    ("chat.txt", b"", f"“chat.txt” is empty. {HOW_TO}"),
-    ("chat.txt", b"\xef\xbb\xbf\n\n  \n", f"“chat.txt” is empty. {HOW_TO}"),
-    ("chat.zip", _zip({"IMG-0001.jpg": b"\xff\xd8"}), f"“chat.zip” holds no WhatsApp chat (.txt file). {HOW_TO}"),
-    ("chat.zip", b"PK\x03\x04 not really a zip", f"“chat.zip” is not a readable zip file. {HOW_TO}"),
-    ("chat.pdf", b"%PDF-1.7", "“chat.pdf” is not a WhatsApp chat export. Upload the .txt or .zip file from "
-                              f"WhatsApp's Export chat. {HOW_TO}"),
-    ("folder/chat.txt", b"x" * (20 * 1024 * 1024 + 1),
-     "“chat.txt” is larger than 20 MB. Export the chat without media and upload that."),
-])
+@pytest.mark.parametrize(
+    ("filename", "data", "message"),
+    [
+        ("chat.txt", b"", f"“chat.txt” is empty. {HOW_TO}"),
+        ("chat.txt", b"\xef\xbb\xbf\n\n  \n", f"“chat.txt” is empty. {HOW_TO}"),
+        (
+            "chat.zip",
+            _zip({"IMG-0001.jpg": b"\xff\xd8"}),
+            f"“chat.zip” holds no WhatsApp chat (.txt file). {HOW_TO}",
+        ),
+        (
+            "chat.zip",
+            b"PK\x03\x04 not really a zip",
+            f"“chat.zip” is not a readable zip file. {HOW_TO}",
+        ),
+        (
+            "chat.pdf",
+            b"%PDF-1.7",
+            "“chat.pdf” is not a WhatsApp chat export. Upload the .txt or .zip file from "
+            f"WhatsApp's Export chat. {HOW_TO}",
+        ),
+        (
+            "folder/chat.txt",
+            b"x" * (20 * 1024 * 1024 + 1),
+            "“chat.txt” is larger than 20 MB. Export the chat without media and upload that.",
+        ),
+    ],
+)
 def test_files_that_are_not_a_chat_are_refused_in_plain_words(filename, data, message):
     with pytest.raises(ExportRefused) as refused:
         read_upload(filename, data)
@@ -205,33 +267,70 @@ def test_a_zip_whose_chat_is_over_20_mb_is_refused_before_it_is_unpacked():
     assert refused.value.message == "“chat.zip” holds a chat larger than 20 MB."
 
 
-@pytest.mark.parametrize(("filename", "data", "line", "message"), [
-    ("chat.txt", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", 1, "Line 1: expected text, but found binary data."),
-    ("chat.txt", b"05/03/2024, 10:00 - A: hi\nmore\n\xff\xfe\xfd", 3, "Line 3: expected text, but found binary data."),
-    ("chat.txt", b"05/03/2024, 10:00 - A: hi\n\x00\x01\x02", 2, "Line 2: expected text, but found binary data."),
-])
+@pytest.mark.parametrize(
+    ("filename", "data", "line", "message"),
+    [
+        (
+            "chat.txt",
+            b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR",
+            1,
+            "Line 1: expected text, but found binary data.",
+        ),
+        (
+            "chat.txt",
+            b"05/03/2024, 10:00 - A: hi\nmore\n\xff\xfe\xfd",
+            3,
+            "Line 3: expected text, but found binary data.",
+        ),
+        (
+            "chat.txt",
+            b"05/03/2024, 10:00 - A: hi\n\x00\x01\x02",
+            2,
+            "Line 2: expected text, but found binary data.",
+        ),
+    ],
+)
 def test_binary_files_are_unreadable_at_their_first_binary_line(filename, data, line, message):
     with pytest.raises(ExportUnreadable) as unreadable:
         read_upload(filename, data)
     assert (unreadable.value.line_number, unreadable.value.message) == (line, message)
 
 
-@pytest.mark.parametrize(("text", "line", "message"), [
-    ("Hello, this is my chat\n05/03/2024, 10:00 - A: hi\n", 1, f"Line 1: {HEADER_HINT}"),
-    ("\n\u200e\nJunk before the chat\n05/03/2024, 10:00 - A: hi\n", 3, f"Line 3: {HEADER_HINT}"),
-    ("05/03/2024, 10:00 - A: hi\n31/02/2024, 10:01 - A: hello\n", 2,
-     "Line 2: expected a real date, but found 31/02/2024."),
-    # 13/03 is day-first, so 5/13 (month-first) cannot be a date in the same file.
-    ("[13/03/24, 10:00:00] A: hi\n[5/13/24, 10:01:00] A: hi\n", 2,
-     "Line 2: expected a real date, but found 5/13/24."),
-    # A notice's date is checked too, and the earliest bad line is the one reported.
-    ("05/03/2024, 10:00 - A: hi\n30/02/2024, 10:00 - A left\n05/03/2024, 24:00 - A: x\n", 2,
-     "Line 2: expected a real date, but found 30/02/2024."),
-    ("05/03/2024, 10:00 - A: hi\n05/03/2024, 25:10 - A: late\n", 2,
-     "Line 2: expected a real time, but found 25:10."),
-    ("05/03/2024, 13:10 pm - A: hi\n", 1, "Line 1: expected a real time, but found 13:10 PM."),
-    ("\n \n", 1, f"Line 1: {HEADER_HINT[:-1]}, but found an empty file."),
-])
+@pytest.mark.parametrize(
+    ("text", "line", "message"),
+    [
+        ("Hello, this is my chat\n05/03/2024, 10:00 - A: hi\n", 1, f"Line 1: {HEADER_HINT}"),
+        (
+            "\n\u200e\nJunk before the chat\n05/03/2024, 10:00 - A: hi\n",
+            3,
+            f"Line 3: {HEADER_HINT}",
+        ),
+        (
+            "05/03/2024, 10:00 - A: hi\n31/02/2024, 10:01 - A: hello\n",
+            2,
+            "Line 2: expected a real date, but found 31/02/2024.",
+        ),
+        # 13/03 is day-first, so 5/13 (month-first) cannot be a date in the same file.
+        (
+            "[13/03/24, 10:00:00] A: hi\n[5/13/24, 10:01:00] A: hi\n",
+            2,
+            "Line 2: expected a real date, but found 5/13/24.",
+        ),
+        # A notice's date is checked too, and the earliest bad line is the one reported.
+        (
+            "05/03/2024, 10:00 - A: hi\n30/02/2024, 10:00 - A left\n05/03/2024, 24:00 - A: x\n",
+            2,
+            "Line 2: expected a real date, but found 30/02/2024.",
+        ),
+        (
+            "05/03/2024, 10:00 - A: hi\n05/03/2024, 25:10 - A: late\n",
+            2,
+            "Line 2: expected a real time, but found 25:10.",
+        ),
+        ("05/03/2024, 13:10 pm - A: hi\n", 1, "Line 1: expected a real time, but found 13:10 PM."),
+        ("\n \n", 1, f"Line 1: {HEADER_HINT[:-1]}, but found an empty file."),
+    ],
+)
 def test_unreadable_exports_name_the_line_and_what_was_expected(text, line, message):
     with pytest.raises(ExportUnreadable) as unreadable:
         parse(text)
@@ -257,14 +356,21 @@ def test_the_parse_keeps_no_message_text():
 NAME_CHARS = st.characters(whitelist_categories=("Lu", "Ll", "Lo", "Nd"), max_codepoint=0x097F)
 names = st.builds(
     lambda first, rest: f"{first} {rest}".strip(),
-    st.text(NAME_CHARS, min_size=1, max_size=10), st.text(NAME_CHARS, max_size=8),
+    st.text(NAME_CHARS, min_size=1, max_size=10),
+    st.text(NAME_CHARS, max_size=8),
 )
 # Message text: anything people type, minus line separators and control/format characters.
-TEXT_CHARS = st.characters(blacklist_categories=("Cc", "Cs", "Zl", "Zp", "Cf", "Co", "Cn"), max_codepoint=0x1FAFF)
+TEXT_CHARS = st.characters(
+    blacklist_categories=("Cc", "Cs", "Zl", "Zp", "Cf", "Co", "Cn"), max_codepoint=0x1FAFF
+)
 first_lines = st.text(TEXT_CHARS, min_size=1, max_size=60)
 # A continuation line never starts like a message header (a digit, '[' or a direction mark).
 more_lines = st.one_of(
-    st.just(""), st.text(TEXT_CHARS, min_size=1, max_size=40).filter(lambda s: not (s[0].isdigit() or s[0] == "[")))
+    st.just(""),
+    st.text(TEXT_CHARS, min_size=1, max_size=40).filter(
+        lambda s: not (s[0].isdigit() or s[0] == "[")
+    ),
+)
 bodies = st.tuples(first_lines, st.lists(more_lines, max_size=3))
 moments = st.datetimes(min_value=datetime(2000, 1, 1), max_value=datetime(2099, 12, 31, 23, 59, 59))
 
@@ -301,13 +407,21 @@ def iso(t, name):
 
 
 VARIANTS = {
-    android_24: ("dmy", False), android_12_us: ("mdy", False), android_12_india: ("dmy", False),
-    ios_12_seconds: ("dmy", True), ios_24_marks: ("dmy", True), iso: ("ymd", False),
+    android_24: ("dmy", False),
+    android_12_us: ("mdy", False),
+    android_12_india: ("dmy", False),
+    ios_12_seconds: ("dmy", True),
+    ios_24_marks: ("dmy", True),
+    iso: ("ymd", False),
 }
 # The encryption notice: Android writes it without a sender, iOS under the chat's name.
 NOTICES = {
-    android_24: lambda t, name: android_24(t, name)[: -len(name) - 2] + "Messages and calls are end-to-end encrypted.",
-    ios_24_marks: lambda t, name: ios_24_marks(t, name) + "\u200eMessages and calls are end-to-end encrypted.",
+    android_24: lambda t, name: (
+        android_24(t, name)[: -len(name) - 2] + "Messages and calls are end-to-end encrypted."
+    ),
+    ios_24_marks: lambda t, name: (
+        ios_24_marks(t, name) + "\u200eMessages and calls are end-to-end encrypted."
+    ),
 }
 
 

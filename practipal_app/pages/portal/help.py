@@ -6,14 +6,20 @@ from practipal_app.state.portal import PortalState
 from practipal_app.state.viewer import ViewerState
 
 
-@rx.page(route="/portal/help", title="Help · PractiPal", on_load=[ViewerState.guard_client, PortalState.load])
+@rx.page(
+    route="/portal/help",
+    title="Help · PractiPal",
+    on_load=[ViewerState.guard_client, PortalState.load],
+)
 def portal_help() -> rx.Component:
     return portal_shell(
         rx.heading("Help", size="7", as_="h1"),
         rx.callout(
             "This portal is not watched around the clock. If you are in danger or thinking of harming "
             "yourself, call one of these numbers now.",
-            icon="triangle_alert", color_scheme="red", width="100%",
+            icon="triangle_alert",
+            color_scheme="red",
+            width="100%",
         ),
         crisis_lines(),
         rx.cond(
@@ -21,17 +27,36 @@ def portal_help() -> rx.Component:
             rx.vstack(
                 rx.heading("Contacts from your therapist", size="4", as_="h2"),
                 rx.foreach(PortalState.own_contacts, lambda c: tel_link(c.label, c.phone)),
-                spacing="2", width="100%",
+                spacing="2",
+                width="100%",
             ),
         ),
         rx.cond(
             PortalState.whatsapp_link != "",
-            rx.el.a(rx.button(rx.icon("message-circle", size=16), "WhatsApp — scheduling or tech only", size="3",
-                              variant="outline", width="100%"),
-                    href=PortalState.whatsapp_link, target="_blank", rel="noopener noreferrer",
-                    style={"display": "block", "width": "100%"}),
+            rx.el.a(
+                rx.button(
+                    rx.icon("message-circle", size=16),
+                    "WhatsApp — scheduling or tech only",
+                    size="3",
+                    variant="outline",
+                    width="100%",
+                ),
+                href=PortalState.whatsapp_link,
+                target="_blank",
+                rel="noopener noreferrer",
+                style={"display": "block", "width": "100%"},
+            ),
         ),
-        rx.link(rx.button(rx.icon("message-square", size=16), "Message your therapist in the portal", size="3",
-                          variant="soft", width="100%"), href="/portal/messages", width="100%"),
+        rx.link(
+            rx.button(
+                rx.icon("message-square", size=16),
+                "Message your therapist in the portal",
+                size="3",
+                variant="soft",
+                width="100%",
+            ),
+            href="/portal/messages",
+            width="100%",
+        ),
         statement_card(PortalState.statement, title="How messages work"),
     )

@@ -26,15 +26,23 @@ def _next_session() -> rx.Component:
         PortalState.next_session.is_not_none(),
         rx.vstack(
             rx.heading("Your next session", size="4", as_="h2"),
-            session_card(PortalState.next_session,
-                         rx.link("All sessions, move or cancel", href="/portal/sessions", size="2")),
-            spacing="2", width="100%",
+            session_card(
+                PortalState.next_session,
+                rx.link("All sessions, move or cancel", href="/portal/sessions", size="2"),
+            ),
+            spacing="2",
+            width="100%",
         ),
         rx.card(
             rx.vstack(
                 rx.text("No session booked.", weight="bold"),
-                rx.link(rx.button("Book a session", size="3", width="100%"), href="/portal/book", width="100%"),
-                spacing="2", width="100%",
+                rx.link(
+                    rx.button("Book a session", size="3", width="100%"),
+                    href="/portal/book",
+                    width="100%",
+                ),
+                spacing="2",
+                width="100%",
             ),
             width="100%",
         ),
@@ -48,33 +56,62 @@ def _due_card() -> rx.Component:
             rx.card(
                 rx.hstack(
                     rx.icon("receipt-indian-rupee", color=rx.color("amber", 10)),
-                    rx.vstack(rx.text(PortalState.amount_due, " to pay", weight="bold"),
-                              rx.text("See invoices and pay with UPI", size="2", color_scheme="gray"),
-                              spacing="0", align="start"),
-                    rx.spacer(), rx.icon("chevron-right"),
-                    align="center", width="100%",
+                    rx.vstack(
+                        rx.text(PortalState.amount_due, " to pay", weight="bold"),
+                        rx.text("See invoices and pay with UPI", size="2", color_scheme="gray"),
+                        spacing="0",
+                        align="start",
+                    ),
+                    rx.spacer(),
+                    rx.icon("chevron-right"),
+                    align="center",
+                    width="100%",
                 ),
                 width="100%",
             ),
-            href="/portal/invoices", underline="none", color="inherit", width="100%",
+            href="/portal/invoices",
+            underline="none",
+            color="inherit",
+            width="100%",
         ),
     )
 
 
 def _shortcut(label: str, hint, href: str, icon: str) -> rx.Component:
     return rx.link(
-        rx.card(rx.vstack(rx.icon(icon, color=rx.color("teal", 9)), rx.text(label, weight="bold"),
-                          rx.text(hint, size="1", color_scheme="gray"), spacing="1"), width="100%", height="100%"),
-        href=href, underline="none", color="inherit", width="100%",
+        rx.card(
+            rx.vstack(
+                rx.icon(icon, color=rx.color("teal", 9)),
+                rx.text(label, weight="bold"),
+                rx.text(hint, size="1", color_scheme="gray"),
+                spacing="1",
+            ),
+            width="100%",
+            height="100%",
+        ),
+        href=href,
+        underline="none",
+        color="inherit",
+        width="100%",
     )
 
 
 def _shortcuts() -> rx.Component:
     return rx.grid(
-        _shortcut("Resources", rx.cond(PortalState.new_resources > 0, PortalState.new_resources.to(str) + " new",
-                                       "Worksheets and exercises"), "/portal/resources", "library"),
+        _shortcut(
+            "Resources",
+            rx.cond(
+                PortalState.new_resources > 0,
+                PortalState.new_resources.to(str) + " new",
+                "Worksheets and exercises",
+            ),
+            "/portal/resources",
+            "library",
+        ),
         _shortcut("Forms", "Intake and consent", "/portal/forms", "clipboard-list"),
-        columns="2", spacing="3", width="100%",
+        columns="2",
+        spacing="3",
+        width="100%",
     )
 
 
@@ -83,19 +120,31 @@ def _help_card() -> rx.Component:
         rx.card(
             rx.hstack(
                 rx.icon("life-buoy", color=rx.color("red", 9)),
-                rx.vstack(rx.text("Need help right now?", weight="bold"),
-                          rx.text("Crisis lines and emergency contacts", size="2", color_scheme="gray"),
-                          spacing="0", align="start"),
-                rx.spacer(), rx.icon("chevron-right"),
-                align="center", width="100%",
+                rx.vstack(
+                    rx.text("Need help right now?", weight="bold"),
+                    rx.text("Crisis lines and emergency contacts", size="2", color_scheme="gray"),
+                    spacing="0",
+                    align="start",
+                ),
+                rx.spacer(),
+                rx.icon("chevron-right"),
+                align="center",
+                width="100%",
             ),
             width="100%",
         ),
-        href="/portal/help", underline="none", color="inherit", width="100%",
+        href="/portal/help",
+        underline="none",
+        color="inherit",
+        width="100%",
     )
 
 
-@rx.page(route="/portal", title="Your portal · PractiPal", on_load=[ViewerState.guard_client, PortalState.load])
+@rx.page(
+    route="/portal",
+    title="Your portal · PractiPal",
+    on_load=[ViewerState.guard_client, PortalState.load],
+)
 def portal_home() -> rx.Component:
     return portal_shell(
         rx.cond(
@@ -105,8 +154,10 @@ def portal_home() -> rx.Component:
                 rx.text("Your therapist is ", PortalState.therapist_name, ".", color_scheme="gray"),
                 rx.cond(PortalState.needs_ack, _acknowledge_card()),
                 rx.foreach(PortalState.todo, todo_card),
-                rx.foreach(PortalState.leave_notices,
-                           lambda n: rx.callout(n, icon="plane", color_scheme="amber", width="100%")),
+                rx.foreach(
+                    PortalState.leave_notices,
+                    lambda n: rx.callout(n, icon="plane", color_scheme="amber", width="100%"),
+                ),
                 _next_session(),
                 _due_card(),
                 _shortcuts(),

@@ -14,7 +14,13 @@ def login_page() -> rx.Component:
         rx.form(
             rx.vstack(
                 field("Email", "email", type="email", required=True, autocomplete="username"),
-                field("Password", "password", type="password", required=True, autocomplete="current-password"),
+                field(
+                    "Password",
+                    "password",
+                    type="password",
+                    required=True,
+                    autocomplete="current-password",
+                ),
                 submit_button("Sign in", LoginState.busy, width="100%"),
                 spacing="4",
                 width="100%",

@@ -8,13 +8,26 @@ from practipal_app.state.public import ResetState
 def _request_form() -> rx.Component:
     return rx.cond(
         ResetState.sent,
-        rx.callout("If an account uses that email, a reset link is on its way. It works for one hour.",
-                   icon="mail-check", color_scheme="teal", width="100%"),
+        rx.callout(
+            "If an account uses that email, a reset link is on its way. It works for one hour.",
+            icon="mail-check",
+            color_scheme="teal",
+            width="100%",
+        ),
         rx.form(
             rx.vstack(
-                rx.text("Enter the email you sign in with. We will send you a link.", color_scheme="gray"),
-                field("Email", "email", type="email", required=True, error=ResetState.error,
-                      autocomplete="email"),
+                rx.text(
+                    "Enter the email you sign in with. We will send you a link.",
+                    color_scheme="gray",
+                ),
+                field(
+                    "Email",
+                    "email",
+                    type="email",
+                    required=True,
+                    error=ResetState.error,
+                    autocomplete="email",
+                ),
                 submit_button("Send reset link", width="100%"),
                 spacing="4",
                 width="100%",
@@ -28,13 +41,26 @@ def _request_form() -> rx.Component:
 def _choose_form() -> rx.Component:
     return rx.cond(
         ResetState.invalid != "",
-        rx.vstack(rx.callout(ResetState.invalid, icon="link-2-off", color_scheme="orange", width="100%"),
-                  rx.link("Ask for a new link", href="/reset")),
+        rx.vstack(
+            rx.callout(ResetState.invalid, icon="link-2-off", color_scheme="orange", width="100%"),
+            rx.link("Ask for a new link", href="/reset"),
+        ),
         rx.form(
             rx.vstack(
-                rx.text("Hello ", ResetState.name, ". Choose a new password. This signs you out everywhere else."),
-                field("New password", "password", type="password", required=True, error=ResetState.error,
-                      autocomplete="new-password", hint="At least 10 characters."),
+                rx.text(
+                    "Hello ",
+                    ResetState.name,
+                    ". Choose a new password. This signs you out everywhere else.",
+                ),
+                field(
+                    "New password",
+                    "password",
+                    type="password",
+                    required=True,
+                    error=ResetState.error,
+                    autocomplete="new-password",
+                    hint="At least 10 characters.",
+                ),
                 submit_button("Save password", ResetState.busy, width="100%"),
                 spacing="4",
                 width="100%",

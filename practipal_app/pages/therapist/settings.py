@@ -7,13 +7,30 @@ from practipal_app.state.viewer import ViewerState
 
 SECTIONS = [
     ("Profile and sign-in", "Sign out of every device.", "/app/settings/profile", "user-round"),
-    ("Availability and booking", "Weekly hours, session types, caps, leave, calendar subscription.",
-     "/app/settings/availability", "calendar-clock"),
-    ("Communication charter", "What each channel is for, and when you reply.", "/app/settings/charter",
-     "scroll-text"),
-    ("Billing", "Invoice details, GST, UPI ID, automatic invoices (owner only).", "/app/settings/billing",
-     "indian-rupee"),
-    ("Email outbox", "Email the practice has sent or is holding (owner only).", "/app/settings/outbox", "mail"),
+    (
+        "Availability and booking",
+        "Weekly hours, session types, caps, leave, calendar subscription.",
+        "/app/settings/availability",
+        "calendar-clock",
+    ),
+    (
+        "Communication charter",
+        "What each channel is for, and when you reply.",
+        "/app/settings/charter",
+        "scroll-text",
+    ),
+    (
+        "Billing",
+        "Invoice details, GST, UPI ID, automatic invoices (owner only).",
+        "/app/settings/billing",
+        "indian-rupee",
+    ),
+    (
+        "Email outbox",
+        "Email the practice has sent or is holding (owner only).",
+        "/app/settings/outbox",
+        "mail",
+    ),
 ]
 
 
@@ -23,20 +40,39 @@ def settings_page() -> rx.Component:
         "Settings",
         rx.vstack(
             *[
-                rx.link(rx.card(rx.hstack(rx.icon(icon), rx.vstack(rx.text(t, weight="bold"),
-                                                                     rx.text(d, size="2", color_scheme="gray"),
-                                                                     spacing="0", align="start"),
-                                          align="center", spacing="3"), width="100%"),
-                        href=href, underline="none", color="inherit", width="100%")
+                rx.link(
+                    rx.card(
+                        rx.hstack(
+                            rx.icon(icon),
+                            rx.vstack(
+                                rx.text(t, weight="bold"),
+                                rx.text(d, size="2", color_scheme="gray"),
+                                spacing="0",
+                                align="start",
+                            ),
+                            align="center",
+                            spacing="3",
+                        ),
+                        width="100%",
+                    ),
+                    href=href,
+                    underline="none",
+                    color="inherit",
+                    width="100%",
+                )
                 for t, d, href, icon in SECTIONS
             ],
-            spacing="3", width="100%",
+            spacing="3",
+            width="100%",
         ),
     )
 
 
-@rx.page(route="/app/settings/profile", title="Profile · PractiPal",
-         on_load=[ViewerState.guard_staff, ProfileState.load])
+@rx.page(
+    route="/app/settings/profile",
+    title="Profile · PractiPal",
+    on_load=[ViewerState.guard_staff, ProfileState.load],
+)
 def profile_page() -> rx.Component:
     return workspace_shell(
         "Profile and sign-in",
@@ -44,11 +80,20 @@ def profile_page() -> rx.Component:
             rx.vstack(
                 rx.text("Signed in as ", rx.text.strong(ViewerState.name), "."),
                 rx.heading("Sign out everywhere", size="4", as_="h2"),
-                rx.text("Ends every session of your account, on this and every other device. Use it if you "
-                        "signed in on a shared computer or lost a phone.", color_scheme="gray"),
-                rx.button("Log out everywhere", color_scheme="red", variant="soft", size="3",
-                          on_click=ProfileState.sign_out_everywhere),
-                spacing="3", align="start",
+                rx.text(
+                    "Ends every session of your account, on this and every other device. Use it if you "
+                    "signed in on a shared computer or lost a phone.",
+                    color_scheme="gray",
+                ),
+                rx.button(
+                    "Log out everywhere",
+                    color_scheme="red",
+                    variant="soft",
+                    size="3",
+                    on_click=ProfileState.sign_out_everywhere,
+                ),
+                spacing="3",
+                align="start",
             ),
             width="100%",
         ),
@@ -60,30 +105,53 @@ def _outbox_row(row: rx.Var[OutboxRow]) -> rx.Component:
         rx.table.cell(row.created),
         rx.table.cell(row.kind),
         rx.table.cell(row.recipient),
-        rx.table.cell(rx.el.a(row.subject, href="/api/outbox/" + row.id.to_string(), reload_document=True,
-                              style={"color": "var(--accent-11)"})),
+        rx.table.cell(
+            rx.el.a(
+                row.subject,
+                href="/api/outbox/" + row.id.to_string(),
+                reload_document=True,
+                style={"color": "var(--accent-11)"},
+            )
+        ),
         rx.table.cell(rx.badge(row.status), rx.cond(row.error != "", rx.text(row.error, size="1"))),
     )
 
 
-@rx.page(route="/app/settings/outbox", title="Email outbox · PractiPal",
-         on_load=[ViewerState.guard_staff, OutboxState.load])
+@rx.page(
+    route="/app/settings/outbox",
+    title="Email outbox · PractiPal",
+    on_load=[ViewerState.guard_staff, OutboxState.load],
+)
 def outbox_page() -> rx.Component:
     return workspace_shell(
         "Email outbox",
         rx.cond(
             OutboxState.smtp_configured,
-            rx.text("Email is sent by the outbox worker. Failed email shows its reason here.", color_scheme="gray"),
-            rx.callout("No mail server is configured, so email is held here. Open an email to copy its link "
-                       "and send it to the person yourself.", icon="info", width="100%"),
+            rx.text(
+                "Email is sent by the outbox worker. Failed email shows its reason here.",
+                color_scheme="gray",
+            ),
+            rx.callout(
+                "No mail server is configured, so email is held here. Open an email to copy its link "
+                "and send it to the person yourself.",
+                icon="info",
+                width="100%",
+            ),
         ),
         rx.cond(
             OutboxState.total > 0,
             rx.table.root(
-                rx.table.header(rx.table.row(*[rx.table.column_header_cell(h) for h in
-                                               ("Created", "Kind", "To", "Subject", "Status")])),
+                rx.table.header(
+                    rx.table.row(
+                        *[
+                            rx.table.column_header_cell(h)
+                            for h in ("Created", "Kind", "To", "Subject", "Status")
+                        ]
+                    )
+                ),
                 rx.table.body(rx.foreach(OutboxState.rows, _outbox_row)),
-                width="100%", variant="surface",
+                width="100%",
+                variant="surface",
             ),
             rx.card(rx.text("No email yet."), width="100%"),
         ),
