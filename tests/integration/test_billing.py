@@ -15,6 +15,7 @@ import pytest
 from pypdf import PdfReader
 from scheduling_helpers import T0, actor, ist
 from sqlmodel import select
+from tabs import open_page
 
 from practipal_app import db
 from practipal_app.billing import documents, invoices, payments, reports
@@ -668,25 +669,7 @@ def test_an_appointment_row_is_untouched_by_billing(owner_actor, riya, therapy):
 
 
 def _tab(person, state_class, path: str, params: dict | None = None):
-    from reflex.istate.data import RouterData
-    from reflex.state import State
-
-    from practipal_app.people import auth
-
-    cookie = db.call(auth.start_session, person, "pytest")
-    router = RouterData.from_router_data(
-        {
-            "headers": {"cookie": f"{auth.SESSION_COOKIE}={cookie}"},
-            "pathname": path,
-            "asPath": path,
-            "query": params or {},
-        }
-    )
-    root = State(_reflex_internal_init=True)
-    root.router = router
-    page = root.get_substate(state_class.get_full_name().split(".")[1:])
-    page.router = router
-    return page
+    return open_page(state_class, person, path, params)
 
 
 async def test_the_billing_page_bills_takes_a_payment_and_voids_by_invoice_id(owner, riya):

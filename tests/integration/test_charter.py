@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from reflex.istate.data import RouterData
-from reflex.state import State
 from sqlmodel import select
+from tabs import open_page, run
 
 from practipal_app import db
 from practipal_app.boundaries import charter
@@ -135,25 +134,10 @@ def test_assistants_have_no_charter(owner):
 
 def _charter_page(owner) -> CharterState:
     """The charter page's state in a tab signed in as `owner`."""
-    cookie = db.call(auth.start_session, owner, "pytest")
-    path = "/app/settings/charter"
-    router = RouterData.from_router_data(
-        {
-            "headers": {"cookie": f"{auth.SESSION_COOKIE}={cookie}"},
-            "pathname": path,
-            "asPath": path,
-            "query": {},
-        }
-    )
-    root = State(_reflex_internal_init=True)
-    root.router = router
-    page = root.get_substate(CharterState.get_full_name().split(".")[1:])
-    page.router = router
-    return page
+    return open_page(CharterState, owner, "/app/settings/charter")
 
 
-def _run(page, name: str, *args):
-    return page.event_handlers[name].fn(page, *args)
+_run = run
 
 
 async def test_the_charter_page_edits_contacts_by_row_and_saves_them(owner):

@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 import pytest
 import sqlalchemy as sa
 from sqlmodel import SQLModel, func, select
+from tabs import open_page
 
 from practipal_app import db
 from practipal_app.core.errors import InvalidInput, NotFound
@@ -464,25 +465,7 @@ class _Upload:
 
 
 def _tab(owner, state_class, path: str, params: dict | None = None):
-    from reflex.istate.data import RouterData
-    from reflex.state import State
-
-    from practipal_app.people import auth
-
-    cookie = db.call(auth.start_session, owner, "pytest")
-    router = RouterData.from_router_data(
-        {
-            "headers": {"cookie": f"{auth.SESSION_COOKIE}={cookie}"},
-            "pathname": path,
-            "asPath": path,
-            "query": params or {},
-        }
-    )
-    root = State(_reflex_internal_init=True)
-    root.router = router
-    page = root.get_substate(state_class.get_full_name().split(".")[1:])
-    page.router = router
-    return page
+    return open_page(state_class, owner, path, params)
 
 
 def _staged(data_dir) -> list:

@@ -9,10 +9,9 @@ import io
 
 import pytest
 from pypdf import PdfReader
-from reflex.istate.data import RouterData
-from reflex.state import State
 from scheduling_helpers import T0, actor
 from sqlmodel import select
+from tabs import open_page, run
 
 from practipal_app import db
 from practipal_app.boundaries import charter
@@ -26,9 +25,7 @@ from practipal_app.models import (
     FormVersion,
     OutboxEmail,
     ShareTrigger,
-    User,
 )
-from practipal_app.people import auth
 from practipal_app.state.forms import ClientFormsState, FillState, FormEditorState, PortalFormsState
 
 MOOD = [
@@ -533,26 +530,10 @@ def test_sending_and_submitting_leave_no_answers_in_any_email(owner_actor, riya,
 
 
 def _tab(state_class, user_id: int, path: str, **params):
-    """A state of a tab signed in as `user_id`, on `path` with its route parameters."""
-    user = db.call(lambda s: s.get(User, user_id))
-    cookie = db.call(auth.start_session, user, "pytest")
-    router = RouterData.from_router_data(
-        {
-            "headers": {"cookie": f"{auth.SESSION_COOKIE}={cookie}"},
-            "pathname": path,
-            "asPath": path,
-            "query": {k: str(v) for k, v in params.items()},
-        }
-    )
-    root = State(_reflex_internal_init=True)
-    root.router = router
-    page = root.get_substate(state_class.get_full_name().split(".")[1:])
-    page.router = router
-    return page
+    return open_page(state_class, user_id, path, params)
 
 
-def _run(page, name: str, *args):
-    return page.event_handlers[name].fn(page, *args)
+_run = run
 
 
 async def test_the_builder_page_edits_questions_as_rows_and_saves_them(

@@ -18,6 +18,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from scheduling_helpers import actor, ist
 from sqlmodel import select
+from tabs import open_page
 
 from practipal_app import db
 from practipal_app.analytics import dashboard, views, wellbeing
@@ -431,25 +432,7 @@ def test_time_reclaimed_inputs_are_checked_and_kept(owner):
 
 
 def _tab(user, state_class, path: str):
-    from reflex.istate.data import RouterData
-    from reflex.state import State
-
-    from practipal_app.people import auth
-
-    cookie = db.call(auth.start_session, user, "pytest")
-    router = RouterData.from_router_data(
-        {
-            "headers": {"cookie": f"{auth.SESSION_COOKIE}={cookie}"},
-            "pathname": path,
-            "asPath": path,
-            "query": {},
-        }
-    )
-    root = State(_reflex_internal_init=True)
-    root.router = router
-    page = root.get_substate(state_class.get_full_name().split(".")[1:])
-    page.router = router
-    return page
+    return open_page(state_class, user, path)
 
 
 async def test_the_insights_page_and_the_energy_card_hold_typed_rows(owner, riya):

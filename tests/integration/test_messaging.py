@@ -19,6 +19,7 @@ import pytest
 from mailserver import smtp_settings
 from scheduling_helpers import T0, actor, appointment, ist, outbox_keys
 from sqlmodel import select
+from tabs import open_page
 
 from practipal_app import db, worker
 from practipal_app.boundaries import charter
@@ -686,27 +687,7 @@ async def test_no_digest_while_the_therapist_is_on_leave(owner_actor, riya, smtp
 
 
 def _tab(user_id: int, state_class, path: str):
-    """`state_class` in a tab signed in as the user, on `path`."""
-    from reflex.istate.data import RouterData
-    from reflex.state import State
-
-    from practipal_app.models import User
-
-    user = db.call(lambda s: s.get(User, user_id))
-    cookie = db.call(auth.start_session, user, "pytest")
-    router = RouterData.from_router_data(
-        {
-            "headers": {"cookie": f"{auth.SESSION_COOKIE}={cookie}"},
-            "pathname": path,
-            "asPath": path,
-            "query": {},
-        }
-    )
-    root = State(_reflex_internal_init=True)
-    root.router = router
-    page = root.get_substate(state_class.get_full_name().split(".")[1:])
-    page.router = router
-    return page
+    return open_page(state_class, user_id, path)
 
 
 async def _run(page, name: str, *args):

@@ -10,19 +10,17 @@ from pathlib import Path
 
 import pytest
 from fpdf import FPDF
-from reflex.istate.data import RouterData
-from reflex.state import State
 from scheduling_helpers import T0, actor, ist
 from sqlmodel import func, select
+from tabs import open_page, run
 
 from practipal_app import config, db
 from practipal_app.boundaries import charter
 from practipal_app.content import resources, starter_library, views
 from practipal_app.core.errors import InvalidInput, NotFound, PermissionDenied
 from practipal_app.core.identity import Actor
-from practipal_app.models import AutoShareRule, Resource, ResourceShare, Role, ShareTrigger, User
+from practipal_app.models import AutoShareRule, Resource, ResourceShare, Role, ShareTrigger
 from practipal_app.onboarding import setup as practice
-from practipal_app.people import auth
 from practipal_app.scheduling import appointments
 from practipal_app.scheduling import rules as scheduling
 from practipal_app.state.resources import PortalResourcesState, ResourcesState
@@ -727,26 +725,10 @@ def test_first_run_setup_adds_the_starter_library_when_asked(engine, wanted):
 
 
 def _tab(state_class, user_id: int, path: str):
-    """A state of a tab signed in as `user_id`, on `path`."""
-    user = db.call(lambda s: s.get(User, user_id))
-    cookie = db.call(auth.start_session, user, "pytest")
-    router = RouterData.from_router_data(
-        {
-            "headers": {"cookie": f"{auth.SESSION_COOKIE}={cookie}"},
-            "pathname": path,
-            "asPath": path,
-            "query": {},
-        }
-    )
-    root = State(_reflex_internal_init=True)
-    root.router = router
-    page = root.get_substate(state_class.get_full_name().split(".")[1:])
-    page.router = router
-    return page
+    return open_page(state_class, user_id, path)
 
 
-def _run(page, name: str, *args):
-    return page.event_handlers[name].fn(page, *args)
+_run = run
 
 
 class _Upload:

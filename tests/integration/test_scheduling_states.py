@@ -12,14 +12,13 @@ import re
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from reflex.istate.data import RouterData
 from reflex.state import State
 from scheduling_helpers import actor, appointment, appointments_of
+from tabs import open_page
 
 from practipal_app import db
 from practipal_app.core.timefmt import session_label
 from practipal_app.models import AppointmentStatus, User
-from practipal_app.people import auth
 from practipal_app.scheduling import appointments
 from practipal_app.scheduling import rules as scheduling
 from practipal_app.state.availability import NEW_TYPE, AvailabilityState
@@ -36,21 +35,7 @@ def _user(user_id: int) -> User:
 
 
 def _tab(state: type[State], user: User, path: str, query: dict | None = None):
-    """`state` in a tab signed in as `user`, on `path` with `query`."""
-    cookie = db.call(auth.start_session, user, "pytest")
-    router = RouterData.from_router_data(
-        {
-            "headers": {"cookie": f"{auth.SESSION_COOKIE}={cookie}"},
-            "pathname": path,
-            "asPath": path,
-            "query": query or {},
-        }
-    )
-    root = State(_reflex_internal_init=True)
-    root.router = router
-    page = root.get_substate(state.get_full_name().split(".")[1:])
-    page.router = router
-    return page
+    return open_page(state, user, path, query)
 
 
 async def _run(page, name: str, *args):
