@@ -62,6 +62,12 @@ class Database:
 @pytest.fixture(scope="session")
 def pg_admin() -> Iterator[Engine]:
     engine = db.make_engine(PG_URL)
+    # The appointments' exclusion constraint needs btree_gist. Installed once, in `public`, under a
+    # lock: otherwise parallel workers race to create it, or one creates it inside its own test
+    # schema and drops it with that schema.
+    with engine.begin() as conn:
+        conn.execute(sa.text("SELECT pg_advisory_xact_lock(4242)"))
+        conn.execute(sa.text("CREATE EXTENSION IF NOT EXISTS btree_gist SCHEMA public"))
     yield engine
     engine.dispose()
 

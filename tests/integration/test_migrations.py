@@ -37,6 +37,7 @@ def fresh_engine(request, tmp_path, monkeypatch):
         yield engine
         engine.dispose()
         return
+    request.getfixturevalue("pg_admin")  # btree_gist installed in `public`, not in this schema
     url = normalize_url(os.environ["PRACTIPAL_TEST_POSTGRES_URL"])
     schema = f"mig_{uuid.uuid4().hex[:10]}"
     admin = sa.create_engine(url)
