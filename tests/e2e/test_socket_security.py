@@ -110,7 +110,7 @@ NAMESPACE = "/_event"
 VAR = "_rx_state_"
 REPLY_TIMEOUT = 15.0
 #: After the awaited reply, how long to keep listening for anything that follows it.
-TRAILING = 0.75
+TRAILING = 0.25
 
 A = {"name": "Vikram Nair", "email": "vikram@example.com", "password": "Amber-Monsoon-Kettle-19"}
 B = {"name": "Neha Kapoor", "email": "neha@example.com", "password": "Saffron-Lantern-Pebble-58"}
