@@ -614,8 +614,8 @@ def main(argv: list[str] | None = None) -> int:
         loads = [bare, login, portal]
         print()
         print(
-            f"JS + CSS loaded on a full page load (fresh cache, viewport 390x844), production builds "
-            f"from this run; reflex {pkg_version('reflex')}, Chromium {version}."
+            "JS + CSS loaded on a full page load (fresh cache, viewport 390x844), production "
+            f"builds from this run; reflex {pkg_version('reflex')}, Chromium {version}."
         )
         print(
             "gzip9 = gzip level 9 of each body, computed here; 'server sent' = Content-Encoding "
@@ -625,7 +625,8 @@ def main(argv: list[str] | None = None) -> int:
         print(report(loads, bare, args.files))
         elapsed = time.monotonic() - t0
         print(
-            f"\nbuild+start: bare {bare_secs:.0f}s, PractiPal {pp_secs:.0f}s; measured after {elapsed:.0f}s"
+            f"\nbuild+start: bare {bare_secs:.0f}s, PractiPal {pp_secs:.0f}s; measured after "
+            f"{elapsed:.0f}s"
         )
         if args.json:
             args.json.parent.mkdir(parents=True, exist_ok=True)

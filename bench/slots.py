@@ -16,9 +16,9 @@ Then it times, interleaved (A, B, A, B, ...) after a warm-up, in the same proces
 A. `db.read(appointments.available_slots, <client actor>, <session type>, now=NOW)` — what the
    portal runs, with every query it makes, in its own read-only transaction;
 B. the bare `SELECT starts_at, blocked_until FROM appointment WHERE therapist_id = ? AND status
-   IN (<active>) AND starts_at > ? AND starts_at < ? AND blocked_until > ?` over the window `_slots` uses (start of
-   this week in the practice timezone .. NOW + horizon + 8 days), through the same engine, in a
-   transaction of its own — the floor A cannot go below.
+   IN (<active>) AND starts_at > ? AND starts_at < ? AND blocked_until > ?` over the window
+   `_slots` uses (start of this week in the practice timezone .. NOW + horizon + 8 days), through
+   the same engine, in a transaction of its own — the floor A cannot go below.
 
 It prints the medians and p90s in ms, the ratio A/B and the goals (ratio <= 3, slots < 50 ms).
 
@@ -427,7 +427,8 @@ def run(engine: Engine, label: str, args: argparse.Namespace) -> None:
     print(f"{'B  bare SELECT of the same appointments':44}{med_b:>7.2f} ms{p90(times_b):>7.2f} ms")
     print(f"{'ratio A/B (medians)':44}{ratio:>10.2f}\n")
     print(
-        f"goal  ratio A/B <= {GOAL_RATIO:g}:  {'met' if ratio <= GOAL_RATIO else 'MISSED'} ({ratio:.2f})"
+        f"goal  ratio A/B <= {GOAL_RATIO:g}:  {'met' if ratio <= GOAL_RATIO else 'MISSED'} "
+        f"({ratio:.2f})"
     )
     print(
         f"goal  slots < {GOAL_SLOTS_MS:g} ms:     "

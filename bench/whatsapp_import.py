@@ -16,7 +16,8 @@ C. the floor: `for line in text.splitlines(): n += len(line)` over the same text
 
 It prints the medians, the ratios A/C and B/C, and the goal (import under 2 s).
 
-    .venv/bin/python bench/whatsapp_import.py [--lines 100000] [--reps 5] [--postgres URL] [--profile]
+    .venv/bin/python bench/whatsapp_import.py [--lines 100000] [--reps 5] [--postgres URL]
+                                              [--profile]
 
 `--profile` runs one more import under cProfile and prints where the time goes.
 """
@@ -181,12 +182,14 @@ def main() -> None:
         chat = whatsapp_export.parse(text)
         first, last = chat.messages[0].timestamp, chat.messages[-1].timestamp
         print(
-            f"export: {len(text.splitlines()):,} lines, {len(data) / 1e6:.1f} MB, {len(chat.messages):,} messages, "
-            f"{chat.system_lines} notices, {first:%d %b %Y} – {last:%d %b %Y}"
+            f"export: {len(text.splitlines()):,} lines, {len(data) / 1e6:.1f} MB, "
+            f"{len(chat.messages):,} messages, {chat.system_lines} notices, {first:%d %b %Y} – "
+            f"{last:%d %b %Y}"
         )
         where = "PostgreSQL, fresh schema" if args.postgres else "SQLite temp file"
         print(
-            f"python {platform.python_version()} on {platform.machine()}, {where}, {reps} repetitions"
+            f"python {platform.python_version()} on {platform.machine()}, {where}, {reps} "
+            "repetitions"
         )
 
         bare_times, parse_times, import_times = [], [], []
@@ -227,8 +230,8 @@ def main() -> None:
         ("B. contact_log.import_whatsapp", import_times, imported),
     ):
         print(
-            f"{label:34}{median * 1000:>8.0f}ms{min(times) * 1000:>8.0f}ms{max(times) * 1000:>8.0f}ms"
-            f"{median / bare:>9.1f}×"
+            f"{label:34}{median * 1000:>8.0f}ms{min(times) * 1000:>8.0f}ms"
+            f"{max(times) * 1000:>8.0f}ms{median / bare:>9.1f}×"
         )
     print(
         f"import: {results[0].added:,} records added; "

@@ -31,13 +31,14 @@ def _demo(args: argparse.Namespace) -> int:
     emails = max([28, *(len(login.email) for login in found)])
     for login in found:
         print(
-            f"  {login.role:<18} {login.name:<{names}} {login.email:<{emails}} password: {login.password}"
+            f"  {login.role:<18} {login.name:<{names}} {login.email:<{emails}} password: "
+            f"{login.password}"
         )
     if args.scale == "large":
         therapists, appointments, portal, outside = db.read(demo_large.counts)
         print(
-            f"  {therapists} therapists, {appointments:,} appointments, {portal + outside:,} messages "
-            f"({portal:,} in the portal, {outside:,} outside it)"
+            f"  {therapists} therapists, {appointments:,} appointments, {portal + outside:,} "
+            f"messages ({portal:,} in the portal, {outside:,} outside it)"
         )
     return 0
 
@@ -48,7 +49,8 @@ def _worker(args: argparse.Namespace) -> int:
     settings = get_settings()
     if not settings.smtp_configured:
         print(
-            "practipal worker: set PRACTIPAL_SMTP_HOST to send email; until then it stays in the outbox.",
+            "practipal worker: set PRACTIPAL_SMTP_HOST to send email; until then it stays in the "
+            "outbox.",
             file=sys.stderr,
         )
         return 1

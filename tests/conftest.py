@@ -210,7 +210,8 @@ def outbox(engine: Engine) -> Callable[[str], list[OutboxEmail]]:
 
 @pytest.fixture
 def emailed_tokens(outbox) -> Callable[[str], list[str]]:
-    """emailed_tokens('invite' | 'password_reset') -> the raw tokens in the emailed links, oldest first."""
+    """emailed_tokens('invite' | 'password_reset') -> the raw tokens in the emailed links, oldest
+    first."""
     paths = {"invite": "invite", "password_reset": "reset"}
 
     def tokens(kind: str) -> list[str]:

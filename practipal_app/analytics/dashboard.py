@@ -282,7 +282,8 @@ def reclaimed_figures(
     inputs: wellbeing.InsightInputs,
     today: date,
 ) -> Reclaimed:
-    """Minutes reclaimed in each whole week since the portal's start (the current week is not over)."""
+    """Minutes reclaimed in each whole week since the portal's start (the current week is not
+    over)."""
     start, this_week = pd.Timestamp(week_start(adoption.day)), pd.Timestamp(week_start(today))
     since = weekly[(weekly.index >= start) & (weekly.index < this_week)]
     sittings = _sittings(replies, since.index)
@@ -380,7 +381,8 @@ def aggregates(
 
 
 def shape(a: Aggregates) -> Dashboard:
-    """The aggregates as weekly and monthly tables, with the adoption, time-reclaimed and days-off figures."""
+    """The aggregates as weekly and monthly tables, with the adoption, time-reclaimed and days-off
+    figures."""
     me = a.therapist_id
     weekly = weekly_figures(a.sessions, a.portal, a.contacts, {me: a.cap}, a.window)
     weekly["minutes_on_messages"] = weekly["replies"] * a.inputs.minutes_per_reply

@@ -168,7 +168,8 @@ def sessions_by_week(session: Session, therapist_ids: Sequence[int], window: Win
 
 
 def portal_by_week(session: Session, therapist_ids: Sequence[int], window: Window) -> list[tuple]:
-    """(therapist_id, week, messages, from clients, from clients after hours, replies) in the portal."""
+    """(therapist_id, week, messages, from clients, from clients after hours, replies) in the
+    portal."""
     week = Local(session, window).week(Message.created_at)
     from_client = Message.kind == "client"
     return list(

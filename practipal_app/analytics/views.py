@@ -252,8 +252,9 @@ def load_text(d: Dashboard) -> str:
     w = d.weekly
     over = int((w["sessions"] > w["weekly_cap"]).sum())
     return (
-        f"{w['sessions'].mean():.1f} sessions a week on average, {w['hours_in_session'].mean():.1f} hours in "
-        f"session. Above your weekly cap in {over} of {_plural(len(w), 'week')}."
+        f"{w['sessions'].mean():.1f} sessions a week on average, "
+        f"{w['hours_in_session'].mean():.1f} hours in session. Above your weekly cap in {over} of "
+        f"{_plural(len(w), 'week')}."
     )
 
 
@@ -261,8 +262,8 @@ def adoption_text(d: Dashboard) -> str:
     a = d.adoption
     if a is None:
         return (
-            "No portal start yet: it is marked when your first client accepts an invite, or on a date you "
-            "set under Time reclaimed."
+            "No portal start yet: it is marked when your first client accepts an invite, or on a "
+            "date you set under Time reclaimed."
         )
     source = "the date you set" if a.chosen else "your first client accepted an invite"
     text = f"Portal in use since {date_label(a.day)} ({source}). "
@@ -270,8 +271,8 @@ def adoption_text(d: Dashboard) -> str:
         return text + "The weeks after it have not passed yet, so there is no change to show."
     return text + (
         f"Messages outside the portal: a median of {_number(a.outside_before)} a week in the "
-        f"{a.weeks_before} weeks before, {_number(a.outside_after)} in the {a.weeks_after} weeks after. "
-        f"All messages: {_number(a.all_before)} a week before, {_number(a.all_after)} after."
+        f"{a.weeks_before} weeks before, {_number(a.outside_after)} in the {a.weeks_after} weeks "
+        f"after. All messages: {_number(a.all_before)} a week before, {_number(a.all_after)} after."
     )
 
 
@@ -280,8 +281,9 @@ def after_hours_text(d: Dashboard) -> str:
     if not incoming:
         return "No messages from clients in these weeks."
     return (
-        f"{late / incoming:.0%} of the {incoming} messages clients sent arrived outside your working hours "
-        f"({format_days(list(d.working_days))}, your weekly hours), in the practice's time zone."
+        f"{late / incoming:.0%} of the {incoming} messages clients sent arrived outside your "
+        f"working hours ({format_days(list(d.working_days))}, your weekly hours), in the "
+        "practice's time zone."
     )
 
 
@@ -289,25 +291,26 @@ def replies_text(d: Dashboard) -> str:
     replies = int(d.weekly["replies"].sum())
     return (
         f"{replies} {'reply' if replies == 1 else 'replies'} sent in these weeks: about "
-        f"{_duration(d.weekly['minutes_on_messages'].sum())} at {d.settings.minutes_per_reply} min a reply."
+        f"{_duration(d.weekly['minutes_on_messages'].sum())} at {d.settings.minutes_per_reply} min "
+        "a reply."
     )
 
 
 def reclaimed_formula(d: Dashboard) -> tuple[str, str]:
     """(the formula in words, the formula with this range's numbers)."""
     words = (
-        "Time reclaimed a week = (messages outside the portal a week before the portal − in a week since) × "
-        "minutes per message + (portal messages from clients − days you answered them) × minutes per "
-        "interruption"
+        "Time reclaimed a week = (messages outside the portal a week before the portal − in a week "
+        "since) × minutes per message + (portal messages from clients − days you answered them) × "
+        "minutes per interruption"
     )
     r = d.reclaimed
     if r is None:
         return words, "Nothing to count yet: there is no portal start date."
     weeks = int(d.weekly["reclaimed_minutes"].notna().sum())
     numbers = (
-        f"Typical week (medians): ({_number(r.baseline)} − {_number(r.outside)}) × {r.minutes_per_message} min "
-        f"+ ({_number(r.portal_in)} − {_number(r.sittings)}) × {r.minutes_per_interruption} min "
-        f"= {_duration(r.typical_week)}."
+        f"Typical week (medians): ({_number(r.baseline)} − {_number(r.outside)}) × "
+        f"{r.minutes_per_message} min + ({_number(r.portal_in)} − {_number(r.sittings)}) × "
+        f"{r.minutes_per_interruption} min = {_duration(r.typical_week)}."
     )
     if weeks:
         numbers += (
@@ -321,8 +324,9 @@ def cancellations_text(d: Dashboard) -> str:
     totals = d.monthly.sum()
     return (
         f"In these months: {totals['cancelled_by_client']} cancelled by clients, "
-        f"{totals['late_cancelled']} late cancellations, {_plural(int(totals['no_show']), 'no-show')}, "
-        f"{totals['cancelled_by_therapist']} cancelled by you."
+        f"{totals['late_cancelled']} late cancellations, "
+        f"{_plural(int(totals['no_show']), 'no-show')}, {totals['cancelled_by_therapist']} "
+        "cancelled by you."
     )
 
 
@@ -331,15 +335,15 @@ def days_off_text(d: Dashboard) -> str:
     if not off.longest_run:
         return "No sessions held and no messages answered in these weeks."
     run = (
-        f"Longest run of days with client work (a session held or a message answered) and no day off: "
-        f"{_plural(off.longest_run, 'day')} "
-        f"({date_label(off.run_start)} to {date_label(off.run_end)}). "
+        "Longest run of days with client work (a session held or a message answered) and no day "
+        f"off: {_plural(off.longest_run, 'day')} ({date_label(off.run_start)} to "
+        f"{date_label(off.run_end)}). "
     )
     if not off.sessions:
         return run + "No sessions on your days off."
     return run + (
-        f"{_plural(off.sessions, 'session')} held on days off (outside your charter's working days or "
-        f"on leave), on {_plural(off.days, 'day')}."
+        f"{_plural(off.sessions, 'session')} held on days off (outside your charter's working days "
+        f"or on leave), on {_plural(off.days, 'day')}."
     )
 
 
@@ -358,14 +362,15 @@ def energy_text(weekly: pd.DataFrame) -> str:
     rated = weekly.dropna(subset=["energy"])
     if len(rated) < 4:
         return (
-            f"You checked in on {_plural(len(rated), 'week')} of this range. After four check-ins this says how "
-            "your energy moves with your sessions and messages."
+            f"You checked in on {_plural(len(rated), 'week')} of this range. After four check-ins "
+            "this says how your energy moves with your sessions and messages."
         )
     with_sessions = rated["energy"].corr(rated["sessions"].astype(float))
     with_messages = rated["energy"].corr(rated["messages"].astype(float))
     return (
-        f"Over the {len(rated)} weeks you checked in, your energy {_link(with_sessions, 'sessions')}, and "
-        f"{_link(with_messages, 'messages')}. Average energy: {rated['energy'].mean():.1f} of 5."
+        f"Over the {len(rated)} weeks you checked in, your energy "
+        f"{_link(with_sessions, 'sessions')}, and {_link(with_messages, 'messages')}. Average "
+        f"energy: {rated['energy'].mean():.1f} of 5."
     )
 
 

@@ -139,7 +139,8 @@ def _adoption_date(text: str, errors: dict[str, str], latest: date) -> date | No
 def save_inputs(
     session: Session, actor: Actor, values: dict, now: datetime | None = None
 ) -> InsightInputs:
-    """values: the three minute fields as text, and 'adoption_date' as YYYY-MM-DD or '' (automatic)."""
+    """values: the three minute fields as text, and 'adoption_date' as YYYY-MM-DD or ''
+    (automatic)."""
     _clinician(actor)
     errors: dict[str, str] = {}
     minutes = {name: _minutes(values, name, errors) for name in MINUTE_LIMITS}

@@ -88,7 +88,8 @@ def fresh_tab(path: str) -> HTMLResponse:
 
 
 async def complete_sign_in(request: Request) -> Response:
-    """Exchange the tab's pending sign-in (keyed by its Reflex client token) for a session cookie."""
+    """Exchange the tab's pending sign-in (keyed by its Reflex client token) for a session
+    cookie."""
     client_token = request.query_params.get("t", "")
     try:
         token, next_path = await db.acall(
@@ -180,7 +181,8 @@ def _page(title: str, content: str) -> HTMLResponse:
         "<!doctype html><html lang='en'><head><meta charset='utf-8'>"
         "<meta name='viewport' content='width=device-width,initial-scale=1'>"
         f"<title>{title}</title></head>"
-        "<body style='font-family:system-ui,sans-serif;max-width:720px;margin:24px auto;padding:0 16px'>"
+        "<body style='font-family:system-ui,sans-serif;max-width:720px;"
+        "margin:24px auto;padding:0 16px'>"
         f"{content}</body></html>"
     )
     return HTMLResponse(
@@ -322,7 +324,8 @@ def _file_name(number: str) -> str:
 
 
 def _pdf_route(build, render):
-    """GET /api/…/{item_id}.pdf: build(session, actor, id) → a document, drawn by render(document)."""
+    """GET /api/…/{item_id}.pdf: build(session, actor, id) → a document, drawn by
+    render(document)."""
 
     async def serve(request: Request) -> Response:
         item_id = _item_id(request)
@@ -340,7 +343,8 @@ receipt_pdf = _pdf_route(billing_documents.receipt_document, invoice_pdf_module.
 
 
 async def invoice_upi_qr(request: Request) -> Response:
-    """The QR of an invoice's UPI link, for paying from a phone while the portal is open on a computer."""
+    """The QR of an invoice's UPI link, for paying from a phone while the portal is open on a
+    computer."""
     item_id = _item_id(request)
     doc = item_id and await _authorized(request, billing_documents.invoice_document, item_id)
     if not doc or not doc.upi_link:
@@ -374,7 +378,8 @@ async def billing_export(request: Request) -> Response:
 
 
 async def insights_export(request: Request) -> Response:
-    """The insights page's weekly table (or the owner's team table) for ?first=…&last=… (YYYY-MM-DD)."""
+    """The insights page's weekly table (or the owner's team table) for ?first=…&last=…
+    (YYYY-MM-DD)."""
     export = INSIGHT_EXPORTS.get(request.path_params["export"])
     try:
         # No "starts by today" here: the weeks of a future range are only empty.
@@ -418,7 +423,8 @@ async def resource_file(request: Request) -> Response:
 
 
 async def form_response_pdf(request: Request) -> Response:
-    """A submitted form as PDF, for its client or the staff who may read it; anyone else gets 404."""
+    """A submitted form as PDF, for its client or the staff who may read it; anyone else gets
+    404."""
     item_id = _item_id(request)
     detail = item_id and await _authorized(request, response_detail, item_id)
     if not detail:

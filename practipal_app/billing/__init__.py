@@ -1,1 +1,2 @@
-"""Billing for India: settings, invoices, payments, GST, UPI, PDFs, views and emails. No reflex import here."""
+"""Billing for India: settings, invoices, payments, GST, UPI, PDFs, views and emails. No reflex
+import here."""

@@ -1,4 +1,5 @@
-"""Emails about invoices and payments: a portal link, no attachment (the PDF stays behind sign-in)."""
+"""Emails about invoices and payments: a portal link, no attachment (the PDF stays behind
+sign-in)."""
 
 from __future__ import annotations
 
@@ -42,8 +43,8 @@ def payment_recorded(session: Session, payment: Payment, invoice: Invoice, base_
     )
     body = (
         f"Hello {name},\n\n"
-        f"Thank you: {money.format_inr(payment.amount_paise)} was received on {date_label(payment.paid_on)} "
-        f"against invoice {invoice.number}. {owing}\n\n"
+        f"Thank you: {money.format_inr(payment.amount_paise)} was received on "
+        f"{date_label(payment.paid_on)} against invoice {invoice.number}. {owing}\n\n"
         f"Your receipt {payment.receipt_number} is in your portal: {base_url}/portal/invoices\n"
     )
     outbox.enqueue(

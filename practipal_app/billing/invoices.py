@@ -413,7 +413,8 @@ def on_session_status(
 def unbilled_sessions(
     session: Session, actor: Actor, client_id: int, year: int, month: int
 ) -> list[Appointment]:
-    """The client's completed and late-cancelled sessions in that month (practice time) not yet billed."""
+    """The client's completed and late-cancelled sessions in that month (practice time) not yet
+    billed."""
     profile = clients.scoped_profile(session, actor, client_id)
     zone = ZoneInfo(session.get(Practice, profile.practice_id).timezone)
     start = datetime(year, month, 1, tzinfo=zone)

@@ -1,4 +1,5 @@
-"""Payments against invoices, each with its own receipt number; the invoice's balance and status follow."""
+"""Payments against invoices, each with its own receipt number; the invoice's balance and status
+follow."""
 
 from __future__ import annotations
 

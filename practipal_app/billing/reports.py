@@ -147,8 +147,8 @@ def overview(
     client_id: int | None = None,
     today: date | None = None,
 ) -> Overview:
-    """The workspace billing page: `status` filters the list ('open', an invoice status, '' for all),
-    and so does `client_id`."""
+    """The workspace billing page: `status` filters the list ('open', an invoice status, '' for
+    all), and so does `client_id`."""
     scope = staff_scope(actor)
     today = today or invoices.local_today(session, actor.practice_id)
     open_rows = session.exec(

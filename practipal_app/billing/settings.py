@@ -14,7 +14,8 @@ from practipal_app.models import BillingSettings, ClientFee, Practice, Role, Ses
 from practipal_app.people import clients
 
 TRUE_WORDS = (True, "on", "true", "1", "yes")
-#: The settings form's checkboxes: an unticked box is not sent at all, so the form reads them itself.
+#: The settings form's checkboxes: an unticked box is not sent at all, so the form reads them
+#: itself.
 FLAGS = ("taxable", "invoice_on_completed", "invoice_on_late_cancel")
 
 
@@ -46,7 +47,8 @@ def _percent_bp(text: str) -> int:
 
 
 def save(session: Session, actor: Actor, values: dict) -> BillingSettings:
-    """Change the practice's billing details. Owner only; every field is checked before any is kept."""
+    """Change the practice's billing details. Owner only; every field is checked before any is
+    kept."""
     if actor.role != Role.OWNER:
         raise PermissionDenied("Only the practice owner can change billing settings.")
     row = settings_for(session, actor.practice_id)
@@ -229,7 +231,8 @@ def save_client_billing(
 
 
 def fee_fields(form: dict) -> dict[int, str]:
-    """The client billing form's own fees: its `fee_<session type id>` fields, type id -> as typed."""
+    """The client billing form's own fees: its `fee_<session type id>` fields, type id -> as
+    typed."""
     fees = {}
     for key, value in form.items():
         type_id = str(key).removeprefix("fee_")

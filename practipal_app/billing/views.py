@@ -1,4 +1,5 @@
-"""What billing pages show, shaped from the services' data into typed rows. Pure: no database, no reflex.
+"""What billing pages show, shaped from the services' data into typed rows. Pure: no database, no
+reflex.
 
 Amounts are pre-formatted (₹1,500.00); ids are ints; what a page decides on (can this invoice be
 paid, voided, issued?) is a bool worked out here, not by comparing display text in the page.
@@ -191,7 +192,8 @@ class WorkspaceBilling:
 
 
 def previous_month_value(day: date) -> str:
-    """The month before `day` as <input type=month> wants it ('2026-02'): the usual month to bill."""
+    """The month before `day` as <input type=month> wants it ('2026-02'): the usual month to
+    bill."""
     first = day.replace(day=1)
     return f"{first.year - (first.month == 1)}-{(first.month - 2) % 12 + 1:02d}"
 
@@ -263,7 +265,8 @@ def settings_values(row: BillingSettings) -> SettingsValues:
 
 @dataclass(frozen=True)
 class FeeFormRow:
-    """A session type on a client's billing card, with the client's own fee as typed ('' = standard)."""
+    """A session type on a client's billing card, with the client's own fee as typed ('' =
+    standard)."""
 
     type_id: int
     name: str

@@ -1,1 +1,2 @@
-"""The communication charter, where the system places it, reply rules, the portal home and the WhatsApp kit. No reflex import here."""
+"""The communication charter, where the system places it, reply rules, the portal home and the
+WhatsApp kit. No reflex import here."""

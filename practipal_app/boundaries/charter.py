@@ -1,4 +1,5 @@
-"""The communication charter: settings, the statement generated from them, versions, acknowledgements."""
+"""The communication charter: settings, the statement generated from them, versions,
+acknowledgements."""
 
 from __future__ import annotations
 
@@ -263,7 +264,8 @@ def _insert(
 def save(
     session: Session, actor: Actor, s: CharterSettings, statement: str | None = None
 ) -> CharterView:
-    """Save a new version. `statement` is the therapist's own wording, or None for the generated one."""
+    """Save a new version. `statement` is the therapist's own wording, or None for the generated
+    one."""
     if actor.role not in CLINICIAN_ROLES:
         raise PermissionDenied("Only therapists have a communication charter.")
     errors = validate(s, statement)
@@ -310,7 +312,8 @@ def needs_acknowledgement(session: Session, client_id: int) -> bool:
 
 
 def acknowledge(session: Session, client_id: int, version: int) -> None:
-    """Record that the client read `version` of their therapist's charter (the one they were shown)."""
+    """Record that the client read `version` of their therapist's charter (the one they were
+    shown)."""
     profile = session.get(ClientProfile, client_id)
     if profile is None:
         raise PermissionDenied()

@@ -34,13 +34,13 @@ def texts(
     when = "every day" if days == "every day" else f"on working days ({days})"
     portal = f"{base_url}/portal"
     away = (
-        f"Thank you for your message. I read messages {when} around {charter.format_clock(s.check_time)}. "
-        f"For anything about our work together, please use your client portal: {portal} . "
-        "If you are in crisis, call Tele-MANAS 14416 or 112 now."
+        f"Thank you for your message. I read messages {when} around "
+        f"{charter.format_clock(s.check_time)}. For anything about our work together, please use "
+        f"your client portal: {portal} . If you are in crisis, call Tele-MANAS 14416 or 112 now."
     )
     greeting = (
-        f"Hello, this is {therapist_name}'s practice number. It is for scheduling and tech problems "
-        f"before a session. Your sessions, messages and help are in your portal: {portal}"
+        f"Hello, this is {therapist_name}'s practice number. It is for scheduling and tech "
+        f"problems before a session. Your sessions, messages and help are in your portal: {portal}"
     )
     quick = [
         ("/portal", f"Your client portal has your sessions, join links and messages: {portal}"),
@@ -55,8 +55,8 @@ def texts(
         ),
         (
             "/message",
-            f"Let's continue this in the portal, where I reply {charter.response_promise(s.response_days)}: "
-            f"{base_url}/portal/messages",
+            "Let's continue this in the portal, where I reply "
+            f"{charter.response_promise(s.response_days)}: {base_url}/portal/messages",
         ),
     ]
     return away, greeting, quick

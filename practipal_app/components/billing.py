@@ -62,7 +62,8 @@ def billing_card() -> rx.Component:
                 ),
                 rx.foreach(B.fees, _fee_row),
                 rx.text(
-                    "Leave a fee empty to charge the standard fee (a sliding scale: set a lower one).",
+                    "Leave a fee empty to charge the standard fee (a sliding scale: set a lower "
+                    "one).",
                     size="1",
                     color_scheme="gray",
                 ),

@@ -104,7 +104,8 @@ def outside_portal_card() -> rx.Component:
         rx.vstack(
             rx.heading("Outside the portal", size="4", as_="h2"),
             rx.text(
-                "Counts only: when, which way, and whether after hours. Message text is never stored.",
+                "Counts only: when, which way, and whether after hours. Message text is never "
+                "stored.",
                 size="2",
                 color_scheme="gray",
             ),
@@ -164,8 +165,8 @@ def bulk_import_card() -> rx.Component:
         ),
         rx.vstack(
             rx.text(
-                "Choose several exported chats (.txt or .zip). Each is matched to a client by name; check the "
-                "matches, then import. Only counts are kept, never message text.",
+                "Choose several exported chats (.txt or .zip). Each is matched to a client by "
+                "name; check the matches, then import. Only counts are kept, never message text.",
                 size="2",
                 color_scheme="gray",
             ),

@@ -1,4 +1,5 @@
-"""One form question as a client sees it, by type; the builder's phone preview uses the same pieces."""
+"""One form question as a client sees it, by type; the builder's phone preview uses the same
+pieces."""
 
 from __future__ import annotations
 

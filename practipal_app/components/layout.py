@@ -87,7 +87,8 @@ def workspace_shell(
         ),
         rx.spacer(),
         rx.text(ViewerState.name, size="2", padding_x="12px", weight="medium"),
-        # A plain anchor: signing out is an HTTP route that clears the cookie, not a client-side page.
+        # A plain anchor: signing out is an HTTP route that clears the cookie, not a client-side
+        # page.
         rx.el.a(
             "Sign out",
             href="/logout",

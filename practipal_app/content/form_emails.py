@@ -1,4 +1,5 @@
-"""Emails about forms: a link to the portal or the workspace, never the form's questions or answers."""
+"""Emails about forms: a link to the portal or the workspace, never the form's questions or
+answers."""
 
 from __future__ import annotations
 
@@ -36,7 +37,8 @@ def form_sent(session: Session, response: FormResponse, base_url: str) -> None:
 def form_submitted(
     session: Session, response: FormResponse, therapist_id: int, base_url: str
 ) -> None:
-    """Tell the therapist a client submitted a form (no name, no answers: they read it signed in)."""
+    """Tell the therapist a client submitted a form (no name, no answers: they read it signed
+    in)."""
     therapist = session.get(User, therapist_id)
     body = (
         f"Hello {therapist.name},\n\n"

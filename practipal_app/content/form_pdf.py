@@ -1,5 +1,5 @@
-"""A submitted form as an A4 PDF (fpdf2, the bundled DejaVu fonts), from `forms.response_detail`, shown
-as its page shows it (`views.response_view`): no database here. Long answers wrap and run onto
+"""A submitted form as an A4 PDF (fpdf2, the bundled DejaVu fonts), from `forms.response_detail`,
+shown as its page shows it (`views.response_view`): no database here. Long answers wrap and run onto
 further pages."""
 
 from __future__ import annotations
@@ -17,7 +17,8 @@ _RULE = (206, 212, 218)
 
 
 class _Pdf(FPDF):
-    """A4 portrait with the DejaVu fonts, the form's title on continuation pages and page numbers."""
+    """A4 portrait with the DejaVu fonts, the form's title on continuation pages and page
+    numbers."""
 
     def __init__(self, heading: str) -> None:
         super().__init__(orientation="P", unit="mm", format="A4")

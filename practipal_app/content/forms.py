@@ -1,5 +1,5 @@
-"""Forms: definitions built by staff (versioned once anything refers to them), sending them to clients,
-the client's draft and submission, and what the therapist reads back.
+"""Forms: definitions built by staff (versioned once anything refers to them), sending them to
+clients, the client's draft and submission, and what the therapist reads back.
 
 A field is a plain dict (see `clean_fields`); answers are keyed by field key. A version that any
 FormResponse refers to is never changed again: saving makes the next version, so every response is
@@ -626,8 +626,8 @@ def _checked_definition(title: str, fields: list[dict]) -> tuple[str, list[dict]
 
 
 def save_form(session: Session, actor: Actor, form_id: int, title: str, fields: list[dict]) -> int:
-    """Save the title and questions; returns the version number. A version that any response refers to
-    stays as it was: changed questions become the next version."""
+    """Save the title and questions; returns the version number. A version that any response refers
+    to stays as it was: changed questions become the next version."""
     form = _staff_form(session, actor, form_id)
     form.title, cleaned = _checked_definition(title, fields)
     session.add(form)
@@ -697,8 +697,8 @@ def _client_ids(raw: list[int]) -> list[int]:
 def send(
     session: Session, actor: Actor, form_id: int, client_ids: list[int], now: datetime | None = None
 ) -> int:
-    """Send the form's current version to each client (not again to one who has it waiting), with one
-    email each. Returns how many were sent."""
+    """Send the form's current version to each client (not again to one who has it waiting), with
+    one email each. Returns how many were sent."""
     form = _staff_form(session, actor, form_id)
     version = current_version(session, form.id)
     if not any(f["type"] != "info" for f in version.fields):
@@ -872,7 +872,8 @@ def _open_response(session: Session, actor: Actor, response_id: int) -> FormResp
 def save_draft(
     session: Session, actor: Actor, response_id: int, answers: dict, now: datetime | None = None
 ) -> dict[str, str]:
-    """Keep what was typed, even if some of it is not right yet; returns those problems by field key."""
+    """Keep what was typed, even if some of it is not right yet; returns those problems by field
+    key."""
     response = _open_response(session, actor, response_id)
     fields = _fields_of(session, response)
     response.answers = _kept(fields, answers)
@@ -923,8 +924,8 @@ def _profile_offer(fields: list[dict], answers: dict, profile: ClientProfile) ->
 def submit(
     session: Session, actor: Actor, response_id: int, answers: dict, now: datetime | None = None
 ) -> None:
-    """Send the answers to the therapist. InvalidInput (errors by field key) leaves the response as it
-    was: save the draft first so nothing typed is lost."""
+    """Send the answers to the therapist. InvalidInput (errors by field key) leaves the response as
+    it was: save the draft first so nothing typed is lost."""
     response = _open_response(session, actor, response_id)
     fields = _fields_of(session, response)
     kept = _kept(fields, answers)
@@ -978,7 +979,8 @@ def _risk_flag(fields: list[dict], answers: dict) -> bool:
 
 
 def response_detail(session: Session, actor: Actor, response_id: int) -> ResponseDetail:
-    """A submitted form as its client answered it, in the questions of the version they were sent."""
+    """A submitted form as its client answered it, in the questions of the version they were
+    sent."""
     response = _readable_response(session, actor, response_id)
     if response.status != FormResponseStatus.SUBMITTED:
         raise DomainError("This form has not been submitted yet.")
@@ -1003,7 +1005,8 @@ def response_detail(session: Session, actor: Actor, response_id: int) -> Respons
 def apply_profile_update(
     session: Session, actor: Actor, response_id: int, now: datetime | None = None
 ) -> None:
-    """Copy the emergency contact the client gave into their profile, once the therapist confirms."""
+    """Copy the emergency contact the client gave into their profile, once the therapist
+    confirms."""
     response = _staff_response(session, actor, response_id)
     if response.status != FormResponseStatus.SUBMITTED or not response.profile_update:
         raise DomainError("This form has no emergency contact to copy.")

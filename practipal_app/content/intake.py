@@ -1,7 +1,8 @@
 """The default intake form every therapist starts with, aware of the Mental Healthcare Act 2017
 (nominated representative) and the Digital Personal Data Protection Act 2023 (notice and consent).
 
-Plain data: `forms.ensure_intake` saves it as the therapist's first Intake form, which they can edit.
+Plain data: `forms.ensure_intake` saves it as the therapist's first Intake form, which they can
+edit.
 """
 
 from __future__ import annotations
@@ -31,8 +32,10 @@ def _contact_fields() -> list[dict]:
             "about_you",
             "info",
             "About you",
-            text="Thank you for taking the time to fill this in. You can save it and come back later; "
-            "nothing is sent to your therapist until you press Submit.",
+            text=(
+                "Thank you for taking the time to fill this in. You can save it and come back "
+                "later; nothing is sent to your therapist until you press Submit."
+            ),
         ),
         _field("preferred_name", "short_text", "What would you like to be called?"),
         _field("phone", "phone", "Your phone number", required=True),
@@ -80,9 +83,11 @@ def _representative_fields() -> list[dict]:
             "representative_heading",
             "info",
             "Nominated representative (optional)",
-            text="Under the Mental Healthcare Act 2017 you may name a person you trust to support you and "
-            "speak up for your wishes if you ever cannot make treatment decisions yourself. You can "
-            "leave this empty or change it at any time.",
+            text=(
+                "Under the Mental Healthcare Act 2017 you may name a person you trust to support "
+                "you and speak up for your wishes if you ever cannot make treatment decisions "
+                "yourself. You can leave this empty or change it at any time."
+            ),
         ),
         _field("representative_name", "short_text", "Nominated representative's name"),
         _field("representative_relation", "short_text", "How are they related to you?"),
@@ -96,7 +101,10 @@ def _therapy_fields() -> list[dict]:
             "therapy_heading",
             "info",
             "What brings you here",
-            text="There are no right or wrong answers. Share as much or as little as feels comfortable.",
+            text=(
+                "There are no right or wrong answers. Share as much or as little as feels "
+                "comfortable."
+            ),
         ),
         _field(
             "reasons",
@@ -148,14 +156,15 @@ def _charter_fields(charter_statement: str) -> list[dict]:
 
 def data_notice(grievance_contact: str) -> str:
     return (
-        "What we collect: what you write in this form, your contact details, and notes from your sessions. "
-        "Why: to provide therapy, to contact you about sessions and payments, and to keep you safe in an "
-        "emergency. Who sees it: only your therapist (and the practice's administrator for scheduling and "
-        "invoices). It is never sold or shared for marketing. It is kept securely for as long as the law "
-        "requires for health and financial records. Under the Digital Personal Data Protection Act 2023 you "
-        "can ask for a copy of your information, ask us to correct it, or ask us to erase what we are not "
-        "required to keep, and you can withdraw your consent at any time. For any of these, or for a "
-        f"complaint, contact {grievance_contact}."
+        "What we collect: what you write in this form, your contact details, and notes from your "
+        "sessions. Why: to provide therapy, to contact you about sessions and payments, and to "
+        "keep you safe in an emergency. Who sees it: only your therapist (and the practice's "
+        "administrator for scheduling and invoices). It is never sold or shared for marketing. It "
+        "is kept securely for as long as the law requires for health and financial records. Under "
+        "the Digital Personal Data Protection Act 2023 you can ask for a copy of your "
+        "information, ask us to correct it, or ask us to erase what we are not required to keep, "
+        "and you can withdraw your consent at any time. For any of these, or for a complaint, "
+        f"contact {grievance_contact}."
     )
 
 
@@ -178,8 +187,10 @@ def _consent_fields(grievance_contact: str) -> list[dict]:
             "consent",
             "I agree to have sessions online (video or phone) when we plan them",
             required=True,
-            text="Online sessions are private on our side. Please join from a place where you cannot be "
-            "overheard, and do not record sessions without agreeing it first.",
+            text=(
+                "Online sessions are private on our side. Please join from a place where you "
+                "cannot be overheard, and do not record sessions without agreeing it first."
+            ),
         ),
         _field("signature", "signature", "Type your full name to sign", required=True),
     ]

@@ -1,4 +1,5 @@
-"""The resource vault: files, texts and links a therapist keeps, shares with clients, and sees opened.
+"""The resource vault: files, texts and links a therapist keeps, shares with clients, and sees
+opened.
 
 Who sees what: staff see the practice library (practice-wide items) and their own items; a client
 sees only what was shared with them. Anything else answers NotFound, the same as a missing id.
@@ -331,7 +332,8 @@ _FILES = "practipal.resource_files"
 
 
 def _pending_files(session: Session) -> dict[str, list[Path]]:
-    """Files that follow this transaction: 'new' ones go if it rolls back, 'removed' ones once it commits."""
+    """Files that follow this transaction: 'new' ones go if it rolls back, 'removed' ones once it
+    commits."""
     files = session.info.get(_FILES)
     if files is None:
         files = session.info[_FILES] = {"new": [], "removed": []}
@@ -681,7 +683,8 @@ def library(
 
 
 def shares_of(session: Session, actor: Actor, resource_id: int) -> Shares:
-    """Who has this resource, among the staff member's clients (owner and assistant: the practice's)."""
+    """Who has this resource, among the staff member's clients (owner and assistant: the
+    practice's)."""
     if not actor.is_staff:
         raise PermissionDenied()
     _resource_for(session, actor, resource_id)
@@ -874,7 +877,8 @@ def _download_name(row: Resource) -> str:
 def file_for(
     session: Session, actor: Actor, resource_id: int, now: datetime | None = None
 ) -> tuple[Path, str, str]:
-    """(path, content type, download name) of a file resource; a client fetching it has opened it."""
+    """(path, content type, download name) of a file resource; a client fetching it has opened
+    it."""
     row = _resource_for(session, actor, resource_id)
     path = get_settings().resources_dir / row.stored_name
     if row.kind != ResourceKind.FILE or not row.stored_name or not path.is_file():

@@ -96,12 +96,15 @@ def _crisis_lines(contacts: tuple[dict, ...]) -> list[str]:
 def _whatsapp(settings: charter.CharterSettings) -> str:
     allowed = [charter.WHATSAPP_FOR[k] for k in settings.whatsapp_for if k in charter.WHATSAPP_FOR]
     if not allowed:
-        return "Please do not use WhatsApp for anything about our work together; use the portal instead."
+        return (
+            "Please do not use WhatsApp for anything about our work together; use the portal "
+            "instead."
+        )
     listed = allowed[0] if len(allowed) == 1 else f"{', '.join(allowed[:-1])} and {allowed[-1]}"
     return (
-        f"WhatsApp is only for {listed}. Anything about how you are feeling, or what we talk about in "
-        "therapy, belongs in the portal or in our sessions, where it is private and gets the attention "
-        "it deserves."
+        f"WhatsApp is only for {listed}. Anything about how you are feeling, or what we talk about "
+        "in therapy, belongs in the portal or in our sessions, where it is private and gets the "
+        "attention it deserves."
     )
 
 
@@ -113,8 +116,8 @@ def between_sessions(session: Session, therapist_id: int) -> str:
     )
     return "\n".join(
         [
-            "Therapy happens in our sessions, but life carries on in between. This note explains how to reach "
-            "me between sessions, and where to get help quickly if you need it.",
+            "Therapy happens in our sessions, but life carries on in between. This note explains "
+            "how to reach me between sessions, and where to get help quickly if you need it.",
             "",
             "## How I reply",
             "",
@@ -135,8 +138,9 @@ def between_sessions(session: Session, therapist_id: int) -> str:
             "",
             "## If you are in crisis",
             "",
-            "The portal is not watched round the clock, and I may not see a message for a day or more. If you "
-            "are in danger or thinking of harming yourself, please call one of these numbers now:",
+            "The portal is not watched round the clock, and I may not see a message for a day or "
+            "more. If you are in danger or thinking of harming yourself, please call one of these "
+            "numbers now:",
             "",
             *_crisis_lines(view.settings.crisis_contacts),
             "",

@@ -755,7 +755,8 @@ def _messages(
     rows: _Rows,
     check_settings: charter.CharterSettings,
 ) -> list[tuple[int, int]]:
-    """Portal messages and contacts outside it, week by week; returns (all, after hours) per week."""
+    """Portal messages and contacts outside it, week by week; returns (all, after hours) per
+    week."""
     total = 10_000 * cal.past / 52.18 * rng.uniform(0.9, 1.1)
     portal_use = rng.uniform(0.78, 0.92)
     app_start = adoption - timedelta(weeks=rng.randint(2, 10))
@@ -892,7 +893,8 @@ def _settle_threads(
     cal: _Calendar,
     check_settings: charter.CharterSettings,
 ) -> None:
-    """Each thread's last message; client messages of the last ten days still waiting for a reply."""
+    """Each thread's last message; client messages of the last ten days still waiting for a
+    reply."""
     threads = {c.thread.id: c.thread for c in clients if c.thread is not None}
     waiting: dict[int, list[datetime]] = {}
     for row in sorted(messages, key=lambda r: r[8]):

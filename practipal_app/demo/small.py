@@ -127,7 +127,8 @@ def _demo_billing(session: Session, actor, appt: Appointment, paid: bool) -> Non
 
 
 def _demo_sessions(session: Session, actor, client_id: int) -> None:
-    """Riya's history (three completed sessions, no email) and her next session on the next working day."""
+    """Riya's history (three completed sessions, no email) and her next session on the next working
+    day."""
     kind = scheduling.session_types(session, actor.user_id)[0]
     zone = ZoneInfo("Asia/Kolkata")
     today = utcnow().astimezone(zone).date()

@@ -1,1 +1,2 @@
-"""Portal threads, the contact log, WhatsApp export import and the daily digest. No reflex import here."""
+"""Portal threads, the contact log, WhatsApp export import and the daily digest. No reflex import
+here."""

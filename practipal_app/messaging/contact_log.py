@@ -1,4 +1,5 @@
-"""Contact outside the portal, counted but never kept: imported WhatsApp history and logged contacts.
+"""Contact outside the portal, counted but never kept: imported WhatsApp history and logged
+contacts.
 
 Each contact becomes one `ContactRecord`: when (UTC), which way ('in' from the client, 'out' from
 the therapist), how long (characters; 0 for media and logged contacts) and whether it fell after
@@ -120,7 +121,8 @@ def importable_clients(session: Session, actor: Actor) -> list[tuple[int, str]]:
 
 
 def senders_in(filename: str, data: bytes) -> list[str]:
-    """The sender names in an export, by first appearance, so the therapist can say which is theirs."""
+    """The sender names in an export, by first appearance, so the therapist can say which is
+    theirs."""
     return whatsapp_export.parse(whatsapp_export.read_upload(filename, data)).senders
 
 
@@ -418,7 +420,8 @@ def import_many(
     items: list[tuple[int, str, bytes, str]],
 ) -> list[ImportResult]:
     """Several exports at once, `(client_id, filename, data, therapist_sender)` each: every file is
-    read and checked first; any refusal raises ImportFileFailed naming the file, before any write."""
+    read and checked first; any refusal raises ImportFileFailed naming the file, before any
+    write."""
     if not items:
         raise InvalidInput({"files": "Choose at least one exported chat."})
     jobs = []

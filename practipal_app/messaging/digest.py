@@ -47,8 +47,9 @@ def enqueue_digests(session: Session, now: datetime, base_url: str) -> int:
             continue
         email = Email(
             f"{waiting} conversation{'s' if waiting != 1 else ''} waiting in your inbox",
-            f"Hello {therapist.name},\n\n{waiting} client conversation{'s are' if waiting != 1 else ' is'} "
-            f"waiting for your reply.\n\nOpen your inbox: {base_url}/app/inbox\n",
+            f"Hello {therapist.name},\n\n{waiting} client "
+            f"conversation{'s are' if waiting != 1 else ' is'} waiting for your reply.\n\nOpen "
+            f"your inbox: {base_url}/app/inbox\n",
         )
         try:
             with session.begin_nested():

@@ -310,7 +310,8 @@ def inbox(session: Session, actor: Actor, now: datetime | None = None) -> Inbox:
 
 
 def waiting_count(session: Session, therapist_id: int, since_before: datetime | None = None) -> int:
-    """Threads waiting for the therapist's reply (only those waiting since before `since_before`, if given)."""
+    """Threads waiting for the therapist's reply (only those waiting since before `since_before`, if
+    given)."""
     query = (
         select(func.count())
         .select_from(MessageThread)
@@ -344,7 +345,8 @@ def reply(
     bring_to_session: bool = False,
     now: datetime | None = None,
 ) -> None:
-    """The therapist answers. The client gets at most one 'you have a reply' email a day, no text."""
+    """The therapist answers. The client gets at most one 'you have a reply' email a day, no
+    text."""
     now = now or utcnow()
     thread = _therapist_thread(session, actor, thread_id)
     text = _validate(body)

@@ -92,7 +92,8 @@ class ExportRefused(DomainError):
 
 
 class ExportUnreadable(ExportRefused):
-    """A line that is not what an export has there. The message names the line and what was expected."""
+    """A line that is not what an export has there. The message names the line and what was
+    expected."""
 
     def __init__(self, line_number: int, expected: str, found: str = ""):
         tail = f", but found {found}." if found else "."
@@ -121,7 +122,8 @@ def clean_name(text: str) -> str:
 
 
 def _date_order(dates: dict) -> str:
-    """dmy, mdy or (every date ISO) ymd: decided once for the whole file, from its distinct dates."""
+    """dmy, mdy or (every date ISO) ymd: decided once for the whole file, from its distinct
+    dates."""
     month_first = False
     short = False
     for a, _sep, b, _c in dates:

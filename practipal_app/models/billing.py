@@ -1,4 +1,5 @@
-"""Billing: the practice's billing settings, per-client fees, invoices, payments and number series."""
+"""Billing: the practice's billing settings, per-client fees, invoices, payments and number
+series."""
 
 from __future__ import annotations
 
@@ -33,7 +34,8 @@ class DocumentKind(StrEnum):
 
 
 class BillingSettings(SQLModel, table=True):
-    """One row per practice, set by the owner. Issued invoices keep their own copy of these details."""
+    """One row per practice, set by the owner. Issued invoices keep their own copy of these
+    details."""
 
     practice_id: int = Field(foreign_key="practice.id", primary_key=True)
     legal_name: str = Field(default="", max_length=200)

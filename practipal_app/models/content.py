@@ -46,7 +46,8 @@ class Resource(SQLModel, table=True):
     language: str = Field(default="English", max_length=40)
     body: str = Field(default="", max_length=50_000)  # Markdown, for text resources
     url: str = Field(default="", max_length=1000)  # for links
-    # For files: the name it was uploaded with (shown), the random name it is stored under (never shown).
+    # For files: the name it was uploaded with (shown), the random name it is stored under (never
+    # shown).
     file_name: str = Field(default="", max_length=200)
     stored_name: str = Field(default="", max_length=64)
     content_type: str = Field(default="", max_length=60)

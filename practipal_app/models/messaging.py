@@ -1,4 +1,5 @@
-"""The communication charter: what each channel is for, versioned, and who acknowledged which version."""
+"""The communication charter: what each channel is for, versioned, and who acknowledged which
+version."""
 
 from __future__ import annotations
 

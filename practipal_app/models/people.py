@@ -77,7 +77,8 @@ class ClientProfile(SQLModel, table=True):
     emergency_contact_name: str = Field(default="", max_length=200)
     emergency_contact_phone: str = Field(default="", max_length=20)
     emergency_contact_relation: str = Field(default="", max_length=60)
-    # For invoices: the postal address and the GST state code (place of supply); "" means the practice's state.
+    # For invoices: the postal address and the GST state code (place of supply); "" means the
+    # practice's state.
     address: str = Field(default="", max_length=500)
     state_code: str = Field(default="", max_length=2)
     status: str = Field(default=ClientStatus.ACTIVE, max_length=16, index=True)

@@ -27,7 +27,8 @@ class AppointmentStatus(StrEnum):
     NO_SHOW = "no_show"
 
 
-# Statuses that hold the therapist's time. A late cancellation frees the slot (it is billed, not held).
+# Statuses that hold the therapist's time. A late cancellation frees the slot (it is billed, not
+# held).
 ACTIVE_STATUSES = (
     AppointmentStatus.SCHEDULED,
     AppointmentStatus.COMPLETED,
@@ -79,8 +80,8 @@ class TimeOff(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 
 
-# PostgreSQL refuses two active appointments of one therapist whose held time overlaps; SQLite
-# gets the same guarantee from a write lock taken before the overlap check (scheduling/appointments.py).
+# PostgreSQL refuses two active appointments of one therapist whose held time overlaps; SQLite gets
+# the same guarantee from a write lock taken before the overlap check (scheduling/appointments.py).
 NO_OVERLAP = ExcludeConstraint(
     ("therapist_id", "="),
     (sa.func.tstzrange(sa.column("starts_at"), sa.column("blocked_until"), "[)"), "&&"),

@@ -97,7 +97,8 @@ def _require_staff(actor: Actor) -> None:
 
 
 def _scope(actor: Actor):
-    """The clients this actor may see: all of the practice's for owner and assistant, else their own."""
+    """The clients this actor may see: all of the practice's for owner and assistant, else their
+    own."""
     _require_staff(actor)
     if actor.sees_whole_practice:
         return ClientProfile.practice_id == actor.practice_id
@@ -107,7 +108,8 @@ def _scope(actor: Actor):
 
 
 def scoped_profile(session: Session, actor: Actor, client_id: int) -> ClientProfile:
-    """The client's profile if the actor may see it; NotFound otherwise (never a hint that it exists)."""
+    """The client's profile if the actor may see it; NotFound otherwise (never a hint that it
+    exists)."""
     profile = session.exec(
         select(ClientProfile).where(ClientProfile.user_id == client_id, _scope(actor))
     ).first()

@@ -1,1 +1,2 @@
-"""Availability rules, free slots, appointments, calendar files and feeds, reminders and their emails. No reflex import here."""
+"""Availability rules, free slots, appointments, calendar files and feeds, reminders and their
+emails. No reflex import here."""

@@ -116,7 +116,8 @@ def _profile_for(session: Session, actor: Actor, client_id: int) -> ClientProfil
 
 
 def _appointment_for(session: Session, actor: Actor, appointment_id: int) -> Appointment:
-    """The appointment if the actor is its client, its therapist, or the owner/assistant of its practice."""
+    """The appointment if the actor is its client, its therapist, or the owner/assistant of its
+    practice."""
     appt = session.get(Appointment, appointment_id)
     if appt is None or appt.practice_id != actor.practice_id:
         raise NotFound("No such session.")
@@ -506,7 +507,8 @@ def reschedule(
     now: datetime | None = None,
 ) -> int:
     """Move a session. Outside the cancellation window it simply moves; inside it, a client must
-    confirm and the original counts as a late cancellation. Returns the id of the session now booked."""
+    confirm and the original counts as a late cancellation. Returns the id of the session now
+    booked."""
     now = now or utcnow()
     appt = _appointment_for(session, actor, appointment_id)
     if appt.status != AppointmentStatus.SCHEDULED or appt.starts_at <= now:

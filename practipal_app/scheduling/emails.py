@@ -74,7 +74,8 @@ def booked(session: Session, appt: Appointment, base_url: str) -> None:
     statement = charter.current_for_therapist(session, appt.therapist_id).statement
     body = (
         f"Hello {profile.preferred_name or client.name},\n\n"
-        f"Your session with {therapist.name} is booked for {when(appt.starts_at, profile.timezone)}.\n"
+        f"Your session with {therapist.name} is booked for "
+        f"{when(appt.starts_at, profile.timezone)}.\n"
         f"{_how(appt)}\n\n"
         f"Your portal has the join link, and lets you move or cancel: {base_url}/portal/sessions\n"
         "The attached file adds the session to your calendar.\n\n"
@@ -95,8 +96,9 @@ def moved(session: Session, appt: Appointment, previous_start: datetime, base_ur
     client, profile, therapist, _ = _people(session, appt)
     body = (
         f"Hello {profile.preferred_name or client.name},\n\n"
-        f"Your session with {therapist.name} on {when(previous_start, profile.timezone)} has moved to "
-        f"{when(appt.starts_at, profile.timezone)}.\n\nDetails and the join link: {base_url}/portal/sessions\n"
+        f"Your session with {therapist.name} on {when(previous_start, profile.timezone)} has moved "
+        f"to {when(appt.starts_at, profile.timezone)}.\n\nDetails and the join link: "
+        f"{base_url}/portal/sessions\n"
     )
     _queue(
         session,
@@ -115,7 +117,8 @@ def cancelled(session: Session, appt: Appointment, base_url: str) -> None:
         body = (
             f"Hello {person.name},\n\nThe session on {when(appt.starts_at, tz)} "
             f"({client.name} with {therapist.name}) is cancelled.\n\n"
-            f"See your sessions: {base_url}{'/portal/sessions' if person is client else '/app/calendar'}\n"
+            "See your sessions: "
+            f"{base_url}{'/portal/sessions' if person is client else '/app/calendar'}\n"
         )
         _queue(
             session,
@@ -133,7 +136,8 @@ def reminder(session: Session, appt: Appointment, hours: int, base_url: str) -> 
     lead = "tomorrow" if hours == 24 else f"in {hours} hour{'s' if hours != 1 else ''}"
     body = (
         f"Hello {profile.preferred_name or client.name},\n\n"
-        f"A reminder: your session with {therapist.name} is {lead}, {when(appt.starts_at, profile.timezone)}.\n"
+        f"A reminder: your session with {therapist.name} is {lead}, "
+        f"{when(appt.starts_at, profile.timezone)}.\n"
         f"{_how(appt)}\n\nJoin, move or cancel from your portal: {base_url}/portal/sessions\n"
     )
     return _queue(

@@ -90,7 +90,8 @@ def invitation(
 
 
 def feed(events: list[dict], name: str) -> str:
-    """A subscribable calendar of several events: dicts with id, start, end, summary, location, url."""
+    """A subscribable calendar of several events: dicts with id, start, end, summary, location,
+    url."""
     cal = _calendar()
     cal.add("x-wr-calname", name)
     for e in events:

@@ -108,7 +108,8 @@ def format_minutes(minutes: int) -> str:
 def set_weekly_hours(
     session: Session, actor: Actor, hours: dict[int, list[tuple[str, str]]]
 ) -> None:
-    """Replace the weekly hours. `hours` maps weekday (Mon = 0) to ranges like ('10:00', '13:00')."""
+    """Replace the weekly hours. `hours` maps weekday (Mon = 0) to ranges like ('10:00',
+    '13:00')."""
     _require_clinician(actor)
     errors: dict[str, str] = {}
     parsed: list[tuple[int, int, int]] = []
@@ -291,7 +292,8 @@ def _whole_number(form: dict, name: str, errors: dict[str, str], message: str) -
 
 
 def save_session_type_form(session: Session, actor: Actor, type_id: int | None, form: dict) -> int:
-    """The session-type form as the page submits it (strings): refused field by field when unreadable."""
+    """The session-type form as the page submits it (strings): refused field by field when
+    unreadable."""
     errors: dict[str, str] = {}
     duration = _whole_number(form, "duration_minutes", errors, "Use whole minutes.")
     buffer = _whole_number(form, "buffer_minutes", errors, "Use whole minutes.")

@@ -83,7 +83,8 @@ def _free(
     appts: list[Interval],
     leave: list[Interval],
 ) -> list[datetime]:
-    """The candidates (ascending) that meet neither a session plus buffer nor leave, in one sweep."""
+    """The candidates (ascending) that meet neither a session plus buffer nor leave, in one
+    sweep."""
     held, duration = rules.duration + rules.buffer, rules.duration
     found, i, j = [], 0, 0
     for start in candidates:

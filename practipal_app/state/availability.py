@@ -1,4 +1,5 @@
-"""/app/settings/availability: weekly hours, policies and caps, session types, leave, calendar feed."""
+"""/app/settings/availability: weekly hours, policies and caps, session types, leave, calendar
+feed."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""Billing pages: /app/billing, /app/settings/billing, the billing card on a client's page, /portal/invoices.
+"""Billing pages: /app/billing, /app/settings/billing, the billing card on a client's page,
+/portal/invoices.
 
 Invoice PDFs, receipts, QR codes and CSVs are HTTP routes (api/routes.py); the state holds only
 what the page shows.
@@ -234,11 +235,15 @@ class BillingSettingsState(rx.State):
             self.errors = {"form": exc.message}
             return
         self.values = billing_views.settings_values(row)
-        self.notice = "Billing settings saved. New invoices use them; issued ones keep what they were issued with."
+        self.notice = (
+            "Billing settings saved. New invoices use them; issued ones keep what they were issued "
+            "with."
+        )
 
 
 class ClientBillingState(rx.State):
-    """The billing card on a client's page: address and state for invoices, and the client's own fees."""
+    """The billing card on a client's page: address and state for invoices, and the client's own
+    fees."""
 
     address: str = ""
     state_code: str = ""

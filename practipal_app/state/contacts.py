@@ -1,4 +1,5 @@
-"""On a client's page: WhatsApp history import and the two-tap contact log (counts only, no text)."""
+"""On a client's page: WhatsApp history import and the two-tap contact log (counts only, no
+text)."""
 
 from __future__ import annotations
 

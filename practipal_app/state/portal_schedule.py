@@ -81,7 +81,8 @@ class SessionsState(rx.State):
 
 
 class BookState(rx.State):
-    """/portal/book: pick a type, then a free time. With ?move=<id> it moves that session instead."""
+    """/portal/book: pick a type, then a free time. With ?move=<id> it moves that session
+    instead."""
 
     types: list[Option] = []
     type_id: str = ""

@@ -24,7 +24,8 @@ OWNER = frozenset({Role.OWNER})
 
 
 def cookie_value(state: rx.State, name: str) -> str:
-    """An HttpOnly cookie's value, as sent with the websocket handshake (never part of the state)."""
+    """An HttpOnly cookie's value, as sent with the websocket handshake (never part of the
+    state)."""
     try:
         jar = SimpleCookie(state.router.headers.cookie or "")
     except CookieError:
@@ -47,7 +48,8 @@ def page_params(state: rx.State) -> dict:
 
 
 def page_id(state: rx.State, name: str) -> int:
-    """A numeric route or query parameter (e.g. the client id of /app/clients/[client_id]); -1 if absent."""
+    """A numeric route or query parameter (e.g. the client id of /app/clients/[client_id]); -1 if
+    absent."""
     raw = str(page_params(state).get(name, ""))
     return int(raw) if raw.isdigit() else -1
 

@@ -86,7 +86,8 @@ def pytest_terminal_summary(terminalreporter) -> None:
 
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
-    """A failing test that used the server shows the end of the server's log next to its traceback."""
+    """A failing test that used the server shows the end of the server's log next to its
+    traceback."""
     outcome = yield
     report = outcome.get_result()
     srv = getattr(item, "funcargs", {}).get("server")

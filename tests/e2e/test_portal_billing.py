@@ -1,6 +1,6 @@
 """Billing through the browser: the therapist marks a session completed and its invoice is issued;
-on a phone the client sees it with the right `upi://pay` link; the therapist records the UPI payment;
-the client downloads the receipt and it is the right PDF.
+on a phone the client sees it with the right `upi://pay` link; the therapist records the UPI
+payment; the client downloads the receipt and it is the right PDF.
 
 The therapist, the client (as if they had accepted an invite) and a session that began five minutes
 ago are written into the running server's database through the services.

@@ -179,7 +179,8 @@ def test_the_client_fills_the_intake_and_the_therapist_reads_it(
 
 
 def fill_intake(page) -> None:
-    """Answer the Intake's required questions, each found by its label; leaving a field saves the draft."""
+    """Answer the Intake's required questions, each found by its label; leaving a field saves the
+    draft."""
     for label, value in (
         ("Your phone number", "98765 12345"),
         ("Date of birth", "2001-05-14"),
@@ -210,7 +211,8 @@ def test_the_next_person_at_the_same_tab_receives_nothing_of_the_previous_one(
     server, browser, people
 ) -> None:
     """A shared family laptop: one client signs out, another signs in in the same tab. The tab gets
-    a new client token at each step, so the server's state for the first never reaches the second."""
+    a new client token at each step, so the server's state for the first never reaches the
+    second."""
     page = browser.new_context(viewport=PHONE, base_url=server.base_url, has_touch=True).new_page()
     sign_in(page, CLIENT[1], CLIENT[2], "/portal")
     expect(page.get_by_role("heading", name="Welcome, Ishaan")).to_be_visible()

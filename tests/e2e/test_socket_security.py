@@ -584,7 +584,7 @@ async def test_portal_handlers_send_staff_and_strangers_away(server, people) -> 
     assert nobody.redirects == ["/login?next=%2Fportal"]
 
 
-# The calendar, availability, inbox, contact log and portal scheduling states ------------------------
+# The calendar, availability, inbox, contact log and portal scheduling states ----------------------
 #
 # A second cast on top of `people`: Tara Menon, B's second client (so two clients share a
 # therapist), sessions on the same day for Arjun (with A) and Tara (with B), a message in Kabir's
@@ -608,7 +608,8 @@ B_SHARE_NOTE = "Neha's note: read it the night before we meet"
 #: B's item in the practice library: every staff member sees it, none but B and Tara its shares.
 B_LIBRARY = "Practice card: box breathing"
 A_RESOURCE = "Vikram's exam-week worksheet"
-#: B's own form (title, its one question) and Tara's answers: a draft of it, and her submitted Intake.
+#: B's own form (title, its one question) and Tara's answers: a draft of it, and her submitted
+#: Intake.
 B_FORM = ("Neha's grief check-in", "How heavy does the loss feel this week?")
 TARA_DRAFT = "Heavier since the anniversary of the storm"
 TARA_REASON = "Tara's reason: the move to Pune unsettled everything"
@@ -1295,8 +1296,9 @@ async def test_a_therapist_cannot_share_open_or_send_another_therapists_resource
     server, people, scene
 ) -> None:
     """A aims the resource and form handlers at B's resource, B's forms, B's clients and Tara's
-    answers: each is refused with a message (or the page's `missing`), nothing of B's or B's clients'
-    reaches A's tab, and no row changes. The same calls made by B, or by A on A's own things, work."""
+    answers: each is refused with a message (or the page's `missing`), nothing of B's or B's
+    clients' reaches A's tab, and no row changes. The same calls made by B, or by A on A's own
+    things, work."""
     base, tara, kabir = server.base_url, str(scene.tara_id), str(people.b_client_id)
     # B's own form and Tara's answers open for B: the route data below is read as a browser's.
     b_form = await call(
@@ -1574,7 +1576,8 @@ async def test_a_client_cannot_open_another_clients_resources_or_fill_her_forms(
     server, people, scene
 ) -> None:
     """Kabir (who shares Tara's therapist) and Arjun aim the portal's resource and form handlers at
-    what B shared with Tara and at her responses: refused, nothing of hers reaches them, no row changes."""
+    what B shared with Tara and at her responses: refused, nothing of hers reaches them, no row
+    changes."""
     base, shelf = server.base_url, {"path": "/portal/resources"}
     # Tara opens her own: the calls below differ only in who makes them.
     async with open_tab(base, cookie=scene.tara_cookie) as page:
@@ -1787,7 +1790,8 @@ async def test_a_client_cannot_see_cancel_or_move_another_clients_sessions(
                 BookState, "moving_label"
             )
             assert_none_of(others, moving)
-            # Confirming a time now books (or here, refuses) a session of one's own; it never moves hers.
+            # Confirming a time now books (or here, refuses) a session of one's own; it never moves
+            # hers.
             await page.send(
                 BookState,
                 "choose",
@@ -1864,7 +1868,7 @@ async def test_portal_messages_never_carry_another_clients_words(server, people,
 
 RESOURCES = {"path": "/app/resources"}
 
-# Every guarded handler, as the wrong role and as nobody ---------------------------------------------
+# Every guarded handler, as the wrong role and as nobody -------------------------------------------
 #
 # The sweep walks the guard's own registry (state.guard.GUARDED), so a handler added tomorrow is
 # swept without touching this file. Each is called from a fresh tab with B's own ids where it takes
@@ -2035,7 +2039,8 @@ def _sweep(roles: frozenset[Role]) -> list[tuple[type[rx.State], str, dict]]:
 
 
 def _fill(value: Any, ids: dict[str, str]) -> Any:
-    """Scene ids for the names in a payload (keys too: "client_tara" is a form's client_<id> box)."""
+    """Scene ids for the names in a payload (keys too: "client_tara" is a form's client_<id>
+    box)."""
     if isinstance(value, dict):
         return {ids.get(k, k): _fill(v, ids) for k, v in value.items()}
     return ids.get(value, value) if isinstance(value, str) else value

@@ -1,5 +1,5 @@
-"""Fixtures for service tests on a real database: a controlled clock, sign-in helpers, a mail server,
-HTTP clients carrying a signed-in person's cookie."""
+"""Fixtures for service tests on a real database: a controlled clock, sign-in helpers, a mail
+server, HTTP clients carrying a signed-in person's cookie."""
 
 from __future__ import annotations
 
@@ -26,7 +26,8 @@ with warnings.catch_warnings():  # starlette suggests httpx2; httpx is what is i
 
 @pytest.fixture
 def default_settings(monkeypatch):
-    """The CLI reads settings from the environment: use the defaults, whatever this shell has set."""
+    """The CLI reads settings from the environment: use the defaults, whatever this shell has
+    set."""
     for name in ("PRACTIPAL_BASE_URL", "PRACTIPAL_PORT", "PRACTIPAL_SMTP_HOST"):
         monkeypatch.delenv(name, raising=False)
     config.get_settings.cache_clear()
@@ -70,7 +71,8 @@ def reload_user(engine) -> Callable[[int], User]:
 
 @pytest.fixture
 def mail_server() -> Callable[..., MailServer]:
-    """mail_server(port=None, delay=0.0, start=True) -> a server on 127.0.0.1, stopped after the test."""
+    """mail_server(port=None, delay=0.0, start=True) -> a server on 127.0.0.1, stopped after the
+    test."""
     servers: list[MailServer] = []
 
     def make(port: int | None = None, delay: float = 0.0, start: bool = True) -> MailServer:
@@ -91,8 +93,9 @@ def riya(owner_actor, add_client) -> int:
 
 @pytest.fixture
 def therapy(owner) -> int:
-    """The owner's default session type: 'Therapy session', 50 minutes plus a 10-minute buffer, video.
-    The owner works Mon–Fri 10:00–18:00 in Kolkata, with 24 h notice and a 24 h cancellation window."""
+    """The owner's default session type: 'Therapy session', 50 minutes plus a 10-minute buffer,
+    video. The owner works Mon–Fri 10:00–18:00 in Kolkata, with 24 h notice and a 24 h cancellation
+    window."""
     return session_type_id(owner.id)
 
 

@@ -1,4 +1,5 @@
-"""Small helpers for scheduling tests: Kolkata wall-clock times, actors, rows as the database has them."""
+"""Small helpers for scheduling tests: Kolkata wall-clock times, actors, rows as the database has
+them."""
 
 from __future__ import annotations
 

@@ -20,7 +20,8 @@ from practipal_app.people.clients import ClientForm
 
 @pytest.fixture
 def trail(engine):
-    """trail() -> the audit events written since the previous call, as (kind, actor, subject, detail)."""
+    """trail() -> the audit events written since the previous call, as (kind, actor, subject,
+    detail)."""
     seen = [0]
 
     def since_last() -> list[tuple]:

@@ -1,7 +1,8 @@
 """Billing on a real database: settings, automatic and manual invoices, number series, voids,
 payments and receipts, who may fetch which document, and the accountant's CSV.
 
-PDFs are fetched over the app's HTTP routes with a signed-in person's cookie and read back with pypdf.
+PDFs are fetched over the app's HTTP routes with a signed-in person's cookie and read back with
+pypdf.
 """
 
 from __future__ import annotations

@@ -51,7 +51,7 @@ def book(who, client_id: int, kind: int, start, **extra) -> int:
     )
 
 
-# No double booking ---------------------------------------------------------------------------------
+# No double booking --------------------------------------------------------------------------------
 
 
 def test_fifty_simultaneous_attempts_at_one_slot_make_exactly_one_booking(
@@ -131,7 +131,7 @@ def test_postgresql_refuses_an_overlapping_active_appointment_by_itself(
     assert len(appointments_of(riya)) == 3
 
 
-# Recurring sessions --------------------------------------------------------------------------------
+# Recurring sessions -------------------------------------------------------------------------------
 
 
 def test_a_series_lists_each_conflict_and_books_only_what_it_is_told(
@@ -191,7 +191,7 @@ def test_a_fortnightly_series_until_a_date_stops_there(owner_actor, add_client, 
     assert all(o.conflict == "" for o in plan)
 
 
-# Leave and caps --------------------------------------------------------------------------------------
+# Leave and caps -----------------------------------------------------------------------------------
 
 
 def test_leave_lists_the_sessions_to_move_hides_slots_and_needs_confirming(
@@ -250,7 +250,7 @@ def test_caps_stop_self_booking_and_warn_the_therapist_who_must_confirm(
     assert len(appointments_of()) == 3
 
 
-# Cancelling and moving -------------------------------------------------------------------------------
+# Cancelling and moving ----------------------------------------------------------------------------
 
 
 def test_a_client_cancelling_late_is_warned_first_and_it_counts_as_late(

@@ -72,7 +72,7 @@ def caseload(owner_actor, therapist, therapist_actor, add_client, therapy):
     return {"riya": riya, "arjun": arjun, "meera": meera, "kabir": kabir}
 
 
-# The service ----------------------------------------------------------------------------------------
+# The service --------------------------------------------------------------------------------------
 
 
 def test_the_feed_names_clients_by_initials_and_holds_nothing_else_about_them(
@@ -158,7 +158,7 @@ def test_each_therapist_has_their_own_feed_and_clients_have_none(
             attempt()
 
 
-# Over HTTP ------------------------------------------------------------------------------------------
+# Over HTTP ----------------------------------------------------------------------------------------
 
 
 def _upcoming(days: int, hour: int = 11) -> datetime:

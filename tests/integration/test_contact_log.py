@@ -30,8 +30,8 @@ SECRET_WORDS = ("zanzibarquokka", "xylophonemango", "velociraptorjam", "quetzalc
 CHAT = (
     "\n".join(
         [
-            "05/03/2024, 10:59 - Messages and calls are end-to-end encrypted. No one outside of this chat, "
-            "not even WhatsApp, can read or listen to them. Tap to learn more.",
+            "05/03/2024, 10:59 - Messages and calls are end-to-end encrypted. No one outside of "
+            "this chat, not even WhatsApp, can read or listen to them. Tap to learn more.",
             "05/03/2024, 11:00 - Priya S: Could we move Thursday? zanzibarquokka",
             "05/03/2024, 11:20 - Asha Rao: Yes, Friday 5 pm works xylophonemango",
             "05/03/2024, 23:00 - Priya S: Sorry to text so late",
@@ -315,7 +315,8 @@ def test_bulk_import_is_all_or_nothing(owner_actor, priya, add_client):
             ],
         )
     assert failed.value.message == (
-        "WhatsApp Chat with Client 02.txt: Line 8: expected a real date, but found 31/02/2024. Nothing was imported."
+        "WhatsApp Chat with Client 02.txt: Line 8: expected a real date, but found 31/02/2024. "
+        "Nothing was imported."
     )
     assert (failed.value.filename, failed.value.index) == ("WhatsApp Chat with Client 02.txt", 1)
     assert (count(ContactRecord), count(WhatsAppImport)) == (0, 0)

@@ -1,6 +1,7 @@
-"""Forms on a real database: versions when a form changes after it was sent, sending and the client's
-to-do list, drafts that survive a reload, submission (refusals, the charter acknowledgement, the
-emergency-contact offer, automatic resource sharing), who may read which response, and the PDF.
+"""Forms on a real database: versions when a form changes after it was sent, sending and the
+client's to-do list, drafts that survive a reload, submission (refusals, the charter
+acknowledgement, the emergency-contact offer, automatic resource sharing), who may read which
+response, and the PDF.
 """
 
 from __future__ import annotations
@@ -526,7 +527,7 @@ def test_sending_and_submitting_leave_no_answers_in_any_email(owner_actor, riya,
         assert all(secret not in body for body in bodies), secret
 
 
-# The pages' states, driven as a browser would ------------------------------------------------------
+# The pages' states, driven as a browser would -----------------------------------------------------
 
 
 def _tab(state_class, user_id: int, path: str, **params):

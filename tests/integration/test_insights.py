@@ -101,7 +101,8 @@ def riya(owner_actor, add_client) -> int:
 
 
 def test_weeks_are_kolkata_weeks(owner, riya):
-    """Sunday 23:00 and Monday 00:10 in Kolkata fall on the same UTC date (Sunday), but in two weeks."""
+    """Sunday 23:00 and Monday 00:10 in Kolkata fall on the same UTC date (Sunday), but in two
+    weeks."""
     add_session(owner.id, riya, ist(3, 1, 23, 0))
     add_session(owner.id, riya, ist(3, 2, 0, 10))
     assert ist(3, 1, 23).date() == ist(3, 2, 0, 10).date() == date(2026, 3, 1)
@@ -177,13 +178,14 @@ def test_portal_start_medians_of_the_8_weeks_before_and_after(owner, riya):
     assert (a.day, a.chosen, a.weeks_before, a.weeks_after) == (adoption, True, 8, 8)
     assert (a.outside_before, a.outside_after) == (10, 3)
     assert (a.all_before, a.all_after) == (10, 3)
-    # Time reclaimed in the week of 16 March (2 messages outside the portal, none in it): (10 − 2) × 4.
+    # Time reclaimed in the week of 16 March (2 messages outside the portal, none in it):
+    # (10 − 2) × 4.
     assert d.weekly.loc["2026-03-16", "reclaimed_minutes"] == 32
     assert math.isnan(
         d.weekly.loc["2026-02-23", "reclaimed_minutes"]
     )  # before the portal: nothing to reclaim
-    # The typical week since the portal: the median of the 13 weeks from 2 March to 25 May (50, the eight
-    # above, four empty weeks) is 2 messages outside it, and no portal messages.
+    # The typical week since the portal: the median of the 13 weeks from 2 March to 25 May (50, the
+    # eight above, four empty weeks) is 2 messages outside it, and no portal messages.
     assert "(10 − 2) × 4 min + (0 − 0) × 3 min = 32 min" in views.reclaimed_formula(d)[1]
 
 

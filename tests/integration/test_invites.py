@@ -1,4 +1,5 @@
-"""Portal invites: emailed by staff, accepted once within seven days, with the charter acknowledged."""
+"""Portal invites: emailed by staff, accepted once within seven days, with the charter
+acknowledged."""
 
 from __future__ import annotations
 

@@ -38,7 +38,7 @@ MON_11 = ist(3, 2, 11)
 DUE_MON = "2 Mar 2026, 6:00 pm"
 
 
-# Helpers -------------------------------------------------------------------------------------------
+# Helpers ------------------------------------------------------------------------------------------
 
 
 def post(
@@ -108,7 +108,7 @@ def kabir(therapist_actor, add_client) -> int:
     return add_client(therapist_actor, "Kabir Das", "kabir@example.com")
 
 
-# Who may read a thread -----------------------------------------------------------------------------
+# Who may read a thread ----------------------------------------------------------------------------
 
 
 def test_each_client_only_ever_gets_their_own_thread(owner_actor, riya, meera):
@@ -231,7 +231,7 @@ def test_when_a_client_moves_to_another_therapist_the_thread_moves_with_them(
     assert inbox(owner_actor) == []
 
 
-# The composer's promise and the out-of-hours note ---------------------------------------------------
+# The composer's promise and the out-of-hours note -------------------------------------------------
 
 
 def test_the_out_of_hours_note_comes_at_most_once_in_12_hours_per_client(
@@ -246,8 +246,8 @@ def test_the_out_of_hours_note_comes_at_most_once_in_12_hours_per_client(
     assert kinds(riya) == ["client", "note", "client", "client", "note"]
     first, second = [m.body for m in conversation(riya) if m.kind == "note"]
     assert first.startswith(
-        "This message arrived outside working hours. Your therapist checks messages on working days "
-        "(Mon–Fri) around 6 pm. You can expect a reply by Tuesday, 6 pm."
+        "This message arrived outside working hours. Your therapist checks messages on working "
+        "days (Mon–Fri) around 6 pm. You can expect a reply by Tuesday, 6 pm."
     )
     assert "You can expect a reply by Wednesday, 6 pm." in second
     assert (
@@ -321,7 +321,7 @@ def test_what_cannot_be_sent_is_refused_and_nothing_is_saved(riya, owner_actor):
     assert len(message.body) == 2000 and message.topic == "Tech problem"
 
 
-# Risk, due dates, replies ----------------------------------------------------------------------------
+# Risk, due dates, replies -------------------------------------------------------------------------
 
 
 def test_a_risk_message_is_flagged_first_until_the_therapist_replies(
@@ -494,7 +494,7 @@ def test_a_reply_sends_one_notice_a_day_without_any_message_text(owner_actor, ri
     assert kinds(riya) == ["client", "therapist", "therapist", "therapist"]
 
 
-# Snippets ------------------------------------------------------------------------------------------
+# Snippets -----------------------------------------------------------------------------------------
 
 
 def test_quick_replies(owner_actor, therapist_actor, riya):
@@ -537,7 +537,7 @@ def test_quick_replies(owner_actor, therapist_actor, riya):
         db.call(messaging.save_snippet, actor(riya), "Mine", "A client's quick reply")
 
 
-# The check-time digest -------------------------------------------------------------------------------
+# The check-time digest ----------------------------------------------------------------------------
 
 
 @pytest.fixture
@@ -661,7 +661,8 @@ async def test_each_therapist_gets_their_own_digest_at_their_own_check_time(
 async def test_a_message_after_the_check_time_waits_for_the_next_days_digest(
     owner_actor, riya, smtp, base_url
 ):
-    """No evening email because a client wrote after the check: the digest is the check-time batch."""
+    """No evening email because a client wrote after the check: the digest is the check-time
+    batch."""
     server, settings = smtp
     post(riya, "Writing late", at=ist(3, 2, 19))
     for at in (ist(3, 2, 19, 1), ist(3, 2, 23, 30), ist(3, 3, 7), ist(3, 3, 17, 59)):

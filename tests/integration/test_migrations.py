@@ -99,13 +99,16 @@ def test_therapists_from_before_scheduling_get_default_hours_and_a_session_type(
         )
         for user_id, role in ((1, "owner"), (2, "client")):
             connection.exec_driver_sql(
-                'INSERT INTO "user" (id, practice_id, email, name, phone, role, active, failed_signins, created_at) '  # noqa: S608 (fixed test values)
-                f"VALUES ({user_id}, 1, 'u{user_id}@x.in', 'U', '', '{role}', TRUE, 0, '2026-01-01 00:00:00+00')"
+                'INSERT INTO "user" (id, practice_id, email, name, phone, role, active, '  # noqa: S608 (fixed test values)
+                "failed_signins, created_at) "
+                f"VALUES ({user_id}, 1, 'u{user_id}@x.in', 'U', '', '{role}', TRUE, 0, "
+                "'2026-01-01 00:00:00+00')"
             )
         rx_model._alembic_upgrade(connection=connection)
         connection.commit()
         rules = connection.exec_driver_sql(
-            "SELECT therapist_id, weekday, start_minute, end_minute FROM availabilityrule ORDER BY weekday"
+            "SELECT therapist_id, weekday, start_minute, end_minute FROM availabilityrule ORDER BY "
+            "weekday"
         ).all()
         types = connection.exec_driver_sql(
             "SELECT therapist_id, duration_minutes FROM sessiontype"

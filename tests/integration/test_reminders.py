@@ -67,7 +67,7 @@ async def _tick(settings, base_url: str, now, name: str = "worker-a") -> tuple[i
     return queued, await worker.deliver_due(settings, name)
 
 
-# Reminders -----------------------------------------------------------------------------------------
+# Reminders ----------------------------------------------------------------------------------------
 
 
 async def test_the_24h_and_1h_reminders_are_each_sent_once_at_their_time(
@@ -237,7 +237,7 @@ async def test_the_running_worker_queues_and_sends_reminders_itself(
     assert _reminders_received(server) == [("riya@example.com", "Reminder: your session tomorrow")]
 
 
-# Daily agenda ----------------------------------------------------------------------------------------
+# Daily agenda -------------------------------------------------------------------------------------
 
 
 async def test_the_daily_agenda_comes_once_a_day_after_seven_with_initials_only(
@@ -305,7 +305,7 @@ async def test_the_daily_agenda_comes_once_a_day_after_seven_with_initials_only(
     assert "11:00 am  M.I.  video" in _text(agendas[1])
 
 
-# Booking confirmation ----------------------------------------------------------------------------------
+# Booking confirmation -----------------------------------------------------------------------------
 
 
 async def test_the_booking_confirmation_carries_an_ics_file_at_the_right_time(

@@ -721,7 +721,7 @@ def test_first_run_setup_adds_the_starter_library_when_asked(engine, wanted):
     assert ("Between sessions" in titles and len(titles) >= 6) if wanted else titles == []
 
 
-# The pages' states, driven as a browser would ------------------------------------------------------
+# The pages' states, driven as a browser would -----------------------------------------------------
 
 
 def _tab(state_class, user_id: int, path: str):

@@ -33,7 +33,8 @@ def ist(day: int, hour: int, minute: int = 0, month: int = 3) -> datetime:
 
 
 def leave(first_day: int, last_day: int, month: int = 3) -> tuple[datetime, datetime]:
-    """Leave as scheduling.add_time_off stores it: from the first day's midnight to the day after the last."""
+    """Leave as scheduling.add_time_off stores it: from the first day's midnight to the day after
+    the last."""
     return ist(first_day, 0, month=month), ist(last_day, 0, month=month) + timedelta(days=1)
 
 
@@ -41,7 +42,7 @@ def reply_by(sent: datetime, s: CharterSettings = DEFAULT, away=None) -> datetim
     return expected_reply(s, KOLKATA, sent, away)
 
 
-# Expected reply --------------------------------------------------------------------------------------
+# Expected reply -----------------------------------------------------------------------------------
 
 
 def test_friday_evening_message_is_answered_by_monday_check_time():
@@ -132,7 +133,8 @@ def test_the_client_reads_the_expectation_in_their_own_words():
 def test_every_day_and_non_contiguous_days_are_described_plainly():
     every_day = CharterSettings(working_days=tuple(range(7)), check_time="20:30")
     assert describe_expected(every_day, KOLKATA, reply_by(ist(7, 21), every_day)) == (
-        "Your therapist checks messages every day around 8:30 pm. You can expect a reply by Sunday, 8:30 pm."
+        "Your therapist checks messages every day around 8:30 pm. You can expect a reply by "
+        "Sunday, 8:30 pm."
     )
     some = CharterSettings(working_days=(0, 2, 4))
     assert "on working days (Mon, Wed, Fri) around 6 pm." in describe_expected(
@@ -164,7 +166,7 @@ def test_abroad_the_reply_can_fall_on_the_previous_evening_locally():
     )
 
 
-# After hours ---------------------------------------------------------------------------------------
+# After hours --------------------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize("hours", [None, HOURS], ids=["charter-only", "weekly-hours"])
@@ -183,7 +185,8 @@ def test_after_hours_with_and_without_weekly_hours(at, late, hours):
 
 
 def test_weekly_hours_decide_the_edges_of_the_day():
-    # Without weekly hours a working day runs 09:00–19:00; with them, the therapist's own 10:00–18:00.
+    # Without weekly hours a working day runs 09:00–19:00; with them, the therapist's own
+    # 10:00–18:00.
     for at, without, with_hours in [
         (ist(3, 8, 59), True, True),
         (ist(3, 9, 0), False, True),
@@ -221,7 +224,7 @@ def test_after_hours_is_judged_on_the_practice_clock_not_the_senders():
     assert after_hours(DEFAULT, KOLKATA, at) is True
 
 
-# Risk phrases --------------------------------------------------------------------------------------
+# Risk phrases -------------------------------------------------------------------------------------
 
 RISK = [
     # English
@@ -314,7 +317,7 @@ def test_zero_width_joiners_do_not_hide_a_phrase():
     assert mentions_risk("kill\u200c myself")
 
 
-# Properties ----------------------------------------------------------------------------------------
+# Properties ---------------------------------------------------------------------------------------
 
 ZONES = ["Asia/Kolkata", "Asia/Kathmandu", "Europe/London", "America/New_York"]
 START = datetime(2026, 1, 1, tzinfo=UTC)

@@ -69,8 +69,8 @@ def test_non_contiguous_days_are_listed_not_ranged():
 def test_whatsapp_sentence_follows_the_chosen_topics():
     only_refusals = generate_statement(CharterSettings(whatsapp_for=()))
     assert (
-        "Please do not use WhatsApp for emotional processing, crisis support or therapy discussions."
-        in only_refusals
+        "Please do not use WhatsApp for emotional processing, crisis support or therapy "
+        "discussions." in only_refusals
     )
     assert "WhatsApp is only for" not in only_refusals
 

@@ -1,5 +1,5 @@
-"""Form definitions and answers without a database: what the builder accepts, what each question type
-accepts as an answer (drafts vs submission), how answers read back, and the default intake."""
+"""Form definitions and answers without a database: what the builder accepts, what each question
+type accepts as an answer (drafts vs submission), how answers read back, and the default intake."""
 
 from __future__ import annotations
 

@@ -2,7 +2,8 @@
 
 A browser can call any public handler with any payload, so a handler that forgets its guard is a
 hole. This enumerates what Reflex will route: every state class of the app and every handler of
-each. Reflex's own internal states (hydration, var updates, exception reports) are not ours to guard.
+each. Reflex's own internal states (hydration, var updates, exception reports) are not ours to
+guard.
 """
 
 from __future__ import annotations
@@ -13,7 +14,8 @@ from practipal_app.practipal_app import app  # noqa: F401  (imports every page, 
 from practipal_app.state.guard import GUARDED, UNGUARDED, roles_of
 
 #: Present on every state: it only calls the state's own `set_<var>` handlers by name, which are
-#: guarded or listed themselves (and a guarded one is never run from here: its coroutine is not awaited).
+#: guarded or listed themselves (and a guarded one is never run from here: its coroutine is not
+#: awaited).
 DISPATCHERS = {"setvar"}
 
 

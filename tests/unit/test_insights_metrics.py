@@ -1,5 +1,6 @@
 """The insights metrics on small hand-made data with known answers (no database: the rows are what
-the SQL aggregates return). The same metrics on a real database: tests/integration/test_insights.py."""
+the SQL aggregates return). The same metrics on a real database:
+tests/integration/test_insights.py."""
 
 from __future__ import annotations
 

@@ -139,7 +139,8 @@ def test_ordinary_markdown_renders():
         "# Box breathing\n\n## Steps\n\n1. Breathe **in** for four\n2. Hold for *four*\n\n"
         "- a calm place\n- a chair\n\n> Go gently.\n\n"
         "| Situation | Thought |\n|---|---|\n| Exam | I will fail |\n\n"
-        "Read more at [Tele-MANAS](https://telemanas.mohfw.gov.in) or write to [me](mailto:asha@example.com).\n"
+        "Read more at [Tele-MANAS](https://telemanas.mohfw.gov.in) or write to "
+        "[me](mailto:asha@example.com).\n"
     )
     for expected in (
         "<h1>Box breathing</h1>",

@@ -1,4 +1,5 @@
-"""Staged uploads: private files in the pending folder, read back and discarded by path only there."""
+"""Staged uploads: private files in the pending folder, read back and discarded by path only
+there."""
 
 from __future__ import annotations
 

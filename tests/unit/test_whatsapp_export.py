@@ -181,7 +181,8 @@ def test_system_lines_are_not_messages_but_media_and_deleted_messages_are():
 
 def test_group_chat_with_three_senders_and_group_notices():
     parsed = chat("group_three_senders.txt")
-    # "created group", "added", "changed the subject" (with ': ' inside quotes) and "left" are notices.
+    # "created group", "added", "changed the subject" (with ': ' inside quotes) and "left" are
+    # notices.
     assert parsed.system_lines == 4
     assert parsed.senders == ["Asha Rao", "+91 98765 43210", "Vikram Nair"]
     assert [m.sender for m in parsed.messages] == [

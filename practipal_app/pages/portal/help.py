@@ -15,8 +15,8 @@ def portal_help() -> rx.Component:
     return portal_shell(
         rx.heading("Help", size="7", as_="h1"),
         rx.callout(
-            "This portal is not watched around the clock. If you are in danger or thinking of harming "
-            "yourself, call one of these numbers now.",
+            "This portal is not watched around the clock. If you are in danger or thinking of "
+            "harming yourself, call one of these numbers now.",
             icon="triangle_alert",
             color_scheme="red",
             width="100%",

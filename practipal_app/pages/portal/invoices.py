@@ -1,4 +1,5 @@
-"""/portal/invoices: what is due, paying by UPI (the app on a phone, a QR code on a computer), PDFs, receipts."""
+"""/portal/invoices: what is due, paying by UPI (the app on a phone, a QR code on a computer), PDFs,
+receipts."""
 
 import reflex as rx
 

@@ -1,4 +1,5 @@
-"""/portal/resources: what the therapist shared, newest first; new ones marked; opening is recorded."""
+"""/portal/resources: what the therapist shared, newest first; new ones marked; opening is
+recorded."""
 
 import reflex as rx
 

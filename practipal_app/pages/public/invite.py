@@ -29,8 +29,8 @@ def _accept_form() -> rx.Component:
                             style={"width": "20px", "height": "20px", "marginTop": "2px"},
                         ),
                         rx.text(
-                            "I have read how messages and WhatsApp will be used, and where to get help "
-                            "in a crisis.",
+                            "I have read how messages and WhatsApp will be used, and where to get "
+                            "help in a crisis.",
                             size="3",
                         ),
                         align="start",

@@ -62,8 +62,9 @@ def setup_page() -> rx.Component:
                         style={"width": "18px", "height": "18px", "marginTop": "2px"},
                     ),
                     rx.text(
-                        "Add six starter resources to share with clients: grounding, box breathing, a thought "
-                        "record, values prompts, sleep hygiene and “Between sessions”.",
+                        "Add six starter resources to share with clients: grounding, box "
+                        "breathing, a thought record, values prompts, sleep hygiene and “Between "
+                        "sessions”.",
                         size="2",
                     ),
                     style={"display": "flex", "gap": "10px", "alignItems": "flex-start"},

@@ -51,7 +51,10 @@ def _hours() -> rx.Component:
             key=S.form_key,
             width="100%",
         ),
-        description="Ranges in your practice's timezone, like 10:00-13:00, 14:00-18:00. Leave a day empty for a day off.",
+        description=(
+            "Ranges in your practice's timezone, like 10:00-13:00, 14:00-18:00. Leave a day empty "
+            "for a day off."
+        ),
     )
 
 
@@ -303,7 +306,10 @@ def _leave() -> rx.Component:
             key=S.form_key,
             width="100%",
         ),
-        description="Clients cannot book during leave, and clients with a session then see a notice in their portal.",
+        description=(
+            "Clients cannot book during leave, and clients with a session then see a notice in "
+            "their portal."
+        ),
     )
 
 
@@ -355,7 +361,10 @@ def _feed() -> rx.Component:
                 action="/api/calendar/feed/revoke",
             ),
         ),
-        description="Subscribe from Google or Apple Calendar. By default events show initials and the session type only.",
+        description=(
+            "Subscribe from Google or Apple Calendar. By default events show initials and the "
+            "session type only."
+        ),
     )
 
 

@@ -1,4 +1,5 @@
-"""/app/billing (outstanding, ageing, revenue, invoices, payments) and /app/settings/billing (owner)."""
+"""/app/billing (outstanding, ageing, revenue, invoices, payments) and /app/settings/billing
+(owner)."""
 
 import reflex as rx
 
@@ -179,8 +180,8 @@ def _void_panel() -> rx.Component:
                 rx.vstack(
                     rx.heading("Void ", v.number, size="4", as_="h2"),
                     rx.text(
-                        "A void invoice keeps its number and stays on record; its sessions can be billed "
-                        "again.",
+                        "A void invoice keeps its number and stays on record; its sessions can be "
+                        "billed again.",
                         color_scheme="gray",
                     ),
                     field("Reason", "reason", error=S.void_error),
@@ -280,7 +281,8 @@ def _new_invoice() -> rx.Component:
         rx.vstack(
             rx.heading("Monthly invoice", size="4", as_="h2"),
             rx.text(
-                "One invoice for every completed or late-cancelled session of the month that is not billed yet.",
+                "One invoice for every completed or late-cancelled session of the month that is "
+                "not billed yet.",
                 size="2",
                 color_scheme="gray",
             ),
@@ -526,9 +528,9 @@ def _settings_form() -> rx.Component:
             ),
             rx.heading("GST", size="4", as_="h2"),
             rx.text(
-                "Most therapy is exempt from GST: invoices are then a Bill of Supply. If you are registered "
-                "and charge GST, tick the box: invoices become Tax Invoices with CGST and SGST for clients in "
-                "your state and IGST for others.",
+                "Most therapy is exempt from GST: invoices are then a Bill of Supply. If you are "
+                "registered and charge GST, tick the box: invoices become Tax Invoices with CGST "
+                "and SGST for clients in your state and IGST for others.",
                 size="2",
                 color_scheme="gray",
             ),

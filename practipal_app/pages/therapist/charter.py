@@ -185,8 +185,8 @@ def charter_page() -> rx.Component:
     return workspace_shell(
         "Communication charter",
         rx.text(
-            "Say once what each channel is for and when you reply. PractiPal shows it wherever your "
-            "clients meet you: the invite, the portal and its help page.",
+            "Say once what each channel is for and when you reply. PractiPal shows it wherever "
+            "your clients meet you: the invite, the portal and its help page.",
             color_scheme="gray",
         ),
         rx.cond(
@@ -276,8 +276,8 @@ def whatsapp_kit() -> rx.Component:
         rx.vstack(
             rx.heading("WhatsApp Business kit", size="4", as_="h2"),
             rx.text(
-                "Paste these into WhatsApp Business (Settings → Business tools). They point clients to the "
-                "portal, so WhatsApp stays for scheduling and tech problems.",
+                "Paste these into WhatsApp Business (Settings → Business tools). They point "
+                "clients to the portal, so WhatsApp stays for scheduling and tech problems.",
                 size="2",
                 color_scheme="gray",
             ),

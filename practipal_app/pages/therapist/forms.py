@@ -59,8 +59,8 @@ def forms_page() -> rx.Component:
     return workspace_shell(
         "Forms",
         rx.text(
-            "Intake and consent forms clients fill on their phone. Every new client meets your charter, the "
-            "emergency-contact questions and the data notice in the Intake.",
+            "Intake and consent forms clients fill on their phone. Every new client meets your "
+            "charter, the emergency-contact questions and the data notice in the Intake.",
             color_scheme="gray",
         ),
         rx.vstack(rx.foreach(L.items, _form_row), spacing="2", width="100%"),

@@ -380,7 +380,8 @@ def _rules() -> rx.Component:
         rx.vstack(
             rx.heading("Automatic sharing", size="4", as_="h2"),
             rx.text(
-                "Share a resource by itself when something happens, so the client has it without asking.",
+                "Share a resource by itself when something happens, so the client has it without "
+                "asking.",
                 size="2",
                 color_scheme="gray",
             ),
@@ -456,8 +457,9 @@ def resources_page() -> rx.Component:
             rx.callout(
                 rx.hstack(
                     rx.text(
-                        "Start with six ready-made resources: grounding, box breathing, a thought record, "
-                        "values prompts, sleep hygiene and “Between sessions” built from your charter."
+                        "Start with six ready-made resources: grounding, box breathing, a thought "
+                        "record, values prompts, sleep hygiene and “Between sessions” built from "
+                        "your charter."
                     ),
                     rx.button("Add the starter library", size="2", on_click=S.install_starters),
                     align="center",

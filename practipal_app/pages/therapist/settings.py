@@ -81,8 +81,8 @@ def profile_page() -> rx.Component:
                 rx.text("Signed in as ", rx.text.strong(ViewerState.name), "."),
                 rx.heading("Sign out everywhere", size="4", as_="h2"),
                 rx.text(
-                    "Ends every session of your account, on this and every other device. Use it if you "
-                    "signed in on a shared computer or lost a phone.",
+                    "Ends every session of your account, on this and every other device. Use it if "
+                    "you signed in on a shared computer or lost a phone.",
                     color_scheme="gray",
                 ),
                 rx.button(
@@ -132,8 +132,8 @@ def outbox_page() -> rx.Component:
                 color_scheme="gray",
             ),
             rx.callout(
-                "No mail server is configured, so email is held here. Open an email to copy its link "
-                "and send it to the person yourself.",
+                "No mail server is configured, so email is held here. Open an email to copy its "
+                "link and send it to the person yourself.",
                 icon="info",
                 width="100%",
             ),

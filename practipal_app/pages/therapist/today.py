@@ -182,8 +182,8 @@ def today_page() -> rx.Component:
                         "Version "
                         + TodayState.charter_version.to_string()
                         + " is shown to your clients. Review it when your hours change.",
-                        "Not saved yet: clients see the defaults. Say once what WhatsApp is for and "
-                        "when you reply.",
+                        "Not saved yet: clients see the defaults. Say once what WhatsApp is for "
+                        "and when you reply.",
                     ),
                     "/app/settings/charter",
                     "scroll-text",
