@@ -131,11 +131,6 @@ def names(session: Session, actor: Actor) -> list[tuple[int, str]]:
     )
 
 
-def options(session: Session, actor: Actor) -> list[dict[str, str]]:
-    """The clients the actor may see, for a picker: [{"id", "name"}]."""
-    return [{"id": str(i), "name": n} for i, n in names(session, actor)]
-
-
 def list_clients(
     session: Session,
     actor: Actor,
