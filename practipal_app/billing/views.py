@@ -48,11 +48,6 @@ STATE_OPTIONS = [
 METHOD_OPTIONS = [Option(method.value, payments.METHOD_LABELS[method]) for method in PaymentMethod]
 
 
-def client_options(names: list[tuple[int, str]]) -> list[Option]:
-    """The clients a staff member may bill, for a select: value is the client id."""
-    return [Option(str(client_id), name) for client_id, name in names]
-
-
 # Invoices ----------------------------------------------------------------------------------------
 
 

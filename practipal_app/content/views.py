@@ -332,11 +332,6 @@ def response_view(detail: ResponseDetail) -> ResponseView:
 # Resources ---------------------------------------------------------------------------------------
 
 
-def client_options(names: list[tuple[int, str]]) -> list[Option]:
-    """(id, name) pairs as the choices of a client picker."""
-    return [Option(str(i), name) for i, name in names]
-
-
 def file_url(resource_id: int) -> str:
     """Where a file resource is served, to those who may see it."""
     return f"/api/resources/{resource_id}/file"

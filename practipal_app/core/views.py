@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 
@@ -11,3 +12,8 @@ class Option:
 
     value: str
     label: str
+
+
+def options(pairs: Iterable[tuple[int, str]]) -> list[Option]:
+    """(id, name) pairs, as services return them for pickers, as the choices of a select."""
+    return [Option(str(value), label) for value, label in pairs]

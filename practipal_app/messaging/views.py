@@ -7,7 +7,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from practipal_app.core.timefmt import format_local
-from practipal_app.core.views import Option
 from practipal_app.messaging.contact_log import (
     CHANNEL_IMPORT,
     LOG_CHANNELS,
@@ -168,8 +167,3 @@ def staged_chat(match: ChatMatch) -> StagedChat:
         client_id=match.client_id or 0,
         me=match.therapist_sender,
     )
-
-
-def client_options(clients: list[tuple[int, str]]) -> list[Option]:
-    """The clients a chat can be matched to, for the bulk import's selects."""
-    return [Option(str(client_id), name) for client_id, name in clients]

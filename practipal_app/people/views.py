@@ -6,7 +6,6 @@ from dataclasses import dataclass
 
 from practipal_app.core.phones import display_phone
 from practipal_app.core.timefmt import format_local
-from practipal_app.core.views import Option
 from practipal_app.people.clients import ClientRecord
 
 
@@ -87,13 +86,3 @@ def client_card(r: ClientRecord) -> ClientCard:
         therapist_id=r.therapist_id,
         therapist_name=r.therapist_name,
     )
-
-
-def therapist_options(therapists: list[tuple[int, str]]) -> list[Option]:
-    """`clients.therapists` as choices of the therapist select."""
-    return [Option(str(i), name) for i, name in therapists]
-
-
-def client_options(clients: list[tuple[int, str]]) -> list[Option]:
-    """`clients.names` as choices of a client picker."""
-    return [Option(str(i), name) for i, name in clients]

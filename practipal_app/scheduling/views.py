@@ -363,10 +363,6 @@ class BookingChoices:
     types: list[SessionType]
 
 
-def client_options(choices: BookingChoices) -> list[Option]:
-    return [Option(str(client_id), name) for client_id, name in choices.clients]
-
-
 def staff_type_options(choices: BookingChoices) -> list[Option]:
     """'Therapy session · 50 min'."""
     return [Option(str(t.id), f"{t.name} · {t.duration_minutes} min") for t in choices.types]

@@ -21,7 +21,7 @@ from practipal_app.billing.views import (
 )
 from practipal_app.core.errors import DomainError, InvalidInput
 from practipal_app.core.identity import Actor
-from practipal_app.core.views import Option
+from practipal_app.core.views import Option, options
 from practipal_app.people import clients
 from practipal_app.state.guard import guarded
 from practipal_app.state.session import CLIENTS, OWNER, STAFF, as_id, page_id, page_params, ticked
@@ -70,7 +70,7 @@ class BillingState(rx.State):
         self.notice, self.error, self.show_new = "", "", False
         self.paying, self.voiding = InvoiceRow(), InvoiceRow()
         self.client_filter = str(page_params(self).get("client", ""))[:20]
-        self.client_options = billing_views.client_options(await db.aread(clients.names, actor))
+        self.client_options = options(await db.aread(clients.names, actor))
         await self._refresh(actor)
 
     @guarded(STAFF)

@@ -9,14 +9,13 @@ import reflex as rx
 from practipal_app import db
 from practipal_app.core.errors import DomainError
 from practipal_app.core.identity import Actor
-from practipal_app.core.views import Option
+from practipal_app.core.views import Option, options
 from practipal_app.scheduling import appointments
 from practipal_app.scheduling import workspace_views as workspace_schedule
 from practipal_app.scheduling.views import (
     DayColumn,
     StaffSession,
     alternatives,
-    client_options,
     day_columns,
     staff_type_options,
 )
@@ -64,7 +63,7 @@ class CalendarState(rx.State):
     async def load(self, actor: Actor):
         self.error, self.notice, self.warnings, self.alternatives = "", "", [], []
         choices = await db.aread(workspace_schedule.booking_options, actor)
-        self.clients, self.types = client_options(choices), staff_type_options(choices)
+        self.clients, self.types = options(choices.clients), staff_type_options(choices)
         self.preset_client = str(page_params(self).get("client", ""))[:20]
         self.show_form = bool(self.preset_client)
         await self._refresh(actor)

@@ -8,7 +8,7 @@ from practipal_app import db
 from practipal_app.config import get_settings
 from practipal_app.core.errors import DomainError, InvalidInput
 from practipal_app.core.identity import Actor
-from practipal_app.core.views import Option
+from practipal_app.core.views import Option, options
 from practipal_app.onboarding import invites
 from practipal_app.people import clients
 from practipal_app.people import views as people_views
@@ -41,7 +41,7 @@ class ClientsState(rx.State):
     async def load(self, actor: Actor):
         self.page = 0
         therapists = await db.acall(clients.therapists, actor)
-        self.therapist_options = people_views.therapist_options(therapists)
+        self.therapist_options = options(therapists)
         await self._refresh(actor)
 
     @guarded(STAFF)
@@ -125,7 +125,7 @@ class ClientDetailState(rx.State):
         upcoming = await db.acall(workspace_schedule.client_sessions, actor, self._client_id())
         self.sessions = staff_sessions(upcoming)
         therapists = await db.acall(clients.therapists, actor)
-        self.therapist_options = people_views.therapist_options(therapists)
+        self.therapist_options = options(therapists)
 
     @guarded(STAFF)
     def set_editing(self, actor: Actor, value: bool):

@@ -12,6 +12,7 @@ from practipal_app.core import uploads as staging
 from practipal_app.core.errors import DomainError
 from practipal_app.core.identity import Actor
 from practipal_app.core.views import Option
+from practipal_app.core.views import options as core_options
 from practipal_app.messaging import contact_log, views
 from practipal_app.messaging.views import ContactVolume, StagedChat
 from practipal_app.state.guard import guarded
@@ -127,7 +128,7 @@ class BulkImportState(rx.State):
         self._discard()
         self.error, self.notice = "", ""
         options = await db.acall(contact_log.importable_clients, actor)
-        self.clients = views.client_options(options)
+        self.clients = core_options(options)
         for upload in uploads[:20]:
             name = upload.filename or "chat.txt"
             try:

@@ -17,7 +17,7 @@ from practipal_app.content.forms import TICKED
 from practipal_app.content.views import FormRow, QuestionRow, ResponseView, SentFormRow
 from practipal_app.core.errors import DomainError, InvalidInput
 from practipal_app.core.identity import Actor
-from practipal_app.core.views import Option
+from practipal_app.core.views import Option, options
 from practipal_app.people import clients
 from practipal_app.state.guard import guarded
 from practipal_app.state.session import (
@@ -88,7 +88,7 @@ class FormEditorState(rx.State):
             )
             return
         self.missing = False
-        self.client_options = content_views.client_options(await db.aread(clients.names, actor))
+        self.client_options = options(await db.aread(clients.names, actor))
 
     @guarded(STAFF)
     def set_title(self, actor: Actor, value: str):

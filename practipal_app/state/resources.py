@@ -26,7 +26,7 @@ from practipal_app.content.views import (
 from practipal_app.core import uploads
 from practipal_app.core.errors import DomainError, InvalidInput, NotFound
 from practipal_app.core.identity import Actor
-from practipal_app.core.views import Option
+from practipal_app.core.views import Option, options
 from practipal_app.models import ResourceKind
 from practipal_app.people import clients
 from practipal_app.state.guard import guarded
@@ -68,7 +68,7 @@ class ResourcesState(rx.State):
     async def load(self, actor: Actor):
         self.notice, self.error, self.adding, self.sharing, self.shares = "", "", False, None, []
         await self._discard()
-        self.client_options = content_views.client_options(await db.aread(clients.names, actor))
+        self.client_options = options(await db.aread(clients.names, actor))
         await self._refresh(actor)
 
     @guarded(STAFF)

@@ -27,6 +27,7 @@ from scheduling_helpers import (
 
 from practipal_app import db
 from practipal_app.core.errors import InvalidInput, NotFound, PermissionDenied
+from practipal_app.core.views import options
 from practipal_app.models import Appointment, AppointmentStatus
 from practipal_app.scheduling import appointments
 from practipal_app.scheduling import feeds as calendar_feeds
@@ -618,7 +619,7 @@ def test_the_workspace_shows_today_and_a_clients_upcoming_sessions_in_the_practi
     ]
 
     choices = db.read(workspace_schedule.booking_options, owner_actor)
-    assert [(o.value, o.label) for o in schedule_views.client_options(choices)] == [
+    assert [(o.value, o.label) for o in options(choices.clients)] == [
         (str(arjun), "Arjun Mehta"),
         (str(riya), "Riya Sharma"),
     ]

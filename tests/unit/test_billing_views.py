@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime
 from practipal_app.billing import views
 from practipal_app.billing.reports import ClientInvoices, MonthTotals, Overview
 from practipal_app.billing.settings import FeeRow
+from practipal_app.core.views import Option, options
 from practipal_app.models import BillingSettings, DocumentKind, Invoice, InvoiceStatus, Payment
 
 TODAY = date(2026, 3, 20)
@@ -216,4 +217,4 @@ def test_select_options():
         "card",
         "other",
     ]
-    assert views.client_options([(3, "Riya Sharma")]) == [views.Option("3", "Riya Sharma")]
+    assert options([(3, "Riya Sharma")]) == [Option("3", "Riya Sharma")]

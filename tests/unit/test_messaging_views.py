@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from practipal_app.core.errors import DomainError
-from practipal_app.core.views import Option
+from practipal_app.core.views import Option, options
 from practipal_app.messaging import contact_log, views
 from practipal_app.messaging.contact_log import ChatMatch, ImportResult
 from practipal_app.messaging.threads import Conversation, Inbox, InboxEntry, OpenThread
@@ -148,7 +148,7 @@ def test_a_chat_is_matched_to_the_client_and_the_therapist_by_name():
         "a.txt", ["priya s", "Asha Rao"], 5, "Asha Rao"
     )
     assert views.staged_chat(nobody).client_id == 0
-    assert views.client_options(clients) == [Option("5", "Priya S"), Option("9", "Meera Iyer")]
+    assert options(clients) == [Option("5", "Priya S"), Option("9", "Meera Iyer")]
 
 
 def test_an_upload_over_20_mb_is_refused_before_it_is_read():

@@ -9,14 +9,12 @@ import pytest
 
 from practipal_app.boundaries.views import CrisisContact, QuickReply, crisis_contacts, kit_view
 from practipal_app.boundaries.whatsapp_kit import Kit
-from practipal_app.core.views import Option
+from practipal_app.core.views import Option, options
 from practipal_app.people.clients import ClientRecord
 from practipal_app.people.views import (
     ClientCard,
     client_card,
-    client_options,
     client_rows,
-    therapist_options,
 )
 
 INVITED = datetime(2026, 3, 2, 4, 30, tzinfo=UTC)  # 10:00 am in Kolkata
@@ -110,12 +108,12 @@ def test_a_blank_card_before_the_page_loads():
 
 
 def test_pickers_send_the_id_and_show_the_name():
-    assert therapist_options([(3, "Asha Rao"), (9, "Vikram Nair")]) == [
+    assert options([(3, "Asha Rao"), (9, "Vikram Nair")]) == [
         Option("3", "Asha Rao"),
         Option("9", "Vikram Nair"),
     ]
-    assert client_options([(7, "Riya Sharma")]) == [Option("7", "Riya Sharma")]
-    assert client_options([]) == []
+    assert options([(7, "Riya Sharma")]) == [Option("7", "Riya Sharma")]
+    assert options([]) == []
 
 
 def test_crisis_contacts_from_the_stored_charter():

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
 
+from practipal_app.core.views import options
 from practipal_app.models import SessionType, TimeOff
 from practipal_app.scheduling import views
 from practipal_app.scheduling.appointments import AppointmentView
@@ -239,7 +240,7 @@ def test_the_workspace_lists_clients_and_types_to_book_as_options():
         clients=[(3, "Riya Sharma")],
         types=[SessionType(id=4, therapist_id=2, name="Intake", duration_minutes=90)],
     )
-    assert [(o.value, o.label) for o in views.client_options(choices)] == [("3", "Riya Sharma")]
+    assert [(o.value, o.label) for o in options(choices.clients)] == [("3", "Riya Sharma")]
     assert [(o.value, o.label) for o in views.staff_type_options(choices)] == [
         ("4", "Intake · 90 min")
     ]
