@@ -3,10 +3,11 @@
 import reflex as rx
 
 from practipal_app.config import get_settings
+from practipal_app.core.private_files import prepare_data_dir
 from practipal_app.db import normalize_url
 
 settings = get_settings()
-settings.data_dir.mkdir(parents=True, exist_ok=True)
+prepare_data_dir(settings.data_dir)
 
 _state = {} if settings.redis_url else {"state_manager_mode": rx.constants.StateManagerMode.MEMORY}
 

@@ -7,7 +7,8 @@ night and on Sundays), written to a temp dir. One run times, interleaved (C, A, 
 after a warm-up, in the same process:
 
 A. `whatsapp_export.parse(text)` over the file's text;
-B. the whole `db.call(contact_log.import_whatsapp, ...)` — read the upload, parse, authorize,
+B. the whole import: `contact_log.read_chat` (read the upload and parse, before the transaction)
+   then `db.call(contact_log.import_whatsapp, ...)` — authorize,
    compute directions, after-hours flags and dedupe keys, bulk insert, commit — into a fresh
    temp SQLite database each repetition (`create_all`, a practice, its owner and one client; that
    setup is not timed); with `--postgres URL`, a fresh schema in that database instead, dropped
@@ -200,7 +201,11 @@ def main() -> None:
             actor, client_id, drop = fresh_database(folder, rep, args.postgres)
             t_import, result = timed(
                 lambda a=actor, c=client_id: db.call(
-                    contact_log.import_whatsapp, a, c, path.name, data, THERAPIST
+                    contact_log.import_whatsapp,
+                    a,
+                    c,
+                    contact_log.read_chat(path.name, data),
+                    THERAPIST,
                 )
             )
             drop()
@@ -214,7 +219,8 @@ def main() -> None:
             actor, client_id, drop = fresh_database(folder, reps + 1, args.postgres)
             profiler = cProfile.Profile()
             profiler.enable()
-            db.call(contact_log.import_whatsapp, actor, client_id, path.name, data, THERAPIST)
+            upload = contact_log.read_chat(path.name, data)
+            db.call(contact_log.import_whatsapp, actor, client_id, upload, THERAPIST)
             profiler.disable()
             drop()
             stream = io.StringIO()

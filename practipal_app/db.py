@@ -63,7 +63,7 @@ def get_engine() -> Engine:
     global _engine
     if _engine is None:
         settings = get_settings()
-        settings.data_dir.mkdir(parents=True, exist_ok=True)
+        settings.data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
         _engine = make_engine(settings.database_url)
     return _engine
 

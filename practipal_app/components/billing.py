@@ -36,6 +36,7 @@ def _fee_row(fee) -> rx.Component:
                 default_value=fee.own,
                 placeholder="Standard",
                 input_mode="decimal",
+                max_length=12,
                 size="2",
             ),
             error_text(B.errors.get("fee_" + fee.type_id.to_string(), "")),

@@ -6,7 +6,7 @@ from __future__ import annotations
 import reflex as rx
 
 from practipal_app.components.forms import error_text
-from practipal_app.content.forms import TICKED
+from practipal_app.content.forms import TEXT_LIMITS, TICKED
 from practipal_app.state.forms import FillState
 
 F = FillState
@@ -27,6 +27,7 @@ def _text_input(f, input_id, live: bool, kind: str = "text") -> rx.Component:
     return rx.input(
         id=input_id,
         type=kind,
+        max_length=TEXT_LIMITS["short_text"],
         default_value=F.values[f.key].to(str) if live else "",
         size="3",
         width="100%",
@@ -39,6 +40,7 @@ def _long_input(f, input_id, live: bool) -> rx.Component:
     return rx.text_area(
         id=input_id,
         default_value=F.values[f.key].to(str) if live else "",
+        max_length=TEXT_LIMITS["long_text"],
         rows="4",
         size="3",
         width="100%",

@@ -4,6 +4,14 @@ from __future__ import annotations
 
 import reflex as rx
 
+from practipal_app.people.passwords import MAX_LENGTH as PASSWORD_MAX
+
+#: What a field takes, by input type, when its form names no tighter limit. The server cuts or
+#: refuses past its own limits too; these keep a person from typing what would be refused.
+TEXT_MAX = 200
+LONG_TEXT_MAX = 2000
+MAX_LENGTH_BY_TYPE = {"email": 254, "password": PASSWORD_MAX, "tel": 32, "url": 1000}
+
 
 def error_text(message) -> rx.Component:
     return rx.cond(
@@ -22,11 +30,13 @@ def field(
     hint: str = "",
     required: bool = False,
     autocomplete: str | None = None,
+    max_length: int | None = None,
     **props,
 ) -> rx.Component:
     """A visible <label> tied to its input by id, an optional hint, and the field's error."""
     input_id = f"field-{name}"
     extra = {"default_value": default_value} if default_value is not None else {}
+    extra["max_length"] = max_length or MAX_LENGTH_BY_TYPE.get(type, TEXT_MAX)
     if autocomplete:
         extra["auto_complete"] = autocomplete
     return rx.vstack(
@@ -52,10 +62,17 @@ def field(
 
 
 def textarea_field(
-    label: str, name: str, *, error=None, default_value=None, **props
+    label: str,
+    name: str,
+    *,
+    error=None,
+    default_value=None,
+    max_length: int = LONG_TEXT_MAX,
+    **props,
 ) -> rx.Component:
     input_id = f"field-{name}"
     extra = {"default_value": default_value} if default_value is not None else {}
+    extra["max_length"] = max_length
     return rx.vstack(
         rx.el.label(label, html_for=input_id, style={"fontWeight": "500", "fontSize": "14px"}),
         rx.text_area(id=input_id, name=name, size="3", width="100%", **extra, **props),

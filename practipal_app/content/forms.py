@@ -67,6 +67,10 @@ MAX_FIELDS = 80
 MAX_OPTIONS = 30
 MAX_TITLE = 200
 TEXT_LIMITS = {"short_text": 500, "long_text": 10_000}
+#: What the builder keeps of a question: its label, help, text, and each choice.
+LABEL_MAX, HELP_MAX, TEXT_MAX, CHOICE_MAX = 300, 500, 5000, 200
+#: The choices box: every choice on its own line.
+OPTIONS_MAX = MAX_OPTIONS * (CHOICE_MAX + 1)
 LIST_LIMIT = 100
 
 _NOT_KEY = re.compile(r"[^a-z0-9_]+")
@@ -182,7 +186,7 @@ def _limited(value: object, limit: int, what: str) -> str:
 def _options(raw: object) -> list[str]:
     seen, options = set(), []
     for item in raw if isinstance(raw, list | tuple) else []:
-        text = _limited(item, 200, "choice")
+        text = _limited(item, CHOICE_MAX, "choice")
         if text and text.lower() not in seen:
             seen.add(text.lower())
             options.append(text)
@@ -214,11 +218,11 @@ def _clean_field(item: object) -> dict:
     field = {
         "key": _slug(item.get("key")),
         "type": type_,
-        "label": _limited(item.get("label"), 300, "question"),
+        "label": _limited(item.get("label"), LABEL_MAX, "question"),
         "required": bool(item.get("required")) and type_ != "info",
-        "help": _limited(item.get("help"), 500, "help text"),
+        "help": _limited(item.get("help"), HELP_MAX, "help text"),
         "options": _options(item.get("options")) if type_ in CHOICE_TYPES else [],
-        "text": _limited(item.get("text"), 5000, "text") if type_ in TEXT_BEARING else "",
+        "text": _limited(item.get("text"), TEXT_MAX, "text") if type_ in TEXT_BEARING else "",
         "risk": bool(item.get("risk")) and type_ == "yes_no",
         "profile": _profile_target(item.get("profile"), type_),
     }

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import json
 import math
-import os
 import re
 import secrets
 from dataclasses import dataclass
@@ -35,6 +34,7 @@ from practipal_app.content import resource_emails
 from practipal_app.core import audit
 from practipal_app.core.errors import InvalidInput, NotFound, PermissionDenied
 from practipal_app.core.identity import Actor
+from practipal_app.core.private_files import private_dir, write_private
 from practipal_app.models import (
     AutoShareRule,
     ClientProfile,
@@ -366,20 +366,9 @@ def _ended(session: Session, transaction) -> None:
 
 def _store(session: Session, data: bytes, extension: str) -> str:
     """Write the bytes under a new random name, atomically and readable by this user only."""
-    folder = get_settings().resources_dir
-    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    folder = private_dir(get_settings().resources_dir)
     name = secrets.token_hex(16) + extension
-    temp = folder / f".{name}.part"
-    fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    try:
-        with os.fdopen(fd, "wb") as out:
-            out.write(data)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(temp, folder / name)
-    except BaseException:
-        temp.unlink(missing_ok=True)
-        raise
+    write_private(folder / name, data)
     _pending_files(session)["new"].append(folder / name)
     return name
 

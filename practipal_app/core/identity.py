@@ -14,6 +14,8 @@ class Actor:
     role: Role
     name: str
     email: str
+    #: The sign-in session acting (0 when the actor was not read from a session cookie).
+    session_id: int = 0
 
     @property
     def is_staff(self) -> bool:

@@ -7,26 +7,34 @@ stay in backend-only state: the browser never sees them.
 
 from __future__ import annotations
 
-import os
 import secrets
+import time
+from datetime import timedelta
 from pathlib import Path
 
 from practipal_app.config import get_settings
+from practipal_app.core.private_files import private_dir, write_private
+
+#: A staged upload the tab never used (closed, or left open) is deleted after this long.
+STAGED_LIFETIME = timedelta(hours=1)
 
 
 def pending_dir() -> Path:
-    path = get_settings().uploads_dir / "pending"
-    path.mkdir(mode=0o700, parents=True, exist_ok=True)
-    return path
+    return private_dir(private_dir(get_settings().uploads_dir) / "pending")
 
 
 def stage(data: bytes) -> str:
     """Write an upload to the pending folder (mode 0600 whatever the umask); its path."""
-    path = pending_dir() / secrets.token_hex(16)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(fd, "wb") as out:
-        out.write(data)
-    return str(path)
+    return str(write_private(pending_dir() / secrets.token_hex(16), data))
+
+
+def discard_stale(now: float | None = None) -> int:
+    """Delete staged uploads older than STAGED_LIFETIME; how many were deleted."""
+    cutoff = (now or time.time()) - STAGED_LIFETIME.total_seconds()
+    stale = [p for p in pending_dir().iterdir() if p.is_file() and p.stat().st_mtime < cutoff]
+    for path in stale:
+        path.unlink(missing_ok=True)
+    return len(stale)
 
 
 def read(path: str) -> bytes:

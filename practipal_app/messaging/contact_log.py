@@ -19,6 +19,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from itertools import repeat
+from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
@@ -107,6 +108,35 @@ class _Prepared:
     therapist_sender: str
 
 
+class ChatUpload(NamedTuple):
+    """An exported chat, read and parsed: done before the import's transaction starts, so a large
+    file is never parsed while the database's write lock is held."""
+
+    filename: str
+    chat: whatsapp_export.ParsedChat
+
+
+def read_chat(filename: str, data: bytes) -> ChatUpload:
+    """Parse an export (no database); refuses one that is unreadable or holds no messages."""
+    chat = whatsapp_export.parse(whatsapp_export.read_upload(filename, data))
+    if not chat.messages:
+        raise whatsapp_export.ExportRefused(
+            f"“{filename}” holds no messages to import, only WhatsApp's notices."
+        )
+    return ChatUpload(filename, chat)
+
+
+def read_chats(files: list[tuple[str, bytes]]) -> list[ChatUpload]:
+    """Parse every file of a bulk import; the first that fails is named, and nothing is kept."""
+    uploads = []
+    for index, (filename, data) in enumerate(files):
+        try:
+            uploads.append(read_chat(filename, data))
+        except DomainError as error:
+            raise ImportFileFailed(filename, index, error) from error
+    return uploads
+
+
 def importable_clients(session: Session, actor: Actor) -> list[tuple[int, str]]:
     """(id, name) of every client the actor may import history for (any status), by name: the
     choices for matching files to clients in a bulk import."""
@@ -163,17 +193,17 @@ def match_chat(
 def import_chats(
     session: Session,
     actor: Actor,
-    chats: list[tuple[str, bytes]],
+    uploads: list[ChatUpload],
     form: dict,
 ) -> list[ImportResult]:
-    """A bulk import as the form sends it: chat i (filename, data) goes to the client chosen in
-    `client_<i>`, with `me_<i>` the therapist's name in it. A missing or unreadable client choice
-    is refused like another therapist's client, naming the file."""
+    """A bulk import as the form sends it: chat i goes to the client chosen in `client_<i>`, with
+    `me_<i>` the therapist's name in it. A missing or unreadable client choice is refused like
+    another therapist's client, naming the file."""
     items = []
-    for index, (filename, data) in enumerate(chats):
+    for index, upload in enumerate(uploads):
         raw = str(form.get(f"client_{index}") or "").strip()
         client_id = int(raw) if raw.isdigit() and len(raw) < 12 else 0
-        items.append((client_id, filename, data, str(form.get(f"me_{index}", ""))))
+        items.append((client_id, upload, str(form.get(f"me_{index}", ""))))
     return import_many(session, actor, items)
 
 
@@ -181,17 +211,12 @@ def _prepare(
     session: Session,
     actor: Actor,
     client_id: int,
-    filename: str,
-    data: bytes,
+    upload: ChatUpload,
     therapist_sender: str,
 ) -> _Prepared:
     """Everything that can refuse an import, before anything is written."""
     profile = clients.scoped_profile(session, actor, client_id)
-    chat = whatsapp_export.parse(whatsapp_export.read_upload(filename, data))
-    if not chat.messages:
-        raise whatsapp_export.ExportRefused(
-            f"“{filename}” holds no messages to import, only WhatsApp's notices."
-        )
+    chat = upload.chat
     mine = whatsapp_export.clean_name(therapist_sender or "")
     if mine not in chat.senders:
         raise InvalidInput(
@@ -201,7 +226,7 @@ def _prepare(
                 + "."
             }
         )
-    return _Prepared(profile, filename, chat, mine)
+    return _Prepared(profile, upload.filename, chat, mine)
 
 
 _COLUMNS = (
@@ -403,33 +428,29 @@ def import_whatsapp(
     session: Session,
     actor: Actor,
     client_id: int,
-    filename: str,
-    data: bytes,
+    upload: ChatUpload,
     therapist_sender: str,
 ) -> ImportResult:
-    """Import one exported chat for a client. Refuses (and writes nothing) when the file cannot be
-    read, the client is not the actor's, or `therapist_sender` is not one of the chat's senders."""
-    return _write(
-        session, actor, _prepare(session, actor, client_id, filename, data, therapist_sender)
-    )
+    """Import one exported chat (parsed by `read_chat`) for a client. Refuses, and writes nothing,
+    when the client is not the actor's or `therapist_sender` is not one of the chat's senders."""
+    return _write(session, actor, _prepare(session, actor, client_id, upload, therapist_sender))
 
 
 def import_many(
     session: Session,
     actor: Actor,
-    items: list[tuple[int, str, bytes, str]],
+    items: list[tuple[int, ChatUpload, str]],
 ) -> list[ImportResult]:
-    """Several exports at once, `(client_id, filename, data, therapist_sender)` each: every file is
-    read and checked first; any refusal raises ImportFileFailed naming the file, before any
-    write."""
+    """Several exports at once, `(client_id, upload, therapist_sender)` each: every one is checked
+    first; any refusal raises ImportFileFailed naming the file, before any write."""
     if not items:
         raise InvalidInput({"files": "Choose at least one exported chat."})
     jobs = []
-    for index, (client_id, filename, data, therapist_sender) in enumerate(items):
+    for index, (client_id, upload, therapist_sender) in enumerate(items):
         try:
-            jobs.append(_prepare(session, actor, client_id, filename, data, therapist_sender))
+            jobs.append(_prepare(session, actor, client_id, upload, therapist_sender))
         except DomainError as error:
-            raise ImportFileFailed(filename, index, error) from error
+            raise ImportFileFailed(upload.filename, index, error) from error
     return [_write(session, actor, job) for job in jobs]
 
 

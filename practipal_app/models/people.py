@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
+from sqlalchemy import UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from practipal_app.models.base import UTCDateTime, utcnow
@@ -96,6 +97,18 @@ class AuthSession(SQLModel, table=True):
     idle_timeout_seconds: int
     revoked_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     user_agent: str = Field(default="", max_length=300)
+
+
+class TabBinding(SQLModel, table=True):
+    """A browser tab (its Reflex client token) that a session filled with that person's data; the
+    tab's server-side state is emptied when the session ends."""
+
+    __table_args__ = (UniqueConstraint("session_id", "client_token"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    session_id: int = Field(foreign_key="authsession.id", index=True, ondelete="CASCADE")
+    client_token: str = Field(max_length=64)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 
 
 class OneTimeToken(SQLModel, table=True):

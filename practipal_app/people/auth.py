@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from sqlmodel import Session, select
@@ -195,9 +195,7 @@ def resolve(session: Session, token: str | None, now: datetime | None = None) ->
     row = session.exec(
         select(AuthSession).where(AuthSession.token_hash == hash_token(token))
     ).first()
-    if row is None or row.revoked_at is not None or now >= row.expires_at:
-        return None
-    if now - row.last_seen_at > timedelta(seconds=row.idle_timeout_seconds):
+    if row is None or not is_live(row, now):
         return None
     user = session.get(User, row.user_id)
     if user is None or not user.active:
@@ -205,7 +203,16 @@ def resolve(session: Session, token: str | None, now: datetime | None = None) ->
     if now - row.last_seen_at > TOUCH_EVERY:
         row.last_seen_at = now
         session.add(row)
-    return actor_for(user)
+    return replace(actor_for(user), session_id=row.id)
+
+
+def is_live(row: AuthSession, now: datetime) -> bool:
+    """Not signed out, and neither past its absolute lifetime nor idle too long."""
+    return (
+        row.revoked_at is None
+        and now < row.expires_at
+        and now - row.last_seen_at <= timedelta(seconds=row.idle_timeout_seconds)
+    )
 
 
 def end_session(session: Session, token: str | None, now: datetime | None = None) -> None:

@@ -85,12 +85,12 @@ class ContactsState(rx.State):
             return
         data = await asyncio.to_thread(staging.read, self._chat_path)
         try:
+            upload = await asyncio.to_thread(contact_log.read_chat, self.chat_file, data)
             result = await db.acall(
                 contact_log.import_whatsapp,
                 actor,
                 self._client_id(),
-                self.chat_file,
-                data,
+                upload,
                 str(form.get("therapist_sender", "")),
             )
         except DomainError as exc:
@@ -153,7 +153,8 @@ class BulkImportState(rx.State):
             for f, path in zip(self.files, self._paths, strict=True)
         ]
         try:
-            results = await db.acall(contact_log.import_chats, actor, chats, form)
+            uploads = await asyncio.to_thread(contact_log.read_chats, chats)
+            results = await db.acall(contact_log.import_chats, actor, uploads, form)
         except DomainError as exc:
             self.error = exc.message
             return

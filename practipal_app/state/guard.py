@@ -2,7 +2,8 @@
 
 A browser can call any public handler of any state with any payload. So each handler is declared
 with `@guarded(ROLES)`: before the body runs, the guard reads the session cookie of the websocket,
-checks the person's role, and passes the `Actor` in as the argument after `self`. A stranger is
+checks the person's role, makes sure the tab's state belongs to this sign-in session (see
+state/tab_session.py), and passes the `Actor` in as the argument after `self`. A stranger is
 sent to sign-in and someone in another role to their own home, and the body never runs. The
 browser still sends only the handler's real arguments: `actor` is not part of the signature Reflex
 sees.
@@ -21,6 +22,7 @@ import reflex as rx
 
 from practipal_app.models import Role
 from practipal_app.state.session import require
+from practipal_app.state.tab_session import claim
 
 #: The attribute a guarded handler's function carries: the roles that may run it.
 ROLES_ATTRIBUTE = "practipal_roles"
@@ -95,6 +97,7 @@ def _call_guard(fn: Callable, roles: frozenset[Role]) -> Callable:
         actor, away = await require(self, roles)
         if away is not None:
             return away
+        await claim(self, actor)
         result = fn(self, actor, *args, **kwargs)
         return await result if inspect.isawaitable(result) else result
 
@@ -107,6 +110,7 @@ def _generator_guard(fn: Callable, roles: frozenset[Role]) -> Callable:
         if away is not None:
             yield away
             return
+        await claim(self, actor)
         updates = fn(self, actor, *args, **kwargs)
         if inspect.isasyncgen(updates):
             async for update in updates:

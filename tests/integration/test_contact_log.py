@@ -7,7 +7,11 @@ default charter (working days Mon–Fri). March 2024: Tuesday the 5th, Sunday th
 
 from __future__ import annotations
 
+import os
+import sqlite3
+import time
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -18,7 +22,7 @@ from tabs import open_page
 from practipal_app import db
 from practipal_app.core.errors import InvalidInput, NotFound
 from practipal_app.messaging import contact_log
-from practipal_app.messaging.contact_log import ImportFileFailed
+from practipal_app.messaging.contact_log import ImportFileFailed, read_chat
 from practipal_app.messaging.whatsapp_export import ExportRefused, ExportUnreadable
 from practipal_app.models import AuditEvent, ContactRecord, WhatsAppImport
 from practipal_app.scheduling import rules as scheduling
@@ -86,7 +90,9 @@ def priya(owner_actor, add_client) -> int:
 
 
 def test_import_stores_when_which_way_how_long_and_after_hours(owner_actor, priya, owner):
-    result = db.call(contact_log.import_whatsapp, owner_actor, priya, FILENAME, CHAT, "Asha Rao")
+    result = db.call(
+        contact_log.import_whatsapp, owner_actor, priya, read_chat(FILENAME, CHAT), "Asha Rao"
+    )
     assert (result.added, result.skipped) == (6, 0)
     assert (result.first_at, result.last_at) == (ist(5, 11), ist(10, 12))
     assert records(priya) == [
@@ -134,7 +140,7 @@ def test_import_stores_when_which_way_how_long_and_after_hours(owner_actor, priy
 def test_bulk_rows_are_stored_exactly_as_the_orm_stores_them(owner_actor, priya, engine):
     """The import writes rows through the driver: its 'at' must equal what the ORM writes for the
     same instant (so queries compare them right), and its keys must be `dedupe_key`'s."""
-    db.call(contact_log.import_whatsapp, owner_actor, priya, FILENAME, CHAT, "Asha Rao")
+    db.call(contact_log.import_whatsapp, owner_actor, priya, read_chat(FILENAME, CHAT), "Asha Rao")
     db.call(contact_log.log_contact, owner_actor, priya, "phone_logged", "", at=ist(5, 23))
     with engine.connect() as conn:
         raw = conn.execute(
@@ -163,8 +169,10 @@ def test_bulk_rows_are_stored_exactly_as_the_orm_stores_them(owner_actor, priya,
 
 
 def test_no_message_text_is_stored_anywhere(owner_actor, priya, engine):
-    db.call(contact_log.import_whatsapp, owner_actor, priya, FILENAME, CHAT, "Asha Rao")
-    db.call(contact_log.import_whatsapp, owner_actor, priya, "later.txt", LATER, "Asha Rao")
+    db.call(contact_log.import_whatsapp, owner_actor, priya, read_chat(FILENAME, CHAT), "Asha Rao")
+    db.call(
+        contact_log.import_whatsapp, owner_actor, priya, read_chat("later.txt", LATER), "Asha Rao"
+    )
     with engine.connect() as conn:
         stored = [
             str(value).lower()
@@ -179,16 +187,20 @@ def test_no_message_text_is_stored_anywhere(owner_actor, priya, engine):
 
 
 def test_reimporting_the_same_export_adds_nothing(owner_actor, priya):
-    db.call(contact_log.import_whatsapp, owner_actor, priya, FILENAME, CHAT, "Asha Rao")
-    again = db.call(contact_log.import_whatsapp, owner_actor, priya, FILENAME, CHAT, "Asha Rao")
+    db.call(contact_log.import_whatsapp, owner_actor, priya, read_chat(FILENAME, CHAT), "Asha Rao")
+    again = db.call(
+        contact_log.import_whatsapp, owner_actor, priya, read_chat(FILENAME, CHAT), "Asha Rao"
+    )
     assert (again.added, again.skipped) == (0, 6)
     assert len(records(priya)) == 6
     assert count(WhatsAppImport) == 2  # both attempts are on record
 
 
 def test_an_overlapping_export_adds_only_what_is_new(owner_actor, priya):
-    db.call(contact_log.import_whatsapp, owner_actor, priya, FILENAME, CHAT, "Asha Rao")
-    later = db.call(contact_log.import_whatsapp, owner_actor, priya, "later.txt", LATER, "Asha Rao")
+    db.call(contact_log.import_whatsapp, owner_actor, priya, read_chat(FILENAME, CHAT), "Asha Rao")
+    later = db.call(
+        contact_log.import_whatsapp, owner_actor, priya, read_chat("later.txt", LATER), "Asha Rao"
+    )
     # New: the third photo at 10:30 on the 6th and the two messages of the 11th.
     assert (later.added, later.skipped) == (3, 3)
     stored = records(priya)
@@ -206,8 +218,10 @@ def test_the_same_chat_imported_for_another_client_counts_for_them_too(
     owner_actor, priya, add_client
 ):
     other = add_client(owner_actor)
-    db.call(contact_log.import_whatsapp, owner_actor, priya, FILENAME, CHAT, "Asha Rao")
-    result = db.call(contact_log.import_whatsapp, owner_actor, other, FILENAME, CHAT, "Asha Rao")
+    db.call(contact_log.import_whatsapp, owner_actor, priya, read_chat(FILENAME, CHAT), "Asha Rao")
+    result = db.call(
+        contact_log.import_whatsapp, owner_actor, other, read_chat(FILENAME, CHAT), "Asha Rao"
+    )
     assert result.added == 6
 
 
@@ -215,7 +229,7 @@ def test_after_hours_follow_the_therapists_own_weekly_hours(owner_actor, priya):
     db.call(
         scheduling.set_weekly_hours, owner_actor, {1: [("11:10", "23:30")], 6: [("11:00", "13:00")]}
     )
-    db.call(contact_log.import_whatsapp, owner_actor, priya, FILENAME, CHAT, "Asha Rao")
+    db.call(contact_log.import_whatsapp, owner_actor, priya, read_chat(FILENAME, CHAT), "Asha Rao")
     assert [(r[0], r[3]) for r in records(priya)] == [
         (ist(5, 11), True),  # Tuesday before 11:10
         (ist(5, 11, 20), False),
@@ -228,17 +242,12 @@ def test_after_hours_follow_the_therapists_own_weekly_hours(owner_actor, priya):
 
 def test_a_file_that_cannot_be_read_saves_nothing(owner_actor, priya, audit_kinds):
     with pytest.raises(ExportUnreadable) as unreadable:
-        db.call(contact_log.import_whatsapp, owner_actor, priya, FILENAME, BROKEN, "Asha Rao")
+        db.call(
+            contact_log.import_whatsapp, owner_actor, priya, read_chat(FILENAME, BROKEN), "Asha Rao"
+        )
     assert unreadable.value.message == "Line 8: expected a real date, but found 31/02/2024."
     with pytest.raises(ExportRefused):
-        db.call(
-            contact_log.import_whatsapp,
-            owner_actor,
-            priya,
-            "photo.jpg",
-            b"\xff\xd8\xff",
-            "Asha Rao",
-        )
+        read_chat("photo.jpg", b"\xff\xd8\xff")
     assert (count(ContactRecord), count(WhatsAppImport)) == (0, 0)
     assert "whatsapp.imported" not in audit_kinds()
 
@@ -246,13 +255,13 @@ def test_a_file_that_cannot_be_read_saves_nothing(owner_actor, priya, audit_kind
 def test_the_therapist_must_pick_one_of_the_chats_senders(owner_actor, priya):
     assert contact_log.senders_in(FILENAME, CHAT) == ["Priya S", "Asha Rao"]
     with pytest.raises(InvalidInput) as invalid:
-        db.call(contact_log.import_whatsapp, owner_actor, priya, FILENAME, CHAT, "Asha")
+        db.call(contact_log.import_whatsapp, owner_actor, priya, read_chat(FILENAME, CHAT), "Asha")
     assert invalid.value.errors == {
         "therapist_sender": "Choose which name in this chat is yours: Priya S, Asha Rao."
     }
     assert count(ContactRecord) == 0
     # Picking the other name flips every direction.
-    db.call(contact_log.import_whatsapp, owner_actor, priya, FILENAME, CHAT, "Priya S")
+    db.call(contact_log.import_whatsapp, owner_actor, priya, read_chat(FILENAME, CHAT), "Priya S")
     assert [r[1] for r in records(priya)] == ["out", "in", "out", "in", "in", "out"]
 
 
@@ -261,7 +270,13 @@ def test_a_chat_with_only_notices_is_refused(owner_actor, priya):
         b"05/03/2024, 10:59 - Messages and calls are end-to-end encrypted. Tap to learn more.\n"
     )
     with pytest.raises(ExportRefused) as refused:
-        db.call(contact_log.import_whatsapp, owner_actor, priya, "empty.txt", notice, "Asha Rao")
+        db.call(
+            contact_log.import_whatsapp,
+            owner_actor,
+            priya,
+            read_chat("empty.txt", notice),
+            "Asha Rao",
+        )
     assert (
         refused.value.message == "“empty.txt” holds no messages to import, only WhatsApp's notices."
     )
@@ -275,18 +290,28 @@ def test_a_therapist_cannot_import_to_or_log_for_a_colleagues_client(
     add_client,
 ):
     with pytest.raises(NotFound):
-        db.call(contact_log.import_whatsapp, therapist_actor, priya, FILENAME, CHAT, "Asha Rao")
+        db.call(
+            contact_log.import_whatsapp,
+            therapist_actor,
+            priya,
+            read_chat(FILENAME, CHAT),
+            "Asha Rao",
+        )
     with pytest.raises(NotFound):
         db.call(contact_log.log_contact, therapist_actor, priya, "phone_logged", "Scheduling")
     with pytest.raises(NotFound):
         db.call(contact_log.volume_for_client, therapist_actor, priya)
     with pytest.raises(ImportFileFailed) as failed:
-        db.call(contact_log.import_many, therapist_actor, [(priya, FILENAME, CHAT, "Asha Rao")])
+        db.call(
+            contact_log.import_many,
+            therapist_actor,
+            [(priya, read_chat(FILENAME, CHAT), "Asha Rao")],
+        )
     assert failed.value.message == f"{FILENAME}: No such client. Nothing was imported."
     assert count(ContactRecord) == 0
     # The owner sees the whole practice; a colleague's client's records stay with that colleague.
     meera = add_client(therapist_actor, "Meera Iyer", "meera@example.com")
-    db.call(contact_log.import_whatsapp, owner_actor, meera, FILENAME, CHAT, "Asha Rao")
+    db.call(contact_log.import_whatsapp, owner_actor, meera, read_chat(FILENAME, CHAT), "Asha Rao")
     assert db.call(lambda s: set(s.exec(select(ContactRecord.therapist_id)).all())) == {
         therapist.id
     }
@@ -306,14 +331,7 @@ def test_bulk_import_offers_only_the_actors_clients(
 def test_bulk_import_is_all_or_nothing(owner_actor, priya, add_client):
     other = add_client(owner_actor)
     with pytest.raises(ImportFileFailed) as failed:
-        db.call(
-            contact_log.import_many,
-            owner_actor,
-            [
-                (priya, FILENAME, CHAT, "Asha Rao"),
-                (other, "WhatsApp Chat with Client 02.txt", BROKEN, "Asha Rao"),
-            ],
-        )
+        contact_log.read_chats([(FILENAME, CHAT), ("WhatsApp Chat with Client 02.txt", BROKEN)])
     assert failed.value.message == (
         "WhatsApp Chat with Client 02.txt: Line 8: expected a real date, but found 31/02/2024. "
         "Nothing was imported."
@@ -326,8 +344,8 @@ def test_bulk_import_is_all_or_nothing(owner_actor, priya, add_client):
             contact_log.import_many,
             owner_actor,
             [
-                (priya, FILENAME, CHAT, "Asha Rao"),
-                (other, "b.txt", LATER, "Vikram"),
+                (priya, read_chat(FILENAME, CHAT), "Asha Rao"),
+                (other, read_chat("b.txt", LATER), "Vikram"),
             ],
         )
     assert failed.value.message.startswith("b.txt: Choose which name in this chat is yours:")
@@ -337,9 +355,9 @@ def test_bulk_import_is_all_or_nothing(owner_actor, priya, add_client):
         contact_log.import_many,
         owner_actor,
         [
-            (priya, FILENAME, CHAT, "Asha Rao"),
-            (priya, "later.txt", LATER, "Asha Rao"),
-            (other, "b.txt", LATER, "Asha Rao"),
+            (priya, read_chat(FILENAME, CHAT), "Asha Rao"),
+            (priya, read_chat("later.txt", LATER), "Asha Rao"),
+            (other, read_chat("b.txt", LATER), "Asha Rao"),
         ],
     )
     assert [(r.added, r.skipped) for r in results] == [(6, 0), (3, 3), (6, 0)]
@@ -356,7 +374,7 @@ def test_bulk_import_as_the_form_sends_it(owner_actor, priya, add_client):
             db.call(
                 contact_log.import_chats,
                 owner_actor,
-                chats,
+                contact_log.read_chats(chats),
                 {
                     "client_0": str(priya),
                     "me_0": "Asha Rao",
@@ -369,7 +387,7 @@ def test_bulk_import_as_the_form_sends_it(owner_actor, priya, add_client):
     results = db.call(
         contact_log.import_chats,
         owner_actor,
-        chats,
+        contact_log.read_chats(chats),
         {"client_0": str(priya), "me_0": "Asha Rao", "client_1": f" {other} ", "me_1": "Asha Rao"},
     )
     assert [(r.added, r.skipped) for r in results] == [(6, 0), (6, 0)]
@@ -435,8 +453,8 @@ def test_volume_for_the_client_page(owner_actor, priya, add_client):
         "total": 0,
         "last_import_at": None,
     }
-    db.call(contact_log.import_whatsapp, owner_actor, priya, FILENAME, CHAT, "Asha Rao")
-    db.call(contact_log.import_whatsapp, owner_actor, other, FILENAME, CHAT, "Asha Rao")
+    db.call(contact_log.import_whatsapp, owner_actor, priya, read_chat(FILENAME, CHAT), "Asha Rao")
+    db.call(contact_log.import_whatsapp, owner_actor, other, read_chat(FILENAME, CHAT), "Asha Rao")
     db.call(
         contact_log.log_contact, owner_actor, priya, "phone_logged", "Scheduling", at=ist(10, 20)
     )
@@ -517,3 +535,51 @@ async def test_the_cards_log_and_import_through_staged_uploads(
     )
     assert bulk.notice == "Imported 9 messages from 2 chats. No message text was kept."
     assert (len(records(other)), len(records(priya))) == (6, 10) and _staged(data_dir) == []
+
+
+async def test_the_chat_is_parsed_before_the_import_takes_the_write_lock(
+    owner, priya, data_dir, monkeypatch
+):
+    """A 100,000-message export takes seconds to parse: every other writer (a booking, a message)
+    would wait for it if it were parsed inside the import's transaction. While the import parses,
+    another connection can still take SQLite's write lock."""
+    from practipal_app.messaging import whatsapp_export
+    from practipal_app.state.contacts import ContactsState
+
+    url = db.get_engine().url
+    if url.get_backend_name() != "sqlite":
+        pytest.skip("the single write lock is SQLite's")
+    parse, writable_while_parsing = whatsapp_export.parse, []
+
+    def parse_and_try_to_write(text):
+        other = sqlite3.connect(url.database, timeout=0, isolation_level=None)
+        try:
+            other.execute("BEGIN IMMEDIATE")
+            other.execute("ROLLBACK")
+            writable_while_parsing.append(True)
+        except sqlite3.OperationalError:
+            writable_while_parsing.append(False)
+        finally:
+            other.close()
+        return parse(text)
+
+    card = _tab(owner, ContactsState, f"/app/clients/{priya}", {"client_id": str(priya)})
+    await card.event_handlers["read_chat"].fn(card, [_Upload(FILENAME, CHAT)])
+    monkeypatch.setattr(whatsapp_export, "parse", parse_and_try_to_write)
+    await card.event_handlers["import_chat"].fn(card, {"therapist_sender": "Asha Rao"})
+    assert card.notice == "Imported 6 messages. No message text was kept."
+    assert writable_while_parsing == [True]
+
+
+def test_staged_uploads_left_behind_are_deleted_after_an_hour(data_dir):
+    """A tab closed between choosing an export and importing it leaves the file staged; it is
+    deleted after an hour, with or without the tab."""
+    from practipal_app.core import uploads
+
+    fresh, old = uploads.stage(b"fresh"), uploads.stage(b"old chat")
+    hour_ago = time.time() - uploads.STAGED_LIFETIME.total_seconds() - 1
+    os.utime(old, (hour_ago, hour_ago))
+    assert uploads.discard_stale() == 1
+    assert _staged(data_dir) == [Path(fresh)]
+    assert oct(Path(fresh).stat().st_mode & 0o777) == "0o600"
+    assert oct(Path(fresh).parent.stat().st_mode & 0o777) == "0o700"

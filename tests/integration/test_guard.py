@@ -4,10 +4,10 @@ of a guarded handler's signature. Driven with the session cookie a websocket wou
 from __future__ import annotations
 
 import inspect
-from types import SimpleNamespace
 
 import pytest
 from reflex.istate.data import RouterData
+from reflex.state import State
 
 from practipal_app import db
 from practipal_app.core.identity import Actor
@@ -17,14 +17,14 @@ from practipal_app.state.guard import GUARDED, guarded, roles_of
 from practipal_app.state.session import CLINICIANS, OWNER
 
 
-def tab(cookie: str = "", path: str = "/app/settings/outbox") -> SimpleNamespace:
+def tab(cookie: str = "", path: str = "/app/settings/outbox") -> State:
     """What a handler reads of the tab that sent an event: its route and the websocket's cookie."""
     headers = {"cookie": f"{auth.SESSION_COOKIE}={cookie}"} if cookie else {}
-    return SimpleNamespace(
-        router=RouterData.from_router_data(
-            {"headers": headers, "pathname": path, "asPath": path, "query": {}}
-        )
+    root = State(_reflex_internal_init=True)
+    root.router = RouterData.from_router_data(
+        {"headers": headers, "pathname": path, "asPath": path, "query": {}}
     )
+    return root
 
 
 def redirect_path(spec) -> str:

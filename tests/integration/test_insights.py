@@ -132,8 +132,11 @@ def test_a_message_at_23_ist_is_after_hours_even_from_a_client_abroad(owner, riy
         contact_log.import_whatsapp,
         actor(owner.id),
         riya,
-        "WhatsApp Chat with Riya.txt",
-        b"05/03/2026, 23:30 - Riya: late one\n05/03/2026, 23:40 - Asha Rao: Let's talk on Monday\n",
+        contact_log.read_chat(
+            "WhatsApp Chat with Riya.txt",
+            b"05/03/2026, 23:30 - Riya: late one\n"
+            b"05/03/2026, 23:40 - Asha Rao: Let's talk on Monday\n",
+        ),
         "Asha Rao",
     )
     d = my_dashboard(actor(owner.id), date(2026, 3, 2), date(2026, 3, 8))

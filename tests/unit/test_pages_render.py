@@ -31,3 +31,37 @@ def test_every_route_of_design_md_is_a_page():
 def test_the_page_renders(route):
     app._compile_page(route, save_page=True)
     assert app._pages[route].render()
+
+
+#: Elements a person types text into.
+TEXT_ENTRY = {"RadixThemesTextField.Root", "RadixThemesTextArea", '"input"', '"textarea"'}
+#: Inputs that take no free text.
+NOT_TEXT = {"checkbox", "radio", "hidden", "file", "number", "date", "time", "color", "range"}
+
+
+def _text_entries(node) -> list[dict]:
+    """Every text field and text area in a rendered page (inside conditions and loops too)."""
+    found = []
+    if isinstance(node, dict):
+        props = " ".join(str(p) for p in node.get("props", []))
+        kind = next((t for t in NOT_TEXT if f'type:"{t}"' in props), None)
+        if node.get("name") in TEXT_ENTRY and kind is None:
+            found.append(node)
+        for value in node.values():
+            found.extend(_text_entries(value))
+    elif isinstance(node, list):
+        for item in node:
+            found.extend(_text_entries(item))
+    return found
+
+
+@pytest.mark.parametrize("route", ROUTES)
+def test_every_text_field_carries_its_length_limit(route):
+    """The server cuts what it keeps; the page says so first, so nobody types past the limit."""
+    app._compile_page(route, save_page=True)
+    unlimited = [
+        " ".join(str(p) for p in node["props"] if str(p).startswith(("name:", "id:")))
+        for node in _text_entries(app._pages[route].render())
+        if not any(str(p).startswith("maxLength:") for p in node["props"])
+    ]
+    assert unlimited == []

@@ -6,7 +6,7 @@ import reflex as rx
 from practipal_app.components.form_fields import question
 from practipal_app.components.forms import checkbox, error_text, field, form_error
 from practipal_app.components.layout import workspace_shell
-from practipal_app.content.forms import FIELD_TYPES
+from practipal_app.content.forms import FIELD_TYPES, LABEL_MAX, MAX_TITLE, OPTIONS_MAX, TEXT_MAX
 from practipal_app.state.forms import FormEditorState, FormsListState, ResponseState
 from practipal_app.state.viewer import ViewerState
 
@@ -128,6 +128,7 @@ def _field_editor(f, i) -> rx.Component:
                 id="label-" + i.to(str),
                 default_value=f.label,
                 on_blur=lambda v: E.set_field(i, "label", v),
+                max_length=LABEL_MAX,
                 width="100%",
             ),
             rx.cond(
@@ -135,6 +136,7 @@ def _field_editor(f, i) -> rx.Component:
                 rx.text_area(
                     default_value=f.text,
                     on_blur=lambda v: E.set_field(i, "text", v),
+                    max_length=TEXT_MAX,
                     rows="4",
                     width="100%",
                     aria_label="Text of question " + (i + 1).to(str),
@@ -146,6 +148,7 @@ def _field_editor(f, i) -> rx.Component:
                     default_value=f.options.join("\n"),
                     rows="3",
                     width="100%",
+                    max_length=OPTIONS_MAX,
                     on_blur=lambda v: E.set_field(i, "options", v),
                     aria_label="Options of question " + (i + 1).to(str) + ", one per line",
                 ),
@@ -264,6 +267,7 @@ def form_editor_page() -> rx.Component:
                         id="form-title",
                         value=E.title,
                         on_change=E.set_title,
+                        max_length=MAX_TITLE,
                         size="3",
                         width="100%",
                     ),

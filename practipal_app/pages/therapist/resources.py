@@ -12,7 +12,7 @@ from practipal_app.components.forms import (
     textarea_field,
 )
 from practipal_app.components.layout import PROSE, workspace_shell
-from practipal_app.content.resources import CATEGORY_LABELS, TRIGGER_LABELS
+from practipal_app.content.resources import CATEGORY_LABELS, MAX_TITLE, TRIGGER_LABELS
 from practipal_app.state.resources import ResourcesState
 from practipal_app.state.viewer import ViewerState
 
@@ -340,6 +340,7 @@ def _library() -> rx.Component:
             rx.hstack(
                 rx.input(
                     name="query",
+                    max_length=MAX_TITLE,
                     placeholder="Search titles and tags",
                     aria_label="Search",
                     size="2",
