@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from datetime import time
 from functools import lru_cache
 from pathlib import Path
 
@@ -14,6 +15,20 @@ def _bool(value: str | None, default: bool) -> bool:
     if value is None or value == "":
         return default
     return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _backup_time(value: str | None) -> time | None:
+    """PRACTIPAL_BACKUP_TIME: 'HH:MM' in the server's local time (default 02:30), or 'off'."""
+    text = (value or "").strip().lower() or "02:30"
+    if text == "off":
+        return None
+    try:
+        hours, minutes = text.split(":")
+        return time(int(hours), int(minutes))
+    except ValueError:
+        raise ValueError(
+            f"PRACTIPAL_BACKUP_TIME must be HH:MM (24-hour, server time) or off, not {value!r}"
+        ) from None
 
 
 @dataclass(frozen=True)
@@ -32,6 +47,8 @@ class Settings:
     redis_url: str
     jitsi_base_url: str = "https://meet.jit.si"
     max_upload_bytes: int = 20 * MEGABYTE
+    #: When the worker takes the daily backup (server's local time); None: no daily backup.
+    backup_time: time | None = time(2, 30)
 
     @property
     def smtp_configured(self) -> bool:
@@ -73,6 +90,7 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         redis_url=env.get("REFLEX_REDIS_URL", ""),
         jitsi_base_url=(env.get("PRACTIPAL_JITSI_BASE_URL") or "https://meet.jit.si").rstrip("/"),
         max_upload_bytes=int(float(env.get("PRACTIPAL_MAX_UPLOAD_MB") or 20) * MEGABYTE),
+        backup_time=_backup_time(env.get("PRACTIPAL_BACKUP_TIME")),
     )
 
 

@@ -1,4 +1,5 @@
-"""The outbox worker: queues due reminders, claims due rows, sends them, records the outcome.
+"""The background worker: housekeeping (the daily backup) on every poll and, when a mail server is
+configured, the outbox: it queues due reminders, claims due rows, sends them, records the outcome.
 
 A row is claimed (status 'sending', with a lease) before it is sent, so two workers never send
 the same row; the outcome is written only by the worker holding the claim. A worker that dies
@@ -11,13 +12,16 @@ import asyncio
 import logging
 import os
 import socket
+from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from sqlalchemy import and_, or_, update
 from sqlmodel import Session, col, select
 
 from practipal_app import db
+from practipal_app.backups import schedule as backup_schedule
 from practipal_app.config import Settings, get_settings
+from practipal_app.core import uploads
 from practipal_app.messaging import digest as message_digest
 from practipal_app.models import OutboxEmail, OutboxStatus
 from practipal_app.models.base import utcnow
@@ -29,6 +33,13 @@ log = logging.getLogger("practipal.outbox")
 MAX_ATTEMPTS = 8
 BASE_BACKOFF = timedelta(seconds=30)
 MAX_BACKOFF = timedelta(hours=2)
+
+#: Jobs run on every poll, mail server or not: plain functions of the current time, each run in a
+#: thread, each deciding for itself whether it is due.
+HOUSEKEEPING: tuple[Callable[[datetime], object], ...] = (
+    backup_schedule.run_daily_backup,
+    uploads.discard_stale,
+)
 
 
 def backoff(attempts: int, base: timedelta = BASE_BACKOFF) -> timedelta:
@@ -167,6 +178,42 @@ async def deliver_due(
     return sent
 
 
+async def run_housekeeping(now: datetime) -> None:
+    for job in HOUSEKEEPING:
+        try:
+            await asyncio.to_thread(job, now)
+        except Exception:  # one failed job never stops the others; it is tried on a later poll
+            log.exception("%s failed", job.__name__)
+
+
+async def run_mail(
+    settings: Settings, worker: str, lease: timedelta, base_backoff: timedelta = BASE_BACKOFF
+) -> None:
+    """Queue due reminders and digests, then send what is due."""
+    for scheduled in (reminders.enqueue_due, message_digest.enqueue_digests):
+        try:
+            await asyncio.to_thread(db.call, scheduled, utcnow(), settings.base_url)
+        except Exception:  # a failed pass is retried on the next poll; keys keep it from doubling
+            log.exception("%s failed", scheduled.__name__)
+    try:
+        await deliver_due(settings, worker, lease=lease, base_backoff=base_backoff)
+    except Exception:  # keep the worker alive through a database hiccup
+        log.exception("outbox batch failed")
+
+
+async def poll_once(
+    settings: Settings,
+    worker: str = "",
+    *,
+    lease: timedelta = timedelta(minutes=5),
+    base_backoff: timedelta = BASE_BACKOFF,
+) -> None:
+    """Housekeeping, then the mail (when a mail server is configured)."""
+    await run_housekeeping(utcnow())
+    if settings.smtp_configured:
+        await run_mail(settings, worker or worker_name(), lease, base_backoff)
+
+
 async def run_forever(
     settings: Settings | None = None,
     *,
@@ -175,27 +222,16 @@ async def run_forever(
     base_backoff: timedelta = BASE_BACKOFF,
     stop: asyncio.Event | None = None,
 ) -> None:
-    """Poll the outbox until stopped. Without SMTP settings mail stays in the outbox."""
+    """Poll until stopped. Without SMTP settings mail stays in the outbox; housekeeping runs."""
     settings = settings or get_settings()
     if not settings.smtp_configured:
         log.info(
             "No SMTP server configured: email stays in the outbox (owner: /app/settings/outbox)."
         )
-        return
     worker = worker_name()
     stop = stop or asyncio.Event()
     while not stop.is_set():
-        for scheduled in (reminders.enqueue_due, message_digest.enqueue_digests):
-            try:
-                await asyncio.to_thread(db.call, scheduled, utcnow(), settings.base_url)
-            except (
-                Exception
-            ):  # a failed pass is retried on the next poll; keys keep it from doubling
-                log.exception("%s failed", scheduled.__name__)
-        try:
-            await deliver_due(settings, worker, lease=lease, base_backoff=base_backoff)
-        except Exception:  # keep the worker alive through a database hiccup
-            log.exception("outbox batch failed")
+        await poll_once(settings, worker, lease=lease, base_backoff=base_backoff)
         try:
             await asyncio.wait_for(stop.wait(), timeout=poll_seconds)
         except TimeoutError:

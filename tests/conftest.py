@@ -46,6 +46,7 @@ def data_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     path = tmp_path_factory.mktemp("practipal-data")
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("PRACTIPAL_DATA_DIR", str(path))
+        mp.setenv("PRACTIPAL_BACKUP_TIME", "off")  # the backup tests turn it on for themselves
         config.get_settings.cache_clear()
         yield str(path)
     config.get_settings.cache_clear()

@@ -8,8 +8,7 @@ stay in backend-only state: the browser never sees them.
 from __future__ import annotations
 
 import secrets
-import time
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from practipal_app.config import get_settings
@@ -28,9 +27,10 @@ def stage(data: bytes) -> str:
     return str(write_private(pending_dir() / secrets.token_hex(16), data))
 
 
-def discard_stale(now: float | None = None) -> int:
-    """Delete staged uploads older than STAGED_LIFETIME; how many were deleted."""
-    cutoff = (now or time.time()) - STAGED_LIFETIME.total_seconds()
+def discard_stale(now: datetime | None = None) -> int:
+    """Delete staged uploads older than STAGED_LIFETIME, whether or not their tab is still open;
+    how many were deleted."""
+    cutoff = (now or datetime.now(UTC)).timestamp() - STAGED_LIFETIME.total_seconds()
     stale = [p for p in pending_dir().iterdir() if p.is_file() and p.stat().st_mtime < cutoff]
     for path in stale:
         path.unlink(missing_ok=True)

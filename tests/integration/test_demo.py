@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from sqlmodel import func, select
 
-from practipal_app import cli, db
+from practipal_app import cli, config, db
 from practipal_app.boundaries import charter
 from practipal_app.core.errors import DomainError
 from practipal_app.demo import small as demo
@@ -63,6 +63,11 @@ def test_demo_refuses_a_database_holding_a_real_practice(owner, capsys):
     assert db.call(auth.find_user, "asha@demo.practipal.in") is None
 
 
-def test_worker_without_a_mail_server_says_so(engine, capsys):
-    assert cli.main(["worker"]) == 1
-    assert "set PRACTIPAL_SMTP_HOST" in capsys.readouterr().err
+def test_worker_without_a_mail_server_says_so_and_runs_housekeeping_only(
+    engine, capsys, monkeypatch
+):
+    monkeypatch.setenv("PRACTIPAL_BACKUP_TIME", "off")  # the daily backup is test_backup's
+    config.get_settings.cache_clear()
+    assert cli.main(["worker", "--once"]) == 0
+    err = capsys.readouterr().err
+    assert "set PRACTIPAL_SMTP_HOST" in err and "housekeeping (daily backups) only" in err

@@ -277,6 +277,7 @@ def _practipal_command() -> list[str]:
 def _start_worker(database, port: int, data_dir: str, log: Path) -> subprocess.Popen:
     inherited = {k: v for k, v in os.environ.items() if not k.startswith("PRACTIPAL_")}
     env = {**inherited, **_env(port, data_dir), "PRACTIPAL_DATABASE_URL": database.url}
+    env["PRACTIPAL_BACKUP_TIME"] = "off"  # no daily backup of the shared test database here
     with log.open("ab") as out:  # the child keeps its own copy of the file
         return subprocess.Popen(
             [*_practipal_command(), "worker", "--poll", "0.2", "--lease", "2"],

@@ -20,6 +20,7 @@ ORDER = [
     "db",
     "models",
     "core",
+    "backups",
     "notifications",
     "people",
     "boundaries",

@@ -2,6 +2,7 @@ import reflex as rx
 
 from practipal_app.components.layout import workspace_shell
 from practipal_app.notifications.views import OutboxRow
+from practipal_app.state.backups import BackupStatusState
 from practipal_app.state.settings import OutboxState, ProfileState
 from practipal_app.state.viewer import ViewerState
 
@@ -34,6 +35,49 @@ SECTIONS = [
 ]
 
 
+def _fact(label: str, value: rx.Var | rx.Component) -> rx.Component:
+    return rx.data_list.item(rx.data_list.label(label), rx.data_list.value(value))
+
+
+def _backup_card() -> rx.Component:
+    """The last backup: owner only. It loads when it appears, so no one else's page asks for it
+    (the handler would send them away from Settings)."""
+    row = BackupStatusState.backup
+    return rx.card(
+        rx.vstack(
+            rx.hstack(
+                rx.icon("archive"), rx.heading("Backups", size="4", as_="h2"), align="center"
+            ),
+            rx.cond(
+                row.known,
+                rx.data_list.root(
+                    _fact("Last backup", row.when),
+                    _fact(
+                        "Result",
+                        rx.badge(row.result, color_scheme=rx.cond(row.ok, "green", "red")),
+                    ),
+                    rx.cond(row.ok, _fact("Size", row.size)),
+                    rx.cond(row.ok, _fact("File", rx.code(row.file))),
+                ),
+            ),
+            rx.cond(
+                row.warning != "",
+                rx.callout(row.warning, icon="triangle-alert", color_scheme="orange", width="100%"),
+            ),
+            rx.text(
+                "PractiPal backs up the database and uploaded files once a day into the backups "
+                "folder of its data dir, keeping 7 daily and 4 weekly copies.",
+                size="2",
+                color_scheme="gray",
+            ),
+            spacing="3",
+            align="start",
+        ),
+        width="100%",
+        on_mount=BackupStatusState.load,
+    )
+
+
 @rx.page(route="/app/settings", title="Settings · PractiPal", on_load=ViewerState.guard_staff)
 def settings_page() -> rx.Component:
     return workspace_shell(
@@ -62,6 +106,7 @@ def settings_page() -> rx.Component:
                 )
                 for t, d, href, icon in SECTIONS
             ],
+            rx.cond(ViewerState.role == "owner", _backup_card()),
             spacing="3",
             width="100%",
         ),
