@@ -8,10 +8,14 @@ from contextlib import contextmanager
 from typing import TypeVar
 
 from playwright.sync_api import expect
+from sqlalchemy.engine import Engine
 
 from practipal_app import db
 
 T = TypeVar("T")
+
+#: The engines `server_database` has bound, innermost last: leaving one binds the one around it.
+_BOUND: list[Engine] = []
 
 
 def sign_in(page, email: str, password: str, home: str) -> None:
@@ -24,14 +28,17 @@ def sign_in(page, email: str, password: str, home: str) -> None:
 
 
 @contextmanager
-def server_database(server) -> Iterator[None]:
-    """Point the app's services at the running server's database for the duration."""
+def server_database(server) -> Iterator[Engine]:
+    """Point the app's services at the running server's database (SQLite or PostgreSQL) for the
+    duration; inside another one's duration, that one's database is bound again afterwards."""
     engine = db.make_engine(server.db_url)
+    _BOUND.append(engine)
     db.set_engine(engine)
     try:
-        yield
+        yield engine
     finally:
-        db.set_engine(None)
+        _BOUND.remove(engine)
+        db.set_engine(_BOUND[-1] if _BOUND else None)
         engine.dispose()
 
 

@@ -12,6 +12,10 @@ or nobody; the database is compared before and after.
 Therapists A and B (neither the owner, who sees the whole practice) and their clients are written
 straight into the running server's database through the services, as there is no page for adding
 staff yet; sessions are started the same way, which gives the raw cookie values.
+
+The sweep of every guarded handler runs twice: against the built app (SQLite, one worker, tab
+state in memory), and against a backend-only server on PostgreSQL with Redis as the state manager
+and two workers (when PRACTIPAL_TEST_POSTGRES_URL and PRACTIPAL_TEST_REDIS_URL are set).
 """
 
 from __future__ import annotations
@@ -29,6 +33,7 @@ from zoneinfo import ZoneInfo
 
 import aiohttp
 import pytest
+import redis
 import reflex as rx
 import socketio
 from browsing import server_database
@@ -287,16 +292,11 @@ class Tab:
         await self._wait(reply, until, f"{state.__name__}.{handler}")
         return reply
 
-    async def upload(
-        self,
-        state: type,
-        handler: str,
-        files: list[tuple[str, bytes]],
-        *,
-        until: Callable[[Reply], bool],
-    ) -> Reply:
-        """Post files to an upload handler as the page's upload control does (over HTTP, with this
-        tab's token and cookie); the state updates come back in the response."""
+    async def post_files(
+        self, state: type, handler: str, files: list[tuple[str, bytes]]
+    ) -> tuple[int, str]:
+        """(status, body) of posting files to an upload handler as the page's upload control does
+        (over HTTP, with this tab's token and cookie)."""
         form = aiohttp.FormData()
         for name, data in files:
             form.add_field("files", data, filename=name, content_type="text/plain")
@@ -307,13 +307,25 @@ class Tab:
         }
         if self.cookie:
             headers["Cookie"] = f"pp_session={self.cookie}"
-        reply = self._reply = Reply()
         async with (
             aiohttp.ClientSession() as http,
             http.post(f"{self.base_url}/_upload", data=form, headers=headers) as response,
         ):
-            body = await response.text()
-        assert response.status == 200, (response.status, body[:1000])
+            return response.status, await response.text()
+
+    async def upload(
+        self,
+        state: type,
+        handler: str,
+        files: list[tuple[str, bytes]],
+        *,
+        until: Callable[[Reply], bool],
+    ) -> Reply:
+        """Post files to an upload handler (see `post_files`); the state updates come back in the
+        response."""
+        reply = self._reply = Reply()
+        status, body = await self.post_files(state, handler, files)
+        assert status == 200, (status, body[:1000])
         reply.updates.extend(json.loads(line) for line in body.splitlines() if line.strip())
         await self._wait(reply, until, f"{state.__name__}.{handler} (upload)")
         return reply
@@ -2141,15 +2153,57 @@ def test_the_sweep_reaches_every_guarded_handler() -> None:
     assert set(PAYLOADS) <= set(GUARDED), sorted(set(PAYLOADS) - set(GUARDED))
 
 
+@dataclass(frozen=True)
+class Site:
+    """A running server with the cast and the scene written into its database."""
+
+    server: Any  # conftest.Server
+    people: People
+    scene: Scene
+    #: Where the server keeps its tabs' states, when not in its own memory.
+    redis_url: str = ""
+
+
+@pytest.fixture(scope="module")
+def postgres_site(postgres_redis_server) -> Site:
+    """The same cast and scene on the backend that runs on PostgreSQL with Redis as its state
+    manager and two workers."""
+    with server_database(postgres_redis_server):
+        cast = db.call(_setup)
+        return Site(
+            postgres_redis_server,
+            cast,
+            db.call(_stage, cast),
+            postgres_redis_server.env["REFLEX_REDIS_URL"],
+        )
+
+
+#: The sweep runs against the built app on SQLite (one worker, state in memory) and against a
+#: backend on PostgreSQL + Redis (two workers, state in Redis: a tab's events may reach either).
+SITES = ["sqlite", "postgres+redis"]
+
+
+@pytest.fixture(params=SITES)
+def site(request: pytest.FixtureRequest) -> Iterator[Site]:
+    """One of SITES, with the app's db module pointed at its database for the test."""
+    if request.param == "sqlite":
+        yield Site(*(request.getfixturevalue(name) for name in ("server", "people", "scene")))
+        return
+    on_postgres = request.getfixturevalue("postgres_site")
+    with server_database(on_postgres.server):
+        yield on_postgres
+
+
 @pytest.mark.parametrize("roles", ROLE_SETS, ids=lambda roles: "+".join(sorted(roles)))
 @pytest.mark.parametrize("who", ["wrong role", "nobody"])
 async def test_every_guarded_handler_sends_the_wrong_role_and_strangers_away_with_nothing(
-    server, people, scene, roles, who
+    site, roles, who
 ) -> None:
     """Each guarded handler, called with B's own ids by someone outside its roles (a client for
     staff handlers, B for client handlers: B is the therapist of those sessions and threads, so
     only the role check stands in the way) or by nobody, redirects, sends none of its state and
     leaves every table as it was."""
+    server, people, scene = site.server, site.people, site.scene
     before = db.read(_world)
     calls = _sweep(roles)
     if who == "nobody":
@@ -2171,6 +2225,9 @@ async def test_every_guarded_handler_sends_the_wrong_role_and_strangers_away_wit
             people,
         )
     assert_unchanged(before)
+    if site.redis_url:  # the tabs' states were kept in Redis, where both workers find them
+        with redis.Redis.from_url(site.redis_url) as states:
+            assert states.dbsize() > 0
 
 
 @pytest.mark.parametrize("who", ["client", "nobody"])
@@ -2178,7 +2235,8 @@ async def test_uploads_from_clients_and_strangers_are_sent_away_and_not_kept(
     server, people, who
 ) -> None:
     """The three upload handlers (the first step of both imports, and a resource's file) check the
-    cookie before reading or keeping the file."""
+    cookie before reading or keeping the file. Without a session cookie the upload is refused at
+    the HTTP edge (401) before the handler or Reflex's upload route sees it."""
     pending = server.data_dir / "uploads" / "pending"
 
     def kept() -> set[str]:
@@ -2199,6 +2257,11 @@ async def test_uploads_from_clients_and_strangers_are_sent_away_and_not_kept(
     ):
         async with open_tab(server.base_url, cookie=cookie) as page:
             await page.send(state, first, **route, until=lambda r: bool(r.updates))
+            if who == "nobody":
+                status, body = await page.post_files(state, handler, [CHAT])
+                assert status == 401, (handler, status, body[:1000])
+                assert_none_of((*EVERYTHING, "Kabir Sethi"), Reply([{"body": body}]))
+                continue
             reply = await page.upload(state, handler, [CHAT], until=redirected)
         assert len(reply.redirects) == 1 and reply.redirects[0].startswith(home), (
             handler,
