@@ -1,7 +1,9 @@
 """Builds the Reflex app: pages, API routes, lifespan tasks — nothing else."""
 
 import reflex as rx
+from reflex.utils.prerequisites import get_web_dir
 
+from practipal_app.api import http_guard
 from practipal_app.api.routes import build as build_api
 from practipal_app.pages.portal import book as _portal_book  # noqa: F401
 from practipal_app.pages.portal import forms as _portal_forms  # noqa: F401
@@ -43,7 +45,13 @@ def index() -> rx.Component:
     return rx.center(rx.spinner(size="3"), min_height="100vh")
 
 
-app = rx.App(head_components=HEAD, api_transformer=build_api())
+http_guard.install_log_redaction()
+#: Where production serves the built pages from (their inline scripts are allowed by hash).
+BUILT_PAGES = get_web_dir() / rx.constants.Dirs.STATIC
+# Our routes first, then everything (Reflex's routes and the built frontend) behind the guard.
+app = rx.App(
+    head_components=HEAD, api_transformer=[build_api(), http_guard.guard(BUILT_PAGES.resolve())]
+)
 app.register_lifespan_task(outbox_worker)
 app.register_lifespan_task(empty_ended_tabs)
 # First, before any event (the page's hydrate included) reads the tab's state.

@@ -4,8 +4,6 @@ from `dashboard.dashboard` / `dashboard.team`. Pure: no database, no reflex."""
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import asdict, dataclass, fields
 from datetime import date, timedelta
 
@@ -16,6 +14,7 @@ from practipal_app.analytics import charts
 from practipal_app.analytics.dashboard import Dashboard, Team
 from practipal_app.analytics.wellbeing import InsightInputs
 from practipal_app.boundaries.charter import format_days
+from practipal_app.core.csv_cells import csv_text
 from practipal_app.core.errors import InvalidInput
 from practipal_app.core.timefmt import date_label
 from practipal_app.scheduling.slots import week_start
@@ -187,12 +186,9 @@ def weekly_rows(d: Dashboard) -> list[WeekRow]:
 
 
 def _csv(rows: list[dict[str, str]]) -> str:
-    out = io.StringIO()
-    if rows:
-        writer = csv.DictWriter(out, fieldnames=list(rows[0]))
-        writer.writeheader()
-        writer.writerows({k: v.removesuffix("%") for k, v in row.items()} for row in rows)
-    return out.getvalue()
+    if not rows:
+        return ""
+    return csv_text(rows[0], ([v.removesuffix("%") for v in row.values()] for row in rows))
 
 
 def weekly_csv(d: Dashboard) -> str:

@@ -1,7 +1,8 @@
 """HTTP routes: sign-in cookie, sign-out, health, held email, calendar files.
 
 The session cookie is set here, by an HTTP response, so it can be HttpOnly and never passes
-through Reflex state or the websocket.
+through Reflex state or the websocket. Security headers for every response are added around the
+whole app by api/http_guard.py.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ import html
 import json
 import re
 from datetime import date
-from urllib.parse import parse_qs
+from urllib.parse import parse_qs, urlsplit
 
 from sqlalchemy import text
 from starlette.applications import Starlette
@@ -21,6 +22,7 @@ from starlette.routing import Route
 
 from practipal_app import db
 from practipal_app.analytics import dashboard, views
+from practipal_app.api import http_guard
 from practipal_app.billing import documents as billing_documents
 from practipal_app.billing import pdf as invoice_pdf_module
 from practipal_app.billing import upi
@@ -29,7 +31,8 @@ from practipal_app.content import resources
 from practipal_app.content.form_pdf import render_response
 from practipal_app.content.forms import response_detail
 from practipal_app.core.errors import DomainError, InvalidInput, LinkInvalid, NotFound
-from practipal_app.notifications import outbox
+from practipal_app.notifications import outbox, templates
+from practipal_app.notifications.views import status_label
 from practipal_app.people import auth
 from practipal_app.scheduling import feeds as calendar_feeds
 
@@ -73,18 +76,36 @@ def fresh_tab(path: str) -> HTMLResponse:
 
     Reflex keeps a tab's state on the server under the token in the tab's sessionStorage, and sends
     it all back whenever a page connects. Dropping the token when someone signs in or out means the
-    next person at this tab never receives the previous person's state.
+    next person at this tab never receives the previous person's state. The page's one inline
+    script is allowed by its hash in the page's own Content-Security-Policy.
     """
     target = json.dumps(path).replace("<", "\\u003c")
+    script = f"sessionStorage.removeItem('token');window.location.replace({target});"
     page = (
         "<!doctype html><html lang='en'><head><meta charset='utf-8'><title>PractiPal</title>"
         f"<meta http-equiv='refresh' content='1;url={html.escape(path)}'></head><body>"
-        f"<script>sessionStorage.removeItem('token');window.location.replace({target});</script>"
+        f"<script>{script}</script>"
         "</body></html>"
     )
-    return HTMLResponse(
-        page, headers={"Cache-Control": "no-store", "Referrer-Policy": "no-referrer"}
+    policy = http_guard.content_security_policy(
+        get_settings().base_url, [http_guard.script_hash(script)]
     )
+    return HTMLResponse(
+        page,
+        headers={
+            "Cache-Control": "no-store",
+            "Referrer-Policy": "no-referrer",
+            "Content-Security-Policy": policy,
+        },
+    )
+
+
+def _redeem(session, client_token: str, user_agent: str) -> tuple[str, str, int]:
+    """(session token, where to go, the cookie's max-age: the session's own lifetime)."""
+    token, next_path = auth.redeem_ticket(session, client_token, user_agent)
+    actor = auth.resolve(session, token)
+    lifetime = auth.policy_for(actor.role).absolute if actor else auth.STAFF_POLICY.absolute
+    return token, next_path, int(lifetime.total_seconds())
 
 
 async def complete_sign_in(request: Request) -> Response:
@@ -92,25 +113,47 @@ async def complete_sign_in(request: Request) -> Response:
     cookie."""
     client_token = request.query_params.get("t", "")
     try:
-        token, next_path = await db.acall(
-            auth.redeem_ticket, client_token, request.headers.get("user-agent", "")
+        token, next_path, max_age = await db.acall(
+            _redeem, client_token, request.headers.get("user-agent", "")
         )
     except LinkInvalid:
         return RedirectResponse("/login?expired=1", status_code=303)
     response = fresh_tab(next_path)
-    response.set_cookie(
-        SESSION_COOKIE, token, **_cookie_args(int(auth.CLIENT_POLICY.absolute.total_seconds()))
-    )
+    response.set_cookie(SESSION_COOKIE, token, **_cookie_args(max_age))
     for used in (INVITE_COOKIE, RESET_COOKIE):
         response.delete_cookie(used, path="/")
     return response
 
 
+def _same_site(request: Request) -> bool:
+    """A POST from a page of this site. Browsers say where a request comes from in Sec-Fetch-Site;
+    Origin is "null" under our no-referrer policy, so it counts only when it names a site."""
+    if request.headers.get("sec-fetch-site", "same-origin") not in {"same-origin", "none"}:
+        return False
+    origin = request.headers.get("origin", "null")
+    own = {request.headers.get("host", ""), urlsplit(get_settings().base_url).netloc}
+    return origin == "null" or urlsplit(origin).netloc in own
+
+
 async def sign_out(request: Request) -> Response:
+    """POST only: a link, an image or another site cannot sign anyone out."""
+    if not _same_site(request):
+        return Response("Sign out from PractiPal itself.", status_code=403, media_type="text/plain")
     await db.acall(auth.end_session, request.cookies.get(SESSION_COOKIE))
     response = fresh_tab("/login")
     response.delete_cookie(SESSION_COOKIE, path="/")
     return response
+
+
+async def sign_out_page(_request: Request) -> HTMLResponse:
+    """GET /logout (an old bookmark or link) only offers the button; it signs no one out."""
+    return _page(
+        "Sign out · PractiPal",
+        "<h1 style='font-size:20px'>Sign out of PractiPal?</h1>"
+        "<form method='post' action='/logout'>"
+        "<button type='submit' style='font:inherit;padding:8px 16px'>Sign out</button></form>"
+        "<p><a href='/'>Stay signed in</a></p>",
+    )
 
 
 async def health(_request: Request) -> JSONResponse:
@@ -132,7 +175,8 @@ def build() -> Starlette:
             Route("/auth/session", complete_sign_in, methods=["GET"]),
             Route("/invite/{token}", link_exchange(INVITE_COOKIE, "/invite"), methods=["GET"]),
             Route("/reset/{token}", link_exchange(RESET_COOKIE, "/reset?link=1"), methods=["GET"]),
-            Route("/logout", sign_out, methods=["GET", "POST"]),
+            Route("/logout", sign_out, methods=["POST"]),
+            Route("/logout", sign_out_page, methods=["GET"]),
             Route("/api/health", health, methods=["GET"]),
             Route("/api/outbox/{email_id}", outbox_email, methods=["GET"]),
             Route("/api/calendar/feed", new_calendar_feed, methods=["POST"]),
@@ -151,24 +195,51 @@ def build() -> Starlette:
 
 
 async def outbox_email(request: Request) -> HTMLResponse:
-    """One held email, for the owner to read or copy an invite link from. Served over HTTP so the
-    link never travels through websocket state."""
+    """One email of the outbox, for the owner to read or copy a client's invite link from. Served
+    over HTTP so the link never travels through websocket state. An email whose link signs in its
+    recipient shows who it is for and its status, never its link."""
     actor = await db.acall(auth.resolve, request.cookies.get(SESSION_COOKIE))
     try:
         email_id = int(request.path_params["email_id"])
         if actor is None:
             raise NotFound()
-        row = await db.acall(outbox.body_for_owner, actor, email_id)
+        email = await db.acall(outbox.body_for_owner, actor, email_id)
     except (DomainError, ValueError):
-        return HTMLResponse("Not found", status_code=404)
-    body = html.escape(row.body_text)
-    body = _URL.sub(lambda m: f'<a href="{m.group(0)}">{m.group(0)}</a>', body)
+        return HTMLResponse("Not found", status_code=404, headers=PRIVATE)
+    status = status_label(email.status, get_settings().smtp_configured)
     return _page(
-        html.escape(row.subject),
+        html.escape(email.subject),
         "<p><a href='/app/settings/outbox'>← Back to the outbox</a></p>"
-        f"<h1 style='font-size:20px'>{html.escape(row.subject)}</h1>"
-        f"<p>To: {html.escape(row.to_address)} · Status: {html.escape(row.status)}</p>"
-        f"<pre style='{_BOX}'>{body}</pre>",
+        f"<h1 style='font-size:20px'>{html.escape(email.subject)}</h1>"
+        f"<p>To: {html.escape(email.to_address)} · Status: {html.escape(status)}</p>"
+        + _email_body(email),
+    )
+
+
+def _email_body(email: outbox.OpenedEmail) -> str:
+    if email.body_text is None:
+        return f"<p style='{_BOX}'>{_withheld_note(email)}</p>"
+    body = html.escape(email.body_text)
+    body = _URL.sub(lambda m: f'<a href="{m.group(0)}">{m.group(0)}</a>', body)
+    return f"<pre style='{_BOX}'>{body}</pre>"
+
+
+def _withheld_note(email: outbox.OpenedEmail) -> str:
+    to = html.escape(email.to_address)
+    retry = (
+        "If it does not arrive, they can ask for a new one from the sign-in page "
+        "(“Forgot your password?”)."
+        if email.kind == templates.PASSWORD_RESET
+        else "If it does not arrive, they can ask for a new one."
+    )
+    held = (
+        " It stays held until a mail server is configured (PRACTIPAL_SMTP_HOST): set one up so it "
+        "can be sent."
+        if not get_settings().smtp_configured
+        else ""
+    )
+    return (
+        f"This email carries a sign-in link for {to} only, so it is not shown here.{held} {retry}"
     )
 
 

@@ -3,9 +3,6 @@ that the actor may see what it reads."""
 
 from __future__ import annotations
 
-import csv
-import io
-
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
@@ -15,6 +12,7 @@ from practipal_app.billing.pdf import DocLine, InvoiceDocument, Party, ReceiptDo
 from practipal_app.billing.reports import staff_scope
 from practipal_app.billing.views import STATUS_LABELS, TITLES
 from practipal_app.core import money
+from practipal_app.core.csv_cells import csv_text
 from practipal_app.core.identity import Actor
 from practipal_app.models import DocumentKind, Invoice, InvoiceLine, InvoiceStatus, Payment
 
@@ -125,14 +123,6 @@ PAYMENT_COLUMNS = [
 ]
 
 
-def _csv(header: list[str], rows: list[list[str]]) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(header)
-    writer.writerows(rows)
-    return out.getvalue()
-
-
 def invoices_csv(session: Session, actor: Actor) -> str:
     """Every issued invoice (void ones too, marked), in number order, amounts in rupees."""
     rows = session.exec(
@@ -174,7 +164,7 @@ def invoices_csv(session: Session, actor: Actor) -> str:
                 STATUS_LABELS.get(inv.status, inv.status),
             ]
         )
-    return _csv(INVOICE_COLUMNS, out)
+    return csv_text(INVOICE_COLUMNS, out)
 
 
 def payments_csv(session: Session, actor: Actor) -> str:
@@ -184,7 +174,7 @@ def payments_csv(session: Session, actor: Actor) -> str:
         .where(staff_scope(actor))
         .order_by(Payment.paid_on, Payment.id)
     ).all()
-    return _csv(
+    return csv_text(
         PAYMENT_COLUMNS,
         [
             [

@@ -7,6 +7,14 @@ import reflex as rx
 from practipal_app.state.viewer import ViewerState
 
 BRAND = "PractiPal"
+#: A button that looks like the text around it.
+_PLAIN_BUTTON = {
+    "background": "none",
+    "border": "none",
+    "cursor": "pointer",
+    "fontFamily": "inherit",
+    "lineHeight": "inherit",
+}
 
 WORKSPACE_NAV = [
     ("Today", "/app", "sun"),
@@ -55,6 +63,12 @@ def public_card(title, *children: rx.Component, width: str = "440px") -> rx.Comp
     )
 
 
+def _sign_out_form(button: rx.Component, **style: str) -> rx.Component:
+    """Signing out is a POST to the HTTP route that ends the session and clears the cookie: a
+    link (or another site) cannot sign anyone out. No on_submit, so the browser submits it."""
+    return rx.el.form(button, method="post", action="/logout", on_submit=None, style=style)
+
+
 def _nav_link(label: str, href: str, icon: str) -> rx.Component:
     return rx.link(
         rx.hstack(rx.icon(icon, size=18), rx.text(label, size="3"), align="center", spacing="3"),
@@ -87,13 +101,17 @@ def workspace_shell(
         ),
         rx.spacer(),
         rx.text(ViewerState.name, size="2", padding_x="12px", weight="medium"),
-        # A plain anchor: signing out is an HTTP route that clears the cookie, not a client-side
-        # page.
-        rx.el.a(
-            "Sign out",
-            href="/logout",
-            reload_document=True,
-            style={"padding": "0 12px 12px", "fontSize": "14px", "color": "var(--accent-11)"},
+        _sign_out_form(
+            rx.el.button(
+                "Sign out",
+                type="submit",
+                style={
+                    **_PLAIN_BUTTON,
+                    "padding": "0 12px 12px",
+                    "fontSize": "14px",
+                    "color": "var(--accent-11)",
+                },
+            )
         ),
         width="220px",
         min_width="220px",
@@ -125,20 +143,28 @@ def workspace_shell(
     )
 
 
-def _bottom_tab(label: str, href: str, icon: str, full_page: bool = False) -> rx.Component:
-    link = rx.el.a if full_page else rx.link
-    return link(
-        rx.vstack(rx.icon(icon, size=22), rx.text(label, size="1"), align="center", spacing="1"),
+_TAB = {"padding": "8px 0", "textAlign": "center", "color": "var(--gray-12)"}
+
+
+def _tab_face(label: str, icon: str) -> rx.Component:
+    return rx.vstack(rx.icon(icon, size=22), rx.text(label, size="1"), align="center", spacing="1")
+
+
+def _bottom_tab(label: str, href: str, icon: str) -> rx.Component:
+    return rx.link(
+        _tab_face(label, icon),
         href=href,
-        reload_document=full_page,  # rx.el.a is a client-side router link; /logout is an HTTP route
-        style={
-            "flex": "1",
-            "padding": "8px 0",
-            "textAlign": "center",
-            "color": "var(--gray-12)",
-            "textDecoration": "none",
-        },
+        style={**_TAB, "flex": "1", "textDecoration": "none"},
     )
+
+
+def _sign_out_tab() -> rx.Component:
+    button = rx.el.button(
+        _tab_face("Sign out", "log-out"),
+        type="submit",
+        style={**_PLAIN_BUTTON, **_TAB, "width": "100%"},
+    )
+    return _sign_out_form(button, flex="1", display="flex")
 
 
 def portal_shell(*children: rx.Component) -> rx.Component:
@@ -169,7 +195,7 @@ def portal_shell(*children: rx.Component) -> rx.Component:
     nav = rx.el.nav(
         rx.hstack(
             *[_bottom_tab(*item) for item in PORTAL_NAV],
-            _bottom_tab("Sign out", "/logout", "log-out", full_page=True),
+            _sign_out_tab(),
             width="100%",
             spacing="0",
             max_width="640px",

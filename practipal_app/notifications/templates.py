@@ -4,6 +4,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+#: Outbox kinds of the emails that carry a sign-in link.
+CLIENT_INVITE = "invite"
+PASSWORD_RESET = "password_reset"  # noqa: S105 (an email kind, not a secret)
+#: Emails whose link signs in the person they are addressed to, meant for that person alone: the
+#: outbox shows that they are held or sent, never their link or body. A new kind of email with a
+#: sign-in link (a staff invite, an email change) belongs here.
+RECIPIENT_ONLY_KINDS = frozenset({PASSWORD_RESET})
+#: Emails with a sign-in link that staff create on purpose to hand over (a client's portal
+#: invite): the owner may open one to copy its link, and each opening is an audit event.
+HANDED_OVER_KINDS = frozenset({CLIENT_INVITE})
+
 
 @dataclass(frozen=True)
 class Email:

@@ -20,15 +20,21 @@ class OutboxRow:
     created: str
 
 
+def status_label(status: str, smtp_configured: bool) -> str:
+    """An email's status as the owner reads it: "held" while no mail server is configured."""
+    if status == "pending" and not smtp_configured:
+        return "held"
+    return status
+
+
 def outbox_rows(emails: list[OutboxEmail], timezone: str, smtp_configured: bool) -> list[OutboxRow]:
-    waiting = "pending" if smtp_configured else "held"
     return [
         OutboxRow(
             e.id,
             e.kind,
             e.to_address,
             e.subject,
-            waiting if e.status == "pending" else e.status,
+            status_label(e.status, smtp_configured),
             e.last_error,
             format_local(e.created_at, timezone),
         )

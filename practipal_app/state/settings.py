@@ -29,6 +29,15 @@ class OutboxState(rx.State):
         )
 
 
+#: Signing out is a POST (api/routes.py): the page posts a form to /logout, whose answer clears
+#: the cookie and this tab's Reflex token.
+POST_SIGN_OUT = (
+    "const form = document.createElement('form');"
+    "form.method = 'post'; form.action = '/logout';"
+    "document.body.append(form); form.submit();"
+)
+
+
 class ProfileState(rx.State):
     notice: str = ""
 
@@ -39,4 +48,4 @@ class ProfileState(rx.State):
     @guarded(STAFF)
     async def sign_out_everywhere(self, actor: Actor):
         await db.acall(auth.sign_out_everywhere, actor)
-        return rx.call_script("window.location.assign('/logout')")
+        return rx.call_script(POST_SIGN_OUT)

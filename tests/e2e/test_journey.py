@@ -269,7 +269,8 @@ def test_therapist_invites_a_client_who_joins_the_portal(
         # Signed out, the portal asks for sign-in and comes back to itself.
         phone.goto("/portal")
         phone.wait_for_url(at("/portal"))
-        phone.get_by_role("navigation", name="Portal").get_by_role("link", name="Sign out").click()
+        portal_nav = phone.get_by_role("navigation", name="Portal")
+        portal_nav.get_by_role("button", name="Sign out").click()
         phone.wait_for_url(at("/login"))
         assert not [c for c in client_ctx.cookies() if c["name"] == "pp_session"]
         phone.goto("/portal")
@@ -286,7 +287,7 @@ def test_therapist_invites_a_client_who_joins_the_portal(
         remember_cookie(journey, client_ctx)
 
         # The therapist signs out too; the workspace then needs a sign-in.
-        page.get_by_role("link", name="Sign out").click()
+        page.get_by_role("button", name="Sign out").click()
         page.wait_for_url(at("/login"))
         page.goto("/app/clients")
         page.wait_for_url(re.compile(r".*/login/?\?next=%2Fapp%2Fclients(%2F)?$"))

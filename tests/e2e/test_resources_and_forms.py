@@ -217,7 +217,7 @@ def test_the_next_person_at_the_same_tab_receives_nothing_of_the_previous_one(
     sign_in(page, CLIENT[1], CLIENT[2], "/portal")
     expect(page.get_by_role("heading", name="Welcome, Ishaan")).to_be_visible()
     first_token = page.evaluate("sessionStorage.getItem('token')")
-    page.get_by_role("link", name="Sign out").click()
+    page.get_by_role("button", name="Sign out").click()
     expect(page).to_have_url(re.compile(r".*/login/?$"))
     frames: list[str] = []
     page.on(

@@ -35,7 +35,7 @@ def test_signing_in_sets_the_cookie_and_drops_the_tabs_token(owner, owner_passwo
 def test_signing_out_ends_the_session_and_drops_the_tabs_token(owner):
     cookie = db.call(auth.start_session, owner, "pytest")
     with TestClient(routes.build(), cookies={auth.SESSION_COOKIE: cookie}) as http:
-        response = http.get("/logout", follow_redirects=False)
+        response = http.post("/logout", follow_redirects=False)
     assert response.status_code == 200 and DROPS_TOKEN in response.text
     assert 'window.location.replace("/login")' in response.text
     assert response.headers["set-cookie"].startswith(f'{auth.SESSION_COOKIE}=""')

@@ -177,8 +177,9 @@ def outbox_page() -> rx.Component:
                 color_scheme="gray",
             ),
             rx.callout(
-                "No mail server is configured, so email is held here. Open an email to copy its "
-                "link and send it to the person yourself.",
+                "No mail server is configured, so email is held here. Open a client's invite to "
+                "copy its link and send it yourself. Password-reset emails are listed but never "
+                "opened here: their link is for the person they are addressed to.",
                 icon="info",
                 width="100%",
             ),
