@@ -109,7 +109,7 @@ def workspace_shell(
                     **_PLAIN_BUTTON,
                     "padding": "0 12px 12px",
                     "fontSize": "14px",
-                    "color": "var(--accent-11)",
+                    "color": "var(--accent-12)",
                 },
             )
         ),

@@ -155,10 +155,13 @@ def _outbox_row(row: rx.Var[OutboxRow]) -> rx.Component:
                 row.subject,
                 href="/api/outbox/" + row.id.to_string(),
                 reload_document=True,
-                style={"color": "var(--accent-11)"},
+                style={"color": "var(--accent-12)"},
             )
         ),
-        rx.table.cell(rx.badge(row.status), rx.cond(row.error != "", rx.text(row.error, size="1"))),
+        rx.table.cell(
+            rx.badge(row.status, high_contrast=True),
+            rx.cond(row.error != "", rx.text(row.error, size="1")),
+        ),
     )
 
 
@@ -181,6 +184,7 @@ def outbox_page() -> rx.Component:
                 "copy its link and send it yourself. Password-reset emails are listed but never "
                 "opened here: their link is for the person they are addressed to.",
                 icon="info",
+                high_contrast=True,
                 width="100%",
             ),
         ),
