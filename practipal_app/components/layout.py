@@ -113,14 +113,8 @@ def workspace_shell(
                 },
             )
         ),
-        width="220px",
-        min_width="220px",
-        height="100vh",
-        position="sticky",
-        top="0",
+        height="100%",
         padding_y="16px",
-        border_right=f"1px solid {rx.color('gray', 5)}",
-        background=rx.color("gray", 1),
     )
     header = rx.hstack(
         rx.heading(title, size="6", as_="h1"),
@@ -129,12 +123,24 @@ def workspace_shell(
         align="center",
         width="100%",
     )
+    # Landmarks (aside, main) so a screen reader can jump between the menu and the page.
     return rx.hstack(
-        sidebar,
-        rx.box(
+        rx.el.aside(
+            sidebar,
+            aria_label=BRAND,
+            style={
+                "width": "220px",
+                "minWidth": "220px",
+                "height": "100vh",
+                "position": "sticky",
+                "top": "0",
+                "borderRight": f"1px solid {rx.color('gray', 5)}",
+                "background": rx.color("gray", 1),
+            },
+        ),
+        rx.el.main(
             rx.vstack(header, *children, spacing="5", width="100%", max_width="1040px"),
-            padding="24px 32px",
-            width="100%",
+            style={"padding": "24px 32px", "width": "100%"},
         ),
         spacing="0",
         align="start",
@@ -186,11 +192,6 @@ def portal_shell(*children: rx.Component) -> rx.Component:
         align="center",
         width="100%",
         padding="12px 16px",
-        background=rx.color("gray", 1),
-        border_bottom=f"1px solid {rx.color('gray', 5)}",
-        position="sticky",
-        top="0",
-        z_index="10",
     )
     nav = rx.el.nav(
         rx.hstack(
@@ -214,12 +215,19 @@ def portal_shell(*children: rx.Component) -> rx.Component:
         },
     )
     return rx.box(
-        header,
-        rx.box(
+        rx.el.header(
+            header,
+            style={
+                "position": "sticky",
+                "top": "0",
+                "zIndex": "10",
+                "background": rx.color("gray", 1),
+                "borderBottom": f"1px solid {rx.color('gray', 5)}",
+            },
+        ),
+        rx.el.main(
             rx.vstack(*children, spacing="4", width="100%"),
-            padding="16px 16px 96px",
-            max_width="640px",
-            margin="0 auto",
+            style={"padding": "16px 16px 96px", "maxWidth": "640px", "margin": "0 auto"},
         ),
         nav,
         min_height="100vh",
