@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import reflex as rx
 
-from practipal_app.state.contacts import TOPICS
+from practipal_app.config import MEGABYTE, get_settings
+from practipal_app.state.contacts import BULK_MAX_FILES, TOPICS
 from practipal_app.state.contacts import BulkImportState as B
 from practipal_app.state.contacts import ContactsState as S
 
@@ -75,7 +76,9 @@ def _import() -> rx.Component:
                 id="whatsapp_export",
                 accept={"text/plain": [".txt"], "application/zip": [".zip"]},
                 max_files=1,
+                max_size=get_settings().max_upload_bytes,
                 on_drop=S.read_chat(rx.upload_files(upload_id="whatsapp_export")),
+                on_drop_rejected=S.refuse_files,
                 border="none",
                 padding="0",
             ),
@@ -158,6 +161,10 @@ def _bulk_row(f, i) -> rx.Component:
     )
 
 
+#: One upload carries every chosen chat, so the upload limit is for all of them together.
+BULK_LIMIT = f"{get_settings().max_upload_bytes / MEGABYTE:g} MB in all"
+
+
 def bulk_import_card() -> rx.Component:
     return rx.el.details(
         rx.el.summary(
@@ -165,8 +172,10 @@ def bulk_import_card() -> rx.Component:
         ),
         rx.vstack(
             rx.text(
-                "Choose several exported chats (.txt or .zip). Each is matched to a client by "
-                "name; check the matches, then import. Only counts are kept, never message text.",
+                f"Choose up to {BULK_MAX_FILES} exported chats (.txt or .zip), "
+                + BULK_LIMIT
+                + ". Each is matched to a client by name; check the matches, then import. Only "
+                "counts are kept, never message text.",
                 size="2",
                 color_scheme="gray",
             ),
@@ -220,9 +229,11 @@ def bulk_import_card() -> rx.Component:
                     ),
                     id="whatsapp_bulk",
                     accept={"text/plain": [".txt"], "application/zip": [".zip"]},
-                    max_files=20,
+                    max_files=BULK_MAX_FILES,
+                    max_size=get_settings().max_upload_bytes,
                     multiple=True,
                     on_drop=B.read_chats(rx.upload_files(upload_id="whatsapp_bulk")),
+                    on_drop_rejected=B.refuse_files,
                     border="none",
                     padding="0",
                 ),

@@ -585,3 +585,29 @@ async def test_staged_uploads_left_behind_are_deleted_after_an_hour(data_dir):
     assert _staged(data_dir) == [Path(fresh)]
     assert oct(os.stat(fresh).st_mode & 0o777) == "0o600"
     assert oct(os.stat(os.path.dirname(fresh)).st_mode & 0o777) == "0o700"
+    uploads.discard(fresh)
+
+
+async def test_files_the_browser_refuses_get_a_clear_message(owner, priya):
+    """react-dropzone refuses an oversized, wrong or extra file before any upload: the card says
+    why, instead of nothing happening."""
+    from practipal_app.state.contacts import BulkImportState, ContactsState
+
+    card = _tab(owner, ContactsState, f"/app/clients/{priya}", {"client_id": str(priya)})
+    too_large = [{"file": {"path": "chat.txt"}, "errors": [{"code": "file-too-large"}]}]
+    await card.event_handlers["refuse_files"].fn(card, too_large)
+    assert (
+        card.error == "That file is larger than 20 MB. Export the chat without media and try again."
+    )
+    await card.event_handlers["refuse_files"].fn(
+        card, [{"errors": [{"code": "file-invalid-type"}]}]
+    )
+    assert (
+        card.error == "Choose the exported chat: a .txt or .zip file from WhatsApp's Export chat."
+    )
+    await card.event_handlers["refuse_files"].fn(card, "not a list")
+    assert card.error.startswith("Choose the exported chat")
+
+    bulk = _tab(owner, BulkImportState, "/app/clients")
+    await bulk.event_handlers["refuse_files"].fn(bulk, [{"errors": [{"code": "too-many-files"}]}])
+    assert bulk.error == "Choose at most 20 chats at a time." and bulk.files == []
