@@ -11,6 +11,7 @@ from playwright.sync_api import expect
 from sqlalchemy.engine import Engine
 
 from practipal_app import db
+from practipal_app.onboarding import setup as practice
 
 T = TypeVar("T")
 
@@ -40,6 +41,20 @@ def server_database(server) -> Iterator[Engine]:
         _BOUND.remove(engine)
         db.set_engine(_BOUND[-1] if _BOUND else None)
         engine.dispose()
+
+
+def ensure_practice(session) -> None:
+    """The practice the journey sets up at first run (Dr. Asha Rao's, in Kolkata), made here when
+    a test that needs it runs first."""
+    if practice.needs_setup(session):
+        practice.create_practice(
+            session,
+            practice_name="Sukoon Counselling",
+            timezone="Asia/Kolkata",
+            owner_name="Dr. Asha Rao",
+            email="asha@example.com",
+            password="Calm-Harbour-Tea-42",
+        )
 
 
 def seed(server, fn: Callable[..., T]) -> Iterator[T]:

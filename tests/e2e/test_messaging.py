@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from zoneinfo import ZoneInfo
 
 import pytest
-from browsing import seed, sign_in
+from browsing import ensure_practice, seed, sign_in
 from playwright.sync_api import expect
 
 from practipal_app.boundaries import charter
@@ -27,15 +27,7 @@ DESKTOP = {"width": 1366, "height": 768}
 
 
 def _seed(session) -> None:
-    if practice.needs_setup(session):
-        practice.create_practice(
-            session,
-            practice_name="Sukoon Counselling",
-            timezone="Asia/Kolkata",
-            owner_name="Dr. Asha Rao",
-            email="asha@example.com",
-            password="Calm-Harbour-Tea-42",
-        )
+    ensure_practice(session)
     therapist = practice.add_staff(
         session,
         practice.the_practice(session).id,

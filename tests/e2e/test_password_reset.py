@@ -10,7 +10,7 @@ import re
 from collections.abc import Iterator
 
 import pytest
-from browsing import seed
+from browsing import ensure_practice, seed
 from playwright.sync_api import expect
 from sqlmodel import select
 from wsframes import FrameLog
@@ -33,15 +33,7 @@ def old_session(server) -> Iterator[str]:
     """A therapist with a session already open elsewhere (it must end with the reset)."""
 
     def therapist_session(session) -> str:
-        if practice.needs_setup(session):
-            practice.create_practice(
-                session,
-                practice_name="Sukoon Counselling",
-                timezone="Asia/Kolkata",
-                owner_name="Dr. Asha Rao",
-                email="asha@example.com",
-                password="Calm-Harbour-Tea-42",
-            )
+        ensure_practice(session)
         user = practice.add_staff(
             session,
             practice.the_practice(session).id,

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 import pytest
-from browsing import seed, sign_in
+from browsing import ensure_practice, seed, sign_in
 from playwright.sync_api import expect
 from pypdf import PdfReader
 from sqlmodel import select
@@ -48,15 +48,7 @@ class People:
 
 
 def _seed(session) -> People:
-    if practice.needs_setup(session):
-        practice.create_practice(
-            session,
-            practice_name="Sukoon Counselling",
-            timezone=TZ,
-            owner_name="Dr. Asha Rao",
-            email="asha@example.com",
-            password="Calm-Harbour-Tea-42",
-        )
+    ensure_practice(session)
     the_practice = practice.the_practice(session)
     owner = session.exec(
         select(User).where(User.practice_id == the_practice.id, User.role == Role.OWNER)

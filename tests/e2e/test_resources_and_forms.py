@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 import pytest
-from browsing import seed, sign_in
+from browsing import ensure_practice, seed, sign_in
 from fpdf import FPDF
 from playwright.sync_api import expect
 from sqlmodel import select
@@ -42,15 +42,7 @@ class People:
 
 
 def _seed(session) -> People:
-    if practice.needs_setup(session):
-        practice.create_practice(
-            session,
-            practice_name="Sukoon Counselling",
-            timezone=TZ,
-            owner_name="Dr. Asha Rao",
-            email="asha@example.com",
-            password="Calm-Harbour-Tea-42",
-        )
+    ensure_practice(session)
     practice_id = practice.the_practice(session).id
     therapist = practice.add_staff(
         session, practice_id, THERAPIST[0], THERAPIST[1], Role.THERAPIST, THERAPIST[2]

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import aiohttp
 import pytest
 import socketio
-from browsing import server_database, sign_in
+from browsing import ensure_practice, server_database, sign_in
 from playwright.sync_api import expect
 
 from practipal_app import db
@@ -138,15 +138,7 @@ class Visitors:
 
 
 def _visitors(session) -> Visitors:
-    if practice.needs_setup(session):
-        practice.create_practice(
-            session,
-            practice_name="Sukoon Counselling",
-            timezone="Asia/Kolkata",
-            owner_name="Dr. Asha Rao",
-            email="asha@example.com",
-            password="Calm-Harbour-Tea-42",
-        )
+    ensure_practice(session)
     suffix = uuid.uuid4().hex[:8]
     email = f"csp-{suffix}@example.com"
     therapist = practice.add_staff(

@@ -36,7 +36,7 @@ import pytest
 import redis
 import reflex as rx
 import socketio
-from browsing import server_database
+from browsing import ensure_practice, server_database
 from reflex.utils import format as rx_format
 from sqlmodel import select
 from wsframes import dumps
@@ -136,15 +136,7 @@ class People:
 
 
 def _setup(session) -> People:
-    if practice.needs_setup(session):
-        practice.create_practice(
-            session,
-            practice_name="Sukoon Counselling",
-            timezone="Asia/Kolkata",
-            owner_name="Dr. Asha Rao",
-            email="asha@example.com",
-            password="Calm-Harbour-Tea-42",
-        )
+    ensure_practice(session)
     practice_id = practice.the_practice(session).id
     a = practice.add_staff(
         session, practice_id, A["name"], A["email"], Role.THERAPIST, A["password"]

@@ -16,7 +16,7 @@ import aiohttp
 import pytest
 import reflex as rx
 import socketio
-from browsing import server_database
+from browsing import ensure_practice, server_database
 from wsframes import dumps
 
 from practipal_app import db
@@ -36,15 +36,7 @@ SECRET = "panic on the metro again, heronfeather"
 
 def _riya(session) -> int:
     """Riya, a client with one message in her thread."""
-    if practice.needs_setup(session):
-        practice.create_practice(
-            session,
-            practice_name="Sukoon Counselling",
-            timezone="Asia/Kolkata",
-            owner_name="Dr. Asha Rao",
-            email="asha@example.com",
-            password="Calm-Harbour-Tea-42",
-        )
+    ensure_practice(session)
     therapist = practice.add_staff(
         session,
         practice.the_practice(session).id,

@@ -17,7 +17,7 @@ from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from browsing import seed, sign_in
+from browsing import ensure_practice, seed, sign_in
 from playwright.sync_api import expect
 from wsframes import FrameLog
 
@@ -118,15 +118,7 @@ def _history(session, therapist_id: int, client_id: int, practice_id: int) -> No
 
 
 def _seed(session) -> People:
-    if practice.needs_setup(session):
-        practice.create_practice(
-            session,
-            practice_name="Sukoon Counselling",
-            timezone="Asia/Kolkata",
-            owner_name=OWNER[0],
-            email=OWNER[1],
-            password=OWNER[2],
-        )
+    ensure_practice(session)
     the_practice = practice.the_practice(session)
     therapist = practice.add_staff(
         session, the_practice.id, THERAPIST[0], THERAPIST[1], Role.THERAPIST, THERAPIST[2]
