@@ -65,7 +65,9 @@ class CalendarState(rx.State):
         choices = await db.aread(workspace_schedule.booking_options, actor)
         self.clients, self.types = options(choices.clients), staff_type_options(choices)
         self.preset_client = str(page_params(self).get("client", ""))[:20]
-        self.show_form = bool(self.preset_client)
+        # Opened for a client named in the address; never closed under someone who opened it
+        # while the page was still loading.
+        self.show_form = self.show_form or bool(self.preset_client)
         await self._refresh(actor)
 
     @guarded(CLINICIANS)

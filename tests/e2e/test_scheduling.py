@@ -194,6 +194,8 @@ def test_therapist_books_a_weekly_series_and_cannot_double_book(
     desk = browser.new_context(viewport=DESKTOP, base_url=server.base_url).new_page()
     sign_in(desk, THERAPIST[1], THERAPIST[2], "/app")
     desk.goto("/app/calendar")
+    today = utcnow().astimezone(ZoneInfo(TZ)).date()
+    expect(desk.get_by_role("link", name=_column_label(today), exact=True)).to_be_visible()
     day = (utcnow() + timedelta(days=20)).date().isoformat()
 
     def fill(repeat: str) -> None:

@@ -49,6 +49,15 @@ def _wednesday_ahead() -> date:
     return today + timedelta(days=14 + (2 - today.weekday()) % 7)
 
 
+async def test_the_booking_form_opened_while_the_page_loads_stays_open(owner, therapy):
+    """On a slow connection "Book a session" can be pressed before the page's load event has run:
+    the load must not close the form under the therapist."""
+    page = _tab(CalendarState, owner, "/app/calendar")
+    page.event_handlers["toggle_form"].fn(page)
+    await _run(page, "load")
+    assert page.show_form
+
+
 async def test_the_calendar_books_from_its_form_offers_free_times_and_asks_past_a_cap(
     owner, owner_actor, add_client, therapy
 ):
