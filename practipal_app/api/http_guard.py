@@ -231,8 +231,7 @@ class HttpGuard:
         tab their own session acts in (a tab token alone is not enough), and a body no larger than
         the upload limit (checked on its declared length, then while it is read)."""
         connection = HTTPConnection(scope)
-        cookie = connection.cookies.get(auth.SESSION_COOKIE)
-        actor = await db.acall(auth.resolve, cookie)
+        actor = await db.acall(auth.resolve, connection.cookies.get(auth.SESSION_COOKIE))
         if actor is None:
             await _refuse(scope, receive, send, 401, "Sign in to upload files.")
             return
@@ -240,7 +239,7 @@ class HttpGuard:
             await self.app(scope, receive, send)
             return
         tab = connection.headers.get("reflex-client-token", "")
-        if not await db.acall(tabs.owns, cookie, tab):
+        if not await db.aread(tabs.owns, actor.session_id, tab):
             await _refuse(scope, receive, send, 403, "Reload the page, then upload again.")
             return
         limit = get_settings().max_upload_bytes + MULTIPART_ALLOWANCE

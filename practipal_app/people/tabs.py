@@ -19,13 +19,23 @@ from practipal_app.people import auth
 
 def bind(session: Session, session_id: int, client_token: str) -> None:
     """Record that `session_id` acted in the tab `client_token` (once)."""
-    exists = session.exec(
+    token = client_token[:64]  # the browser chooses its token: keep what the column holds
+    if not _bound(session, session_id, token):
+        session.add(TabBinding(session_id=session_id, client_token=token))
+
+
+def owns(session: Session, session_id: int, client_token: str) -> bool:
+    """Whether the sign-in session `session_id` acted in the tab `client_token`."""
+    return bool(client_token) and _bound(session, session_id, client_token)
+
+
+def _bound(session: Session, session_id: int, client_token: str) -> bool:
+    found = session.exec(
         select(TabBinding.id).where(
             TabBinding.session_id == session_id, TabBinding.client_token == client_token
         )
     ).first()
-    if exists is None:
-        session.add(TabBinding(session_id=session_id, client_token=client_token[:64]))
+    return found is not None
 
 
 def ended(session: Session, now: datetime | None = None) -> list[TabBinding]:
@@ -40,18 +50,3 @@ def ended(session: Session, now: datetime | None = None) -> list[TabBinding]:
 def forget(session: Session, binding_ids: list[int]) -> None:
     if binding_ids:
         session.exec(delete(TabBinding).where(col(TabBinding.id).in_(binding_ids)))
-
-
-def owns(session: Session, cookie_token: str | None, client_token: str) -> bool:
-    """Whether the live session of this cookie acted in the tab `client_token`."""
-    actor = auth.resolve(session, cookie_token)
-    if actor is None or not client_token:
-        return False
-    return (
-        session.exec(
-            select(TabBinding.id).where(
-                TabBinding.session_id == actor.session_id, TabBinding.client_token == client_token
-            )
-        ).first()
-        is not None
-    )

@@ -95,12 +95,24 @@ async def test_a_tab_is_listed_for_emptying_once_its_session_ends_however_it_end
 async def test_a_tab_token_is_not_enough_without_the_session_that_owns_the_tab(riya, owner):
     page, _root = await _filled_tab(riya)
     cookie = cookie_value(page, auth.SESSION_COOKIE)
-    assert db.call(tabs.owns, cookie, TAB)
-    assert not db.call(tabs.owns, "", TAB)
-    assert not db.call(tabs.owns, db.call(auth.start_session, owner, "pytest"), TAB)
-    assert not db.call(tabs.owns, cookie, "another-tab")
-    db.call(auth.end_session, cookie)
-    assert not db.call(tabs.owns, cookie, TAB)
+    riyas = db.call(auth.resolve, cookie).session_id
+    owners = db.call(auth.resolve, db.call(auth.start_session, owner, "pytest")).session_id
+    assert db.call(tabs.owns, riyas, TAB)
+    assert not db.call(tabs.owns, riyas, "")
+    assert not db.call(tabs.owns, owners, TAB)
+    assert not db.call(tabs.owns, riyas, "another-tab")
+    db.call(auth.end_session, cookie)  # an upload checks the session itself first
+    assert db.call(auth.resolve, cookie) is None
+
+
+async def test_a_tab_token_longer_than_any_browser_sends_is_bound_once(riya):
+    """The browser chooses its token; a 100-character one must not break every event after the
+    first (the column keeps 64 characters)."""
+    user = db.call(lambda s: s.get(User, riya))
+    riyas = db.call(auth.resolve, db.call(auth.start_session, user, "pytest")).session_id
+    for _ in range(2):
+        db.call(tabs.bind, riyas, "t" * 100)
+    assert db.call(tabs.owns, riyas, "t" * 64)
 
 
 async def test_an_oversized_page_address_is_not_kept_and_its_event_does_not_run():
