@@ -5,7 +5,8 @@ from __future__ import annotations
 import reflex as rx
 
 from practipal_app.config import MEGABYTE, get_settings
-from practipal_app.state.contacts import BULK_MAX_FILES, TOPICS
+from practipal_app.messaging.contact_log import BULK_MAX_FILES
+from practipal_app.state.contacts import TOPICS
 from practipal_app.state.contacts import BulkImportState as B
 from practipal_app.state.contacts import ContactsState as S
 

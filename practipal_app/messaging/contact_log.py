@@ -156,6 +156,10 @@ def senders_in(filename: str, data: bytes) -> list[str]:
     return whatsapp_export.parse(whatsapp_export.read_upload(filename, data)).senders
 
 
+#: The most exported chats one bulk import takes.
+BULK_MAX_FILES = 20
+
+
 def check_size(filename: str, size: int | None, *, one_of_many: bool = False) -> None:
     """Refuse an upload over 20 MB before it is read (its size as the browser reported it)."""
     if (size or 0) > whatsapp_export.MAX_BYTES:

@@ -6,7 +6,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from practipal_app.config import MEGABYTE
 from practipal_app.core.timefmt import format_local
+from practipal_app.messaging import contact_log
 from practipal_app.messaging.contact_log import (
     CHANNEL_IMPORT,
     LOG_CHANNELS,
@@ -167,3 +169,25 @@ def staged_chat(match: ChatMatch) -> StagedChat:
         client_id=match.client_id or 0,
         me=match.therapist_sender,
     )
+
+
+def refused_files(rejections: object, limit_bytes: int, *, one_of_many: bool = False) -> str:
+    """What to say when the browser refuses chosen exports before uploading them (too large, not a
+    .txt or .zip, too many), from the codes react-dropzone reports."""
+    items = rejections if isinstance(rejections, list) else []
+    codes = {
+        str(error.get("code", ""))
+        for item in items
+        if isinstance(item, dict)
+        for error in item.get("errors") or []
+        if isinstance(error, dict)
+    }
+    if "too-many-files" in codes:
+        return f"Choose at most {contact_log.BULK_MAX_FILES} chats at a time."
+    if "file-too-large" in codes:
+        which = "A chat is" if one_of_many else "That file is"
+        return (
+            f"{which} larger than {limit_bytes / MEGABYTE:g} MB. Export the chat without media and "
+            "try again."
+        )
+    return "Choose the exported chat: a .txt or .zip file from WhatsApp's Export chat."

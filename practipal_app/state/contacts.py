@@ -8,7 +8,7 @@ import asyncio
 import reflex as rx
 
 from practipal_app import db
-from practipal_app.config import MEGABYTE, get_settings
+from practipal_app.config import get_settings
 from practipal_app.core import uploads as staging
 from practipal_app.core.errors import DomainError
 from practipal_app.core.identity import Actor
@@ -20,29 +20,6 @@ from practipal_app.state.guard import guarded
 from practipal_app.state.session import STAFF, page_id
 
 TOPICS = ["Scheduling", "Tech problem", "Emotional support", "Payment", "Other"]
-
-
-def refusal(rejections: list, *, one_of_many: bool = False) -> str:
-    """What to say when the browser refuses chosen files before uploading them (too large, not a
-    .txt or .zip, too many): the codes react-dropzone reports."""
-    items = (
-        [item for item in rejections if isinstance(item, dict)]
-        if isinstance(rejections, list)
-        else []
-    )
-    codes = {
-        str(error.get("code", ""))
-        for item in items
-        for error in item.get("errors") or []
-        if isinstance(error, dict)
-    }
-    megabytes = f"{get_settings().max_upload_bytes / MEGABYTE:g} MB"
-    if "too-many-files" in codes:
-        return f"Choose at most {BULK_MAX_FILES} chats at a time."
-    if "file-too-large" in codes:
-        which = "A chat is" if one_of_many else "That file is"
-        return f"{which} larger than {megabytes}. Export the chat without media and try again."
-    return "Choose the exported chat: a .txt or .zip file from WhatsApp's Export chat."
 
 
 class ContactsState(rx.State):
@@ -127,15 +104,14 @@ class ContactsState(rx.State):
     @guarded(STAFF)
     def refuse_files(self, actor: Actor, rejections: list):
         self._discard()
-        self.notice, self.error = "", refusal(rejections)
+        self.notice, self.error = (
+            "",
+            views.refused_files(rejections, get_settings().max_upload_bytes),
+        )
 
     @guarded(STAFF)
     def cancel_import(self, actor: Actor):
         self._discard()
-
-
-#: The most chats one bulk import takes.
-BULK_MAX_FILES = 20
 
 
 class BulkImportState(rx.State):
@@ -162,7 +138,7 @@ class BulkImportState(rx.State):
         self.error, self.notice = "", ""
         options = await db.acall(contact_log.importable_clients, actor)
         self.clients = core_options(options)
-        for upload in uploads[:BULK_MAX_FILES]:
+        for upload in uploads[: contact_log.BULK_MAX_FILES]:
             name = upload.filename or "chat.txt"
             try:
                 contact_log.check_size(name, upload.size, one_of_many=True)
@@ -197,7 +173,9 @@ class BulkImportState(rx.State):
     @guarded(STAFF)
     def refuse_files(self, actor: Actor, rejections: list):
         self.notice = ""
-        self._refuse(refusal(rejections, one_of_many=True))
+        self._refuse(
+            views.refused_files(rejections, get_settings().max_upload_bytes, one_of_many=True)
+        )
 
     @guarded(STAFF)
     def clear(self, actor: Actor):
