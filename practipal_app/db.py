@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any, TypeVar
@@ -14,6 +15,8 @@ from sqlmodel import Session, create_engine
 from practipal_app.config import get_settings
 
 T = TypeVar("T")
+
+log = logging.getLogger("practipal.db")
 
 _engine: Engine | None = None
 
@@ -111,3 +114,28 @@ async def aread(fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
 async def acall(fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
     """Run a service in a worker thread so the event loop never waits on the database."""
     return await asyncio.to_thread(call, fn, *args, **kwargs)
+
+
+#: Writes started by `write_later` and not yet finished (the loop keeps only weak references).
+_pending: set[asyncio.Task] = set()
+
+
+def write_later(fn: Callable[..., Any], *args: Any) -> None:
+    """Start a short bookkeeping write and return at once: the event that asked does not wait for
+    the write lock (nor hold its tab's state lock meanwhile). A failure is logged, not raised."""
+    task = asyncio.get_running_loop().create_task(_write_logged(fn, *args))
+    _pending.add(task)
+    task.add_done_callback(_pending.discard)
+
+
+async def _write_logged(fn: Callable[..., Any], *args: Any) -> None:
+    try:
+        await acall(fn, *args)
+    except Exception:
+        log.exception("background write %s failed", getattr(fn, "__qualname__", fn))
+
+
+async def writes_done() -> None:
+    """Wait for every `write_later` write started so far (tests; shutdown)."""
+    while _pending:
+        await asyncio.gather(*list(_pending), return_exceptions=True)

@@ -33,7 +33,7 @@ from practipal_app.content.forms import response_detail
 from practipal_app.core.errors import DomainError, InvalidInput, LinkInvalid, NotFound
 from practipal_app.notifications import outbox, templates
 from practipal_app.notifications.views import status_label
-from practipal_app.people import auth
+from practipal_app.people import auth, session_cache
 from practipal_app.scheduling import feeds as calendar_feeds
 
 SESSION_COOKIE, INVITE_COOKIE, RESET_COOKIE = (
@@ -198,7 +198,7 @@ async def outbox_email(request: Request) -> HTMLResponse:
     """One email of the outbox, for the owner to read or copy a client's invite link from. Served
     over HTTP so the link never travels through websocket state. An email whose link signs in its
     recipient shows who it is for and its status, never its link."""
-    actor = await db.acall(auth.resolve, request.cookies.get(SESSION_COOKIE))
+    actor = await session_cache.actor(request.cookies.get(SESSION_COOKIE))
     try:
         email_id = int(request.path_params["email_id"])
         if actor is None:
@@ -285,7 +285,7 @@ async def calendar_feed(request: Request) -> Response:
 
 async def appointment_ics(request: Request) -> Response:
     """One session as an .ics download, for its client or its therapist."""
-    actor = await db.acall(auth.resolve, request.cookies.get(SESSION_COOKIE))
+    actor = await session_cache.actor(request.cookies.get(SESSION_COOKIE))
     try:
         appointment_id = int(request.path_params["appointment_id"])
         if actor is None:
@@ -310,7 +310,7 @@ async def _form(request: Request) -> dict[str, str]:
 
 async def new_calendar_feed(request: Request) -> Response:
     """Make a new feed link (the old one stops) and show it once."""
-    actor = await db.acall(auth.resolve, request.cookies.get(SESSION_COOKIE))
+    actor = await session_cache.actor(request.cookies.get(SESSION_COOKIE))
     full_names = (await _form(request)).get("full_names", "0") == "1"
     try:
         if actor is None:
@@ -340,7 +340,7 @@ async def new_calendar_feed(request: Request) -> Response:
 
 async def revoke_calendar_feed(request: Request) -> Response:
     """Stop the therapist's feed link, then go back to availability settings."""
-    actor = await db.acall(auth.resolve, request.cookies.get(SESSION_COOKIE))
+    actor = await session_cache.actor(request.cookies.get(SESSION_COOKIE))
     try:
         if actor is None:
             raise NotFound()
@@ -363,7 +363,7 @@ PRIVATE = {
 
 async def _authorized(request: Request, render, *args):
     """render(session, actor, *args) for the signed-in person, or None (→ 404)."""
-    actor = await db.acall(auth.resolve, request.cookies.get(SESSION_COOKIE))
+    actor = await session_cache.actor(request.cookies.get(SESSION_COOKIE))
     if actor is None:
         return None
     try:
@@ -474,7 +474,7 @@ async def resource_file(request: Request) -> Response:
     """A resource's file for staff who may see it or a client it was shared with (which counts as
     opening it, hence a writing transaction); anyone else gets 404."""
     item_id = _item_id(request)
-    actor = await db.acall(auth.resolve, request.cookies.get(SESSION_COOKIE))
+    actor = await session_cache.actor(request.cookies.get(SESSION_COOKIE))
     try:
         if not item_id or actor is None:
             raise NotFound()

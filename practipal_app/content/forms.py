@@ -558,16 +558,21 @@ def _grievance_contact(session: Session, actor: Actor) -> str:
     return f"{actor.name}, {practice.name} ({actor.email})"
 
 
-def ensure_intake(session: Session, actor: Actor) -> int:
-    """The therapist's Intake form, made once from the default template (an archived one counts)."""
+def intake_id(session: Session, actor: Actor) -> int | None:
+    """The therapist's Intake form (an archived one counts), or None before it is made."""
     _require_staff(actor)
     if not actor.is_clinician:
         raise PermissionDenied("Only therapists have an intake form.")
-    existing = session.exec(
+    return session.exec(
         select(Form.id)
         .where(Form.owner_id == actor.user_id, col(Form.is_intake).is_(True))
         .order_by(Form.id)
     ).first()
+
+
+def ensure_intake(session: Session, actor: Actor) -> int:
+    """The therapist's Intake form, made once from the default template."""
+    existing = intake_id(session, actor)
     if existing is not None:
         return existing
     statement = charter.current_for_therapist(session, actor.user_id).statement

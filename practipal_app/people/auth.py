@@ -163,6 +163,15 @@ def authenticate(session: Session, email: str, password: str, now: datetime | No
     return user
 
 
+#: Set on a database session whose transaction ends sign-in sessions (see session_cache).
+SESSIONS_ENDED = "practipal_sessions_ended"
+
+
+def sessions_ended(session: Session) -> None:
+    """Mark the transaction: once it commits, the session cache must forget what it knew."""
+    session.info[SESSIONS_ENDED] = True
+
+
 # Sessions ------------------------------------------------------------------------------------
 
 
@@ -187,23 +196,57 @@ def start_session(
     return token
 
 
-def resolve(session: Session, token: str | None, now: datetime | None = None) -> Actor | None:
-    """The signed-in actor for a session token, or None when it is unknown, ended or timed out."""
-    if not token:
-        return None
-    now = now or utcnow()
-    row = session.exec(
-        select(AuthSession).where(AuthSession.token_hash == hash_token(token))
-    ).first()
+@dataclass(frozen=True)
+class LiveSession:
+    """A live session's actor and the times that decide how long it stays live."""
+
+    actor: Actor
+    expires_at: datetime
+    last_seen_at: datetime
+    idle_timeout: timedelta
+
+    def live_at(self, now: datetime) -> bool:
+        return now < self.expires_at and now - self.last_seen_at <= self.idle_timeout
+
+    def due_touch(self, now: datetime) -> bool:
+        return now - self.last_seen_at > TOUCH_EVERY
+
+
+def look_up(session: Session, token_hash: str, now: datetime) -> LiveSession | None:
+    """The live session with this token hash, read without writing anything."""
+    row = session.exec(select(AuthSession).where(AuthSession.token_hash == token_hash)).first()
     if row is None or not is_live(row, now):
         return None
     user = session.get(User, row.user_id)
     if user is None or not user.active:
         return None
-    if now - row.last_seen_at > TOUCH_EVERY:
+    return LiveSession(
+        actor=replace(actor_for(user), session_id=row.id),
+        expires_at=row.expires_at,
+        last_seen_at=row.last_seen_at,
+        idle_timeout=timedelta(seconds=row.idle_timeout_seconds),
+    )
+
+
+def touch(session: Session, session_id: int, now: datetime) -> None:
+    """Record that the session was used (what its idle timeout counts from)."""
+    row = session.get(AuthSession, session_id)
+    if row is not None and row.revoked_at is None and row.last_seen_at < now:
         row.last_seen_at = now
         session.add(row)
-    return replace(actor_for(user), session_id=row.id)
+
+
+def resolve(session: Session, token: str | None, now: datetime | None = None) -> Actor | None:
+    """The signed-in actor for a session token, or None when it is unknown, ended or timed out."""
+    if not token:
+        return None
+    now = now or utcnow()
+    live = look_up(session, hash_token(token), now)
+    if live is None:
+        return None
+    if live.due_touch(now):
+        touch(session, live.actor.session_id, now)
+    return live.actor
 
 
 def is_live(row: AuthSession, now: datetime) -> bool:
@@ -225,6 +268,7 @@ def end_session(session: Session, token: str | None, now: datetime | None = None
         return
     row.revoked_at = now or utcnow()
     session.add(row)
+    sessions_ended(session)
     user = session.get(User, row.user_id)
     audit.record(
         session,
@@ -243,6 +287,7 @@ def end_all_sessions(session: Session, user_id: int, now: datetime | None = None
     for row in rows:
         row.revoked_at = now
         session.add(row)
+    sessions_ended(session)
     return len(rows)
 
 

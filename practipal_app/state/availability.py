@@ -42,7 +42,7 @@ class AvailabilityState(rx.State):
         page = availability_page(await db.aread(scheduling.availability, actor))
         self.hours, self.policies, self.types = page.hours, page.policies, page.types
         self.leave, self.affected = page.leave, page.affected
-        feed = await db.acall(calendar_feeds.feed_status, actor)
+        feed = await db.aread(calendar_feeds.feed_status, actor)
         self.feed_active, self.feed_full_names = feed.active, feed.show_full_names
         self.form_key += 1
         self.loaded = True

@@ -58,7 +58,7 @@ class CharterState(rx.State):
     @guarded(CLINICIANS)
     async def load(self, actor: Actor):
         self.errors, self.notice = {}, ""
-        self._show(await db.acall(charter.my_charter, actor))
+        self._show(await db.aread(charter.my_charter, actor))
         self.loaded = True
 
     @rx.var
@@ -166,7 +166,7 @@ class WhatsAppKitState(rx.State):
     form_key: int = 0
 
     async def _refresh(self, actor: Actor) -> None:
-        kit = await db.acall(whatsapp_kit.kit, actor, get_settings().base_url)
+        kit = await db.aread(whatsapp_kit.kit, actor, get_settings().base_url)
         kit = boundary_views.kit_view(kit)
         self.away, self.greeting, self.quick = kit.away, kit.greeting, kit.quick
         self.number, self.click_to_chat = kit.number, kit.click_to_chat

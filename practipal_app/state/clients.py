@@ -32,7 +32,7 @@ class ClientsState(rx.State):
     form_key: int = 0
 
     async def _refresh(self, actor) -> None:
-        rows, self.total = await db.acall(
+        rows, self.total = await db.aread(
             clients.list_clients, actor, self.query, self.status, self.page
         )
         self.rows = people_views.client_rows(rows)
@@ -40,7 +40,7 @@ class ClientsState(rx.State):
     @guarded(STAFF)
     async def load(self, actor: Actor):
         self.page = 0
-        therapists = await db.acall(clients.therapists, actor)
+        therapists = await db.aread(clients.therapists, actor)
         self.therapist_options = options(therapists)
         await self._refresh(actor)
 
@@ -116,15 +116,15 @@ class ClientDetailState(rx.State):
     async def load(self, actor: Actor):
         self.editing, self.errors, self.notice, self.action_error = False, {}, "", ""
         try:
-            detail = await db.acall(clients.get_client, actor, self._client_id())
+            detail = await db.aread(clients.get_client, actor, self._client_id())
         except DomainError:
             self.client, self.missing = ClientCard(), True
             return
         self.missing = False
         self._show(detail)
-        upcoming = await db.acall(workspace_schedule.client_sessions, actor, self._client_id())
+        upcoming = await db.aread(workspace_schedule.client_sessions, actor, self._client_id())
         self.sessions = staff_sessions(upcoming)
-        therapists = await db.acall(clients.therapists, actor)
+        therapists = await db.aread(clients.therapists, actor)
         self.therapist_options = options(therapists)
 
     @guarded(STAFF)
@@ -152,7 +152,7 @@ class ClientDetailState(rx.State):
         self.notice, self.action_error = "", ""
         try:
             await db.acall(invites.send_invite, actor, self._client_id(), get_settings().base_url)
-            detail = await db.acall(clients.get_client, actor, self._client_id())
+            detail = await db.aread(clients.get_client, actor, self._client_id())
         except DomainError as exc:
             self.action_error = exc.message
             return

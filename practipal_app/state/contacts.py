@@ -34,7 +34,7 @@ class ContactsState(rx.State):
         return page_id(self, "client_id")
 
     async def _refresh(self, actor: Actor) -> None:
-        found = await db.acall(contact_log.volume_for_client, actor, self._client_id())
+        found = await db.aread(contact_log.volume_for_client, actor, self._client_id())
         self.volume = views.contact_volume(found)
 
     def _discard(self) -> None:
@@ -136,7 +136,7 @@ class BulkImportState(rx.State):
     async def read_chats(self, actor: Actor, uploads: list[rx.UploadFile]):
         self._discard()
         self.error, self.notice = "", ""
-        options = await db.acall(contact_log.importable_clients, actor)
+        options = await db.aread(contact_log.importable_clients, actor)
         self.clients = core_options(options)
         for upload in uploads[: contact_log.BULK_MAX_FILES]:
             name = upload.filename or "chat.txt"

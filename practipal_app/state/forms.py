@@ -33,6 +33,12 @@ from practipal_app.state.session import (
 # Builder -----------------------------------------------------------------------------------------
 
 
+async def ensure_intake(actor: Actor) -> None:
+    """Make the therapist's Intake on their first visit; later visits only read."""
+    if await db.aread(forms.intake_id, actor) is None:
+        await db.acall(forms.ensure_intake, actor)
+
+
 class FormsListState(rx.State):
     items: list[FormRow] = []
     error: str = ""
@@ -41,7 +47,7 @@ class FormsListState(rx.State):
     @guarded(STAFF)
     async def load(self, actor: Actor):
         if actor.is_clinician:
-            await db.acall(forms.ensure_intake, actor)
+            await ensure_intake(actor)
         self.items = content_views.form_rows(await db.aread(forms.list_forms, actor))
         self.error, self.loaded = "", True
 
@@ -187,7 +193,7 @@ class ClientFormsState(rx.State):
     async def load(self, actor: Actor):
         self.notice = ""
         if actor.is_clinician:  # the Intake is there to send from a client's first visit
-            await db.acall(forms.ensure_intake, actor)
+            await ensure_intake(actor)
         try:
             await self._responses(actor)
         except DomainError:

@@ -11,7 +11,7 @@ from practipal_app.state.session import signed_in
 class IndexState(rx.State):
     @rx.event
     async def route(self):
-        if await db.acall(practice.needs_setup):
+        if await db.aread(practice.needs_setup):
             return rx.redirect("/setup")
         actor = await signed_in(self)
         return rx.redirect(auth.home_path(actor.role) if actor else "/login")

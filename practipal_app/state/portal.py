@@ -46,11 +46,11 @@ class PortalState(rx.State):
 
     @guarded(CLIENTS)
     async def load(self, actor: Actor):
-        self._show(await db.acall(portal.home, actor))
-        sessions = await db.acall(portal_schedule.next_session, actor)
+        self._show(await db.aread(portal.home, actor))
+        sessions = await db.aread(portal_schedule.next_session, actor)
         self.next_session = schedule_views.next_session(sessions)
         self.leave_notices = schedule_views.leave_notices(sessions)
-        self.whatsapp_link = await db.acall(whatsapp_kit.click_to_chat_link, actor)
+        self.whatsapp_link = await db.aread(whatsapp_kit.click_to_chat_link, actor)
         self.todo = content_views.sent_form_rows(await db.aread(forms.todo_for_client, actor))
         self.new_resources = await db.aread(resources.unopened_count, actor)
         self.amount_due = billing_views.amount_due(
@@ -60,4 +60,4 @@ class PortalState(rx.State):
     @guarded(CLIENTS)
     async def acknowledge(self, actor: Actor):
         await db.acall(portal.acknowledge, actor, self.charter_version)
-        self._show(await db.acall(portal.home, actor))
+        self._show(await db.aread(portal.home, actor))

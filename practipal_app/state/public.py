@@ -44,7 +44,7 @@ class SetupState(rx.State):
 
     @rx.event
     async def load(self):
-        if not await db.acall(practice.needs_setup):
+        if not await db.aread(practice.needs_setup):
             return rx.redirect("/login")
 
     @rx.event
@@ -84,7 +84,7 @@ class LoginState(rx.State):
         self.notice = (
             "Your sign-in took too long. Please sign in again." if query.get("expired") else ""
         )
-        if await db.acall(practice.needs_setup):
+        if await db.aread(practice.needs_setup):
             return rx.redirect("/setup")
         actor = await signed_in(self)
         if actor is not None:
@@ -130,7 +130,7 @@ class ResetState(rx.State):
         if not self.choosing:
             return
         try:
-            self.name = await db.acall(auth.reset_name, self._token())
+            self.name = await db.aread(auth.reset_name, self._token())
         except LinkInvalid as exc:
             self.invalid = exc.message
 
@@ -185,7 +185,7 @@ class InviteState(rx.State):
     async def load(self):
         self.errors, self.busy = {}, False
         try:
-            view = await db.acall(invites.inspect, self._token())
+            view = await db.aread(invites.inspect, self._token())
         except LinkInvalid as exc:
             self.invalid, self.loaded = exc.message, True
             return

@@ -12,11 +12,10 @@ from urllib.parse import quote
 
 import reflex as rx
 
-from practipal_app import db
 from practipal_app.core.errors import NotFound
 from practipal_app.core.identity import Actor
 from practipal_app.models import CLINICIAN_ROLES, STAFF_ROLES, Role
-from practipal_app.people import auth
+from practipal_app.people import auth, session_cache
 
 STAFF = STAFF_ROLES
 CLINICIANS = CLINICIAN_ROLES
@@ -47,7 +46,7 @@ async def signed_in(state: rx.State) -> Actor | None:
     seen = _EVENT_ACTOR.get()
     if seen is not None and seen[0] == cookie:
         return seen[1]
-    return await db.acall(auth.resolve, cookie)
+    return await session_cache.actor(cookie)
 
 
 def remember_signed_in(state: rx.State, actor: Actor | None) -> None:

@@ -62,7 +62,7 @@ async def claim(state: rx.State, actor: Actor | None) -> None:
         await empty(state)
     owner._session_id = session_id
     if session_id and (client_token := state.router.session.client_token):
-        await db.acall(tabs.bind, session_id, client_token)
+        db.write_later(tabs.bind, session_id, client_token)
 
 
 #: The most of a page address (path and query, as JSON) a tab's state keeps. Reflex stores what
