@@ -46,16 +46,19 @@ class PortalState(rx.State):
 
     @guarded(CLIENTS)
     async def load(self, actor: Actor):
-        self._show(await db.aread(portal.home, actor))
-        sessions = await db.aread(portal_schedule.next_session, actor)
+        home, sessions, self.whatsapp_link, todo, self.new_resources, due = await db.aread_each(
+            (portal.home, actor),
+            (portal_schedule.next_session, actor),
+            (whatsapp_kit.click_to_chat_link, actor),
+            (forms.todo_for_client, actor),
+            (resources.unopened_count, actor),
+            (billing_reports.client_outstanding, actor),
+        )
+        self._show(home)
         self.next_session = schedule_views.next_session(sessions)
         self.leave_notices = schedule_views.leave_notices(sessions)
-        self.whatsapp_link = await db.aread(whatsapp_kit.click_to_chat_link, actor)
-        self.todo = content_views.sent_form_rows(await db.aread(forms.todo_for_client, actor))
-        self.new_resources = await db.aread(resources.unopened_count, actor)
-        self.amount_due = billing_views.amount_due(
-            await db.aread(billing_reports.client_outstanding, actor)
-        )
+        self.todo = content_views.sent_form_rows(todo)
+        self.amount_due = billing_views.amount_due(due)
 
     @guarded(CLIENTS)
     async def acknowledge(self, actor: Actor):

@@ -21,7 +21,8 @@ class ViewerState(rx.State):
 
     async def _show(self, actor: Actor) -> None:
         self.name, self.role, self.checked = actor.name, str(actor.role), True
-        self.practice_name = await db.aread(practice.practice_name, actor.practice_id)
+        if not self.practice_name:  # once a tab: the tab's state is emptied when its session ends
+            self.practice_name = await db.aread(practice.practice_name, actor.practice_id)
 
     @guarded(STAFF)
     async def guard_staff(self, actor: Actor):
