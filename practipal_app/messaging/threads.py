@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlmodel import Session, col, func, select
+from sqlmodel import Session, and_, col, func, or_, select
 
 from practipal_app.boundaries import charter
 from practipal_app.boundaries import reply_rules as boundaries
@@ -43,7 +43,8 @@ TOPICS = {
     "other": "Something else",
 }
 AUTO_NOTE_EVERY = timedelta(hours=12)
-PAGE = 100
+THREAD_PAGE = 30  # messages a thread shows at first and adds with each "Load older"
+INBOX_PAGE = 30  # conversations on one page of the inbox
 DEFAULT_SNIPPETS = (
     ("Bring to our session", "Let's bring this to our next session.", True),
     (
@@ -68,10 +69,12 @@ class PostResult:
 
 @dataclass(frozen=True)
 class Conversation:
-    """A thread's latest PAGE messages, oldest first, and the zone their times are shown in."""
+    """One page of a thread's messages, oldest first, and the zone their times are shown in."""
 
     messages: list[Message]
     timezone: str
+    has_older: bool = False  # the thread has messages before the first one here
+    unread: int = 0  # messages the reader has not seen yet (opening the page marks them read)
 
 
 @dataclass(frozen=True)
@@ -87,6 +90,8 @@ class Inbox:
     entries: list[InboxEntry]
     timezone: str
     now: datetime
+    page: int = 1
+    pages: int = 1
 
 
 @dataclass(frozen=True)
@@ -122,6 +127,24 @@ def _client_thread(session: Session, actor: Actor) -> MessageThread:
     return thread
 
 
+def _find_client_thread(session: Session, actor: Actor) -> MessageThread | None:
+    """The client's thread if they have one; reads only (the thread is made by the first post)."""
+    if actor.role != Role.CLIENT:
+        raise PermissionDenied()
+    return session.exec(
+        select(MessageThread).where(MessageThread.client_id == actor.user_id)
+    ).first()
+
+
+def _readable_thread(session: Session, actor: Actor, thread_id: int) -> MessageThread:
+    """`_therapist_thread` for reading: the same check, but the thread row is left as it is."""
+    thread = session.get(MessageThread, thread_id)
+    profile = session.get(ClientProfile, thread.client_id) if thread is not None else None
+    if profile is None or not actor.is_clinician or profile.therapist_id != actor.user_id:
+        raise NotFound("No such conversation.")
+    return thread
+
+
 def _therapist_thread(session: Session, actor: Actor, thread_id: int) -> MessageThread:
     """Only the client's own therapist reads or answers a thread; anyone else gets NotFound.
     "Own" is the client's profile as it is now, so a thread follows a client to a new therapist."""
@@ -148,11 +171,14 @@ def _context(session: Session, therapist_id: int, practice_id: int, now: datetim
 
 
 def expectation(session: Session, actor: Actor, now: datetime | None = None) -> str:
-    """What the composer says about when a reply will come, for this client, right now."""
+    """What the composer says about when a reply will come, for this client, right now. Reads
+    only: the client's therapist is their profile's, whether or not they have written yet."""
+    if actor.role != Role.CLIENT:
+        raise PermissionDenied()
     now = now or utcnow()
-    thread = _client_thread(session, actor)
-    view, tz, leave = _context(session, thread.therapist_id, thread.practice_id, now)
-    client_tz = session.get(ClientProfile, actor.user_id).timezone
+    profile = session.get(ClientProfile, actor.user_id)
+    view, tz, leave = _context(session, profile.therapist_id, profile.practice_id, now)
+    client_tz = profile.timezone
     reply_by = boundaries.expected_reply(view.settings, tz, now, leave)
     return boundaries.describe_expected(view.settings, tz, reply_by, client_tz)
 
@@ -262,39 +288,98 @@ def post_client_message(
     return PostResult(risk=risk, expectation=said, auto_note=auto_note)
 
 
-def client_thread(session: Session, actor: Actor, now: datetime | None = None) -> Conversation:
-    """The client's conversation (latest PAGE messages, oldest first); marks replies as read."""
-    thread = _client_thread(session, actor)
-    thread.unread_for_client = 0
-    session.add(thread)
+def client_thread(session: Session, actor: Actor, before: int = 0) -> Conversation:
+    """The client's conversation: the newest THREAD_PAGE messages, or with `before` (a message id
+    of theirs) the page just older than it; oldest first. Reads only: see `mark_read_by_client`."""
+    thread = _find_client_thread(session, actor)
     tz = session.get(ClientProfile, actor.user_id).timezone
-    return _conversation(session, thread, tz)
+    if thread is None:
+        return Conversation([], tz)
+    messages, has_older = _page_before(session, thread.id, before)
+    return Conversation(messages, tz, has_older, thread.unread_for_client)
 
 
-def _conversation(session: Session, thread: MessageThread, tz: str) -> Conversation:
+def client_messages_after(session: Session, actor: Actor, after: int) -> Conversation:
+    """The client's messages newer than message `after` (0: from the start), oldest first: what a
+    page that already shows up to `after` appends. Reads only."""
+    thread = _find_client_thread(session, actor)
+    tz = session.get(ClientProfile, actor.user_id).timezone
+    if thread is None:
+        return Conversation([], tz)
+    return Conversation(_after(session, thread.id, after), tz, unread=thread.unread_for_client)
+
+
+def mark_read_by_client(session: Session, actor: Actor) -> None:
+    thread = _find_client_thread(session, actor)
+    if thread is not None and thread.unread_for_client:
+        thread.unread_for_client = 0
+        session.add(thread)
+
+
+def _page_before(session: Session, thread_id: int, before: int) -> tuple[list[Message], bool]:
+    """Keyset paging, newest first in SQL: the THREAD_PAGE messages older than message `before`
+    (the newest ones when 0), oldest first, and whether there are more before them. A `before`
+    that is not a message of this thread gives an empty page."""
+    size = THREAD_PAGE
+    query = select(Message).where(Message.thread_id == thread_id)
+    if before:
+        cursor = session.exec(
+            select(Message.created_at).where(Message.id == before, Message.thread_id == thread_id)
+        ).first()
+        if cursor is None:
+            return [], False
+        query = query.where(
+            or_(
+                col(Message.created_at) < cursor,
+                and_(col(Message.created_at) == cursor, col(Message.id) < before),
+            )
+        )
     rows = session.exec(
-        select(Message)
-        .where(Message.thread_id == thread.id)
-        .order_by(col(Message.created_at).desc(), col(Message.id).desc())
-        .limit(PAGE)
+        query.order_by(col(Message.created_at).desc(), col(Message.id).desc()).limit(size + 1)
     ).all()
-    return Conversation(list(reversed(rows)), tz)
+    return list(reversed(rows[:size])), len(rows) > size
+
+
+def _after(session: Session, thread_id: int, after: int) -> list[Message]:
+    # Ids only grow, so "newer than what the page shows" is an id comparison. At most a page:
+    # a caller that gets a full one reloads the thread instead of appending.
+    return list(
+        session.exec(
+            select(Message)
+            .where(Message.thread_id == thread_id, col(Message.id) > after)
+            .order_by(col(Message.created_at), col(Message.id))
+            .limit(THREAD_PAGE)
+        ).all()
+    )
 
 
 # Therapist side ----------------------------------------------------------------------------------
 
 
-def inbox(session: Session, actor: Actor, now: datetime | None = None) -> Inbox:
-    """The therapist's threads: flagged first, then those waiting (soonest due), then the rest."""
+def inbox(session: Session, actor: Actor, now: datetime | None = None, page: int = 1) -> Inbox:
+    """One page of the therapist's threads: flagged first, then those waiting (soonest due), then
+    the rest. A page past the last gives the last. Reads only."""
     if not actor.is_clinician:
         raise PermissionDenied("Only therapists have an inbox.")
     now = now or utcnow()
     tz = scheduling.practice_timezone(session, actor.practice_id)
+    mine = (
+        col(ClientProfile.therapist_id) == actor.user_id,
+        col(MessageThread.last_message_at).is_not(None),
+    )
+    total = session.exec(
+        select(func.count())
+        .select_from(MessageThread)
+        .join(ClientProfile, col(ClientProfile.user_id) == MessageThread.client_id)
+        .where(*mine)
+    ).one()
+    pages = max(1, -(-total // INBOX_PAGE))
+    page = min(max(1, page), pages)
     rows = session.exec(
         select(MessageThread, User.name)
         .join(User, User.id == MessageThread.client_id)
         .join(ClientProfile, col(ClientProfile.user_id) == MessageThread.client_id)
-        .where(ClientProfile.therapist_id == actor.user_id, MessageThread.last_message_at != None)  # noqa: E711
+        .where(*mine)
         # Ranked in SQL, so a flagged or waiting thread is never cut off by a page of newer ones.
         .order_by(
             col(MessageThread.flagged_at).is_(None),
@@ -303,10 +388,11 @@ def inbox(session: Session, actor: Actor, now: datetime | None = None) -> Inbox:
             col(MessageThread.last_message_at).desc(),
             col(MessageThread.id).desc(),
         )
-        .limit(PAGE)
+        .offset((page - 1) * INBOX_PAGE)
+        .limit(INBOX_PAGE)
     ).all()
-
-    return Inbox([InboxEntry(thread, name) for thread, name in rows], tz, now)
+    entries = [InboxEntry(thread, name) for thread, name in rows]
+    return Inbox(entries, tz, now, page, pages)
 
 
 def waiting_count(session: Session, therapist_id: int, since_before: datetime | None = None) -> int:
@@ -326,14 +412,35 @@ def waiting_count(session: Session, therapist_id: int, since_before: datetime | 
     return session.exec(query).one()
 
 
-def therapist_thread(session: Session, actor: Actor, thread_id: int) -> OpenThread:
-    """The thread for its therapist, marked as read; NotFound for anyone else."""
-    thread = _therapist_thread(session, actor, thread_id)
-    thread.unread_for_therapist = 0
-    session.add(thread)
+def therapist_thread(session: Session, actor: Actor, thread_id: int, before: int = 0) -> OpenThread:
+    """The thread for its therapist: its newest page, or the page older than message `before`;
+    NotFound for anyone else. Reads only: see `mark_read_by_therapist`."""
+    thread = _readable_thread(session, actor, thread_id)
     tz = scheduling.practice_timezone(session, actor.practice_id)
     client = session.get(User, thread.client_id)
-    return OpenThread(thread, client.name, _conversation(session, thread, tz))
+    messages, has_older = _page_before(session, thread.id, before)
+    conversation = Conversation(messages, tz, has_older, thread.unread_for_therapist)
+    return OpenThread(thread, client.name, conversation)
+
+
+def therapist_messages_after(
+    session: Session, actor: Actor, thread_id: int, after: int
+) -> OpenThread:
+    """The thread with only its messages newer than message `after`. Reads only."""
+    thread = _readable_thread(session, actor, thread_id)
+    tz = scheduling.practice_timezone(session, actor.practice_id)
+    client = session.get(User, thread.client_id)
+    conversation = Conversation(
+        _after(session, thread.id, after), tz, False, thread.unread_for_therapist
+    )
+    return OpenThread(thread, client.name, conversation)
+
+
+def mark_read_by_therapist(session: Session, actor: Actor, thread_id: int) -> None:
+    thread = _therapist_thread(session, actor, thread_id)
+    if thread.unread_for_therapist:
+        thread.unread_for_therapist = 0
+        session.add(thread)
 
 
 def reply(
@@ -415,12 +522,20 @@ def mark_done(session: Session, actor: Actor, thread_id: int) -> None:
 # Snippets ----------------------------------------------------------------------------------------
 
 
-def snippets(session: Session, actor: Actor) -> list[Snippet]:
+def saved_snippets(session: Session, actor: Actor) -> list[Snippet]:
+    """The therapist's quick replies as saved; reads only (empty before the first `snippets`)."""
     if not actor.is_clinician:
         raise PermissionDenied()
-    rows = session.exec(
-        select(Snippet).where(Snippet.therapist_id == actor.user_id).order_by(Snippet.id)
-    ).all()
+    return list(
+        session.exec(
+            select(Snippet).where(Snippet.therapist_id == actor.user_id).order_by(Snippet.id)
+        ).all()
+    )
+
+
+def snippets(session: Session, actor: Actor) -> list[Snippet]:
+    """The therapist's quick replies, saving the default ones the first time."""
+    rows = saved_snippets(session, actor)
     if not rows:
         rows = [
             Snippet(therapist_id=actor.user_id, title=t, body=b, bring_to_session=bring)

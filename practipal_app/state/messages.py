@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import reflex as rx
 
 from practipal_app import db
@@ -13,6 +15,7 @@ from practipal_app.core.errors import DomainError
 from practipal_app.core.identity import Actor
 from practipal_app.messaging import threads as messaging
 from practipal_app.messaging import views
+from practipal_app.messaging.threads import Conversation
 from practipal_app.messaging.views import MessageRow, SnippetRow, ThreadHead, ThreadRow
 from practipal_app.scheduling import portal_views as portal_schedule
 from practipal_app.scheduling import views as schedule_views
@@ -21,8 +24,18 @@ from practipal_app.state.guard import guarded
 from practipal_app.state.session import CLIENTS, CLINICIANS, as_id, ticked
 
 
+def _newest_id(*pages: list[MessageRow]) -> int:
+    shown = [m for page in pages for m in page]
+    return shown[-1].id if shown else 0
+
+
 class PortalMessagesState(rx.State):
+    # What the page showed when it opened, with the older pages loaded since in front of it. A send
+    # leaves it alone: Reflex sends a changed list whole, so new messages go to `sent`.
     messages: list[MessageRow] = []
+    # Messages that came after the page opened: the client's own, the automatic note, a reply.
+    sent: list[MessageRow] = []
+    has_older: bool = False
     expectation: str = ""
     topic: str = ""
     draft: str = ""
@@ -35,19 +48,42 @@ class PortalMessagesState(rx.State):
     notice: str = ""
     loaded: bool = False
 
-    async def _refresh(self, actor: Actor) -> None:
-        self.messages = views.message_rows(await db.acall(messaging.client_thread, actor))
-        self.expectation = await db.acall(messaging.expectation, actor)
-
     @guarded(CLIENTS)
     async def load(self, actor: Actor):
         self.error, self.notice, self.risk_sent = "", "", False
-        home = await db.acall(portal.home, actor)
+        home = await db.aread(portal.home, actor)
         self.own_contacts = boundary_views.crisis_contacts(home.own_contacts)
-        upcoming = await db.acall(portal_schedule.next_session, actor)
+        upcoming = await db.aread(portal_schedule.next_session, actor)
         self.next_session = schedule_views.next_session(upcoming)
-        await self._refresh(actor)
+        conversation = await db.aread(messaging.client_thread, actor)
+        self._show(conversation)
+        self.expectation = await db.aread(messaging.expectation, actor)
+        if conversation.unread:
+            await db.acall(messaging.mark_read_by_client, actor)
         self.loaded = True
+
+    def _show(self, conversation: Conversation) -> None:
+        self.messages, self.sent = views.message_rows(conversation), []
+        self.has_older = conversation.has_older
+
+    @guarded(CLIENTS)
+    async def load_older(self, actor: Actor):
+        """The page of messages before the oldest one shown."""
+        if not self.messages:
+            return
+        older = await db.aread(messaging.client_thread, actor, self.messages[0].id)
+        self.messages = views.message_rows(older) + list(self.messages)
+        self.has_older = older.has_older
+
+    async def _append_new(self, actor: Actor) -> None:
+        after = _newest_id(self.messages, self.sent)
+        new = await db.aread(messaging.client_messages_after, actor, after)
+        if len(new.messages) >= messaging.THREAD_PAGE:  # away long enough: start afresh
+            self._show(await db.aread(messaging.client_thread, actor))
+        elif new.messages:
+            self.sent = [*self.sent, *views.message_rows(new)]
+        if new.unread:
+            await db.acall(messaging.mark_read_by_client, actor)
 
     @guarded(CLIENTS)
     def choose_topic(self, actor: Actor, topic: str):
@@ -84,13 +120,23 @@ class PortalMessagesState(rx.State):
         self.risk_sent = result.risk
         self.draft, self.bring, self.risk_typed, self.topic = "", False, False, ""
         self.notice = "Sent."
-        await self._refresh(actor)
+        if result.expectation != self.expectation:
+            self.expectation = result.expectation
+        await self._append_new(actor)
 
 
 class InboxState(rx.State):
     threads: list[ThreadRow] = []
+    page: int = 1
+    pages: int = 1
+    # Threads answered or marked done since this page of the inbox was read: their rows stop
+    # showing as waiting without the whole list being read and sent again.
+    settled: list[int] = []
     head: ThreadHead | None = None
+    # As on the portal page: the open thread as read, older pages in front; replies go to `sent`.
     messages: list[MessageRow] = []
+    sent: list[MessageRow] = []
+    has_older: bool = False
     snippets: list[SnippetRow] = []
     draft: str = ""
     bring: bool = False
@@ -99,31 +145,64 @@ class InboxState(rx.State):
     loaded: bool = False
 
     async def _refresh(self, actor: Actor) -> None:
-        self.threads = views.thread_rows(await db.acall(messaging.inbox, actor))
+        found = await db.aread(messaging.inbox, actor, page=self.page)
+        self.threads, self.settled = views.thread_rows(found), []
+        self.page, self.pages = found.page, found.pages
 
     async def _open(self, actor: Actor, thread_id: int) -> None:
-        found = await db.acall(messaging.therapist_thread, actor, thread_id)
+        found = await db.aread(messaging.therapist_thread, actor, thread_id)
         self.head, self.messages = views.thread_head(found), views.message_rows(found.conversation)
+        self.sent, self.has_older = [], found.conversation.has_older
+        if found.conversation.unread:
+            await db.acall(messaging.mark_read_by_therapist, actor, thread_id)
+            self.threads = [replace(t, unread=0) if t.id == thread_id else t for t in self.threads]
 
     async def _load_snippets(self, actor: Actor) -> None:
-        self.snippets = views.snippet_rows(await db.acall(messaging.snippets, actor))
+        rows = await db.aread(messaging.saved_snippets, actor)
+        if not rows:  # the first time: the default quick replies are saved
+            rows = await db.acall(messaging.snippets, actor)
+        self.snippets = views.snippet_rows(rows)
 
     @guarded(CLINICIANS)
     async def load(self, actor: Actor):
-        self.error, self.notice = "", ""
+        self.error, self.notice, self.page = "", "", 1
         await self._load_snippets(actor)
         await self._refresh(actor)
         self.loaded = True
+
+    @guarded(CLINICIANS)
+    async def go_to_page(self, actor: Actor, page: int):
+        """Another page of the inbox (clamped to the pages there are)."""
+        try:
+            self.page = as_id(page)
+        except DomainError:
+            return
+        await self._refresh(actor)
 
     @guarded(CLINICIANS)
     async def open(self, actor: Actor, thread_id: str):
         try:
             await self._open(actor, as_id(thread_id))
         except DomainError:
-            self.head, self.messages, self.error = None, [], "That conversation is not yours."
+            self.head, self.messages, self.sent = None, [], []
+            self.error = "That conversation is not yours."
             return
         self.draft, self.bring, self.error, self.notice = "", False, "", ""
-        await self._refresh(actor)
+
+    @guarded(CLINICIANS)
+    async def load_older(self, actor: Actor):
+        """The page of the open thread's messages before the oldest one shown."""
+        if self.head is None or not self.messages:
+            return
+        try:
+            found = await db.aread(
+                messaging.therapist_thread, actor, self.head.id, self.messages[0].id
+            )
+        except DomainError:
+            self.error = "That conversation is not yours."
+            return
+        self.messages = views.message_rows(found.conversation) + list(self.messages)
+        self.has_older = found.conversation.has_older
 
     @guarded(CLINICIANS)
     def set_draft(self, actor: Actor, value: str):
@@ -147,19 +226,36 @@ class InboxState(rx.State):
         if self.head is None:
             self.error = "Open a conversation first."
             return
+        thread_id = self.head.id
         try:
             await db.acall(
-                messaging.reply, actor, self.head.id, self.draft, bring_to_session=self.bring
+                messaging.reply, actor, thread_id, self.draft, bring_to_session=self.bring
             )
-            await self._open(actor, self.head.id)
+            await self._append_new(actor, thread_id)
         except DomainError as exc:
             self.error = exc.message
             return
-        self.draft, self.bring, self.error = "", False, ""
+        self.draft, self.bring = "", False
+        if self.error:
+            self.error = ""
         self.notice = (
             "Sent. The client is told by email that a reply is waiting (no text in the email)."
         )
-        await self._refresh(actor)
+        if thread_id not in self.settled:
+            self.settled = [*self.settled, thread_id]
+
+    async def _append_new(self, actor: Actor, thread_id: int) -> None:
+        after = _newest_id(self.messages, self.sent)
+        found = await db.aread(messaging.therapist_messages_after, actor, thread_id, after)
+        head = views.thread_head(found)
+        if head != self.head:
+            self.head = head
+        if len(found.conversation.messages) >= messaging.THREAD_PAGE:  # start afresh
+            await self._open(actor, thread_id)
+        elif found.conversation.messages:
+            self.sent = [*self.sent, *views.message_rows(found.conversation)]
+        if found.conversation.unread:  # the client wrote again meanwhile: shown now, so read
+            await db.acall(messaging.mark_read_by_therapist, actor, thread_id)
 
     @guarded(CLINICIANS)
     async def add_snippet(self, actor: Actor, form: dict):
@@ -197,5 +293,5 @@ class InboxState(rx.State):
             self.error = "Open a conversation first."
             return
         self.notice = "Marked as done."
-        self.head, self.messages = None, []
+        self.head, self.messages, self.sent = None, [], []
         await self._refresh(actor)

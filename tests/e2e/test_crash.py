@@ -363,7 +363,7 @@ async def message(tab: Tab, writer: Writer, run: Run) -> None:
             ),
             succeeded=lambda r, text=text: (
                 r.var(PortalMessagesState, "notice") == "Sent."
-                and text in [m["body"] for m in r.var(PortalMessagesState, "messages") or []]
+                and text in [m["body"] for m in r.var(PortalMessagesState, "sent") or []]
             ),
         )
         if done is None:

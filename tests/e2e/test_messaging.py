@@ -6,14 +6,16 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 from browsing import ensure_practice, seed, sign_in
 from playwright.sync_api import expect
+from sqlmodel import select
 
 from practipal_app.boundaries import charter
-from practipal_app.models import ClientProfile, Role, User
+from practipal_app.models import ClientProfile, Message, MessageThread, Role, User
 from practipal_app.models.base import utcnow
 from practipal_app.onboarding import setup as practice
 from practipal_app.people import auth, clients, passwords
@@ -142,4 +144,81 @@ def test_whatsapp_history_import_and_contact_log_on_the_client_page(
     expect(
         desk.get_by_text("Imported 0 messages (3 were already imported).", exact=False)
     ).to_be_visible()
+    desk.context.close()
+
+
+LONG_CLIENT = ("Ira Menon", "ira.menon@example.com", "Lantern-Monsoon-Quill-19")
+OLD_MESSAGES = 45  # more than a page: the first 15 are reached only through "Load older"
+
+
+def _seed_long_thread(session) -> None:
+    therapist = session.exec(select(User).where(User.email == THERAPIST[1])).one()
+    client_id = clients.add_client(
+        session,
+        auth.actor_for(therapist),
+        clients.ClientForm(name=LONG_CLIENT[0], email=LONG_CLIENT[1]),
+    )
+    session.get(User, client_id).password_hash = passwords.hash_password(LONG_CLIENT[2])
+    session.get(ClientProfile, client_id).accepted_at = utcnow()
+    thread = MessageThread(
+        practice_id=therapist.practice_id,
+        client_id=client_id,
+        therapist_id=therapist.id,
+        last_message_at=utcnow() - timedelta(days=1),
+    )
+    session.add(thread)
+    session.flush()
+    start = utcnow() - timedelta(days=OLD_MESSAGES + 1)
+    for n in range(1, OLD_MESSAGES + 1):
+        kind = "client" if n % 2 else "therapist"
+        body = f"Old message {n:02d}: about the sleep diary"
+        at = start + timedelta(days=n)
+        session.add(Message(thread_id=thread.id, kind=kind, body=body, created_at=at))
+
+
+@pytest.fixture(scope="module")
+def long_thread(server, seeded) -> Iterator[None]:
+    yield from seed(server, _seed_long_thread)
+
+
+def test_a_long_thread_loads_older_pages_and_a_send_appends(
+    server, browser, long_thread, shot
+) -> None:
+    first, newest = "Old message 01: about the sleep diary", "Old message 45: about the sleep diary"
+    phone = browser.new_context(viewport=PHONE, base_url=server.base_url, has_touch=True).new_page()
+    sign_in(phone, LONG_CLIENT[1], LONG_CLIENT[2], "/portal")
+    phone.goto("/portal/messages")
+    expect(phone.get_by_text(newest)).to_be_visible()
+    expect(phone.get_by_text(first)).to_have_count(0)  # past the first page
+    older = phone.get_by_role("button", name="Load older messages")
+    expect(older).to_be_visible()
+    shot(phone, "messages-load-older")
+    older.click()
+    expect(phone.get_by_text(first)).to_be_visible()
+    expect(older).to_have_count(0)  # nothing older left
+
+    # A send appends to what is shown: the older page stays, the new message comes last.
+    phone.get_by_label("What is it about?").select_option(label="Something else")
+    phone.get_by_label("Message", exact=True).fill("A new question after all these")
+    phone.get_by_role("button", name="Send").click()
+    expect(phone.get_by_text("Sent.", exact=True)).to_be_visible()
+    expect(phone.get_by_text("A new question after all these")).to_be_visible()
+    expect(phone.get_by_text(first)).to_be_visible()
+    bodies = phone.get_by_text(re.compile(r"^(Old message \d\d|A new question)")).all_inner_texts()
+    assert bodies[0] == first and bodies[-1] == "A new question after all these"
+
+    desk = browser.new_context(viewport=DESKTOP, base_url=server.base_url).new_page()
+    sign_in(desk, THERAPIST[1], THERAPIST[2], "/app")
+    desk.goto("/app/inbox")
+    desk.get_by_role("button", name=f"Conversation with {LONG_CLIENT[0]}").click()
+    expect(desk.get_by_text("A new question after all these")).to_be_visible()
+    expect(desk.get_by_text(first)).to_have_count(0)
+    desk.get_by_role("button", name="Load older messages").click()
+    expect(desk.get_by_text(first)).to_be_visible()
+    desk.get_by_label("Reply", exact=True).fill("Let's go through the diary on Friday.")
+    desk.get_by_role("button", name="Send reply").click()
+    expect(desk.get_by_text("Let's go through the diary on Friday.")).to_be_visible()
+    expect(desk.get_by_text(first)).to_be_visible()  # appended: the older page is still there
+    shot(desk, "inbox-long-thread")
+    phone.context.close()
     desk.context.close()

@@ -17,7 +17,10 @@ from datetime import date, timedelta
 
 import pytest
 from mailserver import smtp_settings
+from reflex_base.constants.state import FIELD_MARKER
+from reflex_base.utils import format
 from scheduling_helpers import T0, actor, appointment, ist, outbox_keys
+from sqlalchemy import event as sa_event
 from sqlmodel import select
 from tabs import open_page
 
@@ -28,7 +31,7 @@ from practipal_app.core.errors import InvalidInput, NotFound, PermissionDenied
 from practipal_app.messaging import digest as message_digest
 from practipal_app.messaging import threads as messaging
 from practipal_app.messaging import views
-from practipal_app.models import MessageThread, Role
+from practipal_app.models import Message, MessageThread, Role
 from practipal_app.onboarding import setup as practice
 from practipal_app.people import auth, clients
 from practipal_app.scheduling import appointments
@@ -69,13 +72,17 @@ def inbox(who, now=MON_11) -> list[views.ThreadRow]:
 
 
 def conversation(client_id: int) -> list[views.MessageRow]:
-    """What the client's Messages page shows."""
-    return views.message_rows(db.call(messaging.client_thread, actor(client_id)))
+    """What the client's Messages page shows (its newest page), reading it as the page does."""
+    client = actor(client_id)
+    found = db.read(messaging.client_thread, client)
+    db.call(messaging.mark_read_by_client, client)
+    return views.message_rows(found)
 
 
 def opened(who, thread_id: int) -> tuple[views.ThreadHead, list[views.MessageRow]]:
-    """What the inbox shows of a conversation its therapist opens."""
-    found = db.call(messaging.therapist_thread, who, thread_id)
+    """What the inbox shows of a conversation its therapist opens; opening it reads it."""
+    found = db.read(messaging.therapist_thread, who, thread_id)
+    db.call(messaging.mark_read_by_therapist, who, thread_id)
     return views.thread_head(found), views.message_rows(found.conversation)
 
 
@@ -366,7 +373,7 @@ def test_a_risk_message_is_flagged_first_until_the_therapist_replies(
 def test_flagged_and_waiting_threads_are_not_pushed_off_the_page_by_newer_ones(
     owner_actor, riya, meera, add_client, monkeypatch
 ):
-    monkeypatch.setattr(messaging, "PAGE", 2)
+    monkeypatch.setattr(messaging, "INBOX_PAGE", 2)
     arjun = add_client(owner_actor, "Arjun Mehta", "arjun@example.com")
     sam = add_client(owner_actor, "Sam Kapoor", "sam@example.com")
     post(riya, "I want to kill myself", at=ist(3, 2, 11))
@@ -714,7 +721,7 @@ async def test_the_inbox_page_opens_answers_and_closes_a_thread_by_its_id(
     await _run(portal, "set_draft", "The video link does not open")
     await _run(portal, "send")
     assert (portal.notice, portal.error, portal.draft) == ("Sent.", "", "")
-    assert [(m.kind, m.topic, m.body) for m in portal.messages][0] == (
+    assert [(m.kind, m.topic, m.body) for m in portal.sent][0] == (
         "client",
         "Tech problem",
         "The video link does not open",
@@ -745,11 +752,234 @@ async def test_the_inbox_page_opens_answers_and_closes_a_thread_by_its_id(
     assert (inbox.draft, inbox.bring) == (bring.body, True)
     await _run(inbox, "send")
     assert inbox.notice.startswith("Sent.") and inbox.draft == ""
-    assert [m.kind for m in inbox.messages if m.kind != "note"] == ["client", "therapist"]
+    assert [m.kind for m in inbox.messages + inbox.sent if m.kind != "note"] == [
+        "client",
+        "therapist",
+    ]
 
     await _run(inbox, "add_snippet", {"title": "Late", "body": "Running late", "bring": "on"})
     assert [(s.title, s.bring) for s in inbox.snippets][-1] == ("Late", True)
     await _run(inbox, "delete_snippet", str(kabirs_snippet))
     assert inbox.error == "That quick reply is not yours."
     await _run(inbox, "done")
-    assert (inbox.notice, inbox.head, inbox.messages) == ("Marked as done.", None, [])
+    assert (inbox.notice, inbox.head, inbox.messages, inbox.sent) == (
+        "Marked as done.",
+        None,
+        [],
+        [],
+    )
+
+
+# Long threads and inboxes: paged in SQL, nothing out of reach ------------------------------------
+
+
+def _fill(client_id: int, count: int) -> list[str]:
+    """`count` more messages in the client's thread (made by a first post), two to a minute so
+    that paging must break ties; the thread's bodies oldest first."""
+    post(client_id, "Message 000")
+    thread_id = thread_of(client_id)
+
+    def add(session):
+        for n in range(1, count):
+            kind = "client" if n % 3 else "therapist"
+            at = MON_11 + timedelta(minutes=1 + n // 2)
+            session.add(
+                Message(thread_id=thread_id, kind=kind, body=f"Message {n:03d}", created_at=at)
+            )
+
+    db.call(add)
+    return [f"Message {n:03d}" for n in range(count)]
+
+
+def _walk(read_page) -> list[list[str]]:
+    """Every page from the newest back, as "Load older" reaches them: each page's bodies."""
+    pages, before = [], 0
+    while True:
+        conversation = read_page(before)
+        pages.append([m.body for m in conversation.messages])
+        if not conversation.has_older:
+            return pages
+        before = conversation.messages[0].id
+
+
+def test_every_message_of_a_long_thread_can_be_reached_page_by_page(owner_actor, riya, meera):
+    bodies = _fill(riya, 101)
+    post(meera, "Meera's only message")
+    page = messaging.THREAD_PAGE
+
+    client_pages = _walk(lambda before: db.read(messaging.client_thread, actor(riya), before))
+    assert [len(p) for p in client_pages] == [page, page, page, 101 - 3 * page]
+    assert client_pages[0] == bodies[-page:]  # the newest first
+    assert [body for p in reversed(client_pages) for body in p] == bodies  # each once, in order
+
+    riyas = thread_of(riya)
+    therapist_pages = _walk(
+        lambda before: db.read(messaging.therapist_thread, owner_actor, riyas, before).conversation
+    )
+    assert therapist_pages == client_pages
+
+    # A cursor from someone else's thread reaches nothing of it, nor of the client's own.
+    meeras_message = db.read(messaging.client_thread, actor(meera)).messages[0].id
+    assert db.read(messaging.client_thread, actor(riya), meeras_message).messages == []
+    found = db.read(messaging.therapist_thread, owner_actor, riyas, meeras_message)
+    assert found.conversation.messages == []
+
+
+def test_what_came_after_the_newest_shown_message_is_all_that_is_read_again(owner_actor, riya):
+    _fill(riya, 40)
+    shown = db.read(messaging.client_thread, actor(riya)).messages
+    reply(owner_actor, riya, "A reply that came while the page was open", at=MON_11 + timedelta(1))
+
+    new = db.read(messaging.client_messages_after, actor(riya), shown[-1].id)
+    assert [(m.kind, m.body) for m in new.messages] == [
+        ("therapist", "A reply that came while the page was open")
+    ]
+    assert new.unread == 1
+    found = db.read(messaging.therapist_messages_after, owner_actor, thread_of(riya), shown[-1].id)
+    assert [m.body for m in found.conversation.messages] == [new.messages[0].body]
+
+
+def test_every_conversation_in_the_inbox_can_be_reached_page_by_page(
+    owner_actor, add_client, monkeypatch
+):
+    monkeypatch.setattr(messaging, "INBOX_PAGE", 2)
+    names = [f"Client {n}" for n in range(5)]
+    for n, name in enumerate(names):
+        post(add_client(owner_actor, name), "Hello", at=MON_11 + timedelta(minutes=n))
+
+    first = db.read(messaging.inbox, owner_actor, now=MON_11, page=1)
+    assert (first.page, first.pages) == (1, 3)
+    seen = [
+        row.client
+        for page in range(1, first.pages + 1)
+        for row in views.thread_rows(db.read(messaging.inbox, owner_actor, now=MON_11, page=page))
+    ]
+    assert sorted(seen) == names  # every one, none twice
+    past_the_end = db.read(messaging.inbox, owner_actor, now=MON_11, page=9)
+    assert past_the_end.page == 3 and [e.client_name for e in past_the_end.entries] == [seen[-1]]
+
+
+class _Statements:
+    """The SQL the app sends while it is open; `writes` those that change a message or thread."""
+
+    def __init__(self) -> None:
+        self.seen: list[str] = []
+
+    def __enter__(self) -> _Statements:
+        sa_event.listen(db.get_engine(), "before_cursor_execute", self._record)
+        return self
+
+    def __exit__(self, *exc) -> None:
+        sa_event.remove(db.get_engine(), "before_cursor_execute", self._record)
+
+    def _record(self, _conn, _cursor, statement, *_args) -> None:
+        self.seen.append(" ".join(statement.split()).upper())
+
+    @property
+    def writes(self) -> list[str]:
+        changes = ("INSERT INTO MESSAGE", "UPDATE MESSAGE", "DELETE FROM MESSAGE")
+        return [s for s in self.seen if s.startswith(changes)]
+
+    @property
+    def write_locks(self) -> list[str]:
+        return [s for s in self.seen if s == "BEGIN IMMEDIATE"]
+
+
+def test_reading_a_thread_or_the_inbox_writes_nothing_and_takes_no_write_lock(owner_actor, riya):
+    _fill(riya, 3)
+    reply(owner_actor, riya, "Unread by Riya", at=MON_11 + timedelta(hours=1))
+    post(riya, "Unread by Asha", at=MON_11 + timedelta(hours=2))  # something to mark read, each
+    riyas = thread_of(riya)
+    reads = [
+        (messaging.client_thread, actor(riya)),
+        (messaging.client_messages_after, actor(riya), 0),
+        (messaging.expectation, actor(riya)),
+        (messaging.therapist_thread, owner_actor, riyas),
+        (messaging.therapist_messages_after, owner_actor, riyas, 0),
+        (messaging.inbox, owner_actor),
+        (messaging.saved_snippets, owner_actor),
+    ]
+    for fn, *args in reads:
+        with _Statements() as sql:
+            db.read(fn, *args)
+        assert (sql.writes, sql.write_locks) == ([], []), fn.__name__
+        assert sql.seen, fn.__name__  # the listener saw the reads themselves
+
+
+async def test_opening_the_pages_marks_read_in_one_short_write_only_when_something_is_unread(
+    owner, riya
+):
+    from practipal_app.state.messages import InboxState, PortalMessagesState
+
+    post(riya, "Is Thursday still on?")
+    inbox = _tab(owner.id, InboxState, "/app/inbox")
+    await _run(inbox, "load")
+    for unread in (True, False):  # the first opening reads it; the second finds nothing unread
+        with _Statements() as sql:
+            await _run(inbox, "open", str(thread_of(riya)))
+        thread_writes = [s for s in sql.writes if s.startswith("UPDATE MESSAGETHREAD")]
+        assert len(thread_writes) == (1 if unread else 0)
+        assert inbox.threads[0].unread == 0
+
+    reply(auth.actor_for(owner), riya, "Yes, 5 pm as usual.")
+    portal = _tab(riya, PortalMessagesState, "/portal/messages")
+    for unread in (True, False):
+        with _Statements() as sql:
+            await _run(portal, "load")
+        thread_writes = [s for s in sql.writes if s.startswith("UPDATE MESSAGETHREAD")]
+        assert len(thread_writes) == (1 if unread else 0)
+        assert portal.messages[-1].body == "Yes, 5 pm as usual."
+
+
+def _delta_of(page) -> dict:
+    """What Reflex sends the browser for the page's state after the last event."""
+    return page._get_root_state().get_delta().get(page.get_full_name(), {})
+
+
+def _names(delta: dict) -> set[str]:
+    return {key.removesuffix(FIELD_MARKER) for key in delta}
+
+
+async def test_a_send_appends_the_new_message_and_the_update_carries_only_it(owner, riya):
+    from practipal_app.state.messages import InboxState, PortalMessagesState
+
+    bodies = _fill(riya, 100)
+    portal = _tab(riya, PortalMessagesState, "/portal/messages")
+    await _run(portal, "load")
+    shown = list(portal.messages)
+    assert [m.body for m in shown] == bodies[-messaging.THREAD_PAGE :] and portal.has_older
+
+    portal._get_root_state()._clean()
+    await _run(portal, "choose_topic", "other")
+    await _run(portal, "set_draft", "One more question about the worksheet")
+    portal._get_root_state()._clean()
+    await _run(portal, "send")
+    delta = _delta_of(portal)
+    assert "messages" not in _names(delta) and "sent" in _names(delta)
+    assert len(format.json_dumps(delta)) < 2_000  # the whole thread was 16 KB
+    assert portal.messages == shown
+    assert [m.body for m in portal.sent if m.kind == "client"] == [
+        "One more question about the worksheet"
+    ]
+
+    # "Load older" reaches the very first message; what was sent stays after the last.
+    while portal.has_older:
+        await _run(portal, "load_older")
+    assert [m.body for m in portal.messages] == bodies
+    assert portal.sent[0].body == "One more question about the worksheet"
+
+    inbox = _tab(owner.id, InboxState, "/app/inbox")
+    await _run(inbox, "load")
+    await _run(inbox, "open", str(thread_of(riya)))
+    assert len(inbox.messages) == messaging.THREAD_PAGE and inbox.has_older
+    await _run(inbox, "set_draft", "Let's look at it on Thursday.")
+    inbox._get_root_state()._clean()
+    await _run(inbox, "send")
+    delta = _delta_of(inbox)
+    assert not _names(delta) & {"messages", "threads"}
+    assert len(format.json_dumps(delta)) < 2_000
+    assert [m.body for m in inbox.sent] == ["Let's look at it on Thursday."]
+    assert inbox.settled == [thread_of(riya)] and inbox.head.due == ""
+    while inbox.has_older:
+        await _run(inbox, "load_older")
+    assert [m.body for m in inbox.messages][:101] == [*bodies, portal.sent[0].body][:101]

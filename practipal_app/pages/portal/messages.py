@@ -32,6 +32,27 @@ def _bubble(m) -> rx.Component:
     )
 
 
+def _conversation() -> rx.Component:
+    return rx.vstack(
+        rx.cond(
+            S.has_older,
+            rx.button(
+                rx.icon("chevrons-up", size=16),
+                "Load older messages",
+                variant="soft",
+                high_contrast=True,  # the accent on soft teal is below 4.5:1
+                size="2",
+                on_click=S.load_older,
+                align_self="center",
+            ),
+        ),
+        rx.foreach(S.messages, _bubble),
+        rx.foreach(S.sent, _bubble),
+        spacing="2",
+        width="100%",
+    )
+
+
 def _scheduling_help() -> rx.Component:
     return rx.cond(
         (S.topic == "scheduling") & S.next_session.is_not_none(),
@@ -125,6 +146,6 @@ def portal_messages() -> rx.Component:
         rx.cond(
             S.notice != "", rx.callout(S.notice, icon="check", color_scheme="green", width="100%")
         ),
-        rx.vstack(rx.foreach(S.messages, _bubble), spacing="2", width="100%"),
+        _conversation(),
         _composer(),
     )

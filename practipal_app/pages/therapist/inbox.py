@@ -7,9 +7,11 @@ from practipal_app.state.viewer import ViewerState
 
 
 def _thread_row(t) -> rx.Component:
+    settled = S.settled.contains(t.id)  # answered or done since the list was read
+    flagged = t.flagged & ~settled
     return rx.box(
         rx.hstack(
-            rx.cond(t.flagged, rx.icon("siren", color=rx.color("red", 9), size=16)),
+            rx.cond(flagged, rx.icon("siren", color=rx.color("red", 9), size=16)),
             rx.text(t.client, weight="bold"),
             rx.spacer(),
             rx.cond(t.unread > 0, rx.badge(t.unread.to_string(), color_scheme="teal")),
@@ -17,7 +19,7 @@ def _thread_row(t) -> rx.Component:
             align="center",
         ),
         rx.cond(
-            t.due != "",
+            (t.due != "") & ~settled,
             rx.text(
                 rx.cond(t.overdue, "Overdue since ", "Reply due by "),
                 t.due,
@@ -36,7 +38,7 @@ def _thread_row(t) -> rx.Component:
             S.head.is_not_none() & (S.head.id == t.id), rx.color("teal", 3), "transparent"
         ),
         border=rx.cond(
-            t.flagged, f"1px solid {rx.color('red', 7)}", f"1px solid {rx.color('gray', 4)}"
+            flagged, f"1px solid {rx.color('red', 7)}", f"1px solid {rx.color('gray', 4)}"
         ),
         width="100%",
     )
@@ -71,6 +73,39 @@ def _message(m) -> rx.Component:
     )
 
 
+def _conversation() -> rx.Component:
+    # column-reverse keeps the box scrolled to its end: the newest message and a reply just sent
+    # are in view, and older pages loaded above do not move what is being read.
+    return rx.box(
+        rx.vstack(
+            rx.cond(
+                S.has_older,
+                rx.button(
+                    rx.icon("chevrons-up", size=16),
+                    "Load older messages",
+                    variant="soft",
+                    high_contrast=True,  # the accent on soft teal is below 4.5:1
+                    size="1",
+                    on_click=S.load_older,
+                    align_self="center",
+                ),
+            ),
+            rx.foreach(S.messages, _message),
+            rx.foreach(S.sent, _message),
+            spacing="2",
+            width="100%",
+        ),
+        role="region",
+        aria_label="Messages in this conversation",
+        tab_index=0,  # a scrolling box is reached by keyboard too
+        display="flex",
+        flex_direction="column-reverse",
+        max_height="360px",
+        overflow_y="auto",
+        width="100%",
+    )
+
+
 def _thread() -> rx.Component:
     return rx.cond(
         S.head.is_not_none(),
@@ -94,13 +129,7 @@ def _thread() -> rx.Component:
                     width="100%",
                 ),
             ),
-            rx.vstack(
-                rx.foreach(S.messages, _message),
-                spacing="2",
-                width="100%",
-                max_height="360px",
-                overflow_y="auto",
-            ),
+            _conversation(),
             rx.flex(
                 rx.foreach(
                     S.snippets,
@@ -131,6 +160,38 @@ def _thread() -> rx.Component:
             width="100%",
         ),
         rx.card(rx.text("Choose a conversation."), width="100%"),
+    )
+
+
+def _pager() -> rx.Component:
+    return rx.cond(
+        S.pages > 1,
+        rx.el.nav(
+            rx.hstack(
+                rx.button(
+                    "Previous",
+                    size="1",
+                    variant="soft",
+                    high_contrast=True,
+                    disabled=S.page <= 1,
+                    on_click=S.go_to_page(S.page - 1),
+                ),
+                rx.text("Page ", S.page, " of ", S.pages, size="2"),
+                rx.button(
+                    "Next",
+                    size="1",
+                    variant="soft",
+                    high_contrast=True,
+                    disabled=S.page >= S.pages,
+                    on_click=S.go_to_page(S.page + 1),
+                ),
+                align="center",
+                justify="between",
+                width="100%",
+            ),
+            aria_label="Inbox pages",
+            style={"width": "100%"},
+        ),
     )
 
 
@@ -197,6 +258,7 @@ def inbox_page() -> rx.Component:
                     rx.foreach(S.threads, _thread_row),
                     rx.text("No messages yet.", color_scheme="gray"),
                 ),
+                _pager(),
                 _snippets_editor(),
                 spacing="2",
                 width="100%",
