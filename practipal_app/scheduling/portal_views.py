@@ -37,11 +37,19 @@ def cancellation_window(session: Session, actor: Actor) -> int:
 def _on_leave(
     session: Session, profile: ClientProfile, upcoming: list[appointments.AppointmentView]
 ) -> list[appointments.AppointmentView]:
-    """The client's sessions that fall in the therapist's leave."""
+    """The client's sessions that fall in the therapist's leave (one query for them all)."""
+    if not upcoming:
+        return []
+    leave = scheduling.time_off(
+        session,
+        profile.therapist_id,
+        min(v.starts_at for v in upcoming),
+        max(v.ends_at for v in upcoming),
+    )
     return [
         view
         for view in upcoming
-        if scheduling.time_off(session, profile.therapist_id, view.starts_at, view.ends_at)
+        if any(t.starts_at < view.ends_at and t.ends_at > view.starts_at for t in leave)
     ]
 
 

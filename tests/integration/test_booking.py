@@ -208,6 +208,9 @@ def test_leave_lists_the_sessions_to_move_hides_slots_and_needs_confirming(
 
     affected = db.call(scheduling.appointments_during_leave, owner_actor, now=T0)
     assert [a.id for a in affected] == [in_leave]
+    # The client's portal marks the same one, and only it.
+    for page in (portal_schedule.sessions_page, portal_schedule.next_session):
+        assert [v.id for v in db.call(page, actor(riya), now=T0).on_leave] == [in_leave]
 
     slots = db.call(appointments.available_slots, actor(arjun), therapy, now=T0)
     days = {s.astimezone(IST).date() for s in slots}
