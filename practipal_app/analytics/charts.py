@@ -280,13 +280,15 @@ def energy(d: Dashboard) -> go.Figure:
 
 def team_lines(t: Team, column: str, title: str) -> go.Figure:
     traces = []
+    weeks = {therapist_id: t.weeks_of(therapist_id) for therapist_id in t.names}
+    days = _days(next(iter(weeks.values())).index) if weeks else []
     for i, (therapist_id, name) in enumerate(t.names.items()):
-        rows = t.weekly.xs(therapist_id, level="therapist_id")
+        rows = weeks[therapist_id]
         traces.append(
             {
                 "type": "scatter",
-                "x": _days(rows.index),
-                "y": _round(rows[column]),
+                "x": days if len(rows) == len(days) else _days(rows.index),
+                "y": _round(rows[column].to_numpy()),
                 "name": name,
                 "mode": "lines",
                 "line": {"color": PALETTE[i % len(PALETTE)]},

@@ -426,6 +426,15 @@ class Team:
     names: dict[int, str]
     weekly: pd.DataFrame  # indexed by (therapist_id, week): TEAM_COLUMNS
 
+    def weeks_of(self, therapist_id: int) -> pd.DataFrame:
+        """One therapist's weeks, indexed by week. A slice of the block the grid keeps for each
+        therapist, which costs far less than selecting by label (`xs`)."""
+        level = self.weekly.index.get_level_values("therapist_id")
+        rows = np.flatnonzero(level == therapist_id)
+        if not len(rows):
+            return self.weekly.iloc[0:0].droplevel("therapist_id")
+        return self.weekly.iloc[rows[0] : rows[-1] + 1].droplevel("therapist_id")
+
 
 @dataclass
 class TeamAggregates:

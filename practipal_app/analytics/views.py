@@ -215,7 +215,7 @@ def team_summary(t: Team) -> list[TeamSummaryRow]:
     """Per therapist, over the range: weekly averages and weeks over the cap."""
     rows = []
     for therapist_id, name in t.names.items():
-        mine = t.weekly.xs(therapist_id, level="therapist_id")
+        mine = t.weeks_of(therapist_id)
         incoming = int(mine["incoming"].sum())
         rows.append(
             TeamSummaryRow(

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from practipal_app.billing import gst, invoices, payments
-from practipal_app.billing.reports import ClientInvoices, Overview
+from practipal_app.billing.reports import ClientInvoices, Overview, Paging
 from practipal_app.billing.settings import FeeRow
 from practipal_app.core import money
 from practipal_app.core.timefmt import date_label, month_label
@@ -98,6 +98,28 @@ def invoice_row(inv: Invoice, client_name: str, today: date, upi_id: str = "") -
     )
 
 
+@dataclass(frozen=True)
+class PageRow:
+    """Where a paged list stands: 'Invoices 51–100 of 230', and which ways it can move."""
+
+    page: int = 0  # 0: the newest
+    label: str = ""  # "" when everything fits on one page
+    has_newer: bool = False
+    has_older: bool = False
+
+
+def page_row(paging: Paging | None, shown: int, noun: str = "Invoices") -> PageRow:
+    if paging is None or paging.pages == 1:
+        return PageRow()
+    first = paging.page * paging.size + 1
+    return PageRow(
+        page=paging.page,
+        label=f"{noun} {first:,}–{first + shown - 1:,} of {paging.count:,}",
+        has_newer=paging.page > 0,
+        has_older=paging.page < paging.pages - 1,
+    )
+
+
 def find(rows: list[InvoiceRow], invoice_id: int) -> InvoiceRow:
     """The listed invoice with this id, or the blank row when it is not listed."""
     return next((row for row in rows if row.id == invoice_id), InvoiceRow())
@@ -122,6 +144,7 @@ class PortalInvoices:
     has_outstanding: bool
     invoices: list[InvoiceRow]
     receipts: list[ReceiptRow]
+    paging: PageRow = PageRow()
 
 
 def receipt_row(payment: Payment, invoice_number: str) -> ReceiptRow:
@@ -144,6 +167,7 @@ def portal_invoices(data: ClientInvoices) -> PortalInvoices:
             invoice_row(inv, data.client_name, data.today, data.upi_id) for inv in data.invoices
         ],
         receipts=[receipt_row(payment, number) for payment, number in data.receipts],
+        paging=page_row(data.paging, len(data.invoices)),
     )
 
 
@@ -184,6 +208,7 @@ class WorkspaceBilling:
     invoices: list[InvoiceRow]
     today: str  # ISO: the payment form's date
     last_month: str  # "2026-02": the monthly invoice's month
+    paging: PageRow = PageRow()
 
 
 def previous_month_value(day: date) -> str:
@@ -212,6 +237,7 @@ def workspace_billing(data: Overview) -> WorkspaceBilling:
         invoices=[invoice_row(inv, name, data.today) for inv, name in data.invoices],
         today=data.today.isoformat(),
         last_month=previous_month_value(data.today),
+        paging=page_row(data.paging, len(data.invoices)),
     )
 
 

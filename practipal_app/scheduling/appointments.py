@@ -300,6 +300,7 @@ def _overlapping(
             select(Appointment.id).where(
                 Appointment.therapist_id == therapist_id,
                 col(Appointment.status).in_(list(ACTIVE_STATUSES)),
+                Appointment.starts_at > start - scheduling.MAX_HELD,
                 Appointment.starts_at < held_until,
                 Appointment.blocked_until > start,
                 Appointment.id != (exclude_id or -1),
@@ -810,6 +811,9 @@ def for_therapist(
         .where(
             Appointment.therapist_id == target,
             Appointment.practice_id == actor.practice_id,
+            # The lower bound on the start keeps the (therapist, start) index range to the days
+            # asked for, however long the history grows.
+            Appointment.starts_at > start - scheduling.MAX_HELD,
             Appointment.starts_at < end,
             Appointment.ends_at > start,
         )

@@ -16,6 +16,7 @@ from practipal_app.billing import views as billing_views
 from practipal_app.billing.views import (
     FeeFormRow,
     InvoiceRow,
+    PageRow,
     PortalInvoices,
     SettingsValues,
 )
@@ -27,12 +28,18 @@ from practipal_app.state.guard import guarded
 from practipal_app.state.session import CLIENTS, OWNER, STAFF, as_id, page_id, page_params, ticked
 
 
+def page_step(step: object) -> int:
+    """1 (older) or -1 (newer) as the page sent it; anything else stays on the page."""
+    return {"1": 1, "-1": -1}.get(str(step).strip(), 0)
+
+
 class BillingState(rx.State):
     outstanding: str = ""
     ageing: list[billing_views.AgeingRow] = []
     by_client: list[billing_views.OwedRow] = []
     revenue: list[billing_views.RevenueRow] = []
     invoices: list[InvoiceRow] = []
+    paging: PageRow = PageRow()
     client_options: list[Option] = []
     status_filter: str = ""
     client_filter: str = ""
@@ -58,10 +65,17 @@ class BillingState(rx.State):
             int(wanted) if wanted.isascii() and wanted.isdigit() and len(wanted) <= 18 else None
         )
         view = billing_views.workspace_billing(
-            await db.aread(reports.overview, actor, self.status_filter, client_id)
+            await db.aread(
+                reports.overview,
+                actor,
+                self.status_filter,
+                client_id,
+                page=self.paging.page,
+            )
         )
         self.outstanding, self.ageing = view.outstanding, view.ageing
         self.by_client, self.revenue, self.invoices = view.by_client, view.revenue, view.invoices
+        self.paging = view.paging
         self.today, self.last_month = view.today, view.last_month
         self.loaded = True
 
@@ -70,17 +84,26 @@ class BillingState(rx.State):
         self.notice, self.error, self.show_new = "", "", False
         self.paying, self.voiding = InvoiceRow(), InvoiceRow()
         self.client_filter = str(page_params(self).get("client", ""))[:20]
+        self.paging = PageRow()
         self.client_options = options(await db.aread(clients.names, actor))
         await self._refresh(actor)
 
     @guarded(STAFF)
     async def filter_status(self, actor: Actor, value: str | list[str]):
         self.status_filter = "" if value == "all" else str(value)[:20]
+        self.paging = PageRow()
         await self._refresh(actor)
 
     @guarded(STAFF)
     async def filter_client(self, actor: Actor, value: str):
         self.client_filter = "" if value == "all" else str(value)[:20]
+        self.paging = PageRow()
+        await self._refresh(actor)
+
+    @guarded(STAFF)
+    async def turn_page(self, actor: Actor, step: int):
+        """Older invoices for step 1, newer for -1 (the service keeps the page in range)."""
+        self.paging = PageRow(page=self.paging.page + page_step(step))
         await self._refresh(actor)
 
     # Payments
@@ -292,6 +315,7 @@ class PortalInvoicesState(rx.State):
     has_outstanding: bool = False
     invoices: list[InvoiceRow] = []
     receipts: list[billing_views.ReceiptRow] = []
+    paging: PageRow = PageRow()
     #: The invoice whose QR code is open on a phone (0: none).
     qr_for: int = 0
     loaded: bool = False
@@ -299,11 +323,21 @@ class PortalInvoicesState(rx.State):
     def _show(self, page: PortalInvoices) -> None:
         self.outstanding, self.has_outstanding = page.outstanding, page.has_outstanding
         self.invoices, self.receipts = page.invoices, page.receipts
+        self.paging = page.paging
+
+    async def _refresh(self, actor: Actor, page: int) -> None:
+        self._show(billing_views.portal_invoices(await db.aread(reports.for_client, actor, page)))
 
     @guarded(CLIENTS)
     async def load(self, actor: Actor):
-        self._show(billing_views.portal_invoices(await db.aread(reports.for_client, actor)))
+        await self._refresh(actor, 0)
         self.qr_for, self.loaded = 0, True
+
+    @guarded(CLIENTS)
+    async def turn_page(self, actor: Actor, step: int):
+        """Older invoices for step 1, newer for -1."""
+        await self._refresh(actor, self.paging.page + page_step(step))
+        self.qr_for = 0
 
     @guarded(CLIENTS)
     def toggle_qr(self, actor: Actor, invoice_id: int):

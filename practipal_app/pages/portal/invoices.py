@@ -139,6 +139,25 @@ def _receipt_row(r) -> rx.Component:
     title="Invoices · PractiPal",
     on_load=[ViewerState.guard_client, S.load],
 )
+def _pager() -> rx.Component:
+    """Newer / older invoices, when they do not fit on one page."""
+    return rx.cond(
+        S.paging.label != "",
+        rx.hstack(
+            rx.button(
+                "Newer", variant="soft", disabled=~S.paging.has_newer, on_click=S.turn_page(-1)
+            ),
+            rx.text(S.paging.label, size="2", color_scheme="gray"),
+            rx.button(
+                "Older", variant="soft", disabled=~S.paging.has_older, on_click=S.turn_page(1)
+            ),
+            align="center",
+            justify="between",
+            width="100%",
+        ),
+    )
+
+
 def portal_invoices() -> rx.Component:
     return portal_shell(
         rx.heading("Invoices", size="7", as_="h1"),
@@ -166,6 +185,7 @@ def portal_invoices() -> rx.Component:
                     rx.vstack(rx.foreach(S.invoices, _invoice_card), spacing="3", width="100%"),
                     rx.text("No invoices yet.", color_scheme="gray"),
                 ),
+                _pager(),
                 rx.heading("Receipts", size="4", as_="h2"),
                 rx.cond(
                     S.receipts.length() > 0,

@@ -85,7 +85,7 @@ def _money_table(title: str, headers: list[str], rows, cells) -> rx.Component:
 def _reports() -> rx.Component:
     return rx.hstack(
         _money_table(
-            "Outstanding by client",
+            "Outstanding by client, largest first",
             ["Client", "Owes"],
             S.by_client,
             lambda r: [
@@ -418,10 +418,29 @@ def _invoice_list() -> rx.Component:
                     ),
                 ),
             ),
+            _pager(),
             spacing="3",
             width="100%",
         ),
         width="100%",
+    )
+
+
+def _pager() -> rx.Component:
+    """Newer / older pages of the list, shown when it does not fit on one."""
+    return rx.cond(
+        S.paging.label != "",
+        rx.hstack(
+            rx.button(
+                "Newer", variant="soft", disabled=~S.paging.has_newer, on_click=S.turn_page(-1)
+            ),
+            rx.text(S.paging.label, size="2", color_scheme="gray"),
+            rx.button(
+                "Older", variant="soft", disabled=~S.paging.has_older, on_click=S.turn_page(1)
+            ),
+            align="center",
+            spacing="3",
+        ),
     )
 
 
