@@ -30,6 +30,7 @@ from practipal_app.pages.therapist import resources as _resources  # noqa: F401
 from practipal_app.pages.therapist import settings as _settings  # noqa: F401
 from practipal_app.pages.therapist import today as _today  # noqa: F401
 from practipal_app.state.index import IndexState
+from practipal_app.state.open_tabs import keep_open_tabs
 from practipal_app.state.tab_session import TabSessionMiddleware, empty_ended_tabs
 from practipal_app.worker import run_forever as outbox_worker
 
@@ -54,5 +55,6 @@ app = rx.App(
 )
 app.register_lifespan_task(outbox_worker)
 app.register_lifespan_task(empty_ended_tabs)
+app.register_lifespan_task(keep_open_tabs)
 # First, before any event (the page's hydrate included) reads the tab's state.
 app.add_middleware(TabSessionMiddleware(), index=0)

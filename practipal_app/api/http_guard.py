@@ -23,7 +23,7 @@ from starlette.responses import PlainTextResponse
 
 from practipal_app import db
 from practipal_app.config import get_settings
-from practipal_app.people import auth, tabs
+from practipal_app.people import auth, session_cache, tabs
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -134,6 +134,18 @@ def built_page_hashes(static_dir: Path | None) -> frozenset[str]:
     return frozenset(found)
 
 
+def built_page_dirs(static_dir: Path | None) -> frozenset[str]:
+    """The URL paths, without their trailing slash, of the built pages that are a directory with
+    an `index.html` (`/portal`, `/portal/messages`, `/app`; not `/` itself)."""
+    if static_dir is None or not static_dir.is_dir():
+        return frozenset()
+    return frozenset(
+        "/" + page.parent.relative_to(static_dir).as_posix()
+        for page in static_dir.rglob("index.html")
+        if page.parent != static_dir
+    )
+
+
 # Responses ---------------------------------------------------------------------------------------
 
 
@@ -179,6 +191,7 @@ class HttpGuard:
         self.app = app
         self.static_dir = static_dir
         self._page_hashes: frozenset[str] = frozenset()
+        self._page_dirs: frozenset[str] = frozenset()
         self._build_stamp: int | None = None
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -190,7 +203,21 @@ class HttpGuard:
         elif _is_upload(scope.get("path", "")):
             await self._upload(scope, receive, self._securing(send, "http.response.start"))
         else:
+            scope = self._page_directly(scope)
             await self.app(scope, receive, self._securing(send, "http.response.start"))
+
+    def _page_directly(self, scope: Scope) -> Scope:
+        """`/portal` answered with the built `portal/index.html` itself, not with the 307 to
+        `/portal/` that Starlette's StaticFiles (`html=True`, which serves the production build)
+        gives for a directory: on a phone that redirect costs a round trip before anything loads.
+        The browser keeps the URL it asked for; the router matches both forms."""
+        path = scope.get("path", "")
+        if scope.get("method") not in _BODYLESS or path.endswith("/"):
+            return scope
+        if path not in self._built_page_dirs():
+            return scope
+        raw = scope.get("raw_path")
+        return {**scope, "path": path + "/", "raw_path": raw + b"/" if raw else raw}
 
     def _securing(self, send: Send, start: str) -> Send:
         async def secured(message: Message) -> None:
@@ -217,12 +244,20 @@ class HttpGuard:
             )
 
     def _built_page_hashes(self) -> frozenset[str]:
+        self._read_build()
+        return self._page_hashes
+
+    def _built_page_dirs(self) -> frozenset[str]:
+        self._read_build()
+        return self._page_dirs
+
+    def _read_build(self) -> None:
         # Read again whenever the build changes (its index page is rewritten by every build).
         stamp = _modified(self.static_dir / "index.html") if self.static_dir else None
         if stamp != self._build_stamp or not self._page_hashes:
             self._page_hashes = built_page_hashes(self.static_dir)
+            self._page_dirs = built_page_dirs(self.static_dir)
             self._build_stamp = stamp
-        return self._page_hashes
 
     # Uploads -------------------------------------------------------------------------------------
 
@@ -231,7 +266,7 @@ class HttpGuard:
         tab their own session acts in (a tab token alone is not enough), and a body no larger than
         the upload limit (checked on its declared length, then while it is read)."""
         connection = HTTPConnection(scope)
-        actor = await db.acall(auth.resolve, connection.cookies.get(auth.SESSION_COOKIE))
+        actor = await session_cache.actor(connection.cookies.get(auth.SESSION_COOKIE))
         if actor is None:
             await _refuse(scope, receive, send, 401, "Sign in to upload files.")
             return

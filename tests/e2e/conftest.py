@@ -371,8 +371,9 @@ def launch_backend(root: Path, env_overrides: dict[str, str] | None = None) -> B
         PRACTIPAL_BASE_URL=base_url,
         # rxconfig sets the frontend port from PRACTIPAL_PORT, and `--backend-only` refuses one.
         REFLEX_FRONTEND_PORT="0",
-        **(env_overrides or {}),
     )
+    # Last, so an override may also replace one of the above (the balancer test's base URL).
+    env.update(env_overrides or {})
     srv = BackendServer(
         base_url,
         port,

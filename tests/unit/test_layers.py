@@ -17,6 +17,7 @@ PACKAGE = Path(__file__).resolve().parents[2] / "practipal_app"
 #: Lowest first: a package may import only packages before it (and itself).
 ORDER = [
     "config",
+    "deployment",
     "db",
     "models",
     "core",

@@ -27,6 +27,12 @@ def test_every_route_of_design_md_is_a_page():
     } <= set(ROUTES)
 
 
+def test_every_page_is_rendered_by_its_page_function():
+    """A helper slipped between `@rx.page` and the page's function would become the page."""
+    helpers = {r: page.component.__name__ for r, page in app._unevaluated_pages.items()}
+    assert not {r: name for r, name in helpers.items() if name.startswith("_")}
+
+
 #: Elements a person types text into.
 TEXT_ENTRY = {"RadixThemesTextField.Root", "RadixThemesTextArea", '"input"', '"textarea"'}
 #: Inputs that take no free text.

@@ -134,11 +134,6 @@ def _receipt_row(r) -> rx.Component:
     )
 
 
-@rx.page(
-    route="/portal/invoices",
-    title="Invoices · PractiPal",
-    on_load=[ViewerState.guard_client, S.load],
-)
 def _pager() -> rx.Component:
     """Newer / older invoices, when they do not fit on one page."""
     return rx.cond(
@@ -158,6 +153,11 @@ def _pager() -> rx.Component:
     )
 
 
+@rx.page(
+    route="/portal/invoices",
+    title="Invoices · PractiPal",
+    on_load=[ViewerState.guard_client, S.load],
+)
 def portal_invoices() -> rx.Component:
     return portal_shell(
         rx.heading("Invoices", size="7", as_="h1"),
