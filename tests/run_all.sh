@@ -21,7 +21,12 @@ tier lint bash -c 'ruff check . && ruff format --check .'
 tier unit python -m pytest tests/unit -q -p no:cacheprovider -n auto
 tier integration python -m pytest tests/integration -q -p no:cacheprovider \
   -n "$(($(nproc) + 1))"
-tier e2e python -m pytest tests/e2e -q -p no:cacheprovider
+# Browser tests share one built server, in order, on one process; the tests that start servers of
+# their own (crash, PostgreSQL + Redis, load balancer) mostly wait on them and run on a second.
+shots=$(mktemp -d -t practipal-e2e-shots-XXXXXX)
+tier e2e env PRACTIPAL_E2E_SCREENSHOTS="$shots" python -m pytest tests/e2e -q -p no:cacheprovider \
+  -n 2 --dist loadgroup
+echo "e2e screenshots: $shots"
 echo "=== whole suite: $((SECONDS - start)) s"
 if ((${#failed[@]})); then
   echo "FAILED tiers: ${failed[*]}"

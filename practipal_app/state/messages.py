@@ -51,13 +51,15 @@ class PortalMessagesState(rx.State):
     @guarded(CLIENTS)
     async def load(self, actor: Actor):
         self.error, self.notice, self.risk_sent = "", "", False
-        home = await db.aread(portal.home, actor)
+        home, upcoming, conversation, self.expectation = await db.aread_each(
+            (portal.home, actor),
+            (portal_schedule.next_session, actor),
+            (messaging.client_thread, actor),
+            (messaging.expectation, actor),
+        )
         self.own_contacts = boundary_views.crisis_contacts(home.own_contacts)
-        upcoming = await db.aread(portal_schedule.next_session, actor)
         self.next_session = schedule_views.next_session(upcoming)
-        conversation = await db.aread(messaging.client_thread, actor)
         self._show(conversation)
-        self.expectation = await db.aread(messaging.expectation, actor)
         if conversation.unread:
             await db.acall(messaging.mark_read_by_client, actor)
         self.loaded = True

@@ -53,7 +53,7 @@ from practipal_app.state.billing import BillingState
 from practipal_app.state.messages import PortalMessagesState
 from practipal_app.state.portal_schedule import BookState
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.own_servers]
 
 NAMESPACE = "/_event"
 VAR = "_rx_state_"

@@ -54,7 +54,7 @@ from practipal_app.scheduling import appointments
 from practipal_app.scheduling import rules as scheduling
 from practipal_app.state.messages import PortalMessagesState
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.own_servers]
 
 #: Debian installs it in /usr/sbin, which is not on every user's PATH.
 HAPROXY = shutil.which("haproxy") or shutil.which("haproxy", path="/usr/sbin")

@@ -1982,7 +1982,7 @@ def postgres_site(postgres_redis_server) -> Site:
 
 #: The sweep runs against the built app on SQLite (one worker, state in memory) and against a
 #: backend on PostgreSQL + Redis (two workers, state in Redis: a tab's events may reach either).
-SITES = ["sqlite", "postgres+redis"]
+SITES = ["sqlite", pytest.param("postgres+redis", marks=pytest.mark.own_servers)]
 
 
 @pytest.fixture(params=SITES)

@@ -108,12 +108,18 @@ def test_the_check_neither_takes_nor_waits_for_the_write_lock(database, owner):
 
     holder = threading.Thread(target=hold_the_write_lock)
     holder.start()
+    write = None
     try:
         assert held.wait(10)
         actor = asyncio.run(asyncio.wait_for(session_cache.actor(token), timeout=3))
         assert actor is not None and actor.user_id == owner.id
-        with pytest.raises(TimeoutError):  # while a write does wait: the lock really is held
-            asyncio.run(asyncio.wait_for(db.acall(auth.touch, actor.session_id, utcnow()), 1))
+        # The control: a write does wait, so the lock really is held.
+        write = threading.Thread(target=db.call, args=(auth.touch, actor.session_id, utcnow()))
+        write.start()
+        write.join(1.0)
+        assert write.is_alive()
     finally:
         release.set()
         holder.join()
+        if write is not None:
+            write.join()
