@@ -21,12 +21,22 @@ tier lint bash -c 'ruff check . && ruff format --check .'
 tier unit python -m pytest tests/unit -q -p no:cacheprovider -n auto
 tier integration python -m pytest tests/integration -q -p no:cacheprovider \
   -n "$(($(nproc) + 1))"
-# Browser tests share one built server, in order, on one process; the tests that start servers of
-# their own (crash, PostgreSQL + Redis, load balancer) mostly wait on them and run on a second.
-shots=$(mktemp -d -t practipal-e2e-shots-XXXXXX)
-tier e2e env PRACTIPAL_E2E_SCREENSHOTS="$shots" python -m pytest tests/e2e -q -p no:cacheprovider \
-  -n 2 --dist loadgroup
-echo "e2e screenshots: $shots"
+# The browser tests share one built server, in file order; the tests that start servers of their
+# own (crash, PostgreSQL + Redis, load balancer) mostly wait on them, so they run alongside in a
+# second pytest, whose output follows.
+e2e() {
+  local own_log status=0
+  own_log=$(mktemp)
+  python -m pytest tests/e2e -q -p no:cacheprovider -m own_servers >"$own_log" 2>&1 &
+  local own=$!
+  python -m pytest tests/e2e -q -p no:cacheprovider -m "not own_servers" || status=1
+  wait "$own" || status=1
+  echo "--- e2e tests with servers of their own"
+  cat "$own_log"
+  rm -f "$own_log"
+  return "$status"
+}
+tier e2e e2e
 echo "=== whole suite: $((SECONDS - start)) s"
 if ((${#failed[@]})); then
   echo "FAILED tiers: ${failed[*]}"

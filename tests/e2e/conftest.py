@@ -93,16 +93,6 @@ def pytest_terminal_summary(terminalreporter) -> None:
             terminalreporter.write_line(str(path))
 
 
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """`make test` runs this tier on two processes (`-n 2 --dist loadgroup`): the tests that use
-    the one built server stay together on one of them, in file order (the journey sets the
-    practice up first), while those that start servers of their own (backend-only, PostgreSQL,
-    Redis, a load balancer) and mostly wait on them run beside them on the other."""
-    for item in items:
-        group = "own-servers" if item.get_closest_marker("own_servers") else "built-app"
-        item.add_marker(pytest.mark.xdist_group(group))
-
-
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
     """A failing test that used the server shows the end of the server's log next to its
