@@ -146,6 +146,6 @@ async def _write_logged(fn: Callable[..., Any], *args: Any) -> None:
 
 
 async def writes_done() -> None:
-    """Wait for every `write_later` write started so far (tests; shutdown)."""
+    """Wait for every `write_later` write started so far (tests)."""
     while _pending:
         await asyncio.gather(*list(_pending), return_exceptions=True)
