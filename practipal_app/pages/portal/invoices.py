@@ -4,6 +4,7 @@ receipts."""
 import reflex as rx
 
 from practipal_app.components.layout import portal_shell
+from practipal_app.components.paging import newer_older
 from practipal_app.state.billing import PortalInvoicesState as S
 from practipal_app.state.viewer import ViewerState
 
@@ -134,25 +135,6 @@ def _receipt_row(r) -> rx.Component:
     )
 
 
-def _pager() -> rx.Component:
-    """Newer / older invoices, when they do not fit on one page."""
-    return rx.cond(
-        S.paging.label != "",
-        rx.hstack(
-            rx.button(
-                "Newer", variant="soft", disabled=~S.paging.has_newer, on_click=S.turn_page(-1)
-            ),
-            rx.text(S.paging.label, size="2", color_scheme="gray"),
-            rx.button(
-                "Older", variant="soft", disabled=~S.paging.has_older, on_click=S.turn_page(1)
-            ),
-            align="center",
-            justify="between",
-            width="100%",
-        ),
-    )
-
-
 @rx.page(
     route="/portal/invoices",
     title="Invoices · PractiPal",
@@ -185,7 +167,7 @@ def portal_invoices() -> rx.Component:
                     rx.vstack(rx.foreach(S.invoices, _invoice_card), spacing="3", width="100%"),
                     rx.text("No invoices yet.", color_scheme="gray"),
                 ),
-                _pager(),
+                newer_older(S.paging, S.turn_page),
                 rx.heading("Receipts", size="4", as_="h2"),
                 rx.cond(
                     S.receipts.length() > 0,

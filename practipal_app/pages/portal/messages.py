@@ -2,6 +2,7 @@ import reflex as rx
 
 from practipal_app.components.charter import crisis_card
 from practipal_app.components.layout import portal_shell
+from practipal_app.components.paging import load_older
 from practipal_app.messaging.threads import TOPICS
 from practipal_app.state.messages import PortalMessagesState as S
 from practipal_app.state.viewer import ViewerState
@@ -34,18 +35,7 @@ def _bubble(m) -> rx.Component:
 
 def _conversation() -> rx.Component:
     return rx.vstack(
-        rx.cond(
-            S.has_older,
-            rx.button(
-                rx.icon("chevrons-up", size=16),
-                "Load older messages",
-                variant="soft",
-                high_contrast=True,  # the accent on soft teal is below 4.5:1
-                size="2",
-                on_click=S.load_older,
-                align_self="center",
-            ),
-        ),
+        load_older(S.has_older, S.load_older),
         rx.foreach(S.messages, _bubble),
         rx.foreach(S.sent, _bubble),
         spacing="2",

@@ -14,6 +14,7 @@ from practipal_app.components.forms import (
     textarea_field,
 )
 from practipal_app.components.layout import workspace_shell
+from practipal_app.components.paging import newer_older
 from practipal_app.state.billing import BillingSettingsState, BillingState
 from practipal_app.state.viewer import ViewerState
 
@@ -418,29 +419,11 @@ def _invoice_list() -> rx.Component:
                     ),
                 ),
             ),
-            _pager(),
+            newer_older(S.paging, S.turn_page),
             spacing="3",
             width="100%",
         ),
         width="100%",
-    )
-
-
-def _pager() -> rx.Component:
-    """Newer / older pages of the list, shown when it does not fit on one."""
-    return rx.cond(
-        S.paging.label != "",
-        rx.hstack(
-            rx.button(
-                "Newer", variant="soft", disabled=~S.paging.has_newer, on_click=S.turn_page(-1)
-            ),
-            rx.text(S.paging.label, size="2", color_scheme="gray"),
-            rx.button(
-                "Older", variant="soft", disabled=~S.paging.has_older, on_click=S.turn_page(1)
-            ),
-            align="center",
-            spacing="3",
-        ),
     )
 
 

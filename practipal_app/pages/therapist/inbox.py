@@ -2,6 +2,7 @@ import reflex as rx
 
 from practipal_app.components.forms import field
 from practipal_app.components.layout import workspace_shell
+from practipal_app.components.paging import load_older
 from practipal_app.state.messages import InboxState as S
 from practipal_app.state.viewer import ViewerState
 
@@ -78,18 +79,7 @@ def _conversation() -> rx.Component:
     # are in view, and older pages loaded above do not move what is being read.
     return rx.box(
         rx.vstack(
-            rx.cond(
-                S.has_older,
-                rx.button(
-                    rx.icon("chevrons-up", size=16),
-                    "Load older messages",
-                    variant="soft",
-                    high_contrast=True,  # the accent on soft teal is below 4.5:1
-                    size="1",
-                    on_click=S.load_older,
-                    align_self="center",
-                ),
-            ),
+            load_older(S.has_older, S.load_older, size="1"),
             rx.foreach(S.messages, _message),
             rx.foreach(S.sent, _message),
             spacing="2",
