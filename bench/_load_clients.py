@@ -191,8 +191,10 @@ class Action:
 class Client:
     """One user running the realistic loop on one tab."""
 
-    def __init__(self, tab: Tab, rng: random.Random, bare: bool) -> None:
-        self.tab, self.rng, self.bare = tab, rng, bare
+    def __init__(
+        self, tab: Tab, rng: random.Random, bare: bool, rate: float = ACTIONS_PER_CLIENT_S
+    ) -> None:
+        self.tab, self.rng, self.bare, self.rate = tab, rng, bare, rate
         self.page_turn = rng.randrange(len(tab.names.pages))
         self.sent = 0
         self.samples = Samples()
@@ -221,7 +223,7 @@ class Client:
         """Actions at jittered intervals from window_start; those started before window_end run
         to the end. A late client does not queue up missed actions."""
         self.samples = samples
-        gap = 1.0 / ACTIONS_PER_CLIENT_S
+        gap = 1.0 / self.rate
         next_at = window_start + self.rng.uniform(0, gap)
         while next_at < window_end:
             if (wait := next_at - time.perf_counter()) > 0:

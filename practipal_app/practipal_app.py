@@ -30,8 +30,9 @@ from practipal_app.pages.therapist import resources as _resources  # noqa: F401
 from practipal_app.pages.therapist import settings as _settings  # noqa: F401
 from practipal_app.pages.therapist import today as _today  # noqa: F401
 from practipal_app.state.index import IndexState
+from practipal_app.state.middleware import TabSessionMiddleware
 from practipal_app.state.open_tabs import keep_open_tabs
-from practipal_app.state.tab_session import TabSessionMiddleware, empty_ended_tabs
+from practipal_app.state.tab_session import empty_ended_tabs
 from practipal_app.worker import run_forever as outbox_worker
 
 HEAD = [

@@ -55,7 +55,10 @@ class MessageThread(SQLModel, table=True):
 
 
 class Message(SQLModel, table=True):
-    __table_args__ = (sa.Index("ix_message_thread_created", "thread_id", "created_at"),)
+    # kind and after_hours: the insights' weekly counts read a year from the index alone.
+    __table_args__ = (
+        sa.Index("ix_message_thread_created", "thread_id", "created_at", "kind", "after_hours"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     thread_id: int = Field(foreign_key="messagethread.id")
@@ -83,7 +86,17 @@ class ContactRecord(SQLModel, table=True):
     """A message outside the portal, counted but never stored: imported WhatsApp history or a
     contact the therapist logged. Only when, which way, how long, and whether after hours."""
 
-    __table_args__ = (sa.Index("ix_contactrecord_therapist_at", "therapist_id", "at"),)
+    # Covers the insights' weekly counts: a year's records are read from the index alone.
+    __table_args__ = (
+        sa.Index(
+            "ix_contactrecord_therapist_at",
+            "therapist_id",
+            "at",
+            "channel",
+            "direction",
+            "after_hours",
+        ),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     practice_id: int = Field(foreign_key="practice.id", index=True)

@@ -51,13 +51,13 @@ class PortalMessagesState(rx.State):
     @guarded(CLIENTS)
     async def load(self, actor: Actor):
         self.error, self.notice, self.risk_sent = "", "", False
-        home, upcoming, conversation, self.expectation = await db.aread_each(
-            (portal.home, actor),
+        contacts, upcoming, conversation, self.expectation = await db.aread_each(
+            (portal.own_crisis_contacts, actor),
             (portal_schedule.next_session, actor),
             (messaging.client_thread, actor),
             (messaging.expectation, actor),
         )
-        self.own_contacts = boundary_views.crisis_contacts(home.own_contacts)
+        self.own_contacts = boundary_views.crisis_contacts(contacts)
         self.next_session = schedule_views.next_session(upcoming)
         self._show(conversation)
         if conversation.unread:

@@ -11,17 +11,13 @@ quiet, so nothing of theirs waits on the server for the next connection.
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 
 import reflex as rx
-from reflex.middleware import Middleware
-from reflex.state import StateUpdate
 
 from practipal_app import db
 from practipal_app.core.identity import Actor
 from practipal_app.people import tabs
-from practipal_app.state.session import remember_signed_in, signed_in
 
 log = logging.getLogger("practipal.tabs")
 
@@ -52,42 +48,19 @@ async def empty(state: rx.State) -> None:
         (await root.get_state(cls)).reset()
 
 
-async def claim(state: rx.State, actor: Actor | None) -> None:
-    """Make the tab's state belong to `actor`'s session, emptying what another session left."""
+async def claim(state: rx.State, actor: Actor | None) -> bool:
+    """Make the tab's state belong to `actor`'s session, emptying what another session left.
+    True when the tab has just been claimed by a signed-in session."""
     owner = await state.get_state(TabOwnerState)
     session_id = actor.session_id if actor else 0
     if owner._session_id == session_id:
-        return
+        return False
     if owner._session_id:
         await empty(state)
     owner._session_id = session_id
     if session_id and (client_token := state.router.session.client_token):
         db.write_later(tabs.bind, session_id, client_token)
-
-
-#: The most of a page address (path and query, as JSON) a tab's state keeps. Reflex stores what
-#: every event says about its page for the tab's lifetime, signed in or not.
-ADDRESS_MAX = 4_000
-_ADDRESS_KEYS = ("pathname", "query", "asPath")
-
-
-def _address_size(router_data: dict) -> int:
-    return len(json.dumps([router_data.get(k) for k in _ADDRESS_KEYS], default=str))
-
-
-class TabSessionMiddleware(Middleware):
-    """Runs before every event: an oversized page address is dropped (and the event with it), and
-    the tab's state is the acting session's, or it is emptied."""
-
-    async def preprocess(self, app, state, event):
-        if _address_size(state.router_data) > ADDRESS_MAX:
-            blank = {**state.router_data, "pathname": "/", "query": {}, "asPath": "/"}
-            state.router_data = state._update_router_vars(blank, state.router_data)
-            return StateUpdate()
-        actor = await signed_in(state)
-        remember_signed_in(state, actor)
-        await claim(state, actor)
-        return None
+    return bool(session_id)
 
 
 async def empty_ended_tabs(app: rx.App) -> None:

@@ -1,4 +1,8 @@
-"""Name and role of the person signed in, and the practice's name, for the page shells."""
+"""Name and role of the person signed in, and the practice's name, for the page shells.
+
+They are filled once a tab, when a sign-in session claims it (state/middleware.py), so a page's
+own load is the only event its opening costs; the tab's state is emptied when its session ends.
+"""
 
 from __future__ import annotations
 
@@ -21,13 +25,18 @@ class ViewerState(rx.State):
 
     async def _show(self, actor: Actor) -> None:
         self.name, self.role, self.checked = actor.name, str(actor.role), True
-        if not self.practice_name:  # once a tab: the tab's state is emptied when its session ends
-            self.practice_name = await db.aread(practice.practice_name, actor.practice_id)
+        self.practice_name = await db.aread(practice.practice_name, actor.practice_id)
 
+    # The page guards of pages that have no load of their own: who may open the page.
     @guarded(STAFF)
-    async def guard_staff(self, actor: Actor):
-        await self._show(actor)
+    def guard_staff(self, actor: Actor):
+        pass
 
     @guarded(CLIENTS)
-    async def guard_client(self, actor: Actor):
-        await self._show(actor)
+    def guard_client(self, actor: Actor):
+        pass
+
+
+async def show(state: rx.State, actor: Actor) -> None:
+    """Fill the tab's page shells for `actor`."""
+    await (await state.get_state(ViewerState))._show(actor)

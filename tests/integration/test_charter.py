@@ -7,10 +7,10 @@ from sqlmodel import select
 from tabs import open_page, run
 
 from practipal_app import db
-from practipal_app.boundaries import charter
+from practipal_app.boundaries import charter, portal_home
 from practipal_app.boundaries.views import CrisisContact
 from practipal_app.core.errors import InvalidInput, PermissionDenied
-from practipal_app.models import Charter, Role
+from practipal_app.models import Charter, Role, User
 from practipal_app.onboarding import setup as practice
 from practipal_app.people import auth
 from practipal_app.state.charter import CharterState
@@ -31,11 +31,18 @@ def _versions(therapist_id):
     )
 
 
+def _portal_asks(client_id: int) -> bool:
+    """Whether the client's portal home asks them to acknowledge the charter."""
+    client = auth.actor_for(db.call(lambda s: s.get(User, client_id)))
+    return db.call(portal_home.home, client).needs_acknowledgement
+
+
 def test_defaults_are_in_force_before_a_therapist_saves(owner_actor, riya):
     view = db.call(charter.my_charter, owner_actor)
     assert (view.version, view.statement) == (0, DEFAULT_STATEMENT)
     assert db.call(charter.for_client, riya).statement == DEFAULT_STATEMENT
     assert db.call(charter.needs_acknowledgement, riya) is False
+    assert _portal_asks(riya) is False
 
 
 def test_saving_again_makes_version_two_and_asks_clients_to_acknowledge_again(owner_actor, riya):
@@ -56,10 +63,12 @@ def test_saving_again_makes_version_two_and_asks_clients_to_acknowledge_again(ow
         and "within two working days" in shown.statement
     )
     assert db.call(charter.needs_acknowledgement, riya) is True
+    assert _portal_asks(riya) is True
     assert db.call(charter.acknowledged_version, riya) == 1
 
     db.call(charter.acknowledge, riya, 2)
     assert db.call(charter.needs_acknowledgement, riya) is False
+    assert _portal_asks(riya) is False
 
 
 def test_own_wording_replaces_the_generated_statement(owner_actor):

@@ -17,10 +17,13 @@ from practipal_app import db
 from practipal_app.messaging import threads as messaging
 from practipal_app.models import User
 from practipal_app.models.base import utcnow
+from practipal_app.onboarding import setup
 from practipal_app.people import auth, tabs
 from practipal_app.state.messages import PortalMessagesState
+from practipal_app.state.middleware import TabSessionMiddleware
 from practipal_app.state.session import cookie_value
-from practipal_app.state.tab_session import TabOwnerState, TabSessionMiddleware
+from practipal_app.state.tab_session import TabOwnerState
+from practipal_app.state.viewer import ViewerState
 
 SECRET = "I could not sleep again kingfisher"
 TAB = "5f0c4a9e-3d51-4e39-9a1b-tab-of-riya"
@@ -77,6 +80,24 @@ async def test_the_same_session_keeps_its_tab(riya):
         owner._session_id
         == db.call(auth.resolve, cookie_value(page, auth.SESSION_COOKIE)).session_id
     )
+
+
+async def test_the_page_shell_shows_whoever_claims_the_tab(riya, owner):
+    """The shell's name, role and practice name are filled once, when a session claims the tab (no
+    page load asks for them), and are the next session's after another signs in at the tab."""
+    page, root = await _filled_tab(riya)
+    shell = await root.get_state(ViewerState)
+    riyas = db.call(lambda s: s.get(User, riya))
+    assert (shell.name, shell.role) == (riyas.name, "client")
+    assert shell.practice_name and shell.practice_name == db.call(
+        setup.practice_name, riyas.practice_id
+    )
+
+    root.router = _router(db.call(auth.start_session, owner, "pytest"))
+    await TabSessionMiddleware().preprocess(None, root, None)
+    shell = await root.get_state(ViewerState)
+    assert (shell.name, shell.role) == (owner.name, "owner")
+    assert riyas.name not in str(root.dict())
 
 
 async def test_a_tab_is_listed_for_emptying_once_its_session_ends_however_it_ends(riya):

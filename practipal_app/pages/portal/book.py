@@ -2,7 +2,6 @@ import reflex as rx
 
 from practipal_app.components.layout import portal_shell
 from practipal_app.state.portal_schedule import BookState as S
-from practipal_app.state.viewer import ViewerState
 
 
 def _slot_button(slot) -> rx.Component:
@@ -82,7 +81,7 @@ def _confirm_bar() -> rx.Component:
 @rx.page(
     route="/portal/book",
     title="Book a session · PractiPal",
-    on_load=[ViewerState.guard_client, S.load],
+    on_load=S.load,
 )
 def portal_book() -> rx.Component:
     return portal_shell(

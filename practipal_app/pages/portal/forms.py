@@ -6,14 +6,11 @@ from practipal_app.components.form_fields import question, todo_card
 from practipal_app.components.forms import form_error
 from practipal_app.components.layout import portal_shell
 from practipal_app.state.forms import FillState, PortalFormsState
-from practipal_app.state.viewer import ViewerState
 
 P = PortalFormsState
 
 
-@rx.page(
-    route="/portal/forms", title="Forms · PractiPal", on_load=[ViewerState.guard_client, P.load]
-)
+@rx.page(route="/portal/forms", title="Forms · PractiPal", on_load=P.load)
 def portal_forms() -> rx.Component:
     return portal_shell(
         rx.heading("Forms", size="7", as_="h1"),
@@ -59,7 +56,7 @@ F = FillState
 @rx.page(
     route="/portal/forms/[response_id]",
     title="Form · PractiPal",
-    on_load=[ViewerState.guard_client, F.load],
+    on_load=F.load,
 )
 def portal_fill() -> rx.Component:
     return portal_shell(

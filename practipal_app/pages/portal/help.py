@@ -3,13 +3,12 @@ import reflex as rx
 from practipal_app.components.charter import crisis_lines, statement_card, tel_link
 from practipal_app.components.layout import portal_shell
 from practipal_app.state.portal import PortalState
-from practipal_app.state.viewer import ViewerState
 
 
 @rx.page(
     route="/portal/help",
     title="Help · PractiPal",
-    on_load=[ViewerState.guard_client, PortalState.load],
+    on_load=PortalState.load,
 )
 def portal_help() -> rx.Component:
     return portal_shell(

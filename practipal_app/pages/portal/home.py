@@ -5,7 +5,6 @@ from practipal_app.components.form_fields import todo_card
 from practipal_app.components.layout import portal_shell
 from practipal_app.components.sessions import session_card
 from practipal_app.state.portal import PortalState
-from practipal_app.state.viewer import ViewerState
 
 
 def _acknowledge_card() -> rx.Component:
@@ -143,7 +142,7 @@ def _help_card() -> rx.Component:
 @rx.page(
     route="/portal",
     title="Your portal · PractiPal",
-    on_load=[ViewerState.guard_client, PortalState.load],
+    on_load=PortalState.load,
 )
 def portal_home() -> rx.Component:
     return portal_shell(

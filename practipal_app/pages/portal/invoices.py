@@ -6,7 +6,6 @@ import reflex as rx
 from practipal_app.components.layout import portal_shell
 from practipal_app.components.paging import newer_older
 from practipal_app.state.billing import PortalInvoicesState as S
-from practipal_app.state.viewer import ViewerState
 
 STATUS_COLOURS = (("paid", "green"), ("overdue", "red"), ("void", "gray"), "amber")
 
@@ -138,7 +137,7 @@ def _receipt_row(r) -> rx.Component:
 @rx.page(
     route="/portal/invoices",
     title="Invoices · PractiPal",
-    on_load=[ViewerState.guard_client, S.load],
+    on_load=S.load,
 )
 def portal_invoices() -> rx.Component:
     return portal_shell(

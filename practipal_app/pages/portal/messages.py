@@ -5,7 +5,6 @@ from practipal_app.components.layout import portal_shell
 from practipal_app.components.paging import load_older
 from practipal_app.messaging.threads import TOPICS
 from practipal_app.state.messages import PortalMessagesState as S
-from practipal_app.state.viewer import ViewerState
 
 
 def _bubble(m) -> rx.Component:
@@ -127,7 +126,7 @@ def _composer() -> rx.Component:
 @rx.page(
     route="/portal/messages",
     title="Messages · PractiPal",
-    on_load=[ViewerState.guard_client, S.load],
+    on_load=S.load,
 )
 def portal_messages() -> rx.Component:
     return portal_shell(

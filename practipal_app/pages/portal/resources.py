@@ -5,7 +5,6 @@ import reflex as rx
 
 from practipal_app.components.layout import PROSE, portal_shell
 from practipal_app.state.resources import PortalResourcesState as S
-from practipal_app.state.viewer import ViewerState
 
 
 def _opened(item) -> rx.Component:
@@ -94,7 +93,7 @@ def _card(item) -> rx.Component:
 @rx.page(
     route="/portal/resources",
     title="Resources · PractiPal",
-    on_load=[ViewerState.guard_client, S.load],
+    on_load=S.load,
 )
 def portal_resources() -> rx.Component:
     return portal_shell(

@@ -3,7 +3,6 @@ import reflex as rx
 from practipal_app.components.layout import portal_shell
 from practipal_app.components.sessions import session_card
 from practipal_app.state.portal_schedule import SessionsState as S
-from practipal_app.state.viewer import ViewerState
 
 
 def _actions(s) -> rx.Component:
@@ -70,7 +69,7 @@ def _history_row(s) -> rx.Component:
 @rx.page(
     route="/portal/sessions",
     title="Sessions · PractiPal",
-    on_load=[ViewerState.guard_client, S.load],
+    on_load=S.load,
 )
 def portal_sessions() -> rx.Component:
     return portal_shell(

@@ -5,7 +5,6 @@ from practipal_app.components.layout import workspace_shell
 from practipal_app.scheduling.rules import DAY_NAMES
 from practipal_app.state.availability import NEW_TYPE
 from practipal_app.state.availability import AvailabilityState as S
-from practipal_app.state.viewer import ViewerState
 
 MODES = [("video", "Video"), ("in_person", "In person"), ("phone", "Phone")]
 
@@ -371,7 +370,7 @@ def _feed() -> rx.Component:
 @rx.page(
     route="/app/settings/availability",
     title="Availability · PractiPal",
-    on_load=[ViewerState.guard_staff, S.load],
+    on_load=S.load,
 )
 def availability_page() -> rx.Component:
     return workspace_shell(

@@ -16,7 +16,6 @@ from practipal_app.components.forms import (
 from practipal_app.components.layout import workspace_shell
 from practipal_app.components.paging import newer_older
 from practipal_app.state.billing import BillingSettingsState, BillingState
-from practipal_app.state.viewer import ViewerState
 
 S = BillingState
 STATUS_FILTERS = [
@@ -445,9 +444,7 @@ def _exports() -> rx.Component:
     )
 
 
-@rx.page(
-    route="/app/billing", title="Billing · PractiPal", on_load=[ViewerState.guard_staff, S.load]
-)
+@rx.page(route="/app/billing", title="Billing · PractiPal", on_load=S.load)
 def billing_page() -> rx.Component:
     return workspace_shell(
         "Billing",
@@ -592,7 +589,7 @@ def _settings_form() -> rx.Component:
 @rx.page(
     route="/app/settings/billing",
     title="Billing settings · PractiPal",
-    on_load=[ViewerState.guard_staff, B.load],
+    on_load=B.load,
 )
 def billing_settings_page() -> rx.Component:
     return workspace_shell(

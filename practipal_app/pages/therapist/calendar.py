@@ -3,7 +3,6 @@ import reflex as rx
 from practipal_app.components.forms import field, select_field, textarea_field
 from practipal_app.components.layout import workspace_shell
 from practipal_app.state.calendar import CalendarState as S
-from practipal_app.state.viewer import ViewerState
 
 STATUS_COLORS = (
     ("scheduled", "blue"),
@@ -238,9 +237,7 @@ def _messages() -> rx.Component:
     )
 
 
-@rx.page(
-    route="/app/calendar", title="Calendar · PractiPal", on_load=[ViewerState.guard_staff, S.load]
-)
+@rx.page(route="/app/calendar", title="Calendar · PractiPal", on_load=S.load)
 def calendar_page() -> rx.Component:
     return workspace_shell(
         "Calendar",

@@ -5,7 +5,6 @@ from practipal_app.components.forms import error_text, field
 from practipal_app.components.layout import workspace_shell
 from practipal_app.state.charter import CharterState as S
 from practipal_app.state.charter import WhatsAppKitState as K
-from practipal_app.state.viewer import ViewerState
 
 LABEL = {"fontWeight": "500", "fontSize": "14px"}
 
@@ -179,7 +178,7 @@ def _statement() -> rx.Component:
 @rx.page(
     route="/app/settings/charter",
     title="Communication charter · PractiPal",
-    on_load=[ViewerState.guard_staff, S.load, K.load],
+    on_load=[S.load, K.load],
 )
 def charter_page() -> rx.Component:
     return workspace_shell(

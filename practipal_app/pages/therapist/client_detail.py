@@ -9,7 +9,6 @@ from practipal_app.state.billing import ClientBillingState
 from practipal_app.state.clients import ClientDetailState as S
 from practipal_app.state.contacts import ContactsState
 from practipal_app.state.forms import ClientFormsState
-from practipal_app.state.viewer import ViewerState
 
 
 def _item(label: str, value) -> rx.Component:
@@ -232,7 +231,6 @@ def _edit() -> rx.Component:
     route="/app/clients/[client_id]",
     title="Client · PractiPal",
     on_load=[
-        ViewerState.guard_staff,
         S.load,
         ContactsState.load,
         ClientBillingState.load,

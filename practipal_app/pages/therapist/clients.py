@@ -5,7 +5,6 @@ from practipal_app.components.forms import field, form_error, select_field, subm
 from practipal_app.components.layout import workspace_shell
 from practipal_app.state.clients import ClientsState
 from practipal_app.state.public import TIMEZONES
-from practipal_app.state.viewer import ViewerState
 
 STATUS_OPTIONS = [
     ("", "All statuses"),
@@ -164,7 +163,7 @@ def _search() -> rx.Component:
 @rx.page(
     route="/app/clients",
     title="Clients · PractiPal",
-    on_load=[ViewerState.guard_staff, ClientsState.load],
+    on_load=ClientsState.load,
 )
 def clients_page() -> rx.Component:
     return workspace_shell(

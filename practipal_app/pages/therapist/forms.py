@@ -8,7 +8,6 @@ from practipal_app.components.forms import checkbox, error_text, field, form_err
 from practipal_app.components.layout import workspace_shell
 from practipal_app.content.forms import FIELD_TYPES, LABEL_MAX, MAX_TITLE, OPTIONS_MAX, TEXT_MAX
 from practipal_app.state.forms import FormEditorState, FormsListState, ResponseState
-from practipal_app.state.viewer import ViewerState
 
 E = FormEditorState
 
@@ -52,7 +51,7 @@ def _form_row(f) -> rx.Component:
 @rx.page(
     route="/app/forms",
     title="Forms · PractiPal",
-    on_load=[ViewerState.guard_staff, FormsListState.load],
+    on_load=FormsListState.load,
 )
 def forms_page() -> rx.Component:
     L = FormsListState
@@ -252,7 +251,7 @@ def _send() -> rx.Component:
 @rx.page(
     route="/app/forms/[form_id]",
     title="Form · PractiPal",
-    on_load=[ViewerState.guard_staff, E.load],
+    on_load=E.load,
 )
 def form_editor_page() -> rx.Component:
     return workspace_shell(
@@ -310,7 +309,7 @@ R = ResponseState
 @rx.page(
     route="/app/forms/responses/[response_id]",
     title="Form answers · PractiPal",
-    on_load=[ViewerState.guard_staff, R.load],
+    on_load=R.load,
 )
 def response_page() -> rx.Component:
     d = R.detail

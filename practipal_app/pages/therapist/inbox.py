@@ -4,7 +4,6 @@ from practipal_app.components.forms import field
 from practipal_app.components.layout import workspace_shell
 from practipal_app.components.paging import load_older
 from practipal_app.state.messages import InboxState as S
-from practipal_app.state.viewer import ViewerState
 
 
 def _thread_row(t) -> rx.Component:
@@ -230,7 +229,7 @@ def _snippets_editor() -> rx.Component:
     )
 
 
-@rx.page(route="/app/inbox", title="Inbox · PractiPal", on_load=[ViewerState.guard_staff, S.load])
+@rx.page(route="/app/inbox", title="Inbox · PractiPal", on_load=S.load)
 def inbox_page() -> rx.Component:
     return workspace_shell(
         "Inbox",

@@ -8,7 +8,6 @@ from practipal_app.components.charts import chart
 from practipal_app.components.forms import field, form_error
 from practipal_app.components.layout import workspace_shell
 from practipal_app.state.insights import InsightsState as S
-from practipal_app.state.viewer import ViewerState
 
 RANGE_CHOICES = [
     ("4w", "Last 4 weeks"),
@@ -281,9 +280,7 @@ def _team() -> rx.Component:
     )
 
 
-@rx.page(
-    route="/app/insights", title="Insights · PractiPal", on_load=[ViewerState.guard_staff, S.load]
-)
+@rx.page(route="/app/insights", title="Insights · PractiPal", on_load=S.load)
 def insights_page() -> rx.Component:
     return workspace_shell(
         "Insights",

@@ -14,7 +14,6 @@ from practipal_app.components.forms import (
 from practipal_app.components.layout import PROSE, workspace_shell
 from practipal_app.content.resources import CATEGORY_LABELS, MAX_TITLE, TRIGGER_LABELS
 from practipal_app.state.resources import ResourcesState
-from practipal_app.state.viewer import ViewerState
 
 S = ResourcesState
 KIND_ICONS = (("file", "file-text"), ("text", "notebook-text"), ("link", "link"), "file")
@@ -440,9 +439,7 @@ def _rules() -> rx.Component:
     )
 
 
-@rx.page(
-    route="/app/resources", title="Resources · PractiPal", on_load=[ViewerState.guard_staff, S.load]
-)
+@rx.page(route="/app/resources", title="Resources · PractiPal", on_load=S.load)
 def resources_page() -> rx.Component:
     return workspace_shell(
         "Resources",

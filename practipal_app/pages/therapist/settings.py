@@ -116,7 +116,7 @@ def settings_page() -> rx.Component:
 @rx.page(
     route="/app/settings/profile",
     title="Profile · PractiPal",
-    on_load=[ViewerState.guard_staff, ProfileState.load],
+    on_load=ProfileState.load,
 )
 def profile_page() -> rx.Component:
     return workspace_shell(
@@ -168,7 +168,7 @@ def _outbox_row(row: rx.Var[OutboxRow]) -> rx.Component:
 @rx.page(
     route="/app/settings/outbox",
     title="Email outbox · PractiPal",
-    on_load=[ViewerState.guard_staff, OutboxState.load],
+    on_load=OutboxState.load,
 )
 def outbox_page() -> rx.Component:
     return workspace_shell(

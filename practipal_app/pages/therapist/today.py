@@ -138,7 +138,7 @@ def _energy_card() -> rx.Component:
 @rx.page(
     route="/app",
     title="Today · PractiPal",
-    on_load=[ViewerState.guard_staff, TodayState.load, EnergyState.load],
+    on_load=[TodayState.load, EnergyState.load],
 )
 def today_page() -> rx.Component:
     return workspace_shell(
