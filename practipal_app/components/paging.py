@@ -1,18 +1,25 @@
-"""Moving through a list longer than one page: "Load older" above a conversation, and Newer /
-Older under a list paged by number."""
+"""Moving through a list longer than one page: "Load older" above a conversation or below a
+history, and Newer / Older under a list paged by number."""
 
 from __future__ import annotations
 
 import reflex as rx
 
 
-def load_older(has_older, on_click, size: str = "2") -> rx.Component:
-    """The button above a conversation that fetches the page before the oldest message shown."""
+def load_older(
+    has_older,
+    on_click,
+    size: str = "2",
+    label: str = "Load older messages",
+    icon: str = "chevrons-up",
+) -> rx.Component:
+    """The button that fetches the page before the oldest item shown: above a conversation, or
+    (label and icon given) below a history."""
     return rx.cond(
         has_older,
         rx.button(
-            rx.icon("chevrons-up", size=16),
-            "Load older messages",
+            rx.icon(icon, size=16),
+            label,
             variant="soft",
             high_contrast=True,  # the accent on soft teal is below 4.5:1
             size=size,

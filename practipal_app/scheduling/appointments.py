@@ -819,19 +819,53 @@ def for_client(
     now: datetime | None = None,
     limit: int = 50,
 ) -> list[AppointmentView]:
-    """A client's upcoming sessions (soonest first) or history (latest first)."""
+    """A client's upcoming sessions, soonest first."""
+    if not upcoming:
+        return history(session, actor, client_id, now=now, limit=limit)[0]
     now = now or utcnow()
     _profile_for(session, actor, client_id)
-    query = _LISTED.where(Appointment.client_id == client_id)
-    if upcoming:
-        query = query.where(
-            Appointment.status == AppointmentStatus.SCHEDULED, Appointment.ends_at > now
-        ).order_by(Appointment.starts_at)
-    else:
-        query = query.where(
-            (Appointment.ends_at <= now) | (Appointment.status != AppointmentStatus.SCHEDULED)
-        ).order_by(col(Appointment.starts_at).desc())
+    query = _LISTED.where(
+        Appointment.client_id == client_id,
+        Appointment.status == AppointmentStatus.SCHEDULED,
+        Appointment.ends_at > now,
+    ).order_by(Appointment.starts_at)
     return _listed_views(session, query.limit(limit))
+
+
+def history(
+    session: Session,
+    actor: Actor,
+    client_id: int,
+    *,
+    before: int = 0,
+    now: datetime | None = None,
+    limit: int = 20,
+) -> tuple[list[AppointmentView], bool]:
+    """A client's past and cancelled sessions, latest first, `limit` at a time: the newest, or
+    with `before` (one of the client's appointment ids) those just older than it; and whether
+    there are older ones still. A `before` that is not the client's gives an empty page."""
+    now = now or utcnow()
+    _profile_for(session, actor, client_id)
+    query = _LISTED.where(
+        Appointment.client_id == client_id,
+        (Appointment.ends_at <= now) | (Appointment.status != AppointmentStatus.SCHEDULED),
+    )
+    if before:
+        cursor = session.exec(
+            select(Appointment.starts_at).where(
+                Appointment.id == before, Appointment.client_id == client_id
+            )
+        ).first()
+        if cursor is None:
+            return [], False
+        # Keyset on (start, id): a cancelled session and its rebooking can share a start.
+        query = query.where(
+            (Appointment.starts_at < cursor)
+            | ((Appointment.starts_at == cursor) & (Appointment.id < before))
+        )
+    query = query.order_by(col(Appointment.starts_at).desc(), col(Appointment.id).desc())
+    rows = _listed_views(session, query.limit(limit + 1))
+    return rows[:limit], len(rows) > limit
 
 
 def for_therapist(

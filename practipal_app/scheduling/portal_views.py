@@ -54,18 +54,29 @@ def _on_leave(
 
 
 def sessions_page(session: Session, actor: Actor, now: datetime | None = None) -> ClientSessions:
-    """The client's upcoming sessions and history, those in the therapist's leave, and the
-    cancellation window."""
+    """The client's upcoming sessions and the latest page of their history, those in the
+    therapist's leave, and the cancellation window."""
     now = now or utcnow()
     profile = _profile(session, actor)
     upcoming = appointments.for_client(session, actor, actor.user_id, upcoming=True, now=now)
+    history, has_older = appointments.history(session, actor, actor.user_id, now=now)
     return ClientSessions(
         zones=zones(session, actor),
         now=now,
         upcoming=upcoming,
-        history=appointments.for_client(session, actor, actor.user_id, upcoming=False, now=now),
+        history=history,
+        has_older=has_older,
         on_leave=_on_leave(session, profile, upcoming),
         window_hours=cancellation_window(session, actor),
+    )
+
+
+def older_history(session: Session, actor: Actor, before: int) -> ClientSessions:
+    """The page of the client's history just older than their session `before`."""
+    now = utcnow()
+    history, has_older = appointments.history(session, actor, actor.user_id, before=before, now=now)
+    return ClientSessions(
+        zones=zones(session, actor), now=now, upcoming=[], history=history, has_older=has_older
     )
 
 

@@ -213,6 +213,8 @@ class ClientSessions:
     now: datetime
     upcoming: list[AppointmentView]
     history: list[AppointmentView] = field(default_factory=list)
+    #: Whether the client has history older than `history`.
+    has_older: bool = False
     #: The upcoming sessions that fall in the therapist's leave.
     on_leave: list[AppointmentView] = field(default_factory=list)
     window_hours: int = 0
@@ -222,6 +224,7 @@ class ClientSessions:
 class SessionsPage:
     upcoming: list[PortalSession]
     history: list[PortalSession]
+    has_older: bool
     leave_notices: list[str]
     window_hours: int
 
@@ -230,6 +233,7 @@ def sessions_page(data: ClientSessions) -> SessionsPage:
     return SessionsPage(
         upcoming=[portal_session(v, data.zones, data.now) for v in data.upcoming],
         history=[portal_session(v, data.zones, data.now) for v in data.history],
+        has_older=data.has_older,
         leave_notices=leave_notices(data),
         window_hours=data.window_hours,
     )

@@ -30,6 +30,7 @@ from practipal_app.state.session import CLIENTS, as_id, page_id, page_params
 class SessionsState(rx.State):
     upcoming: list[PortalSession] = []
     history: list[PortalSession] = []
+    has_older: bool = False
     leave_notices: list[str] = []
     window_hours: int = 24
     confirm_id: int = 0
@@ -41,6 +42,7 @@ class SessionsState(rx.State):
     async def _refresh(self, actor: Actor) -> None:
         page = sessions_page(await db.aread(portal_schedule.sessions_page, actor))
         self.upcoming, self.history = page.upcoming, page.history
+        self.has_older = page.has_older
         self.leave_notices, self.window_hours = page.leave_notices, page.window_hours
         self.loaded = True
 
@@ -49,6 +51,17 @@ class SessionsState(rx.State):
         self.confirm_id, self.confirm_text, self.error = 0, "", ""
         self.notice = "Your session is booked." if page_params(self).get("booked") else ""
         await self._refresh(actor)
+
+    @guarded(CLIENTS)
+    async def load_older(self, actor: Actor):
+        """The page of history before the oldest session shown."""
+        if not self.history:
+            return
+        older = sessions_page(
+            await db.aread(portal_schedule.older_history, actor, self.history[-1].id)
+        )
+        self.history = [*self.history, *older.history]
+        self.has_older = older.has_older
 
     @guarded(CLIENTS)
     async def cancel(self, actor: Actor, appointment_id: int):

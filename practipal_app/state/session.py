@@ -6,8 +6,11 @@ Handlers are guarded with `state.guard.guarded`; page guards only decide what to
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from contextvars import ContextVar
+from functools import lru_cache
 from http.cookies import CookieError, SimpleCookie
+from types import MappingProxyType
 from urllib.parse import quote
 
 import reflex as rx
@@ -26,12 +29,18 @@ OWNER = frozenset({Role.OWNER})
 def cookie_value(state: rx.State, name: str) -> str:
     """An HttpOnly cookie's value, as sent with the websocket handshake (never part of the
     state)."""
+    return _cookies(state.router.headers.cookie or "").get(name, "")
+
+
+@lru_cache(maxsize=1024)
+def _cookies(header: str) -> Mapping[str, str]:
+    """A Cookie header's values, read-only. Every event of a tab carries its handshake's header,
+    so it is parsed once."""
     try:
-        jar = SimpleCookie(state.router.headers.cookie or "")
+        jar = SimpleCookie(header)
     except CookieError:
-        return ""
-    morsel = jar.get(name)
-    return morsel.value if morsel else ""
+        return MappingProxyType({})
+    return MappingProxyType({name: morsel.value for name, morsel in jar.items()})
 
 
 #: The actor the tab-session middleware read for the event being processed, with the cookie it

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import inspect
 import re
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from reflex.state import State
@@ -18,8 +18,9 @@ from tabs import open_page
 
 from practipal_app import db
 from practipal_app.core.timefmt import session_label
-from practipal_app.models import AppointmentStatus, User
+from practipal_app.models import Appointment, AppointmentStatus, User
 from practipal_app.scheduling import appointments
+from practipal_app.scheduling import portal_views as portal_schedule
 from practipal_app.scheduling import rules as scheduling
 from practipal_app.state.availability import NEW_TYPE, AvailabilityState
 from practipal_app.state.calendar import CalendarState
@@ -238,3 +239,57 @@ async def test_the_availability_page_reads_the_ids_it_is_sent(owner, owner_actor
     await _run(page, "archive_type", str(therapy))
     assert (page.errors, page.notice) == ({}, "Session type removed. Booked sessions keep it.")
     assert page.types == []
+
+
+def _past_sessions(client_id: int, therapist_id: int, count: int, tie_week: int = 0) -> list[int]:
+    """`count` completed weekly sessions ending last week, and a cancelled one at the start of
+    `tie_week` weeks before (a cancelled session and its rebooking share a start); ids, latest
+    first."""
+    latest = datetime.now(UTC).replace(hour=5, minute=30, second=0, microsecond=0) - timedelta(7)
+
+    def add(s) -> list[int]:
+        practice_id = s.get(User, client_id).practice_id
+        rows = []
+        for week in range(count):
+            start = latest - timedelta(weeks=week)
+            for status in (
+                (AppointmentStatus.COMPLETED, AppointmentStatus.CANCELLED_BY_CLIENT)
+                if week == tie_week
+                else (AppointmentStatus.COMPLETED,)
+            ):
+                row = Appointment(
+                    practice_id=practice_id,
+                    therapist_id=therapist_id,
+                    client_id=client_id,
+                    title="Therapy session",
+                    starts_at=start,
+                    ends_at=start + timedelta(minutes=50),
+                    blocked_until=start + timedelta(minutes=60),
+                    status=status,
+                )
+                s.add(row)
+                s.flush()
+                rows.append(row)
+        return [r.id for r in sorted(rows, key=lambda r: (r.starts_at, r.id), reverse=True)]
+
+    return db.call(add)
+
+
+async def test_the_portal_history_shows_every_past_session_a_page_at_a_time(
+    owner, owner_actor, add_client
+):
+    riya_id = add_client(owner_actor, "Riya Sharma", "riya@example.com")
+    meera_id = add_client(owner_actor, "Meera Iyer", "meera@example.com")
+    # 45 with the cancelled one, which shares its start with the 20th: the pages' boundary.
+    expected = _past_sessions(riya_id, owner.id, 44, tie_week=19)
+    meeras = _past_sessions(meera_id, owner.id, 1)
+    page = _tab(SessionsState, _user(riya_id), "/portal/sessions")
+    await _run(page, "load")
+    assert [s.id for s in page.history] == expected[:20] and page.has_older
+
+    await _run(page, "load_older")
+    await _run(page, "load_older")
+    assert [s.id for s in page.history] == expected and not page.has_older
+
+    # Another client's session as the cursor shows nothing of theirs.
+    assert db.call(portal_schedule.older_history, actor(riya_id), meeras[0]).history == []

@@ -1,6 +1,7 @@
 import reflex as rx
 
 from practipal_app.components.layout import portal_shell
+from practipal_app.components.paging import load_older
 from practipal_app.components.sessions import session_card
 from practipal_app.state.portal_schedule import SessionsState as S
 
@@ -119,5 +120,8 @@ def portal_sessions() -> rx.Component:
                 width="100%",
             ),
             rx.text("No past sessions yet.", size="2", color_scheme="gray"),
+        ),
+        load_older(
+            S.has_older, S.load_older, "3", label="Show earlier sessions", icon="chevrons-down"
         ),
     )
