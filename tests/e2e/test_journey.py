@@ -125,6 +125,9 @@ def test_therapist_invites_a_client_who_joins_the_portal(
         page.get_by_role("button", name="Create practice").click()
         page.wait_for_url(at("/app"))
         expect(page.get_by_role("heading", name="Today", exact=True)).to_be_visible()
+        # The shell names the person and the practice, filled when the session claimed the tab.
+        expect(page.get_by_text(f"Hello, {OWNER_NAME}.")).to_be_visible()
+        expect(page.get_by_text(PRACTICE, exact=True)).to_be_visible()
         remember_cookie(journey, therapist_ctx)
         shot(page, "today")
 
@@ -235,6 +238,7 @@ def test_therapist_invites_a_client_who_joins_the_portal(
         phone.get_by_role("button", name="Join the portal").click()
         phone.wait_for_url(at("/portal"))
         expect(phone.get_by_role("heading", name="Welcome, Meera")).to_be_visible()
+        expect(phone.get_by_text(PRACTICE, exact=True)).to_be_visible()  # the portal's header
         expect(phone.get_by_role("heading", name="How messages work")).to_be_visible()
         expect(
             phone.get_by_text(re.compile(r"WhatsApp is only for .*payment questions"))

@@ -241,11 +241,14 @@ async def test_the_availability_page_reads_the_ids_it_is_sent(owner, owner_actor
     assert page.types == []
 
 
-def _past_sessions(client_id: int, therapist_id: int, count: int, tie_week: int = 0) -> list[int]:
-    """`count` completed weekly sessions ending last week, and a cancelled one at the start of
-    `tie_week` weeks before (a cancelled session and its rebooking share a start); ids, latest
-    first."""
-    latest = datetime.now(UTC).replace(hour=5, minute=30, second=0, microsecond=0) - timedelta(7)
+def _past_sessions(
+    client_id: int, therapist_id: int, count: int, tie_week: int = 0, utc_hour: int = 5
+) -> list[int]:
+    """`count` completed weekly sessions ending last week at `utc_hour`, and a cancelled one at
+    the start of `tie_week` weeks before (a cancelled session and its rebooking share a start);
+    ids, latest first."""
+    latest = datetime.now(UTC).replace(hour=utc_hour, minute=0, second=0, microsecond=0)
+    latest -= timedelta(days=7)
 
     def add(s) -> list[int]:
         practice_id = s.get(User, client_id).practice_id
@@ -282,7 +285,7 @@ async def test_the_portal_history_shows_every_past_session_a_page_at_a_time(
     meera_id = add_client(owner_actor, "Meera Iyer", "meera@example.com")
     # 45 with the cancelled one, which shares its start with the 20th: the pages' boundary.
     expected = _past_sessions(riya_id, owner.id, 44, tie_week=19)
-    meeras = _past_sessions(meera_id, owner.id, 1)
+    meeras = _past_sessions(meera_id, owner.id, 1, utc_hour=8)  # not at the same time as Riya's
     page = _tab(SessionsState, _user(riya_id), "/portal/sessions")
     await _run(page, "load")
     assert [s.id for s in page.history] == expected[:20] and page.has_older
