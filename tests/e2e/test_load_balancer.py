@@ -150,18 +150,22 @@ class WitnessedMailServer(mailserver.MailServer):
         return await super().handle_DATA(server, session, envelope)
 
 
-def _socket_inode(local_port: int) -> str | None:
+def _socket_inode(local_port: int, remote_port: int) -> str | None:
+    """The inode of the socket from `local_port` to `remote_port`: the pair, because Linux gives
+    the same ephemeral port to connections to other destinations too."""
     for table in ("/proc/net/tcp", "/proc/net/tcp6"):
         for line in Path(table).read_text().splitlines()[1:]:
             fields = line.split()
-            if int(fields[1].rsplit(":", 1)[1], 16) == local_port:
+            ports = (int(fields[1].rsplit(":", 1)[1], 16), int(fields[2].rsplit(":", 1)[1], 16))
+            if ports == (local_port, remote_port):
                 return fields[9]
     return None
 
 
-def owner_of_port(apps: dict[str, BackendServer], local_port: int) -> str:
-    """The name of the app server whose process holds the socket bound to `local_port`."""
-    inode = _socket_inode(local_port)
+def owner_of_port(apps: dict[str, BackendServer], local_port: int, remote_port: int) -> str:
+    """The name of the app server whose process holds the socket from `local_port` to
+    `remote_port`."""
+    inode = _socket_inode(local_port, remote_port)
     target = f"socket:[{inode}]"
     for name, app in apps.items():
         for pid in group_members(app.proc.pid):
@@ -198,7 +202,8 @@ def cluster(backend_server, tmp_path_factory) -> Iterator[Cluster]:
     if not (PG_URL and REDIS_URL):
         pytest.skip("PRACTIPAL_TEST_POSTGRES_URL and PRACTIPAL_TEST_REDIS_URL are not both set")
     apps: dict[str, BackendServer] = {}
-    mail = WitnessedMailServer(mailserver.free_port(), lambda port: owner_of_port(apps, port))
+    mail_port = mailserver.free_port()
+    mail = WitnessedMailServer(mail_port, lambda port: owner_of_port(apps, port, mail_port))
     mail.start()
     port = _free_port()
     with (
