@@ -35,7 +35,19 @@ from practipal_app.state.open_tabs import keep_open_tabs
 from practipal_app.state.tab_session import empty_ended_tabs
 from practipal_app.worker import run_forever as outbox_worker
 
+#: Radix's teal is below WCAG AA's 4.5:1 for text: white on teal 9 (a solid button's label) is
+#: 3.1:1, and teal 11 (outline, soft and ghost labels, callouts, badges) is 3.5:1 on the teal 5 of
+#: a soft badge. Solid fills take teal 11 (4.6:1 under white) and a darker hover; accent text takes
+#: #006b5e (5.0:1 on teal 5, 6.1:1 on the page). For the theme's root and every component given
+#: teal itself; class and attribute together outrank Radix's own rule.
+ACCENT_CONTRAST = (
+    '.radix-themes[data-accent-color="teal"], .radix-themes [data-accent-color="teal"]'
+    "{--accent-9: var(--teal-11); --accent-10: #00705f; --accent-11: #006b5e;"
+    " --accent-a11: #006b5e;}"
+)
+
 HEAD = [
+    rx.el.style(ACCENT_CONTRAST),
     rx.el.link(rel="manifest", href="/manifest.webmanifest"),
     rx.el.meta(name="theme-color", content="#0d9488"),
     rx.el.link(rel="apple-touch-icon", href="/icon-192.png"),

@@ -17,7 +17,7 @@ def _slot_button(slot) -> rx.Component:
 
 def _day(day) -> rx.Component:
     return rx.vstack(
-        rx.heading(day.day, size="3", as_="h3"),
+        rx.heading(day.day, size="3", as_="h2"),
         rx.flex(rx.foreach(day.slots, _slot_button), wrap="wrap", gap="8px"),
         spacing="2",
         width="100%",

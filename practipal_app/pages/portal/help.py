@@ -18,6 +18,7 @@ def portal_help() -> rx.Component:
             "harming yourself, call one of these numbers now.",
             icon="triangle_alert",
             color_scheme="red",
+            high_contrast=True,  # red 11 on red 3 is 4.4:1, below AA
             width="100%",
         ),
         crisis_lines(),

@@ -400,7 +400,7 @@ def _invoice_list() -> rx.Component:
                                     "Total",
                                     "Balance",
                                     "Status",
-                                    "",
+                                    "Actions",
                                 ]
                             ]
                         )

@@ -132,6 +132,7 @@ def _row(row) -> rx.Component:
                 color_scheme=rx.match(
                     row.portal, ("Active", "green"), ("Invited", "amber"), "gray"
                 ),
+                high_contrast=True,  # green 11 on green 3 is 4.2:1, below AA
             )
         ),
         rx.table.cell(row.therapist_name),
