@@ -810,18 +810,15 @@ def _listed_views(session: Session, query) -> list[AppointmentView]:
     return [AppointmentView(*row) for row in session.exec(query).all()]
 
 
-def for_client(
+def upcoming_for_client(
     session: Session,
     actor: Actor,
     client_id: int,
     *,
-    upcoming: bool,
     now: datetime | None = None,
     limit: int = 50,
 ) -> list[AppointmentView]:
-    """A client's upcoming sessions, soonest first."""
-    if not upcoming:
-        return history(session, actor, client_id, now=now, limit=limit)[0]
+    """A client's upcoming sessions, soonest first (their past ones: `history`)."""
     now = now or utcnow()
     _profile_for(session, actor, client_id)
     query = _LISTED.where(

@@ -58,7 +58,7 @@ def sessions_page(session: Session, actor: Actor, now: datetime | None = None) -
     therapist's leave, and the cancellation window."""
     now = now or utcnow()
     profile = _profile(session, actor)
-    upcoming = appointments.for_client(session, actor, actor.user_id, upcoming=True, now=now)
+    upcoming = appointments.upcoming_for_client(session, actor, actor.user_id, now=now)
     history, has_older = appointments.history(session, actor, actor.user_id, now=now)
     return ClientSessions(
         zones=zones(session, actor),
@@ -84,9 +84,7 @@ def next_session(session: Session, actor: Actor, now: datetime | None = None) ->
     """The client's next few sessions and those in the therapist's leave, for the portal home."""
     now = now or utcnow()
     profile = _profile(session, actor)
-    upcoming = appointments.for_client(
-        session, actor, actor.user_id, upcoming=True, now=now, limit=5
-    )
+    upcoming = appointments.upcoming_for_client(session, actor, actor.user_id, now=now, limit=5)
     return ClientSessions(
         zones=zones(session, actor),
         now=now,

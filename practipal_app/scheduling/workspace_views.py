@@ -76,7 +76,7 @@ def client_sessions(
     """A client's upcoming sessions for their page in the workspace."""
     now = now or utcnow()
     clients.scoped_profile(session, actor, client_id)
-    views = appointments.for_client(session, actor, client_id, upcoming=True, now=now, limit=10)
+    views = appointments.upcoming_for_client(session, actor, client_id, now=now, limit=10)
     return StaffSessions(scheduling.practice_timezone(session, actor.practice_id), now, views)
 
 

@@ -357,7 +357,7 @@ def test_a_client_cannot_book_move_cancel_or_download_another_clients_session(
     with pytest.raises(NotFound):
         db.call(calendar_feeds.appointment_ics, riya, meeras)
     with pytest.raises(NotFound):
-        db.call(appointments.for_client, riya, meera.user_id, upcoming=True, now=T0)
+        db.call(appointments.upcoming_for_client, riya, meera.user_id, now=T0)
     with pytest.raises(PermissionDenied):
         db.call(appointments.for_therapist, riya, T0, T0 + timedelta(days=7), owner_actor.user_id)
     with pytest.raises(PermissionDenied):
@@ -371,7 +371,7 @@ def test_a_client_cannot_book_move_cancel_or_download_another_clients_session(
     )
     assert [a.client_id for a in appointments_of()] == [meera.user_id]
     assert [
-        v.id for v in db.call(appointments.for_client, meera, meera.user_id, upcoming=True, now=T0)
+        v.id for v in db.call(appointments.upcoming_for_client, meera, meera.user_id, now=T0)
     ] == [meeras]
 
 
