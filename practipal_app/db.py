@@ -77,6 +77,16 @@ def set_engine(engine: Engine | None) -> None:
     _engine = engine
 
 
+def _keep_loaded(session: Session, instance: Any) -> None:
+    # The identity map holds rows weakly: a row one service read and let go is read again by the
+    # next service's `session.get` in the same transaction (a page's client profile three times).
+    # Holding them until the session closes makes repeated gets free.
+    session.info.setdefault("loaded", []).append(instance)
+
+
+event.listen(Session, "loaded_as_persistent", _keep_loaded)
+
+
 @contextmanager
 def session_scope(read_only: bool = False) -> Iterator[Session]:
     """One transaction: commit on success, roll back on any error.

@@ -5,8 +5,11 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
+from babel import Locale
 from babel.numbers import format_currency
 
+#: Parsed once: babel parses a locale given by name on every call.
+_EN_IN = Locale.parse("en_IN")
 _AMOUNT_HINT = "Enter the amount in rupees, like 2000 or 1500.50."
 _TYPED = re.compile(r"(?:₹|rs\.?|inr)?\s*([0-9]+(?:,[0-9]+)*)(?:\.([0-9]{1,2}))?", re.IGNORECASE)
 
@@ -32,7 +35,7 @@ def parse_rupees(text: str) -> int:
 
 def format_inr(paise: int) -> str:
     """12000000 -> '₹1,20,000.00' (Indian grouping)."""
-    return format_currency(Decimal(paise).scaleb(-2), "INR", locale="en_IN")
+    return format_currency(Decimal(paise).scaleb(-2), "INR", locale=_EN_IN)
 
 
 def plain_rupees(paise: int) -> str:

@@ -25,8 +25,8 @@ from practipal_app.state.session import CLIENTS, CLINICIANS, as_id, ticked
 
 
 def _newest_id(*pages: list[MessageRow]) -> int:
-    shown = [m for page in pages for m in page]
-    return shown[-1].id if shown else 0
+    """The id of the last message shown: the last one of the last page that has any."""
+    return next((page[-1].id for page in reversed(pages) if page), 0)
 
 
 class PortalMessagesState(rx.State):
